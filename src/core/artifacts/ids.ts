@@ -3,7 +3,7 @@
  * CR-004…); the seed's dialect derives `FR-1`, `NFR-1` from numbered lists.
  */
 export const REQUIREMENT_ID = /\b([A-Z]{1,5})-(\d{1,4}[a-z]?)\b/g;
-export const TASK_ID = /\bT(\d{3,})\b/g;
+export const TASK_ID = /\bT(\d{3,})[a-z]?\b/g;
 export const STORY_ID = /\bUS-?(\d+)\b/g;
 export const CHECKLIST_ID = /\bCHK(\d{3,})\b/g;
 

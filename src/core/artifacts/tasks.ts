@@ -1,0 +1,544 @@
+import { type Heading, type List, type ListItem, type Nodes, type Paragraph, type RootContent } from 'mdast';
+import { type MarkdownDoc, nodeEnd, nodeRange, nodeStart, parseMarkdown, plainText } from '../markdown/markdownDoc';
+import { type Located, type Problem, type Range } from '../text/range';
+import { requirementRefs } from './ids';
+
+export type PhaseKind = 'setup' | 'foundational' | 'story' | 'polish' | 'convergence' | 'other';
+
+export interface TaskPhase {
+  /** Stable key within the file: `phase-3`, `phase-3.1`, or `section-<line>` for unnumbered ones. */
+  readonly key: string;
+  /** As written: `3`, `3.1`, `0`. */
+  readonly number: string | undefined;
+  readonly title: string;
+  readonly kind: PhaseKind;
+  /** `US1` when the phase is a user story's. */
+  readonly story: string | undefined;
+  readonly priority: string | undefined;
+  readonly mvp: boolean;
+  readonly headingRange: Range;
+  /** From the heading to the end of the phase's content. */
+  readonly range: Range;
+  readonly taskIds: string[];
+  readonly done: number;
+  readonly total: number;
+}
+
+export interface CheckItem {
+  readonly text: string;
+  readonly checked: boolean;
+  readonly range: Range;
+  /** The `[ ]` / `[x]` characters. */
+  readonly checkboxRange: Range;
+}
+
+/** How a task is written; the CodeLens and quick fixes act according to it. */
+export type TaskStyle = 'checkbox' | 'no-checkbox' | 'heading';
+
+export interface Task {
+  /** `T001`; the seed's `### Task 3: …` sections get `T3`. */
+  readonly id: string;
+  readonly number: number;
+  readonly derived: boolean;
+  readonly checked: boolean;
+  readonly parallel: boolean;
+  /** `US1` when tagged `[US1]` (or `[US-1]`). */
+  readonly story: string | undefined;
+  readonly description: string;
+  /** File paths the task names. */
+  readonly paths: string[];
+  /** Task IDs it says it depends on. */
+  readonly dependsOn: string[];
+  /** Requirement IDs it names (FR-001, SC-002 …). */
+  readonly requirements: string[];
+  /** Key of the enclosing phase. */
+  readonly phase: string | undefined;
+  readonly style: TaskStyle;
+  /** Whole list item (or heading line for `heading` style). */
+  readonly range: Range;
+  /** First line of the task, where lenses go. */
+  readonly lineRange: Range;
+  readonly idRange: Range;
+  readonly checkboxRange: Range | undefined;
+  /** ID of the task this one is nested under. */
+  readonly parent: string | undefined;
+  /** Nested list items without an ID of their own. */
+  readonly children: SubItem[];
+  /** The seed dialect's **Acceptance** boxes; the task is done when all are ticked. */
+  readonly acceptance: CheckItem[];
+  readonly priority: string | undefined;
+  readonly estimate: string | undefined;
+}
+
+export interface SubItem {
+  readonly text: string;
+  readonly checked: boolean | undefined;
+  readonly range: Range;
+  readonly checkboxRange: Range | undefined;
+}
+
+export interface TasksDoc {
+  readonly kind: 'tasks';
+  readonly title: Located<string> | undefined;
+  readonly dialect: 'speckit' | 'seed';
+  readonly phases: TaskPhase[];
+  /** Every task in document order. */
+  readonly tasks: Task[];
+  /** Checkbox items with no task ID (outside the seed's acceptance lists). */
+  readonly untracked: CheckItem[];
+  /** Lines inside fenced code that look like tasks; they are not tasks. */
+  readonly fencedCheckboxes: Located<string>[];
+  readonly done: number;
+  readonly total: number;
+  readonly problems: Problem[];
+  readonly markdown: MarkdownDoc;
+}
+
+const PHASE_HEADING = /^(?:phase|フェーズ|阶段|階段|fase|étape)\s*([0-9]+(?:\.[0-9]+)*)\s*[:：.—–-]*\s*(.*)$/iu;
+const SEED_TASK_HEADING = /^task\s+([0-9]+)\s*[:：.—–-]\s*(.+)$/i;
+/** An ID at the start of an item: `T001`, `T004a`, `**T001**`, `[T001]`, `**T001 [P]**`. */
+const LEADING_ID = /^(\s*(?:\*\*|__)?\s*\[?\s*)(T(\d{3,})[a-z]?)\b\]?/;
+const TAG = /^\s*(?:\*\*|__)?\s*\[(P|US-?\d+|Story\s*\d+|S\d+)\]\s*(?:\*\*|__)?/i;
+const STORY_IN_TITLE = /\b(?:user\s*story|story|US)\s*-?\s*(\d+)\b/i;
+const PRIORITY = /\bP(\d)\b/;
+const DEPENDENCY_CLAUSE = /\b(?:depends\s+on|dependency|dependencies|requires|after|blocked\s+by|needs)\b[^.;\n]*/gi;
+const TASK_REF = /\bT\d{3,}[a-z]?\b/g;
+const PATH_EXT = 'nix|ts|tsx|js|jsx|mjs|cjs|json|jsonc|py|rs|go|java|kt|kts|swift|rb|php|c|h|cc|cpp|hpp|cs|fs|lua|sh|bash|zsh|ps1|md|yml|yaml|toml|ini|cfg|conf|sql|html|css|scss|vue|svelte|xml|gradle|txt|lock|proto|graphql|tf|dockerfile|env';
+const PATH_TOKEN = new RegExp(
+  String.raw`(?<![\w@/.:-])((?:~|\.{1,2})?\/?(?:[\w.@+-]+\/)+[\w.@+-]*|[\w.@+-]+\.(?:${PATH_EXT}))(?![\w/-])`,
+  'gi',
+);
+
+/** Parses a tasks file (spec-kit's task-line grammar, its variants in the wild, and the seed's `### Task N` dialect). */
+export function parseTasks(raw: string | Uint8Array): TasksDoc {
+  return new TasksParser(parseMarkdown(raw)).run();
+}
+
+interface PhaseDraft {
+  key: string;
+  number: string | undefined;
+  title: string;
+  kind: PhaseKind;
+  story: string | undefined;
+  priority: string | undefined;
+  mvp: boolean;
+  heading: Heading;
+  depth: number;
+  end: number;
+  taskIds: string[];
+}
+
+class TasksParser {
+  private readonly tasks: Task[] = [];
+  private readonly phases: PhaseDraft[] = [];
+  private readonly untracked: CheckItem[] = [];
+  private readonly fenced: Located<string>[] = [];
+  private readonly problems: Problem[];
+  private current: PhaseDraft | undefined;
+  private title: Located<string> | undefined;
+  private seedTasks = 0;
+
+  constructor(private readonly doc: MarkdownDoc) {
+    this.problems = [...doc.problems];
+  }
+
+  run(): TasksDoc {
+    const children = this.doc.root.children;
+    for (let i = 0; i < children.length; i++) {
+      const node = children[i]!;
+      if (node.type === 'heading') {
+        const seed = this.seedTask(children, i);
+        if (seed > i) {
+          i = seed - 1;
+          continue;
+        }
+        this.heading(node);
+      } else if (node.type === 'list') {
+        this.list(node, undefined);
+      } else {
+        this.scanCode(node);
+      }
+      if (this.current) this.current.end = nodeEnd(node);
+    }
+    this.checkOrder();
+    const phases = this.phases.map((p) => this.finishPhase(p));
+    const done = this.tasks.filter((t) => t.checked).length;
+    return {
+      kind: 'tasks',
+      title: this.title,
+      dialect: this.seedTasks > 0 && this.seedTasks >= this.tasks.length / 2 ? 'seed' : 'speckit',
+      phases,
+      tasks: this.tasks,
+      untracked: this.untracked,
+      fencedCheckboxes: this.fenced,
+      done,
+      total: this.tasks.length,
+      problems: this.problems,
+      markdown: this.doc,
+    };
+  }
+
+  private heading(node: Heading): void {
+    const text = plainText(node);
+    if (node.depth === 1 && !this.title) this.title = { value: text.replace(/^[^:：]*[:：]\s*/, '') || text, range: nodeRange(this.doc.index, node) };
+    const m = PHASE_HEADING.exec(text);
+    if (m) {
+      this.current = this.newPhase(node, m[1], m[2] ?? '');
+      this.phases.push(this.current);
+      return;
+    }
+    // A heading at or above the phase's level ends it ("## Dependencies", "## Notes").
+    if (this.current && node.depth <= this.current.depth) this.current = undefined;
+  }
+
+  private newPhase(node: Heading, number: string | undefined, rest: string): PhaseDraft {
+    const title = rest.trim() || plainText(node);
+    const story = STORY_IN_TITLE.exec(title);
+    const lower = title.toLowerCase();
+    const kind: PhaseKind = story
+      ? 'story'
+      : /setup|セットアップ|設定|初始化|准备/.test(lower)
+        ? 'setup'
+        : /foundation|blocking|基盤|基礎|基础/.test(lower)
+          ? 'foundational'
+          : /polish|cross-cutting|仕上げ|完善/.test(lower)
+            ? 'polish'
+            : /converge/.test(lower)
+              ? 'convergence'
+              : 'other';
+    return {
+      key: number !== undefined ? `phase-${number}` : `section-${node.position?.start.line ?? 0}`,
+      number,
+      title,
+      kind,
+      story: story ? `US${Number(story[1])}` : undefined,
+      priority: PRIORITY.exec(title) ? `P${PRIORITY.exec(title)![1]}` : undefined,
+      mvp: /🎯|\bMVP\b/.test(title),
+      heading: node,
+      depth: node.depth,
+      end: nodeEnd(node),
+      taskIds: [],
+    };
+  }
+
+  private finishPhase(p: PhaseDraft): TaskPhase {
+    const tasks = this.tasks.filter((t) => t.phase === p.key);
+    return {
+      key: p.key,
+      number: p.number,
+      title: p.title,
+      kind: p.kind,
+      story: p.story,
+      priority: p.priority,
+      mvp: p.mvp,
+      headingRange: nodeRange(this.doc.index, p.heading),
+      range: this.doc.index.rangeOf(nodeStart(p.heading), p.end),
+      taskIds: p.taskIds,
+      done: tasks.filter((t) => t.checked).length,
+      total: tasks.length,
+    };
+  }
+
+  /** The seed's `### Task N: Title` section; returns the index after it, or `i` when node i is not one. */
+  private seedTask(children: RootContent[], i: number): number {
+    const node = children[i] as Heading;
+    const m = SEED_TASK_HEADING.exec(plainText(node));
+    if (!m) return i;
+    let j = i + 1;
+    const content: RootContent[] = [];
+    for (; j < children.length; j++) {
+      const next = children[j]!;
+      if (next.type === 'heading' && next.depth <= node.depth) break;
+      content.push(next);
+    }
+    const index = this.doc.index;
+    const acceptance: CheckItem[] = [];
+    const children2: SubItem[] = [];
+    let priority: string | undefined;
+    let estimate: string | undefined;
+    let dependencies = '';
+    let inAcceptance = false;
+    for (const c of content) {
+      if (c.type === 'paragraph') {
+        const src = this.doc.text.slice(nodeStart(c), nodeEnd(c));
+        priority ??= field(src, 'priority');
+        estimate ??= field(src, 'estimated time') ?? field(src, 'estimate');
+        dependencies ||= field(src, 'dependencies') ?? field(src, 'depends on') ?? '';
+        inAcceptance = /^\s*(?:\*\*|__)?\s*(acceptance|acceptance criteria|done when)\s*:?\s*(?:\*\*|__)?\s*:?\s*$/i.test(src.split('\n').pop() ?? '');
+      } else if (c.type === 'list') {
+        for (const item of c.children) {
+          const box = this.checkbox(item);
+          const text = plainText(firstParagraph(item) ?? item);
+          if (inAcceptance && box) acceptance.push({ text, checked: item.checked === true, range: nodeRange(index, item), checkboxRange: box });
+          else children2.push({ text, checked: item.checked ?? undefined, range: nodeRange(index, item), checkboxRange: box });
+        }
+      } else if (c.type !== 'thematicBreak') {
+        this.scanCode(c);
+      }
+    }
+    const number = Number(m[1]);
+    const headingRange = nodeRange(index, node);
+    const last = content.length > 0 ? content[content.length - 1]! : node;
+    this.seedTasks++;
+    this.addTask({
+      id: `T${number}`,
+      number,
+      derived: true,
+      checked: acceptance.length > 0 && acceptance.every((a) => a.checked),
+      parallel: false,
+      story: undefined,
+      description: m[2]!.trim(),
+      paths: [...new Set(content.flatMap((c) => textsOf(c as Nodes).flatMap(pathsIn)))],
+      dependsOn: /\ball\s+(?:previous|prior|other)\b/i.test(dependencies)
+        ? this.tasks.filter((t) => t.derived).map((t) => t.id)
+        : seedDependencies(dependencies),
+      requirements: requirementRefs(content.map((c) => plainText(c as Nodes)).join(' ')),
+      phase: this.current?.key,
+      style: 'heading',
+      range: index.rangeOf(nodeStart(node), nodeEnd(last)),
+      lineRange: headingRange,
+      idRange: headingRange,
+      checkboxRange: undefined,
+      parent: undefined,
+      children: children2,
+      acceptance,
+      priority,
+      estimate,
+    });
+    if (this.current) this.current.end = nodeEnd(last);
+    return j;
+  }
+
+  private list(list: List, parent: Task | undefined): void {
+    for (const item of list.children) this.listItem(item, parent);
+  }
+
+  private listItem(item: ListItem, parent: Task | undefined): void {
+    const index = this.doc.index;
+    const para = firstParagraph(item);
+    const box = this.checkbox(item);
+    const paraStart = Math.max(para ? nodeStart(para) : nodeStart(item), box ? this.doc.index.offsetAt(box.end) : 0);
+    const firstLineEnd = index.lineEnd(index.positionAt(paraStart).line);
+    const rawLead = para ? this.doc.text.slice(paraStart, Math.min(nodeEnd(para), firstLineEnd)) : '';
+    const lead = rawLead.replace(/^[ \t]+/, '');
+    const leadStart = paraStart + rawLead.length - lead.length;
+    const idMatch = LEADING_ID.exec(lead);
+    let task: Task | undefined;
+    if (idMatch && !box && !this.isTaskWithoutCheckbox(idMatch[2]!, lead.slice(idMatch[0].length))) {
+      // "- T004, T005 can run in parallel", or an item outside any phase: a reference, not a task.
+    } else if (idMatch) {
+      const idStart = leadStart + idMatch[1]!.length;
+      let rest = lead.slice(idMatch[0].length);
+      let parallel = false;
+      let story: string | undefined;
+      for (let t = TAG.exec(rest); t; t = TAG.exec(rest)) {
+        const tag = t[1]!.toUpperCase();
+        if (tag === 'P') parallel = true;
+        else story = `US${Number(/\d+/.exec(tag)![0])}`;
+        rest = rest.slice(t[0].length);
+      }
+      // Closing emphasis around the ID (`**T001**`) and separators before the text.
+      rest = rest.replace(/^\s*(?:\*\*|__)?\s*[:：—–-]?\s*/, '');
+      const fullText = para ? plainText(para) : '';
+      const description = describe(rest, fullText, idMatch[2]!);
+      const itemText = this.doc.text.slice(nodeStart(item), nodeEnd(item));
+      if (!box) {
+        this.problems.push({
+          code: 'task-missing-checkbox',
+          message: `${idMatch[2]} has no checkbox; spec-kit writes tasks as "- [ ] ${idMatch[2]} …", and its progress cannot be tracked.`,
+          severity: 'warning',
+          range: index.rangeOf(idStart, idStart + idMatch[2]!.length),
+        });
+      }
+      task = {
+        id: idMatch[2]!,
+        number: Number(idMatch[3]),
+        derived: false,
+        checked: item.checked === true,
+        parallel,
+        story,
+        description,
+        paths: pathsIn(itemCodeAndText(item, description)),
+        dependsOn: dependencies(itemText, idMatch[2]!),
+        requirements: requirementRefs(itemText),
+        phase: this.current?.key,
+        style: box ? 'checkbox' : 'no-checkbox',
+        range: nodeRange(index, item),
+        lineRange: index.rangeOf(nodeStart(item), firstLineEnd),
+        idRange: index.rangeOf(idStart, idStart + idMatch[2]!.length),
+        checkboxRange: box,
+        parent: parent?.id,
+        children: [],
+        acceptance: [],
+        priority: undefined,
+        estimate: undefined,
+      };
+      this.addTask(task);
+    } else if (box) {
+      const text = para ? plainText(para) : '';
+      const sub = { text, checked: item.checked === true, range: nodeRange(index, item), checkboxRange: box };
+      if (parent) parent.children.push(sub);
+      else this.untracked.push(sub);
+    } else if (parent && para) {
+      parent.children.push({ text: plainText(para), checked: undefined, range: nodeRange(index, item), checkboxRange: undefined });
+    }
+    for (const child of item.children) {
+      if (child.type === 'list') this.list(child, task ?? parent);
+      else if (child !== para) this.scanCode(child);
+    }
+  }
+
+  /**
+   * Items that start with an ID but have no checkbox are tasks (a hand-revised format) only inside
+   * a phase, when not already defined, and when the ID is not the head of a list of IDs.
+   */
+  private isTaskWithoutCheckbox(id: string, rest: string): boolean {
+    if (!this.current) return false;
+    if (this.tasks.some((t) => t.id === id)) return false;
+    return !/^\s*(?:\*\*|__)?\s*(?:[,&/→>]|-\s*T\d|–\s*T\d|\.\.|to\s+T\d|and\s+T\d|\()/.test(rest);
+  }
+
+  private addTask(task: Task): void {
+    this.tasks.push(task);
+    this.current?.taskIds.push(task.id);
+  }
+
+  /** The exact `[ ]`/`[x]` characters of a GFM task item, when it is one. */
+  private checkbox(item: ListItem): Range | undefined {
+    if (item.checked === null || item.checked === undefined) return undefined;
+    // Read from the item's first line: when the text starts with emphasis, micromark starts the
+    // paragraph at the checkbox, so the paragraph's position cannot bound the search.
+    const start = nodeStart(item);
+    const head = this.doc.text.slice(start, this.doc.index.lineEnd(this.doc.index.positionAt(start).line));
+    const m = /^(?:[-*+]|\d{1,9}[.)])[ \t]+(\[[ xX]\])/.exec(head);
+    if (!m) return undefined;
+    const at = start + m[0].length - 3;
+    return this.doc.index.rangeOf(at, at + 3);
+  }
+
+  /** Checkbox lines inside fenced code are remembered so the language server can say they are not tasks. */
+  private scanCode(node: Nodes): void {
+    if (node.type === 'code') {
+      const start = this.doc.index.positionAt(nodeStart(node)).line;
+      const end = this.doc.index.positionAt(nodeEnd(node)).line;
+      for (let line = start + 1; line < end; line++) {
+        const text = this.doc.index.lineText(line);
+        if (/^\s*[-*+]\s+\[[ xX]\]\s+/.test(text)) {
+          const from = text.search(/\S/);
+          this.fenced.push({ value: text.trim(), range: { start: { line, character: from }, end: { line, character: text.length } } });
+        }
+      }
+      return;
+    }
+    if ('children' in node) for (const c of node.children as Nodes[]) this.scanCode(c);
+  }
+
+  private checkOrder(): void {
+    const seen = new Map<string, Task>();
+    let previous: Task | undefined;
+    for (const t of this.tasks) {
+      const first = seen.get(t.id);
+      if (first) {
+        this.problems.push({
+          code: 'task-duplicate-id',
+          message: `${t.id} is used twice (first at line ${first.idRange.start.line + 1}); task IDs must be unique.`,
+          severity: 'error',
+          range: t.idRange,
+        });
+      } else {
+        seen.set(t.id, t);
+      }
+      if (previous && !t.derived && !previous.derived && t.number < previous.number && !first) {
+        this.problems.push({
+          code: 'task-out-of-order',
+          message: `${t.id} comes after ${previous.id}; spec-kit numbers tasks in execution order.`,
+          severity: 'warning',
+          range: t.idRange,
+        });
+      }
+      previous = t;
+    }
+  }
+}
+
+function firstParagraph(item: ListItem): Paragraph | undefined {
+  const first = item.children[0];
+  return first?.type === 'paragraph' ? first : undefined;
+}
+
+/** `**Priority:** High` → `High`, from a paragraph's source. */
+function field(src: string, name: string): string | undefined {
+  const re = new RegExp(String.raw`(?:^|\n)\s*(?:\*\*|__)?${name.replace(/ /g, '\\s+')}\s*:?\s*(?:\*\*|__)?\s*:?\s*(.+)`, 'i');
+  const m = re.exec(src);
+  return m ? m[1]!.replace(/\s+$/, '').trim() || undefined : undefined;
+}
+
+/** The seed's "Task 1", "Tasks 1-5", "All previous tasks", "None". */
+function seedDependencies(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/(\d+)\s*(?:-|–|to)\s*(\d+)|(\d+)/g)) {
+    if (m[3]) out.push(`T${Number(m[3])}`);
+    else for (let n = Number(m[1]); n <= Number(m[2]) && n - Number(m[1]) < 1000; n++) out.push(`T${n}`);
+  }
+  return [...new Set(out)];
+}
+
+/** Task IDs named in a dependency clause ("depends on T012, T013", "after T005"). */
+function dependencies(text: string, own: string): string[] {
+  const out = new Set<string>();
+  for (const clause of text.matchAll(DEPENDENCY_CLAUSE)) {
+    for (const ref of clause[0].matchAll(TASK_REF)) if (ref[0] !== own) out.add(ref[0]);
+  }
+  return [...out];
+}
+
+/** Description as a reader sees it: the first line's remainder, rendered as plain text. */
+function describe(restSource: string, fullText: string, id: string): string {
+  const afterId = fullText.slice(fullText.indexOf(id) + id.length);
+  const cleaned = afterId.replace(/^\s*\]?\s*/, '').replace(/^(?:\[(?:P|US-?\d+|Story\s*\d+|S\d+)\]\s*)+/i, '').replace(/^[:：—–-]\s*/, '').trim();
+  return cleaned || restSource.trim();
+}
+
+/** Paragraph and heading texts and inline code values, each on its own (joining them would glue words). */
+function textsOf(node: Nodes): string[] {
+  if (node.type === 'paragraph' || node.type === 'heading') {
+    const codes: string[] = [];
+    const visit = (n: Nodes): void => {
+      if (n.type === 'inlineCode') codes.push(n.value);
+      if ('children' in n) for (const c of n.children as Nodes[]) visit(c);
+    };
+    visit(node);
+    return [plainText(node), ...codes];
+  }
+  if (node.type === 'code' || node.type === 'html') return [];
+  return 'children' in node ? (node.children as Nodes[]).flatMap(textsOf) : [];
+}
+
+/** Text of the item's first paragraph plus its inline code (paths are often in backticks). */
+function itemCodeAndText(item: ListItem, description: string): string {
+  const codes: string[] = [];
+  const visit = (n: Nodes): void => {
+    if (n.type === 'inlineCode') codes.push(n.value);
+    if ('children' in n) for (const c of n.children as Nodes[]) visit(c);
+  };
+  const para = firstParagraph(item);
+  if (para) visit(para);
+  return [description, ...codes].join(' ');
+}
+
+/** File paths named in a text: tokens with a slash, or a file name with a known extension; no URLs. */
+export function pathsIn(text: string): string[] {
+  const out = new Set<string>();
+  for (const m of text.matchAll(PATH_TOKEN)) {
+    let p = m[1]!.replace(/[.,;:)]+$/, '');
+    if (p.includes('://') || /^\/?$/.test(p)) continue;
+    // "GET/POST", "and/or", "CI/CD" are not paths: require a dot or a trailing slash or several segments.
+    const segments = p.split('/').filter(Boolean);
+    if (!p.includes('.') && !p.endsWith('/') && segments.length < 3) continue;
+    if (/^[\d./]+$/.test(p)) continue; // versions, dates, CIDR ranges
+    if (/^[A-Z]+\/[A-Z]+$/.test(p)) continue;
+    p = p.replace(/^\.\//, '');
+    if (p) out.add(p);
+  }
+  return [...out];
+}
