@@ -29,6 +29,7 @@ const processor = unified().use(remarkParse).use(remarkGfm).use(remarkFrontmatte
 export const MAX_PARSE_CHARS = 2 * 1024 * 1024;
 
 const WRAP_OPEN = /^[ \t]{0,3}(`{3,}|~{3,})[ \t]*(markdown|md)[ \t]*$/i;
+// eslint-disable-next-line no-control-regex -- counting control characters is the point
 const CONTROL = /[\u0000-\u0008\u000E-\u001A]/g;
 
 /** Bytes or text to the text we parse: BOM dropped, NUL-bearing content flagged as binary. */

@@ -1,0 +1,215 @@
+import { type Heading, type Html } from 'mdast';
+import { visit } from 'unist-util-visit';
+import { type MarkdownDoc, nodeEnd, parseMarkdown, plainText, type Section, sections } from '../markdown/markdownDoc';
+import { type Located, type Problem, type Range } from '../text/range';
+import {
+  findAllCapsPlaceholders,
+  headingContentSpan,
+  locateIn,
+  maskedText,
+  metadataFields,
+  nodeRangeOf,
+  type PlaceholderToken,
+  romanToNumber,
+  trimSpan,
+} from './docScan';
+import { internalError } from './spec';
+
+export interface Principle {
+  /** `I.` → 1, `3.` → 3, `Article XV` → 15; undefined for an unnumbered (or placeholder) heading. */
+  readonly number?: number;
+  readonly name: string;
+  /** Heading and body. */
+  readonly range: Range;
+  readonly nameRange: Range;
+  /** The markdown source of the body, trimmed. */
+  readonly body: string;
+}
+
+export interface SyncImpactReport {
+  /** The whole HTML comment. */
+  readonly range: Range;
+  /** The old version when the report names one (not for "N/A (initial)"). */
+  readonly versionFrom?: string;
+  readonly versionTo?: string;
+  /** The comment's text, without `<!--` / `-->`. */
+  readonly raw: string;
+}
+
+export interface ConstitutionDoc {
+  readonly kind: 'constitution';
+  /** From `# X Constitution`; `[PROJECT_NAME]` in an unfilled template. */
+  readonly name: Located<string> | undefined;
+  readonly principles: Principle[];
+  readonly version: Located<string> | undefined;
+  readonly ratified: Located<string> | undefined;
+  readonly lastAmended: Located<string> | undefined;
+  readonly syncImpactReport: SyncImpactReport | undefined;
+  /** Every unfilled `[ALL_CAPS_IDENTIFIER]` outside code and comments. */
+  readonly placeholders: PlaceholderToken[];
+  /**
+   * The template was never filled: the name or the version is still a placeholder, or most principle
+   * headings are.
+   */
+  readonly isPlaceholder: boolean;
+  readonly problems: Problem[];
+}
+
+/** Parses `.specify/memory/constitution.md` (or `memory/constitution.md`). Never throws. */
+export function parseConstitution(raw: string | Uint8Array): ConstitutionDoc {
+  const doc = parseMarkdown(raw);
+  try {
+    return readConstitution(doc);
+  } catch (e) {
+    return {
+      kind: 'constitution',
+      name: undefined,
+      principles: [],
+      version: undefined,
+      ratified: undefined,
+      lastAmended: undefined,
+      syncImpactReport: undefined,
+      placeholders: [],
+      isPlaceholder: false,
+      problems: [...doc.problems, internalError(doc, e)],
+    };
+  }
+}
+
+const SEMVER = /\d+\.\d+\.\d+/;
+
+function readConstitution(doc: MarkdownDoc): ConstitutionDoc {
+  const all = sections(doc);
+  const masked = maskedText(doc);
+  const placeholders = findAllCapsPlaceholders(doc, masked);
+  const name = readName(doc);
+  const principles = readPrinciples(doc, all);
+  const footer = readFooter(doc);
+  const syncImpactReport = readSyncImpactReport(doc);
+  const isToken = (s: string | undefined): boolean => s !== undefined && /^\[[A-Z][A-Z0-9_]{2,}\]$/.test(s.trim());
+
+  const problems: Problem[] = [...doc.problems];
+  for (const p of placeholders) {
+    problems.push({ code: 'placeholder', message: `Unfilled constitution placeholder [${p.token}].`, severity: 'warning', range: p.range });
+  }
+  const footerVersion = footer.version ? SEMVER.exec(footer.version.value)?.[0] : undefined;
+  if (syncImpactReport?.versionTo && footerVersion && footerVersion !== syncImpactReport.versionTo) {
+    problems.push({
+      code: 'version-mismatch',
+      message: `The footer says version ${footerVersion} but the Sync Impact Report says ${syncImpactReport.versionTo}.`,
+      severity: 'warning',
+      range: footer.version!.range,
+    });
+  }
+
+  const placeholderPrinciples = principles.filter((p) => isToken(p.name)).length;
+  const isPlaceholder = isToken(name?.value) || isToken(footer.version?.value) || (principles.length > 0 && placeholderPrinciples * 2 > principles.length);
+
+  return { kind: 'constitution', name, principles, ...footer, syncImpactReport, placeholders, isPlaceholder, problems };
+}
+
+function readName(doc: MarkdownDoc): Located<string> | undefined {
+  const h1 = doc.root.children.find((n): n is Heading => n.type === 'heading' && n.depth === 1);
+  if (!h1) return undefined;
+  const full = plainText(h1);
+  const value =
+    full
+      .replace(/\s*(?:[-—–:|]\s*)?(?:Project\s+)?Constitution\s*$/i, '')
+      .replace(/\s*(?:憲法|憲章|宪法|宪章|章程)\s*$/, '')
+      .trim() || full;
+  const [s, e] = headingContentSpan(h1);
+  return { value, range: locateIn(doc, s, e, value) };
+}
+
+// ---- principles ---------------------------------------------------------------------------------
+
+const PRINCIPLES_SECTION = /principle|article|原則|原则|準則|准则|基本方針|principes|grundsätze|prinzipien|principios|princípios/i;
+const ARTICLE = /^(?:Article|Principle|Artikel|Artículo|Principe|Princípio)\s+([IVXLCDM]+|\d+)\b\s*[.:：)\-—–]?\s*(.+)$/i;
+const NUMBERED = /^([IVXLCDM]+|\d+)(?:[.:：)]|\s+[-—–])\s*(.+)$/;
+const KANJI_ARTICLE = /^第\s*(\d+|[IVXLCDM]+)\s*[条條章]\s*[:：.\s—–-]*\s*(.+)$/i;
+
+function readPrinciples(doc: MarkdownDoc, all: readonly Section[]): Principle[] {
+  const containers = all.filter((s) => s.depth <= 2 && PRINCIPLES_SECTION.test(s.title));
+  let candidates: Section[];
+  if (containers.length > 0) {
+    candidates = all.filter((s) => containers.some((c) => s.depth === c.depth + 1 && s.start > c.start && s.start <= c.end));
+  } else {
+    // No recognizable principles section: numbered H3 headings are principles ("### I. Name").
+    candidates = all.filter((s) => s.depth === 3 && (ARTICLE.test(s.title) || NUMBERED.test(s.title) || KANJI_ARTICLE.test(s.title)));
+  }
+  return candidates.map((s) => principleOf(doc, s));
+}
+
+function principleOf(doc: MarkdownDoc, s: Section): Principle {
+  const m = ARTICLE.exec(s.title) ?? NUMBERED.exec(s.title) ?? KANJI_ARTICLE.exec(s.title);
+  let number: number | undefined;
+  let name = s.title;
+  if (m) {
+    const n = /^\d+$/.test(m[1]!) ? Number(m[1]) : romanToNumber(m[1]!);
+    if (n !== undefined) {
+      number = n;
+      name = m[2]!.trim();
+    }
+  }
+  const [hs, he] = headingContentSpan(s.heading);
+  const [bs, be] = trimSpan(doc.text, nodeEnd(s.heading), s.end);
+  return {
+    ...(number !== undefined ? { number } : {}),
+    name,
+    range: doc.index.rangeOf(s.start, s.end),
+    nameRange: locateIn(doc, hs, he, name),
+    body: doc.text.slice(bs, be),
+  };
+}
+
+// ---- footer and sync impact report -------------------------------------------------------------
+
+const VERSION_LABEL = /^(?:constitution\s+)?version$|^バージョン$|^版本$|^版$|^versión$|^versão$|^ver\.?$/i;
+const AMENDED_LABEL = /amend|updated|modified|revised|改正|修正|更新|修订|修訂|最終|最后|最後/i;
+const RATIFIED_LABEL = /ratif|adopt|enact|制定|批准|施行|採択|通过|通過|生效|承認/i;
+
+interface Footer {
+  version: Located<string> | undefined;
+  ratified: Located<string> | undefined;
+  lastAmended: Located<string> | undefined;
+}
+
+/** The last paragraph that names a version (`**Version**: 1.0.0 | **Ratified**: … | **Last Amended**: …` and variants). */
+function readFooter(doc: MarkdownDoc): Footer {
+  let footer: Footer = { version: undefined, ratified: undefined, lastAmended: undefined };
+  visit(doc.root, (node) => {
+    if (node.type === 'code' || node.type === 'html') return 'skip';
+    if (node.type !== 'paragraph') return undefined;
+    const found: Footer = { version: undefined, ratified: undefined, lastAmended: undefined };
+    for (const f of metadataFields(doc, node, true)) {
+      const label = f.label.replace(/[*_]/g, '').trim();
+      if (!found.version && VERSION_LABEL.test(label)) found.version = f.value;
+      else if (!found.lastAmended && AMENDED_LABEL.test(label)) found.lastAmended = f.value;
+      else if (!found.ratified && RATIFIED_LABEL.test(label)) found.ratified = f.value;
+    }
+    if (found.version) footer = found;
+    return 'skip';
+  });
+  return footer;
+}
+
+const REPORT_TITLE = /sync\s+impact\s+report|同期影響レポート|同期影響報告|同步影响报告|同步影響報告|同步影响/i;
+const VERSION_CHANGE = /(?:version|バージョン|版本|版)[^:：\n]{0,30}[:：]\s*([^\n]*?)\s*(?:→|->|=>|⇒|⟶)\s*v?(\d+\.\d+\.\d+)/i;
+
+function readSyncImpactReport(doc: MarkdownDoc): SyncImpactReport | undefined {
+  let report: SyncImpactReport | undefined;
+  visit(doc.root, 'html', (node: Html) => {
+    if (report || !/^\s*<!--/.test(node.value) || !REPORT_TITLE.test(node.value)) return undefined;
+    const raw = node.value.replace(/^\s*<!--/, '').replace(/-->\s*$/, '');
+    const m = VERSION_CHANGE.exec(raw);
+    const from = m ? SEMVER.exec(m[1]!)?.[0] : undefined;
+    report = {
+      range: nodeRangeOf(doc, node),
+      ...(from ? { versionFrom: from } : {}),
+      ...(m ? { versionTo: m[2]! } : {}),
+      raw: raw.trim(),
+    };
+    return false;
+  });
+  return report;
+}

@@ -1,0 +1,231 @@
+/**
+ * The features of a project: the directories under its feature roots (`specs/`, `.specify/specs/`),
+ * named `NNN-slug` or `YYYYMMDD-HHMMSS-slug` by spec-kit, with the artifacts each one holds.
+ */
+import * as path from 'node:path/posix';
+import { type EntryType, type FileSystemHost } from './fileSystem';
+import { type Project } from './projects';
+
+export type FeatureNumbering = 'sequential' | 'timestamp' | 'none';
+
+export interface FileInfo {
+  readonly path: string;
+  /** Milliseconds since the epoch. */
+  readonly mtime: number;
+}
+
+export interface FeatureFiles {
+  readonly spec?: FileInfo;
+  readonly plan?: FileInfo;
+  readonly tasks?: FileInfo;
+  readonly research?: FileInfo;
+  readonly dataModel?: FileInfo;
+  readonly quickstart?: FileInfo;
+  /** Files under `contracts/` (sorted); undefined when there is no `contracts/` directory. */
+  readonly contracts?: readonly FileInfo[];
+  /** `checklists/*.md`, sorted by name. */
+  readonly checklists: readonly FileInfo[];
+}
+
+export interface ParsedFeatureName {
+  readonly number?: number;
+  /** `004`, `20260319-143022`, or '' when the name has no prefix. */
+  readonly prefix: string;
+  readonly slug: string;
+  readonly numbering: FeatureNumbering;
+}
+
+export interface Feature extends ParsedFeatureName {
+  readonly dir: string;
+  /** Relative to the project root, POSIX (`specs/004-x`). */
+  readonly relDir: string;
+  /** Basename of `dir`. */
+  readonly name: string;
+  /** The feature root it was found under. */
+  readonly featureRoot: string;
+  /** Under a dot-directory: kept for reference, not an active feature. */
+  readonly archived: boolean;
+  /** Another active feature of the project has the same number (or timestamp). */
+  readonly duplicateNumber: boolean;
+  readonly files: FeatureFiles;
+}
+
+const TIMESTAMP_NAME = /^([0-9]{8}-[0-9]{6})-(.*)$/s;
+const SEQUENTIAL_NAME = /^([0-9]{3,})-(.*)$/s;
+const CONTRACTS_MAX_DEPTH = 3;
+/** Feature directories read at once: enough to hide latency of a remote file system, few enough not to flood it. */
+const CONCURRENCY = 16;
+
+const SINGLE_FILES = [
+  ['spec', 'spec.md'],
+  ['plan', 'plan.md'],
+  ['tasks', 'tasks.md'],
+  ['research', 'research.md'],
+  ['dataModel', 'data-model.md'],
+  ['quickstart', 'quickstart.md'],
+] as const;
+
+/** `004-user-auth` → sequential 4; `20260319-143022-x` → timestamp; anything else → no numbering. */
+export function parseFeatureName(name: string): ParsedFeatureName {
+  // Timestamps first: `20260319-143022-x` also starts with 3+ digits and a dash.
+  const ts = TIMESTAMP_NAME.exec(name);
+  if (ts) return { prefix: ts[1]!, slug: ts[2]!, numbering: 'timestamp' };
+  const seq = SEQUENTIAL_NAME.exec(name);
+  if (seq) return { number: Number(seq[1]!), prefix: seq[1]!, slug: seq[2]!, numbering: 'sequential' };
+  return { prefix: '', slug: name, numbering: 'none' };
+}
+
+/**
+ * Every feature of the project, sorted by number and then name. Numbered directories count even when
+ * empty (spec-kit's numbering does); other directories only when they hold a spec-kit artifact.
+ * Dot-directories are archives: `specs/.archive/003-x` or `specs/.003-x` come back `archived`.
+ */
+export async function listFeatures(fs: FileSystemHost, project: Project): Promise<Feature[]> {
+  const candidates: Array<{ featureRoot: string; dir: string; parseAs: string; archived: boolean; archive?: boolean }> = [];
+  for (const featureRoot of project.featureRoots) {
+    for (const [name, type] of await fs.readDirectory(featureRoot)) {
+      const dir = path.join(featureRoot, name);
+      if (!(await isDirectoryEntry(fs, dir, type))) continue;
+      if (name.startsWith('.')) candidates.push({ featureRoot, dir, parseAs: name.replace(/^\.+/, ''), archived: true, archive: true });
+      else candidates.push({ featureRoot, dir, parseAs: name, archived: false });
+    }
+  }
+
+  const found: Array<Omit<Feature, 'duplicateNumber'>> = [];
+  await forEachLimited(candidates, CONCURRENCY, async (c) => {
+    const feature = await readFeature(fs, project, c.featureRoot, c.dir, c.parseAs, c.archived);
+    if (feature) {
+      found.push(feature);
+      return;
+    }
+    if (!c.archive) return;
+    // A dot-directory that is not itself a feature is an archive folder: its children are archived features.
+    for (const [childName, childType] of await fs.readDirectory(c.dir)) {
+      const childDir = path.join(c.dir, childName);
+      if (childName.startsWith('.') || !(await isDirectoryEntry(fs, childDir, childType))) continue;
+      const archived = await readFeature(fs, project, c.featureRoot, childDir, childName, true);
+      if (archived) found.push(archived);
+    }
+  });
+
+  const counts = new Map<string, number>();
+  for (const f of found) {
+    const key = duplicateKey(f);
+    if (key !== undefined) counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const features: Feature[] = found.map((f) => {
+    const key = duplicateKey(f);
+    return { ...f, duplicateNumber: key !== undefined && (counts.get(key) ?? 0) > 1 };
+  });
+  return features.sort(compareFeatures);
+}
+
+/**
+ * spec-kit's `AVAILABLE_DOCS` (check-prerequisites): `research.md`, `data-model.md`, `contracts/`
+ * (when it holds something), `quickstart.md`, and `tasks.md` only when asked for (`--include-tasks`).
+ */
+export function availableDocs(feature: Feature, includeTasks = false): string[] {
+  const f = feature.files;
+  const docs: string[] = [];
+  if (f.research) docs.push('research.md');
+  if (f.dataModel) docs.push('data-model.md');
+  if (f.contracts && f.contracts.length > 0) docs.push('contracts/');
+  if (f.quickstart) docs.push('quickstart.md');
+  if (includeTasks && f.tasks) docs.push('tasks.md');
+  return docs;
+}
+
+/** Compares features by number (unnumbered last), then name, then location. */
+export function compareFeatures(a: Feature, b: Feature): number {
+  const an = a.number ?? Number.POSITIVE_INFINITY;
+  const bn = b.number ?? Number.POSITIVE_INFINITY;
+  if (an !== bn) return an < bn ? -1 : 1;
+  if (a.name !== b.name) return a.name < b.name ? -1 : 1;
+  return a.relDir < b.relDir ? -1 : a.relDir > b.relDir ? 1 : 0;
+}
+
+async function readFeature(
+  fs: FileSystemHost,
+  project: Project,
+  featureRoot: string,
+  dir: string,
+  nameForParsing: string,
+  archived: boolean,
+): Promise<Omit<Feature, 'duplicateNumber'> | undefined> {
+  const parsed = parseFeatureName(nameForParsing);
+  const { files, hasChecklistsDir } = await readFiles(fs, dir);
+  const hasArtifact = SINGLE_FILES.some(([key]) => files[key] !== undefined) || files.contracts !== undefined || hasChecklistsDir;
+  if (parsed.numbering === 'none' && !hasArtifact) return undefined;
+  return {
+    ...parsed,
+    dir,
+    relDir: path.relative(project.root, dir),
+    name: path.basename(dir),
+    featureRoot,
+    archived,
+    files,
+  };
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+async function readFiles(fs: FileSystemHost, dir: string): Promise<{ files: FeatureFiles; hasChecklistsDir: boolean }> {
+  const files: Mutable<FeatureFiles> = { checklists: [] };
+  await Promise.all(
+    SINGLE_FILES.map(async ([key, file]) => {
+      const info = await fileInfo(fs, path.join(dir, file));
+      if (info) files[key] = info;
+    }),
+  );
+  const contractsDir = path.join(dir, 'contracts');
+  if ((await fs.stat(contractsDir))?.type === 'directory') files.contracts = await listFilesRecursive(fs, contractsDir, CONTRACTS_MAX_DEPTH);
+  const checklistsDir = path.join(dir, 'checklists');
+  const hasChecklistsDir = (await fs.stat(checklistsDir))?.type === 'directory';
+  if (hasChecklistsDir) {
+    const names = (await fs.readDirectory(checklistsDir)).map(([n]) => n).filter((n) => n.toLowerCase().endsWith('.md')).sort();
+    const infos = await Promise.all(names.map((n) => fileInfo(fs, path.join(checklistsDir, n))));
+    files.checklists = infos.filter((i): i is FileInfo => i !== undefined);
+  }
+  return { files, hasChecklistsDir };
+}
+
+async function fileInfo(fs: FileSystemHost, p: string): Promise<FileInfo | undefined> {
+  const s = await fs.stat(p);
+  return s?.type === 'file' ? { path: p, mtime: s.mtime } : undefined;
+}
+
+async function listFilesRecursive(fs: FileSystemHost, dir: string, depth: number): Promise<FileInfo[]> {
+  const out: FileInfo[] = [];
+  const entries = [...(await fs.readDirectory(dir))].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [name, type] of entries) {
+    const p = path.join(dir, name);
+    if (type === 'directory') {
+      if (depth > 1) out.push(...(await listFilesRecursive(fs, p, depth - 1)));
+    } else {
+      const info = await fileInfo(fs, p);
+      if (info) out.push(info);
+    }
+  }
+  return out;
+}
+
+async function isDirectoryEntry(fs: FileSystemHost, p: string, type: EntryType): Promise<boolean> {
+  if (type === 'directory') return true;
+  // A symlinked feature directory is followed for this one level only.
+  return type === 'symlink' && (await fs.stat(p))?.type === 'directory';
+}
+
+function duplicateKey(f: Omit<Feature, 'duplicateNumber'>): string | undefined {
+  if (f.archived) return undefined;
+  if (f.numbering === 'sequential') return `n:${f.number}`;
+  if (f.numbering === 'timestamp') return `t:${f.prefix}`;
+  return undefined;
+}
+
+async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

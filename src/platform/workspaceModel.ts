@@ -1,0 +1,153 @@
+import * as vscode from 'vscode';
+import { branchFromGitHead } from '../core/workspace/gitHead';
+import { type IndexChange, WorkspaceIndex } from '../core/workspace/workspaceIndex';
+import { VscodeFileSystem } from './vscodeFileSystem';
+
+/** Paths the index cares about; everything else a folder watcher reports is dropped at once. */
+const RELEVANT = /(^|\/)(specs|\.specify|memory)(\/|$)/;
+
+/** How long file events are gathered before one refresh runs. */
+const DEBOUNCE_MS = 120;
+
+/**
+ * The workspace index, kept current: one watcher per workspace folder (multi-root aware), unsaved
+ * edits of spec-kit files as overlays, and change events for the views. Refreshes are debounced
+ * and run one at a time.
+ */
+export class WorkspaceModel implements vscode.Disposable {
+  readonly index: WorkspaceIndex;
+  private readonly changed = new vscode.EventEmitter<IndexChange>();
+  readonly onDidChange = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+  private readonly watchers = new Map<string, vscode.Disposable>();
+  private readonly pending = new Set<string>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private queue: Promise<void> = Promise.resolve();
+  private busy = 0;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(private readonly log: vscode.LogOutputChannel) {
+    const fs = new VscodeFileSystem((p) => this.uriFor(p));
+    this.index = new WorkspaceIndex(fs, {
+      // Read HEAD instead of running git: works untrusted, remote and virtual.
+      currentBranch: (root) => branchFromGitHead(fs, root, this.folderFor(root)?.uri.path ?? root),
+    });
+    this.disposables.push(
+      vscode.workspace.onDidChangeWorkspaceFolders((e) => {
+        for (const f of e.removed) this.removeFolder(f);
+        for (const f of e.added) void this.enqueue(() => this.addFolder(f));
+      }),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.contentChanges.length > 0) this.overlay(e.document, true);
+      }),
+      vscode.workspace.onDidSaveTextDocument((d) => this.overlay(d, false)),
+      vscode.workspace.onDidCloseTextDocument((d) => this.overlay(d, false)),
+    );
+  }
+
+  /** Scans every workspace folder. Resolves when the first index is complete. */
+  async start(): Promise<void> {
+    const started = Date.now();
+    await this.enqueue(async () => {
+      await Promise.all((vscode.workspace.workspaceFolders ?? []).map((f) => this.addFolder(f)));
+    });
+    const features = this.index.features.length;
+    this.log.info(`Indexed ${this.index.projects.length} spec-kit project(s), ${features} feature(s) in ${Date.now() - started} ms`);
+  }
+
+  /** Resolves once no refresh is pending or running. */
+  whenIdle(): Promise<void> {
+    if (!this.timer && this.busy === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Rescans everything (the Refresh command). */
+  async rescan(): Promise<void> {
+    await this.enqueue(async () => {
+      await Promise.all((vscode.workspace.workspaceFolders ?? []).map((f) => this.index.addFolder(f.uri.path)));
+      this.changed.fire({ projects: this.index.projects.map((p) => p.project.root), features: [], structure: true });
+    });
+  }
+
+  uriFor(path: string): vscode.Uri {
+    const folder = this.folderFor(path);
+    return folder ? folder.uri.with({ path }) : vscode.Uri.file(path);
+  }
+
+  private folderFor(path: string): vscode.WorkspaceFolder | undefined {
+    let best: vscode.WorkspaceFolder | undefined;
+    for (const f of vscode.workspace.workspaceFolders ?? []) {
+      const root = f.uri.path;
+      if ((path === root || path.startsWith(root.endsWith('/') ? root : root + '/')) && (!best || root.length > best.uri.path.length)) best = f;
+    }
+    return best;
+  }
+
+  private async addFolder(folder: vscode.WorkspaceFolder): Promise<void> {
+    await this.index.addFolder(folder.uri.path);
+    this.watch(folder);
+    this.changed.fire({ projects: this.index.projects.map((p) => p.project.root), features: [], structure: true });
+  }
+
+  private removeFolder(folder: vscode.WorkspaceFolder): void {
+    this.watchers.get(folder.uri.toString())?.dispose();
+    this.watchers.delete(folder.uri.toString());
+    this.index.removeFolder(folder.uri.path);
+    this.changed.fire({ projects: [], features: [], structure: true });
+  }
+
+  private watch(folder: vscode.WorkspaceFolder): void {
+    const key = folder.uri.toString();
+    if (this.watchers.has(key)) return;
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**/*'));
+    const onEvent = (uri: vscode.Uri): void => {
+      if (RELEVANT.test(uri.path.slice(folder.uri.path.length))) this.schedule(uri.path);
+    };
+    this.watchers.set(key, vscode.Disposable.from(watcher, watcher.onDidCreate(onEvent), watcher.onDidChange(onEvent), watcher.onDidDelete(onEvent)));
+  }
+
+  private overlay(doc: vscode.TextDocument, dirty: boolean): void {
+    const path = doc.uri.path;
+    if (doc.languageId !== 'markdown' || !this.folderFor(path) || !RELEVANT.test(path)) return;
+    this.index.setOverlay(path, dirty && doc.isDirty ? doc.getText() : undefined);
+    this.schedule(path);
+  }
+
+  private schedule(path: string): void {
+    this.pending.add(path);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      const paths = [...this.pending];
+      this.pending.clear();
+      void this.enqueue(async () => {
+        const change = await this.index.refresh(paths);
+        this.log.debug(`Refreshed ${paths.length} path(s): ${change.features.length} feature(s), ${change.projects.length} project(s)`);
+        if (change.features.length > 0 || change.projects.length > 0 || change.structure) this.changed.fire(change);
+      });
+    }, DEBOUNCE_MS);
+  }
+
+  private enqueue(work: () => Promise<void>): Promise<void> {
+    this.busy++;
+    const run = this.queue.then(work).catch((e: unknown) => {
+      this.log.error('Updating the spec-kit index failed', e instanceof Error ? e : String(e));
+    });
+    this.queue = run.finally(() => {
+      this.busy--;
+      if (this.busy === 0 && !this.timer) {
+        const waiters = this.idleWaiters;
+        this.idleWaiters = [];
+        waiters.forEach((w) => w());
+      }
+    });
+    return run;
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    for (const w of this.watchers.values()) w.dispose();
+    for (const d of this.disposables) d.dispose();
+    for (const w of this.idleWaiters) w();
+  }
+}
