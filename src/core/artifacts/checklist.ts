@@ -98,7 +98,7 @@ function readChecklist(doc: MarkdownDoc): ChecklistDoc {
     let number: number | undefined;
     let idRange: Range | undefined;
     if (para) {
-      const start = nodeStart(para);
+      const start = Math.max(nodeStart(para), box[1]);
       const m = CHK_AT_START.exec(doc.text.slice(start, start + 40));
       if (m) {
         id = m[1]!;

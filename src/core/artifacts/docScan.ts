@@ -207,14 +207,16 @@ export function locateIn(doc: MarkdownDoc, start: number, end: number, needle: s
   return doc.index.rangeOf(s, e);
 }
 
-/** The `[ ]` / `[x]` characters of a task-list item, as offsets. */
+/**
+ * The `[ ]` / `[x]` characters of a task-list item, as offsets. Read from the item's first line: when the
+ * text after the box starts with emphasis, mdast starts the paragraph at the box, not after it.
+ */
 export function checkboxSpan(doc: MarkdownDoc, item: ListItem): [number, number] | undefined {
   const start = nodeStart(item);
-  const firstChild = item.children[0];
-  const limit = firstChild ? nodeStart(firstChild) : nodeEnd(item);
-  const src = doc.text.slice(start, Math.max(start, limit));
-  const m = /\[[ xX]\]/.exec(src);
-  return m ? [start + m.index, start + m.index + 3] : undefined;
+  const m = /^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+(\[[ xX]\])/.exec(doc.text.slice(start, Math.min(nodeEnd(item), start + 32)));
+  if (!m) return undefined;
+  const at = start + m[0].length - 3;
+  return [at, at + 3];
 }
 
 /** The `-`, `*`, `1.` marker of a list item, as offsets. */

@@ -81,12 +81,12 @@ export function parseFeatureName(name: string): ParsedFeatureName {
  * Dot-directories are archives: `specs/.archive/003-x` or `specs/.003-x` come back `archived`.
  */
 export async function listFeatures(fs: FileSystemHost, project: Project): Promise<Feature[]> {
-  const candidates: Array<{ featureRoot: string; dir: string; parseAs: string; archived: boolean; archive?: boolean }> = [];
+  const candidates: Array<{ featureRoot: string; dir: string; parseAs: string; archived: boolean }> = [];
   for (const featureRoot of project.featureRoots) {
     for (const [name, type] of await fs.readDirectory(featureRoot)) {
       const dir = path.join(featureRoot, name);
       if (!(await isDirectoryEntry(fs, dir, type))) continue;
-      if (name.startsWith('.')) candidates.push({ featureRoot, dir, parseAs: name.replace(/^\.+/, ''), archived: true, archive: true });
+      if (name.startsWith('.')) candidates.push({ featureRoot, dir, parseAs: name.replace(/^\.+/, ''), archived: true });
       else candidates.push({ featureRoot, dir, parseAs: name, archived: false });
     }
   }
@@ -98,7 +98,7 @@ export async function listFeatures(fs: FileSystemHost, project: Project): Promis
       found.push(feature);
       return;
     }
-    if (!c.archive) return;
+    if (!c.archived) return;
     // A dot-directory that is not itself a feature is an archive folder: its children are archived features.
     for (const [childName, childType] of await fs.readDirectory(c.dir)) {
       const childDir = path.join(c.dir, childName);
@@ -170,18 +170,25 @@ async function readFeature(
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 async function readFiles(fs: FileSystemHost, dir: string): Promise<{ files: FeatureFiles; hasChecklistsDir: boolean }> {
+  // One listing, then a stat only for what is there: most features hold two or three files.
+  const entries = new Map(await fs.readDirectory(dir));
+  const present = async (name: string, want: 'file' | 'directory'): Promise<boolean> => {
+    const type = entries.get(name);
+    if (type === want) return true;
+    return type === 'symlink' && (await fs.stat(path.join(dir, name)))?.type === want;
+  };
   const files: Mutable<FeatureFiles> = { checklists: [] };
   await Promise.all(
     SINGLE_FILES.map(async ([key, file]) => {
+      if (!entries.has(file)) return;
       const info = await fileInfo(fs, path.join(dir, file));
       if (info) files[key] = info;
     }),
   );
-  const contractsDir = path.join(dir, 'contracts');
-  if ((await fs.stat(contractsDir))?.type === 'directory') files.contracts = await listFilesRecursive(fs, contractsDir, CONTRACTS_MAX_DEPTH);
-  const checklistsDir = path.join(dir, 'checklists');
-  const hasChecklistsDir = (await fs.stat(checklistsDir))?.type === 'directory';
+  if (await present('contracts', 'directory')) files.contracts = await listFilesRecursive(fs, path.join(dir, 'contracts'), CONTRACTS_MAX_DEPTH);
+  const hasChecklistsDir = await present('checklists', 'directory');
   if (hasChecklistsDir) {
+    const checklistsDir = path.join(dir, 'checklists');
     const names = (await fs.readDirectory(checklistsDir)).map(([n]) => n).filter((n) => n.toLowerCase().endsWith('.md')).sort();
     const infos = await Promise.all(names.map((n) => fileInfo(fs, path.join(checklistsDir, n))));
     files.checklists = infos.filter((i): i is FileInfo => i !== undefined);

@@ -28,7 +28,7 @@ export function toScanJson(index: WorkspaceIndex): ScanJson {
   return {
     projects: index.projects.map((p) => ({
       root: p.project.root,
-      constitution: p.constitution ? { version: p.constitution.version?.value ?? null, placeholder: p.constitution.isPlaceholder } : null,
+      constitution: p.constitution ? { version: filled(p.constitution.version?.value), placeholder: p.constitution.isPlaceholder } : null,
       current: p.current ? path.relative(p.project.root, p.current.dir) : null,
       features: p.features.map((f) => ({
         dir: f.feature.relDir,
@@ -44,4 +44,9 @@ export function toScanJson(index: WorkspaceIndex): ScanJson {
       })),
     })),
   };
+}
+
+/** A template token such as `[CONSTITUTION_VERSION]` is no version. */
+function filled(value: string | undefined): string | null {
+  return value === undefined || /^\[[A-Z0-9_]+\]$/.test(value) ? null : value;
 }

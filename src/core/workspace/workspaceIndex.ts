@@ -165,12 +165,14 @@ export class WorkspaceIndex {
         folders.add(folder);
         continue;
       }
-      const project = this.projectFor(p);
-      if (!project) {
-        // A new `.specify/…` file can create a project.
-        if (p.includes('/.specify/') || /\/memory\/constitution\.md$/.test(p)) folders.add(folder);
+      // A `.specify/…` (or legacy `memory/…`) path outside every known project root can create a project.
+      const marker = /\/(?:\.specify|memory)(?:\/|$)/.exec(p);
+      if (marker && !this.projects.some((x) => x.project.root === p.slice(0, marker.index))) {
+        folders.add(folder);
         continue;
       }
+      const project = this.projectFor(p);
+      if (!project) continue;
       const feature = project.features.find((f) => isInside(f.feature.dir, p));
       if (feature && feature.feature.dir !== p) features.add(feature.feature.dir);
       else projects.add(project.project.root);

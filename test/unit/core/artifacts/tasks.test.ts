@@ -250,7 +250,7 @@ describe('parseTasks', () => {
     });
 
     it('reads the same when the model wrapped it in a fence', () => {
-      const wrapped = parseTasks(readFileSync(fixture('seed', 'postgresql-tasks-wrapped.md')));
+      const wrapped = parseTasks(readFileSync(fixture('seed', 'wrapped-postgresql-tasks.md')));
       assert.equal(wrapped.total, 8);
       assert.ok(wrapped.problems.some((p) => p.code === 'wrapped-in-fence'));
     });
