@@ -121,6 +121,18 @@ export async function listFeatures(fs: FileSystemHost, project: Project): Promis
 }
 
 /**
+ * Re-reads one known feature directory (after a file inside it changed) without listing the whole
+ * project. `duplicateNumber` is carried over: the directory's name, and so its number, is unchanged.
+ * undefined when the directory is gone or no longer a feature.
+ */
+export async function reloadFeature(fs: FileSystemHost, project: Project, previous: Feature): Promise<Feature | undefined> {
+  if ((await fs.stat(previous.dir))?.type !== 'directory') return undefined;
+  const parseAs = previous.archived ? path.basename(previous.dir).replace(/^\.+/, '') : path.basename(previous.dir);
+  const fresh = await readFeature(fs, project, previous.featureRoot, previous.dir, parseAs, previous.archived);
+  return fresh ? { ...fresh, duplicateNumber: previous.duplicateNumber } : undefined;
+}
+
+/**
  * spec-kit's `AVAILABLE_DOCS` (check-prerequisites): `research.md`, `data-model.md`, `contracts/`
  * (when it holds something), `quickstart.md`, and `tasks.md` only when asked for (`--include-tasks`).
  */

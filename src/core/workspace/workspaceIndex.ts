@@ -6,7 +6,7 @@ import { parseSpec, type SpecDoc } from '../artifacts/spec';
 import { parseTasks, type TasksDoc } from '../artifacts/tasks';
 import { featureStatus, type FeatureStatus } from '../status/featureStatus';
 import { type CurrentFeatureSource, resolveCurrentFeature } from './currentFeature';
-import { type Feature, listFeatures } from './features';
+import { type Feature, listFeatures, reloadFeature } from './features';
 import { type FileSystemHost } from './fileSystem';
 import { findProjects, isInside, type Project } from './projects';
 
@@ -218,15 +218,14 @@ export class WorkspaceIndex {
   }
 
   private async reindexFeature(project: IndexedProject, dir: string): Promise<void> {
-    const fresh = (await listFeatures(this.fs, project.project)).find((f) => f.dir === dir);
     const list = this.folders.get(project.folder);
-    if (!list) return;
-    const i = list.indexOf(project);
-    if (i === -1) return;
-    const features = project.features.map((f) => f);
-    const at = features.findIndex((f) => f.feature.dir === dir);
-    if (fresh && at !== -1) features[at] = await this.indexFeature(fresh, project.project.root);
-    else if (at !== -1) features.splice(at, 1);
+    const i = list?.indexOf(project) ?? -1;
+    const at = project.features.findIndex((f) => f.feature.dir === dir);
+    if (!list || i === -1 || at === -1) return;
+    const fresh = await reloadFeature(this.fs, project.project, project.features[at]!.feature);
+    const features = [...project.features];
+    if (fresh) features[at] = await this.indexFeature(fresh, project.project.root);
+    else features.splice(at, 1);
     list[i] = { ...project, features };
   }
 
