@@ -5,7 +5,8 @@ import { parseConstitution } from '../../../../src/core/artifacts/constitution';
 import { parsePlan } from '../../../../src/core/artifacts/plan';
 import { parseSpec } from '../../../../src/core/artifacts/spec';
 import { type Problem } from '../../../../src/core/text/range';
-import { assertIdRanges, assertRangesInside, corpusFile, corpusFiles } from './artifactTestUtil';
+import { corpusFiles } from '../../helpers/paths';
+import { assertIdRanges, assertRangesInside, corpusFile } from './artifactTestUtil';
 
 /** Pieces of spec-kit markdown, so random documents exercise the parsers' paths, not just plain text. */
 const FRAGMENTS = [

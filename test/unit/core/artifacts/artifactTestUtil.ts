@@ -1,32 +1,18 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { decodeText } from '../../../../src/core/markdown/markdownDoc';
 import { LineIndex } from '../../../../src/core/text/lineIndex';
 import { type Range } from '../../../../src/core/text/range';
+import { corpusDir, fixture as fixturePath } from '../../helpers/paths';
 
-/** The compiled suite runs from out/test/unit/core/artifacts; the repository root is five levels up. */
-const REPO_ROOT = path.resolve(__dirname, '../../../../..');
-
-/** Real spec-kit files: `<clone>/../shared/corpus`, or SPECKIT_CORPUS. */
-export const CORPUS_DIR = process.env.SPECKIT_CORPUS ?? path.resolve(REPO_ROOT, '../shared/corpus');
-
-export const FIXTURES_DIR = path.join(REPO_ROOT, 'test/fixtures/unit');
-
+/** A fixture under test/fixtures/unit, as text. */
 export function fixture(relative: string): string {
-  return readFileSync(path.join(FIXTURES_DIR, relative), 'utf8');
-}
-
-/** Corpus files whose name ends with `suffix` (names are `owner__repo__path__file.md`). */
-export function corpusFiles(suffix: string): string[] {
-  assert.ok(existsSync(CORPUS_DIR), `corpus not found at ${CORPUS_DIR}; set SPECKIT_CORPUS`);
-  return readdirSync(CORPUS_DIR)
-    .filter((f) => f.endsWith(suffix))
-    .sort();
+  return readFileSync(fixturePath(...relative.split('/')), 'utf8');
 }
 
 export function corpusFile(name: string): Buffer {
-  return readFileSync(path.join(CORPUS_DIR, name));
+  return readFileSync(path.join(corpusDir(), name));
 }
 
 function isRange(v: unknown): v is Range {

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { parseChecklist } from '../../../../src/core/artifacts/checklist';
-import { assertIdRanges, assertRangesInside, corpusFile, corpusFiles, textAt } from './artifactTestUtil';
+import { corpusFiles } from '../../helpers/paths';
+import { assertIdRanges, assertRangesInside, corpusFile, textAt } from './artifactTestUtil';
 
 const UX = `# UX Checklist: Photo Albums
 

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { parseConstitution } from '../../../../src/core/artifacts/constitution';
-import { assertRangesInside, corpusFile, corpusFiles, textAt } from './artifactTestUtil';
+import { corpusFiles } from '../../helpers/paths';
+import { assertRangesInside, corpusFile, textAt } from './artifactTestUtil';
 
 const TEMPLATE = `# [PROJECT_NAME] Constitution
 <!-- Example: Spec Constitution, TaskFlow Constitution, etc. -->

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { parsePlan } from '../../../../src/core/artifacts/plan';
-import { assertRangesInside, corpusFile, corpusFiles, fixture, textAt } from './artifactTestUtil';
+import { corpusFiles } from '../../helpers/paths';
+import { assertRangesInside, corpusFile, fixture, textAt } from './artifactTestUtil';
 
 const FILLED = `# Implementation Plan: Photo Albums
 

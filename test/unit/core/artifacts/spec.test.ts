@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { parseSpec, type SpecDoc } from '../../../../src/core/artifacts/spec';
-import { assertIdRanges, assertRangesInside, corpusFile, corpusFiles, fixture, textAt } from './artifactTestUtil';
+import { corpusFiles } from '../../helpers/paths';
+import { assertIdRanges, assertRangesInside, corpusFile, fixture, textAt } from './artifactTestUtil';
 
 const TEMPLATE_STYLE = `# Feature Specification: Photo Albums
 

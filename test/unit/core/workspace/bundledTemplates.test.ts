@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { NodeFileSystem } from '../../../../src/core/workspace/nodeFileSystem';
 import { loadProject } from '../../../../src/core/workspace/projects';
 import { resolveTemplate } from '../../../../src/core/workspace/templates';
-import { makeTempDir, repoRoot } from './helpers';
+import { repoRoot } from '../../helpers/paths';
+import { makeTempDir } from './helpers';
 
 const BUNDLED = path.join(repoRoot(), 'prompts', 'templates');
 

@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { listFeatures } from '../../../../src/core/workspace/features';
 import { NodeFileSystem } from '../../../../src/core/workspace/nodeFileSystem';
 import { findProjects } from '../../../../src/core/workspace/projects';
-import { corpusDir, makeTempDir, type TempDir } from './helpers';
+import { corpusDir } from '../../helpers/paths';
+import { makeTempDir, type TempDir } from './helpers';
 
 const host = new NodeFileSystem();
 

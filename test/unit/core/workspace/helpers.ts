@@ -57,23 +57,3 @@ export function initRepo(cwd: string): void {
   git(cwd, 'commit', '--quiet', '--allow-empty', '-m', 'init');
 }
 
-/**
- * The repository root (nearest ancestor with a package.json; works from out/ too). Kept here rather
- * than imported from test/unit/helpers so these suites build with just the workspace files.
- */
-export function repoRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error(`package.json not found above ${__dirname}`);
-    dir = up;
-  }
-  return dir;
-}
-
-/** ../shared/corpus beside the clone, or $SPECKIT_CORPUS. */
-export function corpusDir(): string {
-  const dir = process.env.SPECKIT_CORPUS ?? path.resolve(repoRoot(), '..', 'shared', 'corpus');
-  if (!fs.existsSync(dir)) throw new Error(`The spec-kit corpus is missing at ${dir}; set SPECKIT_CORPUS.`);
-  return dir;
-}

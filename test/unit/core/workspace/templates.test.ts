@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { NodeFileSystem } from '../../../../src/core/workspace/nodeFileSystem';
 import { loadProject, type Project } from '../../../../src/core/workspace/projects';
 import { parsePresetManifest, rankedExtensions, rankedPresets, resolveTemplate } from '../../../../src/core/workspace/templates';
-import { makeTempDir, repoRoot, type TempDir } from './helpers';
+import { repoRoot } from '../../helpers/paths';
+import { makeTempDir, type TempDir } from './helpers';
 
 const host = new NodeFileSystem();
 const BUNDLED = path.join(repoRoot(), 'prompts', 'templates').split(path.sep).join('/');
