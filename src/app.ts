@@ -4,6 +4,9 @@ import { Commands, OUTPUT_CHANNEL } from './ids';
 import { WorkspaceModel } from './platform/workspaceModel';
 import { type ScanJson, toScanJson } from './core/workspace/scanJson';
 
+/** The features, in registration order; each owns its disposables through `app.own`. */
+const FEATURES: ReadonlyArray<(app: SpeckitExtension) => void> = [];
+
 /** What integration tests may see of the running extension; returned only in test mode. */
 export interface SpeckitTestApi {
   whenIdle(): Promise<void>;
@@ -26,8 +29,19 @@ export class SpeckitExtension implements vscode.Disposable {
     );
   }
 
-  /** Starts the index without holding up activation; views fill in when it is ready. */
+  /**
+   * Registers every feature, then starts the index without holding up activation; views fill in
+   * when it is ready. Each feature folder exports one `register…(app)` function, called here.
+   */
   start(): void {
+    for (const register of FEATURES) {
+      try {
+        register(this);
+      } catch (e) {
+        // One broken surface must not take the others down.
+        this.log.error(`Registering ${register.name} failed`, e instanceof Error ? e : String(e));
+      }
+    }
     void this.model.start();
   }
 
