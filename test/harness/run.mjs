@@ -1,0 +1,218 @@
+// Runs the integration suites in a real VS Code 1.139.1 (code-server's bundled server + headless
+// Chromium), one session per sample workspace, then the end-to-end UI test.
+// Usage: node test/harness/run.mjs [--only=nixos-flake,monorepo] [--no-e2e] [--e2e-only] [--verbose]
+// Expects `npm run build` and `node esbuild.mjs --tests` to have run (npm run test:integration does).
+// Environment: SPECKIT_CACHE (install cache, default ~/.cache/speckit-vscode), SPECKIT_TEST_GREP
+// (mocha grep inside the extension host), SPECKIT_TEST_SESSION_TIMEOUT_MS (default 240000),
+// SPECKIT_TEST_VERBOSE=1 (also print the workbench console), SPECKIT_TEST_FAKE_ONLY=1 (load only the
+// fake model as the development extension: proves the harness without a built extension).
+// Artifacts of failed sessions: test-results/integration/<workspace>/; e2e screenshots:
+// test-results/screenshots/.
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { runE2E } from './e2e.mjs';
+import { ensureInstalled } from './install.mjs';
+import {
+  FAKE_LM,
+  REPO_ROOT,
+  RESULTS,
+  copyIfExists,
+  copyWorkspace,
+  extensionErrorNotifications,
+  installSignalHandlers,
+  isNoise,
+  launchBrowser,
+  log,
+  removeLater,
+  runCleanups,
+  startServer,
+  withTimeout,
+  workbenchUrl,
+  writeText,
+} from './lib.mjs';
+
+export const SESSIONS = ['nixos-flake', 'multi-root', 'monorepo', 'empty'];
+const REPORT_PREFIX = '[mocha] ';
+const RESULT_PREFIX = '[speckit-test] result ';
+const SESSION_TIMEOUT_MS = Number(process.env.SPECKIT_TEST_SESSION_TIMEOUT_MS ?? 240_000);
+const TESTS_PATH = join(REPO_ROOT, 'out', 'test', 'integration', 'index.js');
+const EXTENSION_MAIN = join(REPO_ROOT, 'dist', 'extension.js');
+
+function parseArgs(argv) {
+  const opts = { only: undefined, e2e: true, suites: true, verbose: !!process.env.SPECKIT_TEST_VERBOSE };
+  for (const arg of argv) {
+    if (arg.startsWith('--only=')) opts.only = arg.slice(7).split(',').filter(Boolean);
+    else if (arg === '--no-e2e') opts.e2e = false;
+    else if (arg === '--e2e-only') opts.suites = false;
+    else if (arg === '--verbose') opts.verbose = true;
+    else throw new Error(`unknown argument ${arg}`);
+  }
+  return opts;
+}
+
+/** Text of one forwarded console entry (codeAutomationLog passes a level and a message). */
+function textOf(args) {
+  if (Array.isArray(args)) return args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
+  return typeof args === 'string' ? args : JSON.stringify(args);
+}
+
+/** One VS Code session: a fresh workspace copy, a fresh server, one browser page. */
+async function runSession(browser, install, name, opts) {
+  const started = Date.now();
+  const copy = copyWorkspace(name);
+  removeLater(copy.tmp);
+  const resultsDir = join(RESULTS, 'integration', name);
+  const server = await startServer(install, {
+    dataDir: join(copy.tmp, 'vscode-data'),
+    logFile: join(copy.tmp, 'server.log'),
+    env: { SPECKIT_TEST_WORKSPACE: name },
+    // Only one extensionDevelopmentPath survives the web payload; the fake model is "installed".
+    installed: process.env.SPECKIT_TEST_FAKE_ONLY ? [] : [FAKE_LM],
+  });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  const consoleLines = [];
+  let result;
+  let lastBlank = true;
+  // The extension host's console reaches the page twice: as a page console message and through
+  // codeAutomationLog. The report is taken from codeAutomationLog only; the page console goes to a file.
+  const onText = (text, source) => {
+    for (const line of text.split('\n')) {
+      const i = line.indexOf(REPORT_PREFIX);
+      const j = line.indexOf(RESULT_PREFIX);
+      if (source === 'automation' && j >= 0) {
+        try {
+          result = JSON.parse(line.slice(j + RESULT_PREFIX.length).trim());
+        } catch {
+          /* a garbled line: the session then counts as failed */
+        }
+      } else if (source === 'automation' && i >= 0) {
+        const report = line.slice(i + REPORT_PREFIX.length).replace(/\s+$/, '');
+        // mocha pads its report with blank lines; keep one at a time.
+        if (report === '' && lastBlank) continue;
+        lastBlank = report === '';
+        console.log(`  ${report}`);
+      } else if (opts.verbose && i < 0 && j < 0 && line.trim() && !isNoise(line)) {
+        console.log(`  [${source}] ${line}`);
+      }
+    }
+  };
+  page.on('console', (msg) => {
+    const text = msg.text();
+    consoleLines.push(`[${msg.type()}] ${text}`);
+    onText(text, 'page');
+  });
+  page.on('pageerror', (err) => consoleLines.push(`[pageerror] ${err.stack ?? err}`));
+  let windowLogs = [];
+  const exit = new Promise((resolveExit) => {
+    void page.exposeFunction('codeAutomationExit', (code, logs) => {
+      windowLogs = Array.isArray(logs) ? logs : [];
+      resolveExit(code);
+    });
+  });
+  await page.exposeFunction('codeAutomationLog', (type, args) => {
+    const text = textOf(args);
+    consoleLines.push(`[automation:${type}] ${text}`);
+    onText(text, 'automation');
+  });
+
+  const extensionPaths = process.env.SPECKIT_TEST_FAKE_ONLY ? [FAKE_LM] : [REPO_ROOT];
+  const url = workbenchUrl(server.port, { folder: copy.folder, workspaceFile: copy.workspaceFile, extensionPaths, testsPath: TESTS_PATH });
+  log(`session ${name}: VS Code on port ${server.port}, workspace ${copy.workspaceFile ?? copy.folder}`);
+
+  let exitCode;
+  let error;
+  try {
+    await page.goto(url, { timeout: 60_000 });
+    exitCode = await withTimeout(exit, SESSION_TIMEOUT_MS, `the suites in ${name} to finish (no codeAutomationExit)`);
+  } catch (err) {
+    error = err;
+  }
+
+  let passed = result?.passed ?? 0;
+  let failed = result?.failed ?? 0;
+  if (error || exitCode !== 0 || !result) {
+    // A crash, a timeout or a missing report: count it, so a broken session never looks green.
+    if (failed === 0) failed = 1;
+    console.log(`  ✗ session ${name}: ${error?.message ?? (result ? `exit code ${exitCode}` : 'no result line from the suites')}`);
+  }
+
+  if (!process.env.SPECKIT_TEST_FAKE_ONLY) {
+    const errors = await extensionErrorNotifications(page).catch((err) => [`could not read notifications: ${err.message}`]);
+    if (errors.length === 0) {
+      passed += 1;
+      console.log(`  ✔ no error notifications from Spec Kit (${name})`);
+    } else {
+      failed += 1;
+      console.log(`  ✗ error notifications from Spec Kit (${name}):\n${errors.map((e) => `      ${e}`).join('\n')}`);
+    }
+  }
+
+  if (failed > 0) {
+    await page.screenshot({ path: join(resultsDir, 'screenshot.png'), timeout: 10_000 }).catch(() => undefined);
+    writeText(join(resultsDir, 'browser-console.log'), consoleLines.join('\n') + '\n');
+    for (const l of windowLogs) writeText(join(resultsDir, 'window-logs', l.relativePath), l.contents);
+  }
+  await context.close().catch(() => undefined);
+  await server.stop();
+  if (failed > 0) {
+    copyIfExists(server.logFile, join(resultsDir, 'server.log'));
+    // Server, remote agent and extension host logs (exthost*/remoteexthost.log).
+    copyIfExists(join(server.dataDir, 'user', 'logs'), join(resultsDir, 'server-logs'));
+    log(`session ${name}: artifacts in ${resultsDir}`);
+  }
+  const seconds = (Date.now() - started) / 1000;
+  log(`session ${name}: ${passed} passed, ${failed} failed in ${seconds.toFixed(1)} s`);
+  return { name, passed, failed, seconds };
+}
+
+async function main() {
+  installSignalHandlers();
+  const opts = parseArgs(process.argv.slice(2));
+  const t0 = Date.now();
+  for (const f of [EXTENSION_MAIN, TESTS_PATH]) {
+    if (!process.env.SPECKIT_TEST_FAKE_ONLY || f === TESTS_PATH) {
+      if (!existsSync(f)) throw new Error(`${f} is missing: run npm run build && node esbuild.mjs --tests first`);
+    }
+  }
+  const install = await ensureInstalled();
+  rmSync(join(RESULTS, 'integration'), { recursive: true, force: true });
+  rmSync(join(RESULTS, 'screenshots'), { recursive: true, force: true });
+  const browser = await launchBrowser(install);
+
+  const sessions = opts.only ?? SESSIONS;
+  for (const s of sessions) if (!SESSIONS.includes(s)) throw new Error(`unknown workspace ${s}; known: ${SESSIONS.join(', ')}`);
+  const results = [];
+  if (opts.suites) {
+    for (const name of sessions) {
+      try {
+        results.push(await runSession(browser, install, name, opts));
+      } catch (err) {
+        console.log(`  ✗ session ${name} could not run: ${err.message}`);
+        results.push({ name, passed: 0, failed: 1, seconds: 0 });
+      }
+    }
+  }
+  if (opts.e2e && !process.env.SPECKIT_TEST_FAKE_ONLY) {
+    try {
+      results.push(await runE2E({ browser, install, verbose: opts.verbose }));
+    } catch (err) {
+      console.log(`  ✗ end-to-end test could not run: ${err.message}`);
+      results.push({ name: 'e2e', passed: 0, failed: 1, seconds: 0 });
+    }
+  }
+
+  await runCleanups();
+  const passed = results.reduce((n, r) => n + r.passed, 0);
+  const failed = results.reduce((n, r) => n + r.failed, 0);
+  log(`sessions: ${results.map((r) => `${r.name} ${r.seconds.toFixed(0)} s`).join(', ')}; total ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exitCode = failed > 0 || passed === 0 ? 1 : 0;
+}
+
+main().catch(async (err) => {
+  console.error(`[harness] ${err.stack ?? err}`);
+  await runCleanups();
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+});

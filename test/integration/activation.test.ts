@@ -1,0 +1,34 @@
+// The extension activates on its own in every sample workspace and hands tests its API.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { ALL_WORKSPACES, EXTENSION_ID, currentWorkspace, extension, testApi, waitUntil, type WorkspaceName } from './helpers';
+
+export const workspaces: readonly WorkspaceName[] = ALL_WORKSPACES;
+
+export function define(): void {
+  suite(`activation (${currentWorkspace()})`, () => {
+    test('the extension is installed from the development path', () => {
+      const ext = extension();
+      assert.equal(ext.id, EXTENSION_ID);
+      assert.equal(ext.packageJSON.publisher, 'speckit-vscode');
+    });
+
+    test('it activates through its activation events, without being asked', async () => {
+      // No ext.activate() here: that would pass even if no activation event matched.
+      await waitUntil(() => extension().isActive, `${EXTENSION_ID} to activate`, 30_000);
+    });
+
+    test('activate() returns the test API in ExtensionMode.Test', async () => {
+      const api = await testApi();
+      await api.whenIdle();
+      const snap = api.snapshot();
+      assert.ok(Array.isArray(snap.projects), 'snapshot().projects must be an array');
+    });
+
+    test('the workspace the harness opened is the one the suite expects', () => {
+      const folders = vscode.workspace.workspaceFolders ?? [];
+      const expected = currentWorkspace() === 'multi-root' ? 2 : 1;
+      assert.equal(folders.length, expected, `workspace folders: ${folders.map((f) => f.uri.toString()).join(', ')}`);
+    });
+  });
+}

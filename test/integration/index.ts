@@ -1,0 +1,65 @@
+// Entry point for the integration suites (extensionTestsPath). Host-agnostic: the offline
+// harness (test/harness/run.mjs) and @vscode/test-electron both call run().
+import { format } from 'node:util';
+import Mocha from 'mocha';
+import * as activation from './activation.test';
+import * as fakeLm from './fakeLm.test';
+import { currentWorkspace, type SuiteModule } from './helpers';
+import * as workspaceIndex from './workspaceIndex.test';
+
+/** Every suite file; each says which sample workspaces it belongs to. */
+const SUITES: readonly SuiteModule[] = [activation, workspaceIndex, fakeLm];
+
+/** Marks the lines the harness prints as mocha's report; everything else in the console is noise. */
+export const REPORT_PREFIX = '[mocha] ';
+/** The last line: machine-readable counts, summed by the harness over sessions. */
+export const RESULT_PREFIX = '[speckit-test] result ';
+
+/** Defines the suites that belong to `workspace`; returns how many suite files it used. */
+function defineSuites(workspace: string): number {
+  const selected = SUITES.filter((s) => (s.workspaces as readonly string[]).includes(workspace));
+  for (const s of selected) s.define();
+  return selected.length;
+}
+
+// @vscode/test-cli (.vscode-test.mjs) loads this bundle as a spec file into its own mocha, with the
+// tdd globals already installed and without calling run(): define the suites right away then.
+if (typeof (globalThis as { suite?: unknown }).suite === 'function' && typeof (globalThis as { test?: unknown }).test === 'function') {
+  defineSuites(currentWorkspace());
+}
+
+export function run(): Promise<void> {
+  const workspace = currentWorkspace();
+  const mocha = new Mocha({
+    ui: 'tdd',
+    reporter: 'spec',
+    color: false,
+    timeout: 30_000,
+    ...(process.env['SPECKIT_TEST_GREP'] ? { grep: process.env['SPECKIT_TEST_GREP'] } : {}),
+  });
+  // The spec reporter writes through Base.consoleLog; prefix each line so the harness can pick
+  // the report out of the extension host's forwarded console.
+  Mocha.reporters.Base.consoleLog = (...args: unknown[]) => {
+    for (const line of format(...args).split('\n')) console.log(REPORT_PREFIX + line);
+  };
+  // The suites are bundled into this file, so define them directly instead of mocha.addFile():
+  // emitting pre-require installs suite/test/setup globals for the tdd interface.
+  mocha.suite.emit('pre-require', globalThis, 'bundle', mocha);
+  const selected = defineSuites(workspace);
+  console.log(`${REPORT_PREFIX}workspace ${workspace}: ${selected} suite file(s)`);
+
+  return new Promise((resolve, reject) => {
+    try {
+      const runner = mocha.run((failures) => {
+        const { passes = 0, failures: failed = failures, pending = 0 } = runner.stats ?? {};
+        console.log(RESULT_PREFIX + JSON.stringify({ workspace, passed: passes, failed, pending }));
+        if (failures > 0) reject(new Error(`${failures} integration test(s) failed in ${workspace}`));
+        else if (selected === 0) reject(new Error(`no suites for workspace ${workspace}`));
+        else resolve();
+      });
+    } catch (err) {
+      console.log(RESULT_PREFIX + JSON.stringify({ workspace, passed: 0, failed: 1, pending: 0 }));
+      reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  });
+}
