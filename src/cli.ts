@@ -2,6 +2,7 @@
  * `speckit-vscode`: the workspace model on the command line, for CI, scripts and pre-commit hooks.
  *   speckit-vscode parse <file>… [--json]
  *   speckit-vscode scan <dir> [--json]
+ *   speckit-vscode check [dir|file…] [--json] [--severity code=level…]
  */
 import { readFile, stat } from 'node:fs/promises';
 import * as nodePath from 'node:path';
@@ -12,6 +13,8 @@ import { parseConstitution } from './core/artifacts/constitution';
 import { parsePlan } from './core/artifacts/plan';
 import { parseSpec } from './core/artifacts/spec';
 import { parseTasks, type TasksDoc } from './core/artifacts/tasks';
+import { checkFiles } from './core/lint/checkFiles';
+import { SEVERITY_SETTINGS, type SeveritySetting } from './core/lint/rules';
 import { parseMarkdown } from './core/markdown/markdownDoc';
 import { type Problem } from './core/text/range';
 import { currentBranch } from './core/workspace/git';
@@ -22,6 +25,9 @@ import { WorkspaceIndex } from './core/workspace/workspaceIndex';
 const USAGE = `Usage:
   speckit-vscode parse <file>... [--json]   parse spec-kit files (spec, plan, tasks, checklists, constitution)
   speckit-vscode scan <dir> [--json]        list every spec-kit project and feature under a folder
+  speckit-vscode check [dir|file]... [--json] [--severity code=level]...
+                                            run the language server's rules (default: the current folder);
+                                            exit 1 when any error is found, else 0
   speckit-vscode --help | --version`;
 
 export type CliKind = 'spec' | 'plan' | 'tasks' | 'checklist' | 'constitution' | 'unknown';
@@ -48,7 +54,12 @@ export async function runCli(argv: readonly string[], io: Io, cwd = process.cwd(
     const { values, positionals } = parseArgs({
       args: [...argv],
       allowPositionals: true,
-      options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' } },
+      options: {
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+        severity: { type: 'string', multiple: true },
+      },
     });
     if (values.help) {
       io.out(USAGE);
@@ -79,6 +90,7 @@ export async function runCli(argv: readonly string[], io: Io, cwd = process.cwd(
       else printScan(result, io);
       return 0;
     }
+    if (command === 'check') return await check(rest, values.severity ?? [], values.json === true, io, cwd);
     throw new UsageError(command ? `unknown command '${command}'` : 'no command given');
   } catch (e) {
     if (e instanceof UsageError || (e instanceof Error && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))) {
@@ -87,6 +99,49 @@ export async function runCli(argv: readonly string[], io: Io, cwd = process.cwd(
     }
     throw e;
   }
+}
+
+/** `check`: the language server's rules over files and folders, one `file:line:col severity code message` line each. */
+async function check(targets: readonly string[], severities: readonly string[], json: boolean, io: Io, cwd: string): Promise<number> {
+  const overrides: Record<string, SeveritySetting> = {};
+  for (const s of severities) {
+    const m = /^([\w-]+)=(\w+)$/.exec(s);
+    if (!m || !(SEVERITY_SETTINGS as readonly string[]).includes(m[2]!)) throw new UsageError(`--severity wants code=${SEVERITY_SETTINGS.join('|')}, got '${s}'`);
+    overrides[m[1]!] = m[2] as SeveritySetting;
+  }
+  const paths: string[] = [];
+  for (const t of targets.length > 0 ? targets : ['.']) {
+    const abs = nodePath.resolve(cwd, t);
+    if (!(await stat(abs).catch(() => undefined))) throw new UsageError(`no such file or folder: ${t}`);
+    paths.push(toPosix(abs));
+  }
+  const problems = await checkFiles(new NodeFileSystem(), paths, overrides);
+  const shown = (p: string): string => {
+    const rel = nodePath.relative(cwd, p.split('/').join(nodePath.sep));
+    return rel && !rel.startsWith('..') ? rel.split(nodePath.sep).join('/') : p;
+  };
+  const errors = problems.filter((p) => p.severity === 'error').length;
+  if (json) {
+    io.out(
+      JSON.stringify(
+        problems.map((p) => ({
+          file: shown(p.path),
+          line: p.range.start.line + 1,
+          column: p.range.start.character + 1,
+          endLine: p.range.end.line + 1,
+          endColumn: p.range.end.character + 1,
+          severity: p.severity,
+          code: p.code,
+          message: p.message,
+        })),
+      ),
+    );
+  } else {
+    for (const p of problems) io.out(`${shown(p.path)}:${p.range.start.line + 1}:${p.range.start.character + 1} ${p.severity} ${p.code} ${p.message}`);
+    const warnings = problems.filter((p) => p.severity === 'warning').length;
+    io.err(`${errors} error(s), ${warnings} warning(s), ${problems.length - errors - warnings} other`);
+  }
+  return errors > 0 ? 1 : 0;
 }
 
 declare const __VERSION__: string | undefined;

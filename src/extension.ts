@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { SpeckitExtension, type SpeckitTestApi } from './app';
+import { stopLanguageServer } from './features/languageClient/registerLanguageClient';
 
 let app: SpeckitExtension | undefined;
 
@@ -10,6 +11,8 @@ export function activate(context: vscode.ExtensionContext): SpeckitTestApi | und
   return context.extensionMode === vscode.ExtensionMode.Test ? app.testApi : undefined;
 }
 
-export function deactivate(): void {
+export async function deactivate(): Promise<void> {
   app = undefined;
+  // The language server gets its shutdown request before the extension host goes away.
+  await stopLanguageServer();
 }

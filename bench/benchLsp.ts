@@ -1,0 +1,137 @@
+/**
+ * npm run bench:lsp — the language server on a generated 5,000-task tasks.md with its spec: the time
+ * from a one-character edit to the diagnostics published for it, over LSP against the real bundle
+ * (dist/server.js), beside the floor (a bare remark parse of the same text), the in-process cost of
+ * parse + rules, and the server's memory. Not a test: compare figures measured in one run.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import remarkParse from 'remark-parse';
+import { unified } from 'unified';
+import { analyzeDoc } from '../src/core/lint/analyzedDoc';
+import { lintDocument } from '../src/core/lint/lintRules';
+import { parseSpec } from '../src/core/artifacts/spec';
+import { LspClient } from '../test/unit/helpers/lspClient';
+
+const TASKS = Number(process.env.BENCH_TASKS ?? 5000);
+const STORIES = 10;
+const EDITS = Number(process.env.BENCH_EDITS ?? 20);
+
+function specText(): string {
+  const stories = Array.from({ length: STORIES }, (_, i) => `### User Story ${i + 1} - Story ${i + 1} (Priority: P${Math.min(i + 1, 3)})\n\nA user does thing ${i + 1}.\n\n**Independent Test**: Do thing ${i + 1}.\n\n**Acceptance Scenarios**:\n\n1. **Given** a user, **When** they do ${i + 1}, **Then** it is done.\n`);
+  const frs = Array.from({ length: 50 }, (_, i) => `- **FR-${String(i + 1).padStart(3, '0')}**: System MUST do thing ${i + 1}.`);
+  return `# Feature Specification: Bench\n\n**Feature Branch**: \`001-bench\`\n**Created**: 2026-01-01\n**Status**: Draft\n**Input**: User description: "bench"\n\n## User Scenarios & Testing *(mandatory)*\n\n${stories.join('\n')}\n## Requirements *(mandatory)*\n\n### Functional Requirements\n\n${frs.join('\n')}\n\n## Success Criteria *(mandatory)*\n\n### Measurable Outcomes\n\n- **SC-001**: It is fast.\n`;
+}
+
+function tasksText(): string {
+  const lines = ['# Tasks: Bench', '', '## Phase 1: Setup (Shared Infrastructure)', ''];
+  const perPhase = Math.ceil(TASKS / (STORIES + 2));
+  let n = 0;
+  const task = (story: string | undefined): string => {
+    n++;
+    const id = `T${String(n).padStart(4, '0')}`;
+    const fr = n % 7 === 0 ? ` (FR-${String((n % 50) + 1).padStart(3, '0')})` : '';
+    const dep = n % 11 === 0 ? ` (depends on T${String(n - 1).padStart(4, '0')})` : '';
+    return `- [${n % 3 === 0 ? 'X' : ' '}] ${id}${n % 2 ? ' [P]' : ''}${story ? ` [${story}]` : ''} Implement part ${n} in src/module${n}/file${n}.ts${fr}${dep}`;
+  };
+  for (let i = 0; i < perPhase && n < TASKS; i++) lines.push(task(undefined));
+  for (let s = 1; s <= STORIES; s++) {
+    lines.push('', `## Phase ${s + 1}: User Story ${s} - Story ${s} (Priority: P${Math.min(s, 3)})`, '', `**Goal**: Story ${s}.`, '');
+    for (let i = 0; i < perPhase && n < TASKS; i++) lines.push(task(`US${s}`));
+  }
+  lines.push('', `## Phase ${STORIES + 2}: Polish & Cross-Cutting Concerns`, '');
+  while (n < TASKS) lines.push(task(undefined));
+  lines.push('', '## Dependencies & Execution Order', '', '- Setup → Foundational → Stories → Polish', '');
+  return lines.join('\n');
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+function p95(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(s.length * 0.95) - 1)]!;
+}
+function time(f: () => unknown, runs: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    f();
+    out.push(performance.now() - t);
+  }
+  return out;
+}
+
+async function editLoop(root: string, tasksPath: string, tasks: string, debounceMs: number): Promise<{ open: number; edits: number[]; memory: NodeJS.MemoryUsage }> {
+  const client = await LspClient.start(root, { debounceMs, nodeArgs: ['--expose-gc'] });
+  try {
+    const t0 = performance.now();
+    const uri = await client.open(tasksPath, tasks);
+    await client.diagnostics(uri, () => true, 60_000);
+    const open = performance.now() - t0;
+    // Edits on a task's description: type one character, alternating add/remove so the text stays valid.
+    const line = tasks.split('\n').findIndex((l) => l.includes('T2500') || l.includes('T0250'));
+    const col = tasks.split('\n')[line]!.length;
+    const edits: number[] = [];
+    for (let i = 0; i < EDITS; i++) {
+      const from = client.publishedCount;
+      const start = performance.now();
+      const range = i % 2 === 0 ? { start: { line, character: col }, end: { line, character: col } } : { start: { line, character: col }, end: { line, character: col + 1 } };
+      const version = await client.edit(uri, range, i % 2 === 0 ? 'x' : '');
+      await client.diagnostics(uri, (p) => p.version === version, 60_000, from);
+      edits.push(performance.now() - start);
+    }
+    const memory = await client.request<NodeJS.MemoryUsage>('speckit/stats', {});
+    return { open, edits, memory };
+  } finally {
+    await client.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const root = mkdtempSync(join(tmpdir(), 'speckit-bench-lsp-'));
+  try {
+    mkdirSync(join(root, '.specify', 'memory'), { recursive: true });
+    const dir = join(root, 'specs', '001-bench');
+    mkdirSync(dir, { recursive: true });
+    const spec = specText();
+    const tasks = tasksText();
+    writeFileSync(join(dir, 'spec.md'), spec);
+    const tasksPath = join(dir, 'tasks.md');
+    writeFileSync(tasksPath, tasks);
+
+    const processor = unified().use(remarkParse);
+    const floor = time(() => processor.parse(tasks), 7);
+    const specModel = parseSpec(spec);
+    const inProcess = time(() => lintDocument(analyzeDoc(tasksPath, tasks)!, { spec: specModel }), 7);
+    const immediate = await editLoop(root, tasksPath, tasks, 0);
+    const debounced = await editLoop(root, tasksPath, tasks, 50);
+
+    const mb = (n: number): string => `${(n / 1048576).toFixed(0)} MB`;
+    const ms = (n: number): string => `${n.toFixed(0)} ms`;
+    const rows: [string, string, string][] = [
+      ['tasks.md', `${TASKS} tasks, ${(tasks.length / 1024).toFixed(0)} KB`, ''],
+      ['floor: bare remark parse (median of 7)', ms(median(floor)), '1.0×'],
+      ['in-process parseTasks + rules (median of 7)', ms(median(inProcess)), `${(median(inProcess) / median(floor)).toFixed(1)}×`],
+      ['open → first diagnostics (LSP)', ms(immediate.open), ''],
+      [`edit → diagnostics, no debounce (median of ${EDITS})`, ms(median(immediate.edits)), `${(median(immediate.edits) / median(floor)).toFixed(1)}×`],
+      ['  … p95', ms(p95(immediate.edits)), ''],
+      [`edit → diagnostics, default 50 ms debounce (median)`, ms(median(debounced.edits)), `${(median(debounced.edits) / median(floor)).toFixed(1)}×`],
+      ['server memory after the edits, after a GC (rss / heap used)', `${mb(immediate.memory.rss)} / ${mb(immediate.memory.heapUsed)}`, ''],
+    ];
+    const w0 = Math.max(...rows.map((r) => r[0].length));
+    const w1 = Math.max(...rows.map((r) => r[1].length));
+    console.log(`${'measure'.padEnd(w0)}  ${'value'.padStart(w1)}  vs floor`);
+    for (const [a, b, c] of rows) console.log(`${a.padEnd(w0)}  ${b.padStart(w1)}  ${c}`);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});

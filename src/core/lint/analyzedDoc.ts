@@ -1,0 +1,181 @@
+import { artifactKind } from '../artifacts/artifactKind';
+import { type ChecklistDoc, parseChecklist } from '../artifacts/checklist';
+import { type ConstitutionDoc, parseConstitution } from '../artifacts/constitution';
+import { normalizeStoryId } from '../artifacts/ids';
+import { maskedText } from '../artifacts/docScan';
+import { type PlanDoc, parsePlan } from '../artifacts/plan';
+import { parseSpec, type SpecDoc } from '../artifacts/spec';
+import { parseTasks, type TasksDoc } from '../artifacts/tasks';
+import { type MarkdownDoc, parseMarkdown } from '../markdown/markdownDoc';
+import { type Range } from '../text/range';
+
+/** The spec-kit files the language server and `check` read; templates and contracts are not among them. */
+export type LintKind = 'spec' | 'plan' | 'tasks' | 'checklist' | 'constitution' | 'research' | 'data-model' | 'quickstart';
+
+export type IdFamily = 'requirement' | 'story' | 'task' | 'checklist';
+
+/**
+ * One mention of an ID. `form` says how it is written: `id` (`US1`, `T012`, `FR-001`), `number`
+ * (the `1` of "User Story 1"), or `implicit` (a story with no number written; it cannot be renamed).
+ */
+export interface IdOccurrence {
+  readonly id: string;
+  readonly family: IdFamily;
+  readonly range: Range;
+  readonly definition: boolean;
+  readonly form: 'id' | 'number' | 'implicit';
+}
+
+interface Base {
+  readonly path: string;
+  readonly markdown: MarkdownDoc;
+  /** Every ID mentioned in the file (definitions and references), in document order; computed once. */
+  readonly occurrences: () => readonly IdOccurrence[];
+}
+
+export type AnalyzedDoc =
+  | (Base & { readonly kind: 'spec'; readonly model: SpecDoc })
+  | (Base & { readonly kind: 'plan'; readonly model: PlanDoc })
+  | (Base & { readonly kind: 'tasks'; readonly model: TasksDoc })
+  | (Base & { readonly kind: 'checklist'; readonly model: ChecklistDoc })
+  | (Base & { readonly kind: 'constitution'; readonly model: ConstitutionDoc })
+  | (Base & { readonly kind: 'research' | 'data-model' | 'quickstart'; readonly model: undefined });
+
+export type ParsedModel = SpecDoc | PlanDoc | TasksDoc | ChecklistDoc | ConstitutionDoc;
+
+/** The kind of a path for linting, or undefined for files the server leaves alone (templates, contracts, others). */
+export function lintKind(filePath: string): LintKind | undefined {
+  const p = filePath.replace(/\\/g, '/');
+  // Templates are full of placeholders by design.
+  if (/\/(?:\.specify\/)?templates\//.test(p)) return undefined;
+  const kind = artifactKind(p);
+  return kind === 'unknown' || kind === 'contract' ? undefined : kind;
+}
+
+/**
+ * Reads a file for linting and navigation. `model` is the parser's result when the caller already has
+ * it (the workspace index caches them); tasks files carry their markdown, the others (small) are
+ * parsed once more for their tree.
+ */
+export function analyzeDoc(path: string, raw: string | Uint8Array, model?: ParsedModel): AnalyzedDoc | undefined {
+  const kind = lintKind(path);
+  if (!kind) return undefined;
+  const make = <K extends AnalyzedDoc['kind'], M>(k: K, m: M, markdown: MarkdownDoc): Base & { kind: K; model: M } => {
+    const self: Base & { kind: K; model: M } = { kind: k, model: m, path, markdown, occurrences: memo((): IdOccurrence[] => idOccurrences(self as unknown as AnalyzedDoc)) };
+    return self;
+  };
+  switch (kind) {
+    case 'tasks': {
+      const m = model?.kind === 'tasks' ? model : parseTasks(raw);
+      return make('tasks', m, m.markdown);
+    }
+    case 'spec':
+      return make('spec', model?.kind === 'spec' ? model : parseSpec(raw), parseMarkdown(raw));
+    case 'plan':
+      return make('plan', model?.kind === 'plan' ? model : parsePlan(raw), parseMarkdown(raw));
+    case 'checklist':
+      return make('checklist', model?.kind === 'checklist' ? model : parseChecklist(raw), parseMarkdown(raw));
+    case 'constitution':
+      return make('constitution', model?.kind === 'constitution' ? model : parseConstitution(raw), parseMarkdown(raw));
+    default:
+      return make(kind, undefined, parseMarkdown(raw));
+  }
+}
+
+function memo<T>(f: () => T): () => T {
+  let value: T | undefined;
+  let done = false;
+  return () => {
+    if (!done) {
+      value = f();
+      done = true;
+    }
+    return value as T;
+  };
+}
+
+/** Any ID family at a word boundary; alternatives are tried left to right, so `US-1` is a story, not a requirement. */
+const ANY_ID = /\b(?:US-?(\d+)|(T\d{3,}[a-z]?)|(CHK\d{3,})|([A-Z]{1,5})-(\d{1,4}[a-z]?))\b/g;
+const NOT_REQUIREMENTS = new Set(['US', 'UTF', 'ISO', 'RFC', 'SHA', 'TLS', 'SSL', 'HTTP', 'CVE', 'GPL', 'MIT', 'ES', 'PEP', 'X']);
+const STORY_IN_PHASE = /\b(?:user\s*story|story)\s*-?\s*(\d+)\b|\bUS-?(\d+)\b/i;
+
+/** Definitions from the parsed model, references from the text outside code blocks and comments. */
+export function idOccurrences(doc: AnalyzedDoc): IdOccurrence[] {
+  const index = doc.markdown.index;
+  const defs: IdOccurrence[] = [];
+  const def = (id: string, family: IdFamily, range: Range, form: IdOccurrence['form'] = 'id', definition = true): void => {
+    defs.push({ id, family, range, definition, form });
+  };
+  switch (doc.kind) {
+    case 'spec':
+      for (const r of doc.model.requirements) if (!r.derived) def(r.id, 'requirement', r.idRange);
+      for (const s of doc.model.stories) {
+        const at = storyNumberIn(index.textOf(s.headingRange), s.number);
+        if (at) def(s.id, 'story', shift(s.headingRange, at.start, at.length), at.form);
+        else def(s.id, 'story', s.headingRange, 'implicit');
+      }
+      break;
+    case 'tasks':
+      for (const t of doc.model.tasks) if (!t.derived) def(t.id, 'task', t.idRange);
+      for (const p of doc.model.phases) {
+        if (!p.story) continue;
+        const text = index.textOf(p.headingRange);
+        const m = STORY_IN_PHASE.exec(text);
+        if (!m) continue;
+        const form = m[2] !== undefined ? 'id' : 'number';
+        const start = m.index + (form === 'id' ? 0 : m[0].length - m[1]!.length);
+        def(p.story, 'story', shift(p.headingRange, start, form === 'id' ? m[0].length : m[1]!.length), form, false);
+      }
+      break;
+    case 'checklist':
+      for (const item of doc.model.items) if (item.id && item.idRange) def(item.id, 'checklist', item.idRange);
+      break;
+    default:
+      break;
+  }
+  const taken = new Set(defs.map((d) => key(d.range)));
+  const masked = maskedText(doc.markdown, true);
+  const refs: IdOccurrence[] = [];
+  for (const m of masked.matchAll(ANY_ID)) {
+    const range = index.rangeOf(m.index, m.index + m[0].length);
+    if (taken.has(key(range))) continue;
+    if (m[1] !== undefined) refs.push({ id: normalizeStoryId(m[0])!, family: 'story', range, definition: false, form: 'id' });
+    else if (m[2] !== undefined) refs.push({ id: m[2], family: 'task', range, definition: false, form: 'id' });
+    else if (m[3] !== undefined) refs.push({ id: m[3], family: 'checklist', range, definition: false, form: 'id' });
+    else if (!NOT_REQUIREMENTS.has(m[4]!)) refs.push({ id: m[0], family: 'requirement', range, definition: false, form: 'id' });
+  }
+  return [...defs, ...refs].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+}
+
+/** Where a story's number is written in its heading: `US3` (form id) or the `3` of "User Story 3". */
+function storyNumberIn(heading: string, n: number): { start: number; length: number; form: 'id' | 'number' } | undefined {
+  const us = new RegExp(`\\bUS-?0*${n}\\b`).exec(heading);
+  if (us) return { start: us.index, length: us[0].length, form: 'id' };
+  const num = new RegExp(`(?<!\\d)0*${n}(?!\\d)`).exec(heading);
+  return num ? { start: num.index, length: num[0].length, form: 'number' } : undefined;
+}
+
+/** A sub-range of a one-line range, by character offsets from its start. */
+function shift(r: Range, start: number, length: number): Range {
+  const line = r.start.line;
+  const c = r.start.character + start;
+  return { start: { line, character: c }, end: { line, character: c + length } };
+}
+
+function key(r: Range): string {
+  return `${r.start.line}:${r.start.character}`;
+}
+
+/** The definitions of a feature, by ID. */
+export function definitionsOf(docs: readonly AnalyzedDoc[]): Map<string, { doc: AnalyzedDoc; occurrence: IdOccurrence }[]> {
+  const out = new Map<string, { doc: AnalyzedDoc; occurrence: IdOccurrence }[]>();
+  for (const doc of docs) {
+    for (const o of doc.occurrences()) {
+      if (!o.definition) continue;
+      const list = out.get(o.id) ?? [];
+      list.push({ doc, occurrence: o });
+      out.set(o.id, list);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,87 @@
+import * as path from 'node:path/posix';
+import { type Problem } from '../text/range';
+import { type FileSystemHost } from '../workspace/fileSystem';
+import { SKIPPED_DIRECTORIES } from '../workspace/projects';
+import { WorkspaceIndex } from '../workspace/workspaceIndex';
+import { lintKind } from './analyzedDoc';
+import { LintWorkspace } from './lintWorkspace';
+import { applySeverities, type SeverityOverrides } from './rules';
+
+export interface FileProblem extends Problem {
+  /** Absolute POSIX path. */
+  readonly path: string;
+}
+
+const MAX_DEPTH = 10;
+
+/**
+ * Runs the language server's rules over files and folders (the `check` command): every spec-kit file
+ * under each folder, each read with its feature's other files, as the editor would. Paths are
+ * absolute POSIX paths; a missing path is the caller's to report.
+ */
+export async function checkFiles(fs: FileSystemHost, targets: readonly string[], overrides: SeverityOverrides = {}): Promise<FileProblem[]> {
+  const files = new Set<string>();
+  for (const t of targets) {
+    const s = await fs.stat(t);
+    if (s?.type === 'directory') for (const f of await specFilesUnder(fs, t, 0)) files.add(f);
+    else if (s?.type === 'file' && lintKind(t)) files.add(t);
+  }
+  const ws = new LintWorkspace(new WorkspaceIndex(fs), fs);
+  const roots = new Map<string, string | undefined>();
+  const out: FileProblem[] = [];
+  for (const file of [...files].sort()) {
+    const root = await projectRoot(fs, path.dirname(file), roots);
+    if (root && !ws.index.hasFolder(root)) await ws.index.addFolder(root);
+    const result = await ws.lint(file);
+    if (!result) continue;
+    for (const p of applySeverities(result.problems, overrides)) out.push({ ...p, path: file });
+  }
+  return out;
+}
+
+async function specFilesUnder(fs: FileSystemHost, dir: string, depth: number): Promise<string[]> {
+  if (depth > MAX_DEPTH) return [];
+  const out: string[] = [];
+  for (const [name, type] of await fs.readDirectory(dir)) {
+    const p = path.join(dir, name);
+    if (type === 'directory') {
+      if (SKIPPED_DIRECTORIES.has(name) || (name.startsWith('.') && name !== '.specify')) continue;
+      out.push(...(await specFilesUnder(fs, p, depth + 1)));
+    } else if (type === 'file' && name.endsWith('.md') && lintKind(p) && isSpecKitPlace(p)) {
+      out.push(p);
+    }
+  }
+  return out;
+}
+
+/** Only files where spec-kit puts them: feature folders, `.specify/memory`, a legacy `memory/constitution.md`. */
+function isSpecKitPlace(p: string): boolean {
+  return /\/specs\/[^/]+\/(?:[^/]+|checklists\/[^/]+)\.md$/.test(p) || /\/(?:\.specify\/)?memory\/constitution\.md$/.test(p);
+}
+
+/** The nearest folder at or above `dir` that holds `.specify/` (or the legacy `memory/` beside `specs/`). */
+async function projectRoot(fs: FileSystemHost, dir: string, cache: Map<string, string | undefined>): Promise<string | undefined> {
+  const seen: string[] = [];
+  let d = dir;
+  let found: string | undefined;
+  for (;;) {
+    if (cache.has(d)) {
+      found = cache.get(d);
+      break;
+    }
+    seen.push(d);
+    if ((await fs.stat(path.join(d, '.specify')))?.type === 'directory') {
+      found = d;
+      break;
+    }
+    if ((await fs.stat(path.join(d, 'memory')))?.type === 'directory' && (await fs.stat(path.join(d, 'specs')))?.type === 'directory') {
+      found = d;
+      break;
+    }
+    const up = path.dirname(d);
+    if (up === d) break;
+    d = up;
+  }
+  for (const s of seen) cache.set(s, found);
+  return found;
+}

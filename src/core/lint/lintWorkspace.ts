@@ -1,0 +1,137 @@
+import * as path from 'node:path/posix';
+import { type TasksDoc } from '../artifacts/tasks';
+import { type SpecDoc } from '../artifacts/spec';
+import { type Problem } from '../text/range';
+import { type FileSystemHost } from '../workspace/fileSystem';
+import { type IndexedFeature, type WorkspaceIndex } from '../workspace/workspaceIndex';
+import { type AnalyzedDoc, analyzeDoc, lintKind, type ParsedModel } from './analyzedDoc';
+import { type FeatureModels, lintDocument } from './lintRules';
+
+/**
+ * The files of the workspace as the rules see them: parsed models come from the {@link WorkspaceIndex}
+ * (cached by modification time, or by version for unsaved text), so checking tasks.md on a keystroke
+ * re-parses tasks.md and nothing else. Used by the language server and by `speckit-vscode check`.
+ */
+export class LintWorkspace {
+  /** Analyses by parsed model (index-cached files) and by text version (the others). */
+  private readonly byModel = new WeakMap<ParsedModel, AnalyzedDoc>();
+  private readonly byKey = new Map<string, { key: string; doc: AnalyzedDoc }>();
+  private readonly texts = new Map<string, { text: string; version: number }>();
+  private version = 0;
+
+  constructor(
+    readonly index: WorkspaceIndex,
+    private readonly fs: FileSystemHost,
+  ) {}
+
+  /** Unsaved text of an open editor (undefined when it closes); later reads see it instead of the disk. */
+  setText(p: string, text: string | undefined): void {
+    this.index.setOverlay(p, text);
+    if (text === undefined) this.texts.delete(p);
+    else this.texts.set(p, { text, version: ++this.version });
+  }
+
+  hasText(p: string): boolean {
+    return this.texts.has(p);
+  }
+
+  /** The analysed file, or undefined when it is not a spec-kit file or cannot be read. */
+  async analyze(p: string): Promise<AnalyzedDoc | undefined> {
+    const kind = lintKind(p);
+    if (!kind) return undefined;
+    if (kind === 'research' || kind === 'data-model' || kind === 'quickstart') return this.analyzeUnindexed(p);
+    const model = await this.index.document(p);
+    // Names the index does not parse (`001-tasks.md`, `feature-spec.md`) are read here.
+    if (!model) return this.analyzeUnindexed(p);
+    const cached = this.byModel.get(model);
+    if (cached) return cached;
+    // The index parsed it from exactly this text: the overlay, else the disk (read again only for the tree).
+    const raw = this.texts.get(p)?.text ?? (model.kind === 'tasks' ? '' : await this.read(p));
+    if (raw === undefined) return undefined;
+    const doc = analyzeDoc(p, raw, model);
+    if (doc) this.byModel.set(model, doc);
+    return doc;
+  }
+
+  private async analyzeUnindexed(p: string): Promise<AnalyzedDoc | undefined> {
+    const overlay = this.texts.get(p);
+    let key: string;
+    if (overlay) key = `v${overlay.version}`;
+    else {
+      const s = await this.fs.stat(p);
+      if (!s || s.type !== 'file') return undefined;
+      key = `m${s.mtime}:${s.size}`;
+    }
+    const cached = this.byKey.get(p);
+    if (cached?.key === key) return cached.doc;
+    const raw = overlay?.text ?? (await this.read(p));
+    if (raw === undefined) return undefined;
+    const doc = analyzeDoc(p, raw);
+    if (doc) this.byKey.set(p, { key, doc });
+    return doc;
+  }
+
+  private async read(p: string): Promise<Uint8Array | undefined> {
+    try {
+      return await this.fs.readFile(p);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The feature a file belongs to, if the index knows it. */
+  featureFor(p: string): IndexedFeature | undefined {
+    return this.index.featureFor(p);
+  }
+
+  /**
+   * Paths of the feature's spec-kit files. A file outside any known feature (no `.specify/`, a loose
+   * folder) gets its own folder's spec.md, plan.md and tasks.md, so the cross-file rules still work.
+   */
+  async featurePaths(p: string): Promise<string[]> {
+    const feature = this.featureFor(p);
+    if (feature) {
+      const f = feature.feature.files;
+      const out = [f.spec, f.plan, f.tasks, f.research, f.dataModel, f.quickstart, ...f.checklists].filter((x) => x !== undefined).map((x) => x.path);
+      if (!out.includes(p) && lintKind(p)) out.push(p);
+      return out;
+    }
+    if (lintKind(p) === 'constitution') return [p];
+    const dir = lintKind(p) === 'checklist' ? path.dirname(path.dirname(p)) : path.dirname(p);
+    const out: string[] = [];
+    for (const name of ['spec.md', 'plan.md', 'tasks.md', 'research.md', 'data-model.md', 'quickstart.md']) {
+      const candidate = path.join(dir, name);
+      if (candidate === p || this.texts.has(candidate) || (await this.fs.stat(candidate))?.type === 'file') out.push(candidate);
+    }
+    for (const [name, type] of await this.fs.readDirectory(path.join(dir, 'checklists'))) {
+      if (type === 'file' && name.endsWith('.md')) out.push(path.join(dir, 'checklists', name));
+    }
+    if (!out.includes(p)) out.push(p);
+    return out;
+  }
+
+  /** Every analysed file of the feature `p` belongs to (including `p`). */
+  async featureDocs(p: string): Promise<AnalyzedDoc[]> {
+    const docs = await Promise.all((await this.featurePaths(p)).map((x) => this.analyze(x)));
+    return docs.filter((d): d is AnalyzedDoc => d !== undefined);
+  }
+
+  /** The spec and tasks of the feature `p` belongs to, for the cross-file rules. */
+  async featureModels(p: string): Promise<FeatureModels> {
+    const paths = await this.featurePaths(p);
+    const specPath = paths.find((x) => lintKind(x) === 'spec');
+    const tasksPath = paths.find((x) => lintKind(x) === 'tasks');
+    const [spec, tasks] = await Promise.all([
+      specPath ? (this.index.document(specPath) as Promise<SpecDoc | undefined>) : undefined,
+      tasksPath ? (this.index.document(tasksPath) as Promise<TasksDoc | undefined>) : undefined,
+    ]);
+    return { spec: spec?.kind === 'spec' ? spec : undefined, tasks: tasks?.kind === 'tasks' ? tasks : undefined };
+  }
+
+  /** The problems of one file (default severities), or undefined when it is not a spec-kit file. */
+  async lint(p: string): Promise<{ doc: AnalyzedDoc; problems: Problem[] } | undefined> {
+    const doc = await this.analyze(p);
+    if (!doc) return undefined;
+    return { doc, problems: lintDocument(doc, await this.featureModels(p)) };
+  }
+}

@@ -1,0 +1,135 @@
+// The server bundle (dist/server.js, built by `npm run build`) over a real LSP connection in plain Node.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { type CodeAction, type CompletionItem, type DocumentSymbol, type Hover, type Location, type WorkspaceEdit } from 'vscode-languageserver';
+import { LspClient } from '../helpers/lspClient';
+import { tempWorkspace } from '../helpers/tempWorkspace';
+import { SPEC, swap, TASKS } from '../core/lint/lintFixtures';
+
+/** 0-based line of the first line containing `needle`. */
+function lineOf(text: string, needle: string): number {
+  const i = text.split('\n').findIndex((l) => l.includes(needle));
+  assert.ok(i >= 0, needle);
+  return i;
+}
+
+describe('language server over LSP', function () {
+  this.timeout(30_000);
+  let ws: ReturnType<typeof tempWorkspace>;
+  let client: LspClient;
+  let tasksPath: string;
+  let specPath: string;
+
+  before(async () => {
+    ws = tempWorkspace({
+      '.specify/memory/constitution.md': '# Demo Constitution\n\n## Core Principles\n\n### I. Simplicity\n\nKeep it small.\n',
+      'specs/001-backups/spec.md': SPEC,
+      'specs/001-backups/tasks.md': TASKS,
+    });
+    tasksPath = join(ws.root, 'specs', '001-backups', 'tasks.md');
+    specPath = join(ws.root, 'specs', '001-backups', 'spec.md');
+    client = await LspClient.start(ws.root, { settings: { severity: { 'task-out-of-order': 'error' } } });
+  });
+
+  after(async () => {
+    const code = await client.stop();
+    ws.dispose();
+    assert.equal(code, 0, 'the server exits cleanly after shutdown/exit');
+  });
+
+  it('publishes diagnostics for a broken tasks.md, with codes, source and the configured severity', async () => {
+    const broken = swap(swap(TASKS, '- [ ] T004 [US1]', '- T004 [US1]'), 'T005 [P] [US2]', 'T009 [P] [US2]');
+    const uri = await client.open(tasksPath, broken);
+    const published = await client.diagnostics(uri, (p) => p.diagnostics.length > 0);
+    const got = published.diagnostics.map((d) => [d.code, d.severity, d.range.start.line, d.source]);
+    assert.deepEqual(got, [
+      ['task-missing-checkbox', 2, lineOf(TASKS, 'T004 [US1]'), 'speckit'],
+      // Overridden from warning to error by speckit.diagnostics.severity.
+      ['task-out-of-order', 1, lineOf(TASKS, 'T006 [P]'), 'speckit'],
+      ['unknown-task-reference', 2, lineOf(TASKS, 'T006 after T005'), 'speckit'],
+    ]);
+  });
+
+  it('re-checks on an edit, and fixes with a quick fix', async () => {
+    const uri = client.uri(tasksPath);
+    const from = client.publishedCount;
+    // Restore "T005": only the checkbox problem is left.
+    const line = lineOf(TASKS, 'T005 [P]');
+    const version = await client.edit(uri, { start: { line, character: 6 }, end: { line, character: 10 } }, 'T005');
+    const after = await client.diagnostics(uri, (p) => p.version === version, 10_000, from);
+    assert.deepEqual(after.diagnostics.map((d) => d.code), ['task-missing-checkbox']);
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: after.diagnostics[0]!.range,
+      context: { diagnostics: after.diagnostics },
+    });
+    assert.deepEqual(actions.map((a) => a.title), ['Add a checkbox: "- [ ] …"']);
+    const at = { line: lineOf(TASKS, 'T004 [US1]'), character: 2 };
+    assert.deepEqual(actions[0]!.edit!.changes![uri], [{ range: { start: at, end: at }, newText: '[ ] ' }]);
+    const from2 = client.publishedCount;
+    const v2 = await client.edit(uri, actions[0]!.edit!.changes![uri][0]!.range, '[ ] ');
+    assert.deepEqual((await client.diagnostics(uri, (p) => p.version === v2, 10_000, from2)).diagnostics, []);
+  });
+
+  it('hovers, goes to the definition in spec.md, finds references', async () => {
+    const uri = client.uri(tasksPath);
+    const line = lineOf(TASKS, '(FR-001)');
+    const frAt = { line, character: TASKS.split('\n')[line]!.indexOf('FR-001') + 2 };
+    const hover = await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: frAt });
+    assert.match((hover.contents as { value: string }).value, /FR-001[\s\S]*The host MUST run PostgreSQL\./);
+    const defs = await client.request<Location[]>('textDocument/definition', { textDocument: { uri }, position: frAt });
+    assert.equal(defs.length, 1);
+    assert.equal(defs[0]!.uri, client.uri(specPath));
+    assert.equal(defs[0]!.range.start.line, lineOf(SPEC, '**FR-001**'));
+    const refs = await client.request<Location[]>('textDocument/references', { textDocument: { uri }, position: frAt, context: { includeDeclaration: true } });
+    assert.deepEqual(refs.map((r) => [r.uri === client.uri(specPath) ? 'spec' : 'tasks', r.range.start.line]), [
+      ['spec', lineOf(SPEC, '**FR-001**')],
+      ['tasks', line],
+    ]);
+  });
+
+  it('renames a task ID across the file', async () => {
+    const uri = client.uri(tasksPath);
+    const position = { line: lineOf(TASKS, 'T003 [P]'), character: 7 };
+    const prepared = await client.request<{ placeholder: string }>('textDocument/prepareRename', { textDocument: { uri }, position });
+    assert.equal(prepared.placeholder, 'T003');
+    const edit = await client.request<WorkspaceEdit>('textDocument/rename', { textDocument: { uri }, position, newName: 'T030' });
+    assert.deepEqual(edit.changes![uri]!.map((e) => [e.range.start.line, e.newText]), [
+      [lineOf(TASKS, 'T003 [P]'), 'T030'],
+      [lineOf(TASKS, '(depends on T003)'), 'T030'],
+      [lineOf(TASKS, 'T004 depends on T003'), 'T030'],
+    ]);
+    await assert.rejects(client.request('textDocument/rename', { textDocument: { uri }, position, newName: 'T004' }), /already exists/);
+  });
+
+  it('outlines the file, completes the next ID, links task paths', async () => {
+    const uri = client.uri(tasksPath);
+    const symbols = await client.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri } });
+    assert.equal(symbols.length, 4);
+    assert.deepEqual(symbols[1]!.children!.map((c) => c.name), ['T003', 'T004']);
+    const items = await client.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri }, position: { line: lineOf(TASKS, 'T007') + 1, character: 0 } });
+    assert.match(items[0]!.textEdit!.newText, /^- \[ \] T008 /);
+    const links = await client.request<{ target: string }[]>('textDocument/documentLink', { textDocument: { uri } });
+    assert.ok(links.some((l) => l.target.endsWith('/hosts/ovh/default.nix')));
+  });
+
+  it('re-checks the open spec when tasks.md drops a requirement', async () => {
+    const specUri = await client.open(specPath, SPEC);
+    await client.diagnostics(specUri, (p) => p.diagnostics.length === 0);
+    const tasksUri = client.uri(tasksPath);
+    const line = TASKS.split('\n').findIndex((l) => l.includes('(FR-002)'));
+    const col = TASKS.split('\n')[line]!.indexOf(' (FR-002)');
+    const from = client.publishedCount;
+    await client.edit(tasksUri, { start: { line, character: col }, end: { line, character: col + ' (FR-002)'.length } }, '');
+    const spec = await client.diagnostics(specUri, (p) => p.diagnostics.length > 0, 10_000, from);
+    assert.deepEqual(spec.diagnostics.map((d) => [d.code, d.range.start.line]), [['requirement-no-task', lineOf(SPEC, '**FR-002**')]]);
+  });
+
+  it('answers workspace symbols from the index', async () => {
+    const symbols = await client.request<{ name: string; containerName: string }[]>('workspace/symbol', { query: 'FR-00' });
+    assert.deepEqual(symbols.map((s) => [s.name, s.containerName]), [
+      ['FR-001', '001-backups'],
+      ['FR-002', '001-backups'],
+    ]);
+  });
+});
