@@ -4,14 +4,82 @@
  */
 export const EXTENSION_ID = 'speckit-vscode.speckit-vscode';
 
+/** Nix builds and build-gated task verification (issue 8). */
+export const NixCommands = {
+  buildHost: 'speckit.nix.buildHost',
+  buildVm: 'speckit.nix.buildVm',
+  flakeCheck: 'speckit.nix.flakeCheck',
+  buildOutput: 'speckit.nix.buildOutput',
+  showOutputs: 'speckit.nix.showOutputs',
+  refreshFlakes: 'speckit.nix.refresh',
+  showBuildLog: 'speckit.nix.showBuildLog',
+  menu: 'speckit.nix.menu',
+  verifyTask: 'speckit.verifyTask',
+  chooseVerification: 'speckit.chooseVerification',
+} as const;
+
+/** The task type of Nix builds (package.json `taskDefinitions`). */
+export const NIX_TASK_TYPE = 'speckit-nix';
+
+export const NixContextKeys = {
+  /** true when a workspace folder holds a flake.nix. */
+  hasFlake: 'speckit.nix.hasFlake',
+} as const;
+
 export const Commands = {
   refresh: 'speckit.refresh',
   showLog: 'speckit.showLog',
+  ...NixCommands,
+  // Explorer, status bar, CodeLens and the palette (issue 4).
+  initProject: 'speckit.initProject',
+  newFeature: 'speckit.newFeature',
+  switchFeature: 'speckit.switchFeature',
+  setCurrentFeature: 'speckit.setCurrentFeature',
+  openConstitution: 'speckit.openConstitution',
+  openNextArtifact: 'speckit.openNextArtifact',
+  revealInExplorer: 'speckit.revealInExplorer',
+  runNextStep: 'speckit.runNextStep',
+  clarifyFeature: 'speckit.clarifyFeature',
+  planFeature: 'speckit.planFeature',
+  tasksFeature: 'speckit.tasksFeature',
+  analyzeFeature: 'speckit.analyzeFeature',
+  implementFeature: 'speckit.implementFeature',
+  implementTask: 'speckit.implementTask',
+  implementPhase: 'speckit.implementPhase',
+  clarifyMarker: 'speckit.clarifyMarker',
+  markTaskDone: 'speckit.markTaskDone',
+  markTaskNotDone: 'speckit.markTaskNotDone',
+  toggleAcceptance: 'speckit.toggleAcceptance',
+  toggleTaskAtCursor: 'speckit.toggleTaskAtCursor',
+  // Language server (issue 7).
+  restartLanguageServer: 'speckit.restartLanguageServer',
 } as const;
+
+export const Views = {
+  container: 'speckit',
+  specs: 'speckit.specs',
+} as const;
+
+/** Context keys the manifest's `when` clauses read. */
+export const ContextKeys = {
+  /** 'loading' | 'noProject' | 'ready' */
+  state: 'speckit.state',
+} as const;
+
+export const CHAT_PARTICIPANT_ID = 'speckit.chat';
+export const CHAT_PARTICIPANT_NAME = 'speckit';
 
 export const Settings = {
   section: 'speckit',
   gitCreateBranch: 'speckit.git.createBranch',
+  // Language server (issue 7).
+  languageServerEnabled: 'speckit.languageServer.enabled',
+  languageServerTrace: 'speckit.languageServer.trace.server',
+  diagnosticsSeverity: 'speckit.diagnostics.severity',
+  // Nix builds and verification (issue 8).
+  nixPath: 'speckit.nix.path',
+  nixExtraArgs: 'speckit.nix.extraArgs',
+  verifyCommand: 'speckit.verify.command',
 } as const;
 
 export const OUTPUT_CHANNEL = 'Spec Kit';

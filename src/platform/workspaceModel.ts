@@ -18,7 +18,11 @@ export class WorkspaceModel implements vscode.Disposable {
   readonly index: WorkspaceIndex;
   private readonly changed = new vscode.EventEmitter<IndexChange>();
   readonly onDidChange = this.changed.event;
-  private readonly disposables: vscode.Disposable[] = [this.changed];
+  private readonly startedEmitter = new vscode.EventEmitter<void>();
+  /** Fires once, when the first scan of every folder is complete. */
+  readonly onDidStart = this.startedEmitter.event;
+  started = false;
+  private readonly disposables: vscode.Disposable[] = [this.changed, this.startedEmitter];
   private readonly watchers = new Map<string, vscode.Disposable>();
   private readonly pending = new Set<string>();
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -38,7 +42,9 @@ export class WorkspaceModel implements vscode.Disposable {
         for (const f of e.added) void this.enqueue(() => this.addFolder(f));
       }),
       vscode.workspace.onDidChangeTextDocument((e) => {
+        // A change of text, or of the dirty state alone (a revert to what is on disk).
         if (e.contentChanges.length > 0) this.overlay(e.document, true);
+        else if (!e.document.isDirty) this.overlay(e.document, false);
       }),
       vscode.workspace.onDidSaveTextDocument((d) => this.overlay(d, false)),
       vscode.workspace.onDidCloseTextDocument((d) => this.overlay(d, false)),
@@ -51,6 +57,8 @@ export class WorkspaceModel implements vscode.Disposable {
     await this.enqueue(async () => {
       await Promise.all((vscode.workspace.workspaceFolders ?? []).map((f) => this.addFolder(f)));
     });
+    this.started = true;
+    this.startedEmitter.fire();
     const features = this.index.features.length;
     this.log.info(`Indexed ${this.index.projects.length} spec-kit project(s), ${features} feature(s) in ${Date.now() - started} ms`);
   }
@@ -61,12 +69,30 @@ export class WorkspaceModel implements vscode.Disposable {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /** Refreshes paths right away (after the extension wrote them itself), without waiting for the watcher. */
+  async refreshNow(paths: readonly string[]): Promise<void> {
+    await this.enqueue(async () => {
+      const change = await this.index.refresh(paths);
+      this.changed.fire(change);
+    });
+  }
+
   /** Rescans everything (the Refresh command). */
   async rescan(): Promise<void> {
     await this.enqueue(async () => {
       await Promise.all((vscode.workspace.workspaceFolders ?? []).map((f) => this.index.addFolder(f.uri.path)));
       this.changed.fire({ projects: this.index.projects.map((p) => p.project.root), features: [], structure: true });
     });
+  }
+
+  /**
+   * The parsed model of an open document as it is now, saved or not. Surfaces that decorate an
+   * editor (CodeLens) ask here rather than parse it themselves.
+   */
+  async parsed(document: vscode.TextDocument): Promise<Awaited<ReturnType<WorkspaceIndex['document']>>> {
+    const path = document.uri.path;
+    if (document.isDirty) this.index.setOverlay(path, document.getText(), document.version);
+    return this.index.document(path);
   }
 
   uriFor(path: string): vscode.Uri {
@@ -109,7 +135,8 @@ export class WorkspaceModel implements vscode.Disposable {
   private overlay(doc: vscode.TextDocument, dirty: boolean): void {
     const path = doc.uri.path;
     if (doc.languageId !== 'markdown' || !this.folderFor(path) || !RELEVANT.test(path)) return;
-    this.index.setOverlay(path, dirty && doc.isDirty ? doc.getText() : undefined);
+    this.log.trace(`editor ${dirty ? 'changed' : 'saved/closed'} ${path} (dirty: ${doc.isDirty}, version ${doc.version})`);
+    this.index.setOverlay(path, dirty && doc.isDirty ? doc.getText() : undefined, doc.version);
     this.schedule(path);
   }
 

@@ -1,6 +1,7 @@
 // End-to-end: drives the real workbench UI with Playwright as a person would (clicks, keys),
 // in a fresh copy of the nixos-flake sample with the extension loaded.
 // Run by run.mjs after the suites, or alone: node test/harness/e2e.mjs
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureInstalled } from './install.mjs';
@@ -28,6 +29,12 @@ const STEP_TIMEOUT_MS = 30_000;
 /** Monaco renders spaces as no-break spaces; compare text the way a reader sees it. */
 function normalise(text) {
   return text.replace(/\u00a0/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/** The 1-based line of a task in the sample's tasks.md. */
+function taskLine(id) {
+  const lines = readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'workspaces', WORKSPACE, TASKS_FILE), 'utf8').split('\n');
+  return lines.findIndex((l) => l.includes(` ${id} `)) + 1;
 }
 
 /** The text of the editor's visible lines, in order. */
@@ -115,6 +122,84 @@ function steps(ctx) {
         ctx.screenshots.push(file);
       },
     },
+    {
+      name: 'tasks and phase headings show their CodeLens',
+      async run({ page }) {
+        const lenses = page.locator('.monaco-editor .codelens-decoration');
+        await lenses.filter({ hasText: /\d+\/\d+ done/ }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+        await lenses.filter({ hasText: 'Mark not done' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+        // Scroll to the first open task as a person would: Go to Line (Ctrl+G).
+        await page.keyboard.press('Control+G');
+        await page.locator('.quick-input-widget .quick-input-box input').waitFor({ timeout: STEP_TIMEOUT_MS });
+        await page.keyboard.type(String(ctx.t006Line), { delay: 15 });
+        await page.keyboard.press('Enter');
+        await lenses.filter({ hasText: 'Mark done' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+        await lenses.filter({ hasText: 'Implement phase' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+        const file = join(RESULTS, 'screenshots', 'e2e-tasks-codelens.png');
+        await page.screenshot({ path: file, timeout: 15_000 });
+        ctx.screenshots.push(file);
+      },
+    },
+    {
+      name: 'clicking "Mark done" above T006 ticks it in the editor',
+      async run({ page }) {
+        // The lens row sits right above its task's line: find the "Mark done" link closest above T006.
+        const clicked = await page.evaluate(() => {
+          const line = [...document.querySelectorAll('.editor-instance .view-line')].find((l) => /T006/.test(l.textContent ?? ''));
+          if (!line) return 'no T006 line on screen';
+          const top = line.getBoundingClientRect().top;
+          const links = [...document.querySelectorAll('.codelens-decoration a')].filter((a) => /Mark done/.test(a.textContent ?? ''));
+          const above = links
+            .map((a) => ({ a, d: top - a.getBoundingClientRect().bottom }))
+            .filter((x) => x.d >= -2 && x.d < 30)
+            .sort((x, y) => x.d - y.d)[0];
+          if (!above) return 'no Mark done lens above T006';
+          const r = above.a.getBoundingClientRect();
+          return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+        });
+        if (typeof clicked === 'string') throw new Error(clicked);
+        // A real mouse click, as a person makes it.
+        await page.mouse.click(clicked.x, clicked.y);
+        const deadline = Date.now() + STEP_TIMEOUT_MS;
+        let text = '';
+        while (Date.now() < deadline) {
+          text = normalise(await visibleEditorText(page));
+          if (text.includes('- [X] T006')) return;
+          await page.waitForTimeout(200);
+        }
+        throw new Error(`T006 is not ticked; the editor shows: ${text.slice(0, 600)}`);
+      },
+    },
+    {
+      name: 'the Spec Explorer shows the feature, its phase and its tasks',
+      async run({ page }) {
+        const item = page.locator('.part.activitybar .action-item:has(a[aria-label^="Spec Kit"])').first();
+        await item.waitFor({ timeout: STEP_TIMEOUT_MS });
+        await item.click();
+        // Widen the side bar as a person would, by dragging its edge, so descriptions are readable.
+        const box = await page.locator('.part.sidebar').boundingBox();
+        if (box) {
+          await page.mouse.move(box.x + box.width + 1, box.y + box.height / 2);
+          await page.mouse.down();
+          await page.mouse.move(box.x + 560, box.y + box.height / 2, { steps: 8 });
+          await page.mouse.up();
+        }
+        const rows = page.locator('.part.sidebar .monaco-list-row');
+        const feature = rows.filter({ hasText: '001-postgresql-database' }).first();
+        await feature.filter({ hasText: 'Implementing 6/10' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+        const expand = async (row) => {
+          await row.waitFor({ timeout: STEP_TIMEOUT_MS });
+          if ((await row.getAttribute('aria-expanded')) !== 'true') await row.locator('.monaco-tl-twistie').click();
+        };
+        await expand(feature);
+        await expand(rows.filter({ has: page.locator('.label-name', { hasText: /^tasks\.md$/ }) }).first());
+        await expand(rows.filter({ hasText: 'Phase 3: User Story 1' }).first());
+        await rows.filter({ hasText: 'T006' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+        const file = join(RESULTS, 'screenshots', 'e2e-spec-explorer.png');
+        await page.screenshot({ path: file, timeout: 15_000 });
+        ctx.screenshots.push(file);
+      },
+    },
   ];
 }
 
@@ -140,7 +225,7 @@ export async function runE2E({ browser, install, verbose = false }) {
   const url = workbenchUrl(server.port, { folder: copy.folder, extensionPaths: [REPO_ROOT] });
   log(`e2e: VS Code on port ${server.port}, workspace ${copy.folder}`);
   console.log(`\n  end-to-end (${WORKSPACE}, ${TASKS_FILE})`);
-  const ctx = { screenshots: [] };
+  const ctx = { screenshots: [], t006Line: taskLine('T006') };
   let passed = 0;
   let failed = 0;
   try {

@@ -102,6 +102,9 @@ function git(cwd, args) {
   return r.stdout;
 }
 
+/** Settings every sample workspace copy gets. */
+const TEST_SETTINGS = { 'files.autoSave': 'off' };
+
 /**
  * Copies a sample workspace to <fresh tmp>/<name> (tests change files; the fixtures must stay
  * untouched) and makes it a git repository with one commit. The folder keeps the fixture's name
@@ -115,10 +118,19 @@ export function copyWorkspace(name, { prefix = 'speckit-it-' } = {}) {
   const folder = join(tmp, name);
   cpSync(source, folder, { recursive: true });
   rmSync(join(folder, '.gitkeep'), { force: true });
+  const workspaceFile = join(folder, `${name}.code-workspace`);
+  // VS Code for the Web saves after a delay by default; tests of unsaved editors need it off, as on desktop.
+  if (existsSync(workspaceFile)) {
+    const ws = JSON.parse(readFileSync(workspaceFile, 'utf8'));
+    ws.settings = { ...ws.settings, ...TEST_SETTINGS };
+    writeFileSync(workspaceFile, JSON.stringify(ws, null, 2));
+  } else {
+    mkdirSync(join(folder, '.vscode'), { recursive: true });
+    writeFileSync(join(folder, '.vscode', 'settings.json'), JSON.stringify(TEST_SETTINGS, null, 2));
+  }
   git(folder, ['init', '-q', '-b', 'main']);
   git(folder, ['add', '-A']);
   git(folder, ['commit', '-q', '--allow-empty', '-m', `Sample workspace ${name}`]);
-  const workspaceFile = join(folder, `${name}.code-workspace`);
   return { name, tmp, folder, workspaceFile: existsSync(workspaceFile) ? workspaceFile : undefined };
 }
 

@@ -3,12 +3,17 @@
 import { format } from 'node:util';
 import Mocha from 'mocha';
 import * as activation from './activation.test';
+import * as explorer from './explorer.test';
 import * as fakeLm from './fakeLm.test';
 import { currentWorkspace, type SuiteModule } from './helpers';
+import * as initProject from './initProject.test';
+import * as languageServer from './languageServer.test';
+import * as nix from './nix.test';
+import * as taskLens from './taskLens.test';
 import * as workspaceIndex from './workspaceIndex.test';
 
 /** Every suite file; each says which sample workspaces it belongs to. */
-const SUITES: readonly SuiteModule[] = [activation, workspaceIndex, fakeLm];
+const SUITES: readonly SuiteModule[] = [activation, workspaceIndex, fakeLm, explorer, taskLens, initProject, nix, languageServer];
 
 /** Marks the lines the harness prints as mocha's report; everything else in the console is noise. */
 export const REPORT_PREFIX = '[mocha] ';

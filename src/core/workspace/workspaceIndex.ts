@@ -68,7 +68,8 @@ export class WorkspaceIndex {
   private readonly folders = new Map<string, IndexedProject[]>();
   private readonly cache = new Map<string, CacheEntry>();
   /** Unsaved editor contents by path, with a version that keys the cache. */
-  private readonly overlays = new Map<string, { text: string; version: number }>();
+  private readonly overlays = new Map<string, { text: string; version: number | undefined; key: number }>();
+  private overlayCounter = 0;
 
   constructor(
     private readonly fs: FileSystemHost,
@@ -118,10 +119,19 @@ export class WorkspaceIndex {
     return dir ? project.features.find((f) => f.feature.dir === dir) : undefined;
   }
 
-  /** Unsaved text of an open editor; undefined removes it. The caller refreshes the path afterwards. */
-  setOverlay(p: string, text: string | undefined): void {
-    if (text === undefined) this.overlays.delete(p);
-    else this.overlays.set(p, { text, version: (this.overlays.get(p)?.version ?? 0) + 1 });
+  /**
+   * Unsaved text of an open editor; undefined removes it. `version` (the editor's document version)
+   * lets repeated calls for the same text reuse the parse. The caller refreshes the path afterwards.
+   */
+  setOverlay(p: string, text: string | undefined, version?: number): void {
+    if (text === undefined) {
+      this.overlays.delete(p);
+      return;
+    }
+    const previous = this.overlays.get(p);
+    if (previous && version !== undefined && previous.version === version && previous.text.length === text.length) return;
+    // The cache key is unique per overlay, so a reopened editor's version 1 never meets a stale parse.
+    this.overlays.set(p, { text, version, key: ++this.overlayCounter });
   }
 
   /** The parsed document for a path (from the cache when unchanged), or undefined when unreadable. */
@@ -129,7 +139,7 @@ export class WorkspaceIndex {
     const overlay = this.overlays.get(p);
     let key: string;
     if (overlay) {
-      key = `overlay:${overlay.version}`;
+      key = `overlay:${overlay.key}`;
     } else {
       const m = mtime ?? (await this.fs.stat(p))?.mtime;
       if (m === undefined) return undefined;

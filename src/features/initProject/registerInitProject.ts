@@ -1,0 +1,106 @@
+import * as path from 'node:path/posix';
+import * as vscode from 'vscode';
+import { planInit, TEMPLATE_NAMES } from '../../core/workspace/initProject';
+import { type SpeckitExtension } from '../../app';
+import { Commands, Views } from '../../ids';
+
+/**
+ * Spec Kit: Initialize Project — the spec-kit 1.0 layout (`.specify/memory/constitution.md`,
+ * `.specify/templates/*`, `init-options.json`) as `specify init --here` writes it, without Python.
+ * It shows what it will create first, never replaces a constitution, and asks before replacing
+ * any other file. One undo step.
+ */
+export function registerInitProject(app: SpeckitExtension): void {
+  app.own(
+    vscode.commands.registerCommand(Commands.initProject, async (target?: string | vscode.Uri) => {
+      const folder = await pickFolder(app, target);
+      if (!folder) return undefined;
+      const root = folder.path;
+      const templates = await bundledTemplates(app);
+      const candidates = planInit(root, templates, new Set());
+      const existing = new Set<string>();
+      for (const f of candidates) {
+        try {
+          await vscode.workspace.fs.stat(app.model.uriFor(f.path));
+          existing.add(f.path);
+        } catch {
+          // Not there: it will be created.
+        }
+      }
+      const files = planInit(root, templates, existing);
+      const rel = (p: string): string => path.relative(root, p);
+      const create = files.filter((f) => !f.exists);
+      const kept = files.filter((f) => f.exists);
+      if (create.length === 0 && kept.every((f) => f.protected)) {
+        void vscode.window.showInformationMessage('This folder already has the spec-kit layout.');
+        return [];
+      }
+      const detail = [
+        create.length ? `Creates:\n${create.map((f) => `  ${rel(f.path)}`).join('\n')}` : '',
+        kept.length ? `Already there, kept as they are:\n${kept.map((f) => `  ${rel(f.path)}`).join('\n')}` : '',
+      ]
+        .filter(Boolean)
+        .join('\n\n');
+      const go = await app.prompter.confirm(`Initialize Spec Kit in ${vscode.workspace.asRelativePath(folder) || path.basename(root)}?`, detail, `Create ${create.length} File${create.length === 1 ? '' : 's'}`);
+      if (!go) return undefined;
+      let overwrite: typeof files = [];
+      const replaceable = kept.filter((f) => !f.protected);
+      if (replaceable.length > 0) {
+        const answer = await app.prompter.confirm(
+          `Replace ${replaceable.length} existing file${replaceable.length === 1 ? '' : 's'} with the bundled version?`,
+          `${replaceable.map((f) => rel(f.path)).join('\n')}\n\nThe constitution is never replaced.`,
+          'Replace',
+          'Keep Mine',
+        );
+        if (answer === 'Replace') overwrite = replaceable;
+      }
+
+      const edit = new vscode.WorkspaceEdit();
+      const written = [...create, ...overwrite];
+      for (const f of written) {
+        edit.createFile(app.model.uriFor(f.path), { contents: new TextEncoder().encode(f.content), overwrite: f.exists });
+      }
+      if (!(await vscode.workspace.applyEdit(edit))) {
+        void vscode.window.showErrorMessage('Spec Kit could not create the project files.');
+        return undefined;
+      }
+      await Promise.all(written.map((f) => vscode.workspace.save(app.model.uriFor(f.path))));
+      await app.model.refreshNow([path.join(root, '.specify')]);
+      app.log.info(`Initialized spec-kit in ${root}: ${written.length} file(s) written`);
+      void vscode.commands.executeCommand(`${Views.specs}.focus`);
+      const constitution = files.find((f) => f.protected)!;
+      if (!constitution.exists) {
+        void vscode.window
+          .showInformationMessage('Spec Kit is set up. Next: write the project principles with @speckit /speckit.constitution.', 'Open Constitution')
+          .then((c) => (c ? vscode.window.showTextDocument(app.model.uriFor(constitution.path)) : undefined));
+      }
+      return written.map((f) => f.path);
+    }),
+  );
+}
+
+async function pickFolder(app: SpeckitExtension, target?: string | vscode.Uri): Promise<vscode.Uri | undefined> {
+  if (target instanceof vscode.Uri) return target;
+  if (typeof target === 'string') return app.model.uriFor(target);
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  if (folders.length === 0) {
+    void vscode.window.showInformationMessage('Open a folder first: Spec Kit keeps its files in the workspace.');
+    return undefined;
+  }
+  if (folders.length === 1) return folders[0]!.uri;
+  const picked = await app.prompter.pick(
+    folders.map((f) => ({ label: f.name, description: f.uri.fsPath, folder: f })),
+    { title: 'Initialize Spec Kit in which folder?' },
+  );
+  return picked?.folder.uri;
+}
+
+async function bundledTemplates(app: SpeckitExtension): Promise<Record<(typeof TEMPLATE_NAMES)[number], string>> {
+  const entries = await Promise.all(
+    TEMPLATE_NAMES.map(async (name) => {
+      const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(app.context.extensionUri, 'prompts', 'templates', `${name}.md`));
+      return [name, new TextDecoder().decode(bytes)] as const;
+    }),
+  );
+  return Object.fromEntries(entries) as Record<(typeof TEMPLATE_NAMES)[number], string>;
+}

@@ -1,0 +1,299 @@
+import * as path from 'node:path/posix';
+import * as vscode from 'vscode';
+import { type Task, type TaskPhase } from '../../core/artifacts/tasks';
+import { constitutionDescription, featureDescription, featureTooltip, phaseDescription, phaseLabel } from '../../core/status/presentation';
+import { type IndexChange, type IndexedFeature, type IndexedProject } from '../../core/workspace/workspaceIndex';
+import { Commands } from '../../ids';
+import { type WorkspaceModel } from '../../platform/workspaceModel';
+
+export type SpecNode =
+  | { readonly kind: 'project'; readonly id: string; readonly root: string }
+  | { readonly kind: 'constitution'; readonly id: string; readonly root: string }
+  | { readonly kind: 'noFeatures'; readonly id: string; readonly root: string }
+  | { readonly kind: 'feature'; readonly id: string; readonly dir: string }
+  | { readonly kind: 'artifact'; readonly id: string; readonly dir: string; readonly path: string; readonly label: string; readonly tasks: boolean }
+  | { readonly kind: 'phase'; readonly id: string; readonly dir: string; readonly key: string }
+  | { readonly kind: 'task'; readonly id: string; readonly dir: string; readonly taskId: string };
+
+/**
+ * The Spec Explorer: project → constitution → features (phase, progress, open questions, checklists,
+ * staleness) → artifacts → tasks grouped by phase. Nodes are plain ids resolved against the live
+ * index at render time, and kept by id, so a change refreshes just the feature it touched.
+ */
+export class SpecTreeProvider implements vscode.TreeDataProvider<SpecNode> {
+  private readonly changed = new vscode.EventEmitter<SpecNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly nodes = new Map<string, SpecNode>();
+  private ready = false;
+
+  constructor(private readonly model: WorkspaceModel) {}
+
+  markReady(): void {
+    this.ready = true;
+    this.changed.fire(undefined);
+  }
+
+  /** Refreshes the nodes a change touched: a feature's subtree, or everything when structure changed. */
+  update(change: IndexChange): void {
+    if (change.structure || change.projects.length > 0) {
+      this.changed.fire(undefined);
+      return;
+    }
+    for (const dir of change.features) {
+      const node = this.nodes.get(`feature:${dir}`);
+      this.changed.fire(node);
+    }
+  }
+
+  getTreeItem(node: SpecNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'project':
+        return this.projectItem(node);
+      case 'constitution':
+        return this.constitutionItem(node);
+      case 'noFeatures': {
+        const item = new vscode.TreeItem('No features yet: create one', vscode.TreeItemCollapsibleState.None);
+        item.id = node.id;
+        item.iconPath = new vscode.ThemeIcon('add');
+        item.command = { command: Commands.newFeature, title: 'New Feature', arguments: [node.root] };
+        return item;
+      }
+      case 'feature':
+        return this.featureItem(node);
+      case 'artifact':
+        return this.artifactItem(node);
+      case 'phase':
+        return this.phaseItem(node);
+      case 'task':
+        return this.taskItem(node);
+    }
+  }
+
+  getChildren(node?: SpecNode): SpecNode[] {
+    if (!this.ready) return [];
+    if (!node) return this.model.index.projects.map((p) => this.node({ kind: 'project', id: `project:${p.project.root}`, root: p.project.root }));
+    switch (node.kind) {
+      case 'project': {
+        const project = this.project(node.root);
+        if (!project) return [];
+        const children: SpecNode[] = [this.node({ kind: 'constitution', id: `constitution:${node.root}`, root: node.root })];
+        if (project.features.length === 0) children.push(this.node({ kind: 'noFeatures', id: `noFeatures:${node.root}`, root: node.root }));
+        for (const f of project.features) children.push(this.node({ kind: 'feature', id: `feature:${f.feature.dir}`, dir: f.feature.dir }));
+        return children;
+      }
+      case 'feature': {
+        const f = this.feature(node.dir);
+        return f ? artifactsOf(f).map((a) => this.node({ kind: 'artifact', id: `artifact:${a.path}`, dir: node.dir, ...a })) : [];
+      }
+      case 'artifact': {
+        if (!node.tasks) return [];
+        const doc = this.feature(node.dir)?.tasks;
+        if (!doc) return [];
+        const loose = doc.tasks.filter((t) => !t.phase && !t.parent);
+        return [
+          ...doc.phases.filter((p) => p.total > 0).map((p) => this.node({ kind: 'phase', id: `phase:${node.dir}#${p.key}`, dir: node.dir, key: p.key })),
+          ...loose.map((t) => this.taskNode(node.dir, t)),
+        ];
+      }
+      case 'phase': {
+        const doc = this.feature(node.dir)?.tasks;
+        return doc ? doc.tasks.filter((t) => t.phase === node.key && !t.parent).map((t) => this.taskNode(node.dir, t)) : [];
+      }
+      default:
+        return [];
+    }
+  }
+
+  getParent(node: SpecNode): SpecNode | undefined {
+    switch (node.kind) {
+      case 'project':
+        return undefined;
+      case 'constitution':
+      case 'noFeatures':
+        return this.nodes.get(`project:${node.root}`);
+      case 'feature': {
+        const root = this.model.index.projectFor(node.dir)?.project.root;
+        return root ? this.node({ kind: 'project', id: `project:${root}`, root }) : undefined;
+      }
+      case 'artifact':
+        return this.node({ kind: 'feature', id: `feature:${node.dir}`, dir: node.dir });
+      case 'phase': {
+        const tasksPath = this.feature(node.dir)?.feature.files.tasks?.path;
+        return tasksPath ? this.nodes.get(`artifact:${tasksPath}`) : undefined;
+      }
+      case 'task': {
+        const f = this.feature(node.dir);
+        const task = f?.tasks?.tasks.find((t) => t.id === node.taskId);
+        if (task?.phase) return this.nodes.get(`phase:${node.dir}#${task.phase}`);
+        return f?.feature.files.tasks ? this.nodes.get(`artifact:${f.feature.files.tasks.path}`) : undefined;
+      }
+    }
+  }
+
+  /** The tree node for a feature, once the tree has shown it (for reveal). */
+  featureNode(dir: string): SpecNode {
+    return this.node({ kind: 'feature', id: `feature:${dir}`, dir });
+  }
+
+  taskNodeFor(dir: string, taskId: string): SpecNode {
+    return this.node({ kind: 'task', id: `task:${dir}#${taskId}`, dir, taskId });
+  }
+
+  private taskNode(dir: string, t: Task): SpecNode {
+    return this.taskNodeFor(dir, t.id);
+  }
+
+  private node<T extends SpecNode>(n: T): T {
+    const existing = this.nodes.get(n.id) as T | undefined;
+    if (existing && JSON.stringify(existing) === JSON.stringify(n)) return existing;
+    this.nodes.set(n.id, n);
+    return n;
+  }
+
+  private project(root: string): IndexedProject | undefined {
+    return this.model.index.projects.find((p) => p.project.root === root);
+  }
+
+  private feature(dir: string): IndexedFeature | undefined {
+    return this.model.index.projectFor(dir)?.features.find((f) => f.feature.dir === dir);
+  }
+
+  private projectItem(node: Extract<SpecNode, { kind: 'project' }>): vscode.TreeItem {
+    const project = this.project(node.root);
+    const folder = vscode.workspace.getWorkspaceFolder(this.model.uriFor(node.root));
+    const rel = folder ? path.relative(folder.uri.path, node.root) : '';
+    const label = folder ? (rel ? `${folder.name}/${rel}` : folder.name) : path.basename(node.root);
+    const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Expanded);
+    item.id = node.id;
+    item.iconPath = new vscode.ThemeIcon('root-folder');
+    const n = project?.features.length ?? 0;
+    item.description = `${n} feature${n === 1 ? '' : 's'}`;
+    item.tooltip = `${node.root}\n${project?.project.layout === 'legacy' ? 'Legacy spec-kit layout (memory/ at the root)' : 'spec-kit project (.specify/)'}`;
+    item.contextValue = 'speckit.project';
+    item.resourceUri = this.model.uriFor(node.root);
+    return item;
+  }
+
+  private constitutionItem(node: Extract<SpecNode, { kind: 'constitution' }>): vscode.TreeItem {
+    const project = this.project(node.root);
+    const item = new vscode.TreeItem('Constitution', vscode.TreeItemCollapsibleState.None);
+    item.id = node.id;
+    const doc = project?.constitution;
+    item.description = constitutionDescription(doc);
+    item.iconPath = new vscode.ThemeIcon(doc && !doc.isPlaceholder ? 'law' : 'warning');
+    const pathOf = project?.project.constitutionPath;
+    item.tooltip = !pathOf
+      ? 'No constitution yet: run /speckit.constitution to write the project principles.'
+      : doc?.isPlaceholder
+        ? 'The constitution is still the unfilled template: run /speckit.constitution.'
+        : `${doc?.name?.value ?? 'Constitution'}: ${doc?.principles.length ?? 0} principles`;
+    item.contextValue = 'speckit.constitution';
+    if (pathOf) item.command = { command: 'vscode.open', title: 'Open Constitution', arguments: [this.model.uriFor(pathOf)] };
+    else item.command = { command: Commands.openConstitution, title: 'Open Constitution', arguments: [node.root] };
+    return item;
+  }
+
+  private featureItem(node: Extract<SpecNode, { kind: 'feature' }>): vscode.TreeItem {
+    const f = this.feature(node.dir);
+    const item = new vscode.TreeItem(f?.feature.name ?? path.basename(node.dir), vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = node.id;
+    if (!f) return item;
+    const project = this.model.index.projectFor(node.dir);
+    const current = project?.current?.dir === node.dir;
+    item.description = featureDescription(f.status) + (current ? ' · current' : '');
+    item.tooltip = new vscode.MarkdownString(featureTooltip(f.feature.name, f.status, current));
+    item.iconPath = new vscode.ThemeIcon(current ? 'target' : phaseIcon(f.status.phase), f.status.stale.length > 0 ? new vscode.ThemeColor('list.warningForeground') : undefined);
+    item.contextValue = `speckit.feature${current ? '.current' : ''}${f.status.next ? `.next-${f.status.next}` : ''}`;
+    item.resourceUri = this.model.uriFor(node.dir);
+    return item;
+  }
+
+  private artifactItem(node: Extract<SpecNode, { kind: 'artifact' }>): vscode.TreeItem {
+    const item = new vscode.TreeItem(node.label, node.tasks ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    item.id = node.id;
+    item.resourceUri = this.model.uriFor(node.path);
+    item.command = { command: 'vscode.open', title: 'Open', arguments: [item.resourceUri] };
+    item.contextValue = `speckit.artifact${node.tasks ? '.tasks' : ''}`;
+    if (node.tasks) {
+      const doc = this.feature(node.dir)?.tasks;
+      if (doc) item.description = `${doc.done}/${doc.total}`;
+    }
+    return item;
+  }
+
+  private phaseItem(node: Extract<SpecNode, { kind: 'phase' }>): vscode.TreeItem {
+    const phase = this.feature(node.dir)?.tasks?.phases.find((p) => p.key === node.key);
+    const item = new vscode.TreeItem(phase ? phaseLabel(phase) : node.key, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = node.id;
+    if (!phase) return item;
+    item.description = phaseDescription(phase);
+    item.iconPath = new vscode.ThemeIcon(phase.done === phase.total ? 'pass-filled' : phase.done > 0 ? 'circle-large' : 'circle-large-outline');
+    item.tooltip = phaseTooltip(phase);
+    item.contextValue = 'speckit.phase';
+    return item;
+  }
+
+  private taskItem(node: Extract<SpecNode, { kind: 'task' }>): vscode.TreeItem {
+    const f = this.feature(node.dir);
+    const task = f?.tasks?.tasks.find((t) => t.id === node.taskId);
+    const item = new vscode.TreeItem(task ? `${task.id} ${task.description}` : node.taskId, vscode.TreeItemCollapsibleState.None);
+    item.id = node.id;
+    if (!task || !f?.feature.files.tasks) return item;
+    const tags = [task.parallel ? '[P]' : '', task.story ?? ''].filter(Boolean).join(' ');
+    item.description = tags || undefined;
+    item.checkboxState = task.checked ? vscode.TreeItemCheckboxState.Checked : vscode.TreeItemCheckboxState.Unchecked;
+    item.tooltip = `${task.id}${task.checked ? ' (done)' : ''}: ${task.description}${task.dependsOn.length ? `\nDepends on ${task.dependsOn.join(', ')}` : ''}`;
+    item.contextValue = `speckit.task.${task.checked ? 'done' : 'open'}`;
+    const uri = this.model.uriFor(f.feature.files.tasks.path);
+    item.command = {
+      command: 'vscode.open',
+      title: 'Open Task',
+      arguments: [uri, { selection: new vscode.Range(task.lineRange.start.line, 0, task.lineRange.start.line, 0) } satisfies vscode.TextDocumentShowOptions],
+    };
+    return item;
+  }
+}
+
+function artifactsOf(f: IndexedFeature): Array<{ path: string; label: string; tasks: boolean }> {
+  const files = f.feature.files;
+  const out: Array<{ path: string; label: string; tasks: boolean }> = [];
+  const add = (info: { path: string } | undefined, tasks = false): void => {
+    if (info) out.push({ path: info.path, label: path.relative(f.feature.dir, info.path), tasks });
+  };
+  add(files.spec);
+  add(files.plan);
+  add(files.research);
+  add(files.dataModel);
+  add(files.quickstart);
+  for (const c of files.contracts ?? []) add(c);
+  for (const c of files.checklists) add(c);
+  add(files.tasks, true);
+  return out;
+}
+
+function phaseIcon(phase: string): string {
+  switch (phase) {
+    case 'no-spec':
+      return 'circle-large-outline';
+    case 'draft':
+      return 'edit';
+    case 'specified':
+    case 'clarified':
+      return 'note';
+    case 'planned':
+      return 'map';
+    case 'tasks-ready':
+      return 'checklist';
+    case 'implementing':
+      return 'tools';
+    default:
+      return 'pass-filled';
+  }
+}
+
+function phaseTooltip(phase: TaskPhase): string {
+  const lines = [`${phaseLabel(phase)}`, `${phase.done} of ${phase.total} tasks done`];
+  if (phase.story) lines.push(`User story ${phase.story.slice(2)}${phase.priority ? ` (${phase.priority})` : ''}`);
+  if (phase.mvp) lines.push('MVP: ship this first');
+  return lines.join('\n');
+}

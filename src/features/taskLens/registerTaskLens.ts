@@ -1,0 +1,125 @@
+import * as vscode from 'vscode';
+import { type SpecDoc } from '../../core/artifacts/spec';
+import { setItemCheckedEdit, setTaskDoneEdits, taskAtLine } from '../../core/artifacts/taskEdits';
+import { type TasksDoc } from '../../core/artifacts/tasks';
+import { phaseLabel } from '../../core/status/presentation';
+import { type SpeckitExtension } from '../../app';
+import { Commands } from '../../ids';
+import { sendToChat } from '../../platform/chat';
+import { applyTextEdits } from '../../platform/edits';
+
+const TASKS_SELECTOR: vscode.DocumentSelector = [{ language: 'markdown', pattern: '**/*tasks.md' }];
+const SPEC_SELECTOR: vscode.DocumentSelector = [{ language: 'markdown', pattern: '**/spec.md' }];
+
+/** CodeLens on tasks files (implement, tick, phase progress) and on specs (clarify each open marker). */
+export function registerTaskLens(app: SpeckitExtension): void {
+  const changed = new vscode.EventEmitter<void>();
+  const provider: vscode.CodeLensProvider = {
+    onDidChangeCodeLenses: changed.event,
+    provideCodeLenses: async (document) => {
+      const doc = await app.model.parsed(document);
+      if (doc?.kind === 'tasks') return tasksLenses(document.uri, doc);
+      if (doc?.kind === 'spec') return specLenses(document.uri, doc);
+      return [];
+    },
+  };
+
+  const withTasks = async (uri: vscode.Uri | undefined): Promise<{ uri: vscode.Uri; doc: TasksDoc } | undefined> => {
+    const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+    if (!target) return undefined;
+    const doc = await app.model.parsed(await vscode.workspace.openTextDocument(target));
+    return doc?.kind === 'tasks' ? { uri: target, doc } : undefined;
+  };
+
+  const setDone = async (uri: vscode.Uri, taskId: string, done: boolean): Promise<boolean> => {
+    const found = await withTasks(uri);
+    const task = found?.doc.tasks.find((t) => t.id === taskId);
+    if (!found || !task) {
+      void vscode.window.showWarningMessage(`${taskId} is not in ${vscode.workspace.asRelativePath(uri)} any more.`);
+      return false;
+    }
+    return applyTextEdits(uri, setTaskDoneEdits(found.doc, task, done), done ? `Mark ${taskId} done` : `Mark ${taskId} not done`);
+  };
+
+  app.own(
+    changed,
+    vscode.languages.registerCodeLensProvider(TASKS_SELECTOR, provider),
+    vscode.languages.registerCodeLensProvider(SPEC_SELECTOR, provider),
+    app.model.onDidChange(() => changed.fire()),
+    vscode.commands.registerCommand(Commands.markTaskDone, (uri: vscode.Uri, taskId: string) => setDone(uri, taskId, true)),
+    vscode.commands.registerCommand(Commands.markTaskNotDone, (uri: vscode.Uri, taskId: string) => setDone(uri, taskId, false)),
+    vscode.commands.registerCommand(Commands.toggleAcceptance, async (uri: vscode.Uri, taskId: string, index: number) => {
+      const found = await withTasks(uri);
+      const item = found?.doc.tasks.find((t) => t.id === taskId)?.acceptance[index];
+      if (!found || !item) return false;
+      const edit = setItemCheckedEdit(item, !item.checked);
+      return edit ? applyTextEdits(uri, [edit], `Toggle acceptance of ${taskId}`) : true;
+    }),
+    vscode.commands.registerCommand(Commands.toggleTaskAtCursor, async () => {
+      const editor = vscode.window.activeTextEditor;
+      const found = editor ? await withTasks(editor.document.uri) : undefined;
+      if (!editor || !found) {
+        void vscode.window.showInformationMessage('Put the cursor on a task in a tasks.md file to toggle it.');
+        return false;
+      }
+      const line = editor.selection.active.line;
+      const task = taskAtLine(found.doc, line);
+      if (!task) {
+        void vscode.window.showInformationMessage('There is no task on this line.');
+        return false;
+      }
+      // On one of a `### Task N` section's acceptance boxes, toggle just that box.
+      const box = task.acceptance.find((a) => a.range.start.line === line);
+      if (box) {
+        const edit = setItemCheckedEdit(box, !box.checked);
+        return edit ? applyTextEdits(found.uri, [edit], `Toggle acceptance of ${task.id}`) : true;
+      }
+      return applyTextEdits(found.uri, setTaskDoneEdits(found.doc, task, !task.checked), `Toggle ${task.id}`);
+    }),
+    vscode.commands.registerCommand(Commands.implementTask, (_uri: vscode.Uri, taskId: string) => sendToChat('implement', taskId)),
+    vscode.commands.registerCommand(Commands.implementPhase, (_uri: vscode.Uri, phase: string) => sendToChat('implement', phase)),
+    vscode.commands.registerCommand(Commands.clarifyMarker, (_uri: vscode.Uri, question: string) => sendToChat('clarify', question)),
+  );
+}
+
+export function tasksLenses(uri: vscode.Uri, doc: TasksDoc): vscode.CodeLens[] {
+  const lenses: vscode.CodeLens[] = [];
+  const at = (line: number): vscode.Range => new vscode.Range(line, 0, line, 0);
+  for (const phase of doc.phases) {
+    if (phase.total === 0) continue;
+    const range = at(phase.headingRange.start.line);
+    lenses.push(new vscode.CodeLens(range, { title: `$(pulse) ${phase.done}/${phase.total} done`, command: '', tooltip: `${phaseLabel(phase)}: ${phase.done} of ${phase.total} tasks done` }));
+    if (phase.done < phase.total) {
+      const scope = phase.number !== undefined ? `Phase ${phase.number}` : phase.title;
+      lenses.push(new vscode.CodeLens(range, { title: '$(run-all) Implement phase', command: Commands.implementPhase, arguments: [uri, scope], tooltip: `@speckit /speckit.implement ${scope}` }));
+    }
+  }
+  for (const task of doc.tasks) {
+    const range = at(task.lineRange.start.line);
+    if (!task.checked) {
+      lenses.push(new vscode.CodeLens(range, { title: '$(play) Implement', command: Commands.implementTask, arguments: [uri, task.id], tooltip: `@speckit /speckit.implement ${task.id}` }));
+    }
+    lenses.push(
+      task.checked
+        ? new vscode.CodeLens(range, { title: '$(discard) Mark not done', command: Commands.markTaskNotDone, arguments: [uri, task.id] })
+        : new vscode.CodeLens(range, { title: '$(check) Mark done', command: Commands.markTaskDone, arguments: [uri, task.id] }),
+    );
+    task.acceptance.forEach((box, index) => {
+      lenses.push(
+        new vscode.CodeLens(at(box.range.start.line), {
+          title: box.checked ? '$(discard) Mark not done' : '$(check) Mark done',
+          command: Commands.toggleAcceptance,
+          arguments: [uri, task.id, index],
+        }),
+      );
+    });
+  }
+  return lenses;
+}
+
+export function specLenses(uri: vscode.Uri, doc: SpecDoc): vscode.CodeLens[] {
+  return doc.markers.map((m) => {
+    const range = new vscode.Range(m.range.start.line, m.range.start.character, m.range.end.line, m.range.end.character);
+    return new vscode.CodeLens(range, { title: '$(question) Clarify', command: Commands.clarifyMarker, arguments: [uri, m.text], tooltip: `@speckit /speckit.clarify ${m.text}` });
+  });
+}

@@ -1,0 +1,79 @@
+// Helpers for the editor-surface suites (explorer, CodeLens, commands): the parts of the test API
+// they use, typed loosely since the test bundle cannot share the extension's classes.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { type SpeckitTestApi } from './helpers';
+
+/** A Spec Explorer node as the extension makes it: plain data with a kind and ids. */
+export interface TreeNode {
+  readonly kind: string;
+  readonly id: string;
+  readonly root?: string;
+  readonly dir?: string;
+  readonly taskId?: string;
+}
+
+export interface TreeApi {
+  getChildren(node?: TreeNode): TreeNode[] | undefined | Promise<TreeNode[] | undefined>;
+  getTreeItem(node: TreeNode): vscode.TreeItem | Promise<vscode.TreeItem>;
+}
+
+interface EditorTestApi {
+  queueAnswers(...answers: unknown[]): void;
+  readonly asked: readonly string[];
+  readonly tree: unknown;
+}
+
+function editorApi(api: SpeckitTestApi): EditorTestApi {
+  const e = api as unknown as Partial<EditorTestApi>;
+  assert.ok(typeof e.queueAnswers === 'function' && e.tree, 'the test API must offer queueAnswers and tree');
+  return e as EditorTestApi;
+}
+
+export function treeApi(api: SpeckitTestApi): TreeApi {
+  return editorApi(api).tree as TreeApi;
+}
+
+/** Answers for the next pickers, input boxes and confirmations the extension shows. */
+export function queueAnswers(api: SpeckitTestApi, ...answers: unknown[]): void {
+  editorApi(api).queueAnswers(...answers);
+}
+
+export function questionsAsked(api: SpeckitTestApi): readonly string[] {
+  return editorApi(api).asked;
+}
+
+/** The root of the i-th project of the index, as a URI in the workspace's scheme. */
+export function projectRoot(api: SpeckitTestApi, i: number): vscode.Uri {
+  const project = api.snapshot().projects[i];
+  assert.ok(project, `project ${i} is missing from the index`);
+  const folder = vscode.workspace.workspaceFolders!.find((f) => project.root === f.uri.path || project.root.startsWith(`${f.uri.path}/`));
+  assert.ok(folder, `no workspace folder holds ${project.root}`);
+  return folder.uri.with({ path: project.root });
+}
+
+export function featureDir(api: SpeckitTestApi, project: number, name: string): vscode.Uri {
+  return vscode.Uri.joinPath(projectRoot(api, project), 'specs', name);
+}
+
+/**
+ * Puts a sample workspace's files back as the repository has them (other suites change the
+ * shared sample), so a suite can assert on the sample's known content whatever ran before it.
+ */
+export async function restoreFromFixture(workspace: string, rel: string): Promise<void> {
+  const ext = vscode.extensions.getExtension('speckit-vscode.speckit-vscode');
+  assert.ok(ext, 'the extension is installed');
+  const source = vscode.Uri.joinPath(ext.extensionUri, 'test', 'fixtures', 'workspaces', workspace, rel);
+  const target = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, rel);
+  const stat = await vscode.workspace.fs.stat(source);
+  if (stat.type & vscode.FileType.Directory) {
+    try {
+      await vscode.workspace.fs.delete(target, { recursive: true });
+    } catch {
+      // Already gone.
+    }
+    for (const [name] of await vscode.workspace.fs.readDirectory(source)) await restoreFromFixture(workspace, `${rel}/${name}`);
+  } else {
+    await vscode.workspace.fs.writeFile(target, await vscode.workspace.fs.readFile(source));
+  }
+}

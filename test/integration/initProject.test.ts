@@ -1,0 +1,76 @@
+// Spec Kit: Initialize Project on an empty folder and on one that already has a constitution.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { questionsAsked, queueAnswers } from './editorHelpers';
+import { currentWorkspace, folderUri, readText, testApi, waitForSnapshot, type WorkspaceName } from './helpers';
+
+export const workspaces: readonly WorkspaceName[] = ['empty', 'nixos-flake'];
+
+const FILES = [
+  '.specify/memory/constitution.md',
+  '.specify/templates/spec-template.md',
+  '.specify/templates/plan-template.md',
+  '.specify/templates/tasks-template.md',
+  '.specify/templates/checklist-template.md',
+  '.specify/templates/constitution-template.md',
+  '.specify/init-options.json',
+  '.specify/.gitignore',
+];
+
+async function exists(rel: string): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(vscode.Uri.joinPath(folderUri(), rel));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function define(): void {
+  suite('Initialize Project', function () {
+    this.timeout(60_000);
+
+    if (currentWorkspace() === 'empty') {
+      test('asks first, then writes the spec-kit 1.0 layout, and the index finds the project', async () => {
+        const api = await testApi();
+        // Another suite makes a project here first; start from the empty folder again.
+        await vscode.workspace.fs.delete(vscode.Uri.joinPath(folderUri(), '.specify'), { recursive: true, useTrash: false }).then(undefined, () => undefined);
+        await waitForSnapshot(api, (s) => s.projects.length === 0, 'the index to see an empty folder');
+        for (const f of FILES) assert.equal(await exists(f), false, `${f} before`);
+        queueAnswers(api, undefined);
+        assert.equal(await vscode.commands.executeCommand('speckit.initProject'), undefined, 'cancelling the confirmation writes nothing');
+        for (const f of FILES) assert.equal(await exists(f), false, `${f} after a cancel`);
+
+        queueAnswers(api, 'Create 8 Files');
+        const written = await vscode.commands.executeCommand<string[]>('speckit.initProject');
+        assert.equal(written?.length, 8);
+        for (const f of FILES) assert.ok(await exists(f), f);
+        const constitution = await readText(vscode.Uri.joinPath(folderUri(), '.specify/memory/constitution.md'));
+        assert.match(constitution, /\[PROJECT_NAME\]/);
+        const options = JSON.parse(await readText(vscode.Uri.joinPath(folderUri(), '.specify/init-options.json'))) as Record<string, unknown>;
+        assert.equal(options.feature_numbering, 'sequential');
+        const snap = await waitForSnapshot(api, (s) => s.projects.length === 1, 'the initialized project in the index');
+        assert.deepEqual((snap.projects[0] as { constitution?: unknown }).constitution, { version: null, placeholder: true });
+        assert.ok(questionsAsked(api).some((q) => q.startsWith('Initialize Spec Kit in')));
+      });
+    } else {
+      test('keeps an existing constitution and asks before replacing templates', async () => {
+        const api = await testApi();
+        const constitutionUri = vscode.Uri.joinPath(folderUri(), '.specify/memory/constitution.md');
+        const constitution = await readText(constitutionUri);
+        const template = await readText(vscode.Uri.joinPath(folderUri(), '.specify/templates/spec-template.md'));
+        // "Create 1 File" (.specify/.gitignore is the only missing file), then keep the templates.
+        queueAnswers(api, 'Create 1 File', 'Keep Mine');
+        const written = await vscode.commands.executeCommand<string[]>('speckit.initProject');
+        assert.deepEqual(written?.map((p) => p.slice(folderUri().path.length + 1)), ['.specify/.gitignore']);
+        assert.equal(await readText(constitutionUri), constitution, 'the constitution is never replaced');
+        assert.equal(await readText(vscode.Uri.joinPath(folderUri(), '.specify/templates/spec-template.md')), template);
+
+        queueAnswers(api, 'Create 0 Files', 'Replace');
+        await vscode.commands.executeCommand('speckit.initProject');
+        assert.equal(await readText(constitutionUri), constitution, 'not even when the user replaces the templates');
+        assert.notEqual(await readText(vscode.Uri.joinPath(folderUri(), '.specify/templates/spec-template.md')), template);
+      });
+    }
+  });
+}
