@@ -18,11 +18,12 @@ import { WorkspaceModel } from './platform/workspaceModel';
 const FEATURES: ReadonlyArray<(app: SpeckitExtension) => void> = [
   registerSpecExplorer,
   registerStatusBar,
+  // Before the lenses: they show the verification service's last results.
+  registerNixBuild,
   registerTaskLens,
   registerFeatureCommands,
   registerInitProject,
   registerLanguageClient,
-  registerNixBuild,
 ];
 
 /** What integration tests may see of the running extension; returned only in test mode. */

@@ -135,6 +135,8 @@ function steps(ctx) {
         await page.keyboard.press('Enter');
         await lenses.filter({ hasText: 'Mark done' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
         await lenses.filter({ hasText: 'Implement phase' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+        // The status bar shows the current feature and its progress.
+        await page.locator('.part.statusbar .statusbar-item', { hasText: '001-postgresql-database · Implementing 5/10' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
         const file = join(RESULTS, 'screenshots', 'e2e-tasks-codelens.png');
         await page.screenshot({ path: file, timeout: 15_000 });
         ctx.screenshots.push(file);

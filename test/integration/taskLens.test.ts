@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { featureDir } from './editorHelpers';
-import { readText, testApi, waitUntil, writeText, type WorkspaceName } from './helpers';
+import { readText, testApi, waitForSnapshot, waitUntil, writeText, type WorkspaceName } from './helpers';
 
 export const workspaces: readonly WorkspaceName[] = ['nixos-flake'];
 
@@ -56,6 +56,7 @@ async function lensesOf(uri: vscode.Uri): Promise<Lens[]> {
 
 async function write(name: string, file: string, text: string): Promise<vscode.Uri> {
   const api = await testApi();
+  await waitForSnapshot(api, (s) => s.projects.length > 0, 'the first scan');
   const uri = vscode.Uri.joinPath(featureDir(api, 0, name), file);
   await writeText(uri, text);
   return uri;
@@ -69,7 +70,7 @@ export function define(): void {
       const uri = await write('090-lens-variants', 'tasks.md', VARIANTS);
       await vscode.window.showTextDocument(uri);
       const lenses = await lensesOf(uri);
-      const at = (line: number): string[] => lenses.filter((l) => l.line === line).map((l) => l.title);
+      const at = (line: number): string[] => lenses.filter((l) => l.line === line && l.command !== 'speckit.verifyTask').map((l) => l.title);
       assert.deepEqual(at(2), ['$(pulse) 1/5 done', '$(run-all) Implement phase']);
       assert.deepEqual(at(4), ['$(play) Implement', '$(check) Mark done']);
       assert.deepEqual(at(5), ['$(discard) Mark not done']);
@@ -80,6 +81,10 @@ export function define(): void {
       assert.equal(implement.args[1], 'T003');
       const phase = lenses.find((l) => l.command === 'speckit.implementPhase')!;
       assert.equal(phase.args[1], 'Phase 1');
+      // In a trusted flake workspace every task also gets the build gate.
+      const verify = lenses.filter((l) => l.command === 'speckit.verifyTask');
+      assert.deepEqual(verify.map((l) => l.line), [4, 5, 6, 7, 8, 12]);
+      assert.ok(verify.every((l) => l.title === '$(beaker) Build & verify'));
     });
 
     test('CRLF files get the same lenses', async () => {
@@ -136,7 +141,7 @@ export function define(): void {
       const uri = await write('096-lens-seed', 'tasks.md', SEED);
       const editor = await vscode.window.showTextDocument(uri);
       const lenses = await lensesOf(uri);
-      assert.deepEqual(lenses.filter((l) => l.line === 2).map((l) => l.title), ['$(play) Implement', '$(check) Mark done']);
+      assert.deepEqual(lenses.filter((l) => l.line === 2 && l.command !== 'speckit.verifyTask').map((l) => l.title), ['$(play) Implement', '$(check) Mark done']);
       assert.deepEqual(lenses.filter((l) => l.line === 7).map((l) => l.title), ['$(check) Mark done']);
       assert.deepEqual(lenses.filter((l) => l.line === 8).map((l) => l.title), ['$(discard) Mark not done']);
       assert.ok(await vscode.commands.executeCommand('speckit.toggleAcceptance', uri, 'T1', 0));

@@ -11,7 +11,8 @@ import { NixDiagnostics } from './nixDiagnostics';
 import { NixRefusal, type NixRunResult, NixRunner } from './nixRunner';
 import { NixStatusBar } from './nixStatusBar';
 import { TrustGate } from './trust';
-import { type TaskRef, type VerificationResult, VerificationService, tickTask } from './verification';
+import { setTaskDone } from '../../platform/taskState';
+import { type TaskRef, type VerificationResult, VerificationService } from './verification';
 import { type VmRunResult, findVmScript, runVmInTerminal } from './vmTerminal';
 
 /** What the Nix feature exposes on the app (tests reach it through the test API). */
@@ -259,7 +260,7 @@ export function registerNixBuild(app: SpeckitExtension): void {
           { location: vscode.ProgressLocation.Notification, title: `Verifying ${arg.taskId}`, cancellable: true },
           (_progress, token) => verification.verify(ref, token),
         );
-        const ticked = result.ok ? await tickTask(ref) : false;
+        const ticked = result.ok ? (await setTaskDone(app.model, ref.uri, ref.taskId, true)) === 'changed' : false;
         if (result.ok) void vscode.window.showInformationMessage(`${arg.taskId} verified in ${(result.durationMs / 1000).toFixed(1)} s${ticked ? ' and ticked' : ''}.`);
         else void vscode.window.showWarningMessage(`${arg.taskId} stays open: the verification failed (exit code ${result.exitCode ?? '?'}).`, 'Show Problems').then((c) => c && vscode.commands.executeCommand('workbench.actions.view.problems'));
         return { ...result, ticked };

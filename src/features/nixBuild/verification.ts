@@ -1,6 +1,5 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { parseTasks } from '../../core/artifacts/tasks';
 import { type FlakeInfo } from '../../core/nix/flakeDiscovery';
 import { type NixAction, describeAction } from '../../core/nix/nixInvocation';
 import { Settings } from '../../ids';
@@ -151,24 +150,4 @@ function keyOf(ref: TaskRef): string {
 
 function folderKey(uri: vscode.Uri): string {
   return (vscode.workspace.getWorkspaceFolder(uri)?.uri ?? uri).toString();
-}
-
-/**
- * Ticks a task's checkbox: the one character inside `[ ]` becomes `X`, through a WorkspaceEdit
- * (undoable). Saved only when the document had no unsaved edits before. Returns false when the
- * task is not there, has no checkbox, or is already ticked.
- */
-export async function tickTask(ref: TaskRef): Promise<boolean> {
-  const doc = await vscode.workspace.openTextDocument(ref.uri);
-  const wasDirty = doc.isDirty;
-  const task = parseTasks(doc.getText()).tasks.find((t) => t.id.toUpperCase() === ref.taskId.toUpperCase());
-  const box = task?.checkboxRange;
-  if (!task || !box || task.checked) return false;
-  const inside = new vscode.Range(box.start.line, box.start.character + 1, box.start.line, box.start.character + 2);
-  if (doc.getText(inside) !== ' ') return false;
-  const edit = new vscode.WorkspaceEdit();
-  edit.replace(ref.uri, inside, 'X');
-  if (!(await vscode.workspace.applyEdit(edit))) return false;
-  if (!wasDirty) await doc.save();
-  return true;
 }

@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
-import { setTaskDoneEdits } from '../../core/artifacts/taskEdits';
 import { type SpeckitExtension } from '../../app';
 import { Commands, ContextKeys, Views } from '../../ids';
-import { applyTextEdits } from '../../platform/edits';
+import { setTaskDone } from '../../platform/taskState';
 import { type SpecNode, SpecTreeProvider } from './specTreeProvider';
 
 /** The Spec Explorer view, its empty states, the tree's task checkboxes and "reveal". */
@@ -61,18 +60,10 @@ export function registerSpecExplorer(app: SpeckitExtension): void {
   }
 }
 
-/** Ticks or unticks a task in its tasks.md through an undoable edit. */
-export async function setTaskState(app: SpeckitExtension, featureDir: string, taskId: string, done: boolean): Promise<boolean> {
-  const feature = app.model.index.featureFor(featureDir);
-  const file = feature?.feature.files.tasks;
-  if (!feature || !file) return false;
-  const uri = app.model.uriFor(file.path);
-  const doc = await app.model.parsed(await vscode.workspace.openTextDocument(uri));
-  if (!doc || doc.kind !== 'tasks') return false;
-  const task = doc.tasks.find((t) => t.id === taskId);
-  if (!task) {
-    void vscode.window.showWarningMessage(`${taskId} is no longer in ${vscode.workspace.asRelativePath(uri)}.`);
-    return false;
-  }
-  return applyTextEdits(uri, setTaskDoneEdits(doc, task, done), done ? `Mark ${taskId} done` : `Mark ${taskId} not done`);
+/** Ticks or unticks a task of a feature from the tree. */
+async function setTaskState(app: SpeckitExtension, featureDir: string, taskId: string, done: boolean): Promise<void> {
+  const file = app.model.index.featureFor(featureDir)?.feature.files.tasks;
+  if (!file) return;
+  const result = await setTaskDone(app.model, app.model.uriFor(file.path), taskId, done);
+  if (result === 'missing') void vscode.window.showWarningMessage(`${taskId} is no longer in ${vscode.workspace.asRelativePath(app.model.uriFor(file.path))}.`);
 }

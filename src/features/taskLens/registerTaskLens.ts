@@ -7,6 +7,7 @@ import { type SpeckitExtension } from '../../app';
 import { Commands } from '../../ids';
 import { sendToChat } from '../../platform/chat';
 import { applyTextEdits } from '../../platform/edits';
+import { setTaskDone } from '../../platform/taskState';
 
 const TASKS_SELECTOR: vscode.DocumentSelector = [{ language: 'markdown', pattern: '**/*tasks.md' }];
 const SPEC_SELECTOR: vscode.DocumentSelector = [{ language: 'markdown', pattern: '**/spec.md' }];
@@ -18,7 +19,7 @@ export function registerTaskLens(app: SpeckitExtension): void {
     onDidChangeCodeLenses: changed.event,
     provideCodeLenses: async (document) => {
       const doc = await app.model.parsed(document);
-      if (doc?.kind === 'tasks') return tasksLenses(document.uri, doc);
+      if (doc?.kind === 'tasks') return tasksLenses(document.uri, doc, vscode.workspace.isTrusted ? app.verification : undefined);
       if (doc?.kind === 'spec') return specLenses(document.uri, doc);
       return [];
     },
@@ -32,13 +33,9 @@ export function registerTaskLens(app: SpeckitExtension): void {
   };
 
   const setDone = async (uri: vscode.Uri, taskId: string, done: boolean): Promise<boolean> => {
-    const found = await withTasks(uri);
-    const task = found?.doc.tasks.find((t) => t.id === taskId);
-    if (!found || !task) {
-      void vscode.window.showWarningMessage(`${taskId} is not in ${vscode.workspace.asRelativePath(uri)} any more.`);
-      return false;
-    }
-    return applyTextEdits(uri, setTaskDoneEdits(found.doc, task, done), done ? `Mark ${taskId} done` : `Mark ${taskId} not done`);
+    const result = await setTaskDone(app.model, uri, taskId, done);
+    if (result === 'missing') void vscode.window.showWarningMessage(`${taskId} is not in ${vscode.workspace.asRelativePath(uri)} any more.`);
+    return result === 'changed' || result === 'unchanged';
   };
 
   app.own(
@@ -46,6 +43,8 @@ export function registerTaskLens(app: SpeckitExtension): void {
     vscode.languages.registerCodeLensProvider(TASKS_SELECTOR, provider),
     vscode.languages.registerCodeLensProvider(SPEC_SELECTOR, provider),
     app.model.onDidChange(() => changed.fire()),
+    // Verification results change lens titles.
+    app.verification?.onDidChangeResult(() => changed.fire()) ?? new vscode.Disposable(() => undefined),
     vscode.commands.registerCommand(Commands.markTaskDone, (uri: vscode.Uri, taskId: string) => setDone(uri, taskId, true)),
     vscode.commands.registerCommand(Commands.markTaskNotDone, (uri: vscode.Uri, taskId: string) => setDone(uri, taskId, false)),
     vscode.commands.registerCommand(Commands.toggleAcceptance, async (uri: vscode.Uri, taskId: string, index: number) => {
@@ -82,7 +81,13 @@ export function registerTaskLens(app: SpeckitExtension): void {
   );
 }
 
-export function tasksLenses(uri: vscode.Uri, doc: TasksDoc): vscode.CodeLens[] {
+/** What the lenses need of build-gated verification: the last result of a task. */
+interface Verifier {
+  describe(ref: { uri: vscode.Uri; taskId: string }): string | undefined;
+  readonly onDidChangeResult: vscode.Event<unknown>;
+}
+
+export function tasksLenses(uri: vscode.Uri, doc: TasksDoc, verifier?: Verifier): vscode.CodeLens[] {
   const lenses: vscode.CodeLens[] = [];
   const at = (line: number): vscode.Range => new vscode.Range(line, 0, line, 0);
   for (const phase of doc.phases) {
@@ -104,6 +109,17 @@ export function tasksLenses(uri: vscode.Uri, doc: TasksDoc): vscode.CodeLens[] {
         ? new vscode.CodeLens(range, { title: '$(discard) Mark not done', command: Commands.markTaskNotDone, arguments: [uri, task.id] })
         : new vscode.CodeLens(range, { title: '$(check) Mark done', command: Commands.markTaskDone, arguments: [uri, task.id] }),
     );
+    if (verifier) {
+      const last = verifier.describe({ uri, taskId: task.id });
+      lenses.push(
+        new vscode.CodeLens(range, {
+          title: last ? `$(beaker) ${last}` : '$(beaker) Build & verify',
+          command: Commands.verifyTask,
+          arguments: [{ uri, taskId: task.id }],
+          tooltip: task.checked ? 'Run the verification again' : 'Run the verification; the task is ticked only when it passes',
+        }),
+      );
+    }
     task.acceptance.forEach((box, index) => {
       lenses.push(
         new vscode.CodeLens(at(box.range.start.line), {
