@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { type IndexChange } from './core/workspace/workspaceIndex';
 import { Commands, OUTPUT_CHANNEL } from './ids';
 import { type ScanJson, toScanJson } from './core/workspace/scanJson';
+import { registerChat } from './features/chat/registerChat';
 import { registerFeatureCommands } from './features/commands/registerFeatureCommands';
 import { registerInitProject } from './features/initProject/registerInitProject';
 import { registerLanguageClient } from './features/languageClient/registerLanguageClient';
@@ -24,6 +25,7 @@ const FEATURES: ReadonlyArray<(app: SpeckitExtension) => void> = [
   registerFeatureCommands,
   registerInitProject,
   registerLanguageClient,
+  registerChat,
 ];
 
 /** What integration tests may see of the running extension; returned only in test mode. */
@@ -37,6 +39,8 @@ export interface SpeckitTestApi {
   readonly asked: readonly string[];
   /** The Spec Explorer's tree, for assertions on labels and descriptions. */
   readonly tree: unknown;
+  /** Every chat request's response parts and result (test mode records them). */
+  readonly chatTranscripts: readonly unknown[];
   /** Nix builds and verification (flake registry, runner, trust gate), for assertions and trust injection. */
   readonly nix: NixBuildServices | undefined;
 }
@@ -49,6 +53,8 @@ export class SpeckitExtension implements vscode.Disposable {
   readonly picker: FeaturePicker;
   /** Set by the Spec Explorer when it registers. */
   tree: unknown;
+  /** Test mode: every chat request's response, as shown. */
+  readonly chatTranscripts: unknown[] = [];
   /** Build-gated task verification (`verify(taskRef, token)`, last result per task); set by the Nix feature. */
   verification: VerificationService | undefined;
   /** Set by the Nix feature when it registers. */
@@ -89,6 +95,7 @@ export class SpeckitExtension implements vscode.Disposable {
       snapshot: () => toScanJson(this.model.index),
       onDidChange: this.model.onDidChange,
       queueAnswers: (...answers: unknown[]) => this.prompter.queue(...answers),
+      chatTranscripts: this.chatTranscripts,
       asked: this.prompter.asked,
       get tree(): unknown {
         return app.tree;

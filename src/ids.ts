@@ -67,6 +67,13 @@ export const ContextKeys = {
 } as const;
 
 export const CHAT_PARTICIPANT_ID = 'speckit.chat';
+
+/** Commands behind the chat's buttons (not in the palette). */
+export const ChatCommands = {
+  applyProposal: 'speckit.chat.applyProposal',
+  openProposal: 'speckit.chat.openProposal',
+  createBranch: 'speckit.chat.createBranch',
+} as const;
 export const CHAT_PARTICIPANT_NAME = 'speckit';
 
 export const Settings = {
@@ -80,6 +87,8 @@ export const Settings = {
   nixPath: 'speckit.nix.path',
   nixExtraArgs: 'speckit.nix.extraArgs',
   verifyCommand: 'speckit.verify.command',
+  // Chat (issue 5).
+  clarifyAskAllAtOnce: 'speckit.clarify.askAllAtOnce',
 } as const;
 
 export const OUTPUT_CHANNEL = 'Spec Kit';

@@ -1,7 +1,7 @@
 // End-to-end: drives the real workbench UI with Playwright as a person would (clicks, keys),
 // in a fresh copy of the nixos-flake sample with the extension loaded.
 // Run by run.mjs after the suites, or alone: node test/harness/e2e.mjs
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureInstalled } from './install.mjs';
@@ -25,6 +25,45 @@ import {
 const WORKSPACE = 'nixos-flake';
 const TASKS_FILE = 'specs/001-postgresql-database/tasks.md';
 const STEP_TIMEOUT_MS = 30_000;
+
+/** What the deterministic model answers to /speckit.specify in the chat step. */
+const E2E_SPEC = `# Feature Specification: Add PostgreSQL 15 with daily encrypted backups
+
+**Feature Branch**: \`002-postgresql-15-daily\`
+**Created**: 2026-11-26
+**Status**: Draft
+**Input**: User description: "Add PostgreSQL 15 with daily encrypted backups"
+
+## User Scenarios & Testing *(mandatory)*
+
+### User Story 1 - Nightly encrypted backup (Priority: P1)
+
+As an operator I want every database dumped, compressed and encrypted each night.
+
+**Why this priority**: Data loss is the largest risk.
+
+**Independent Test**: Run the backup unit in the VM and decrypt the dump.
+
+**Acceptance Scenarios**:
+
+1. **Given** a running server, **When** the timer fires at 02:00, **Then** an encrypted dump appears in /var/backup/postgresql.
+
+## Requirements *(mandatory)*
+
+### Functional Requirements
+
+- **FR-001**: The system MUST dump every database daily at 02:00.
+- **FR-002**: Dumps MUST be compressed and encrypted with age.
+- **FR-003**: Dumps older than 7 days MUST be deleted.
+
+## Success Criteria *(mandatory)*
+
+- **SC-001**: A dump of a 1 GB database completes within 10 minutes.
+
+## Assumptions
+
+- The age recipient key is provided by the secrets manager.
+`;
 
 /** Monaco renders spaces as no-break spaces; compare text the way a reader sees it. */
 function normalise(text) {
@@ -145,8 +184,9 @@ function steps(ctx) {
     {
       name: 'clicking "Mark done" above T006 ticks it in the editor',
       async run({ page }) {
-        // The lens row sits right above its task's line: find the "Mark done" link closest above T006.
-        const clicked = await page.evaluate(() => {
+        // The lens row sits right above its task's line: find the "Mark done" link closest above T006
+        // (lenses render a moment after the editor scrolls, so look again for a while).
+        const findLens = () => page.evaluate(() => {
           const line = [...document.querySelectorAll('.editor-instance .view-line')].find((l) => /T006/.test(l.textContent ?? ''));
           if (!line) return 'no T006 line on screen';
           const top = line.getBoundingClientRect().top;
@@ -159,6 +199,8 @@ function steps(ctx) {
           const r = above.a.getBoundingClientRect();
           return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
         });
+        let clicked = await findLens();
+        for (const until = Date.now() + 10_000; typeof clicked === 'string' && Date.now() < until; clicked = await findLens()) await page.waitForTimeout(250);
         if (typeof clicked === 'string') throw new Error(clicked);
         // A real mouse click, as a person makes it.
         await page.mouse.click(clicked.x, clicked.y);
@@ -202,6 +244,44 @@ function steps(ctx) {
         ctx.screenshots.push(file);
       },
     },
+    {
+      name: 'in the chat view, @speckit /speckit.specify is picked from the completions and writes the spec',
+      async run({ page, copy }) {
+        // Ask the test model's fixture to select itself in the chat view (see test/fixtures/fake-lm).
+        writeFileSync(join(copy.folder, '.vscode', 'fake-lm-select'), '');
+        const input = page.locator('.interactive-input-part .monaco-editor').first();
+        await input.waitFor({ timeout: STEP_TIMEOUT_MS });
+        await input.click();
+        // The picker names the model (the fake model's fixture selects itself, as a person would pick it).
+        const picker = page.locator('.interactive-input-part', { hasText: 'Spec Kit Test' }).first();
+        await picker.waitFor({ timeout: STEP_TIMEOUT_MS });
+        await input.click();
+        const suggestion = (text) => page.locator('.suggest-widget .monaco-list-row', { hasText: text }).first();
+        // As a person types: the participant from the completion list, then its command.
+        await page.keyboard.type('@speck', { delay: 40 });
+        await suggestion('speckit').waitFor({ timeout: STEP_TIMEOUT_MS });
+        await page.keyboard.press('Enter');
+        await page.keyboard.type('/speckit.spe', { delay: 40 });
+        await suggestion('speckit.specify').waitFor({ timeout: STEP_TIMEOUT_MS });
+        await page.keyboard.press('Enter');
+        await page.keyboard.type('Add PostgreSQL 15 with daily encrypted backups', { delay: 10 });
+        const typed = normalise(await input.innerText());
+        if (!/@speckit\s+\/speckit\.specify\s+Add PostgreSQL 15/.test(typed)) throw new Error(`the chat input reads "${typed}"`);
+        await page.keyboard.press('Enter');
+        const response = page.locator('.interactive-response', { hasText: 'is now the current feature' }).last();
+        await response.waitFor({ timeout: 60_000 });
+        const spec = join(copy.folder, 'specs', '002-postgresql-15-daily', 'spec.md');
+        const deadline = Date.now() + STEP_TIMEOUT_MS;
+        while (!existsSync(spec)) {
+          if (Date.now() > deadline) throw new Error(`${spec} was not written`);
+          await page.waitForTimeout(200);
+        }
+        if (!readFileSync(spec, 'utf8').includes('**FR-001**')) throw new Error('spec.md lacks the model’s requirements');
+        const file = join(RESULTS, 'screenshots', 'e2e-chat-specify.png');
+        await page.screenshot({ path: file, timeout: 15_000 });
+        ctx.screenshots.push(file);
+      },
+    },
   ];
 }
 
@@ -210,6 +290,11 @@ export async function runE2E({ browser, install, verbose = false }) {
   const started = Date.now();
   const copy = copyWorkspace(WORKSPACE, { prefix: 'speckit-e2e-' });
   removeLater(copy.tmp);
+  // The model's replies for the chat step: the page cannot call the fake model's commands.
+  writeFileSync(
+    join(copy.folder, '.vscode', 'fake-lm.json'),
+    JSON.stringify({ selectModel: true, replies: [{ match: 'Write the complete spec', text: `I wrote the spec.\n\n<file path="spec.md">\n${E2E_SPEC}</file>\n` }] }),
+  );
   const server = await startServer(install, {
     dataDir: join(copy.tmp, 'vscode-data'),
     logFile: join(copy.tmp, 'server.log'),

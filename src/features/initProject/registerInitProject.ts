@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { planInit, TEMPLATE_NAMES } from '../../core/workspace/initProject';
 import { type SpeckitExtension } from '../../app';
 import { Commands, Views } from '../../ids';
+import { unsavedAfterSave } from '../chat/artifactWriter';
 
 /**
  * Spec Kit: Initialize Project — the spec-kit 1.0 layout (`.specify/memory/constitution.md`,
@@ -64,7 +65,8 @@ export function registerInitProject(app: SpeckitExtension): void {
         void vscode.window.showErrorMessage('Spec Kit could not create the project files.');
         return undefined;
       }
-      await Promise.all(written.map((f) => vscode.workspace.save(app.model.uriFor(f.path))));
+      const unsaved = await unsavedAfterSave(written.map((f) => app.model.uriFor(f.path)));
+      if (unsaved.length > 0) void vscode.window.showWarningMessage(`Spec Kit could not save ${unsaved.map((u) => vscode.workspace.asRelativePath(u)).join(', ')}.`);
       await app.model.refreshNow([path.join(root, '.specify')]);
       app.log.info(`Initialized spec-kit in ${root}: ${written.length} file(s) written`);
       void vscode.commands.executeCommand(`${Views.specs}.focus`);

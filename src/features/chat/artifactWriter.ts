@@ -1,0 +1,134 @@
+import * as path from 'node:path/posix';
+import * as vscode from 'vscode';
+import { isInside } from '../../core/workspace/projects';
+import { type WorkspaceModel } from '../../platform/workspaceModel';
+
+export interface PlannedWrite {
+  /** Absolute POSIX path (a URI's path). */
+  readonly path: string;
+  readonly content: string;
+}
+
+export interface WriteOutcome {
+  readonly written: vscode.Uri[];
+  readonly refused: Array<{ path: string; reason: string }>;
+}
+
+/**
+ * Writes generated artifacts only when it is safe: inside the project, never through a symlink
+ * that leads out, never over an editor with unsaved changes, all in one WorkspaceEdit (one undo),
+ * then saved. If any file is refused, nothing at all is written.
+ */
+export async function writeArtifacts(model: WorkspaceModel, projectRoot: string, writes: readonly PlannedWrite[], label: string): Promise<WriteOutcome> {
+  const refused: WriteOutcome['refused'] = [];
+  const plan: Array<{ uri: vscode.Uri; content: string; existing: vscode.TextDocument | undefined; exists: boolean }> = [];
+  for (const w of writes) {
+    const reason = await unsafeReason(model, projectRoot, w.path);
+    if (reason) {
+      refused.push({ path: w.path, reason });
+      continue;
+    }
+    const uri = model.uriFor(w.path);
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (open?.isDirty) {
+      refused.push({ path: w.path, reason: 'it is open with unsaved changes; save or revert them first' });
+      continue;
+    }
+    const exists = await vscode.workspace.fs.stat(uri).then(
+      () => true,
+      () => false,
+    );
+    plan.push({ uri, content: w.content, existing: open, exists });
+  }
+  if (refused.length > 0) return { written: [], refused };
+
+  const edit = new vscode.WorkspaceEdit();
+  for (const p of plan) {
+    if (p.exists) {
+      const doc = p.existing ?? (await vscode.workspace.openTextDocument(p.uri));
+      const last = doc.lineAt(doc.lineCount - 1);
+      edit.replace(p.uri, new vscode.Range(0, 0, last.lineNumber, last.range.end.character), p.content, { label, needsConfirmation: false });
+    } else {
+      edit.createFile(p.uri, { contents: new TextEncoder().encode(p.content), ignoreIfExists: false }, { label, needsConfirmation: false });
+    }
+  }
+  if (!(await vscode.workspace.applyEdit(edit))) return { written: [], refused: plan.map((p) => ({ path: p.uri.path, reason: 'VS Code did not apply the edit' })) };
+  const unsaved = await unsavedAfterSave(plan.map((p) => p.uri));
+  if (unsaved.length > 0) return { written: [], refused: unsaved.map((u) => ({ path: u.path, reason: 'it could not be saved' })) };
+  return { written: plan.map((p) => p.uri), refused: [] };
+}
+
+/**
+ * Saves documents an edit touched and returns those that stayed unsaved. TextDocument.save, not
+ * workspace.save: the latter saves editors and leaves a document with no editor dirty.
+ */
+export async function unsavedAfterSave(uris: readonly vscode.Uri[]): Promise<vscode.Uri[]> {
+  const unsaved: vscode.Uri[] = [];
+  for (const uri of uris) {
+    const doc = await vscode.workspace.openTextDocument(uri);
+    if (doc.isDirty && !(await doc.save())) unsaved.push(uri);
+  }
+  return unsaved;
+}
+
+/** Why a path may not be written, or undefined when it may. */
+async function unsafeReason(model: WorkspaceModel, projectRoot: string, target: string): Promise<string | undefined> {
+  const normalized = path.normalize(target);
+  if (normalized !== target || !path.isAbsolute(target)) return 'the path is not a plain absolute path';
+  if (!isInside(projectRoot, target)) return `it is outside the project ${projectRoot}`;
+  // A symlinked folder on the way could lead out of the project.
+  for (let dir = path.dirname(target); dir.length >= projectRoot.length && dir !== projectRoot; dir = path.dirname(dir)) {
+    try {
+      const stat = await vscode.workspace.fs.stat(model.uriFor(dir));
+      if (stat.type & vscode.FileType.SymbolicLink) return `${path.relative(projectRoot, dir)} is a symbolic link`;
+    } catch {
+      // Not there yet: it will be created inside the project.
+    }
+  }
+  try {
+    const stat = await vscode.workspace.fs.stat(model.uriFor(target));
+    if (stat.type & vscode.FileType.SymbolicLink) return 'it is a symbolic link';
+    if (stat.type & vscode.FileType.Directory) return 'it is a folder';
+  } catch {
+    // A new file.
+  }
+  return undefined;
+}
+
+/** Generated files held back until the user has looked at the change (plan and tasks never overwrite unseen). */
+export interface Proposal {
+  readonly id: string;
+  readonly projectRoot: string;
+  readonly writes: readonly PlannedWrite[];
+  readonly label: string;
+}
+
+export const PROPOSAL_SCHEME = 'speckit-proposal';
+
+/** Keeps proposals for this window and serves their text to the diff editor. */
+export class ProposalStore implements vscode.TextDocumentContentProvider {
+  private readonly proposals = new Map<string, Proposal>();
+  private counter = 0;
+
+  add(projectRoot: string, writes: readonly PlannedWrite[], label: string): Proposal {
+    const proposal = { id: `${Date.now().toString(36)}-${++this.counter}`, projectRoot, writes, label };
+    this.proposals.set(proposal.id, proposal);
+    return proposal;
+  }
+
+  get(id: string): Proposal | undefined {
+    return this.proposals.get(id);
+  }
+
+  delete(id: string): void {
+    this.proposals.delete(id);
+  }
+
+  uriFor(proposal: Proposal, write: PlannedWrite): vscode.Uri {
+    return vscode.Uri.from({ scheme: PROPOSAL_SCHEME, path: write.path, query: proposal.id });
+  }
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.proposals.get(uri.query)?.writes.find((w) => w.path === uri.path)?.content ?? '(This proposal is no longer available: run the command again.)';
+  }
+}

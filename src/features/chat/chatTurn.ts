@@ -1,0 +1,251 @@
+import * as path from 'node:path/posix';
+import * as vscode from 'vscode';
+import { FileStreamSplitter, type ModelFile, parseFileEnvelopes } from '../../core/chat/fileEnvelope';
+import { assemblePrompt, parsePromptTemplate, type PromptTemplate } from '../../core/chat/promptAssembly';
+import { type IndexedFeature, type IndexedProject } from '../../core/workspace/workspaceIndex';
+import { type SpeckitExtension } from '../../app';
+import { type PlannedWrite, type ProposalStore, writeArtifacts } from './artifactWriter';
+import { callModel, failureMessage, type ModelFailure, type ModelMessage } from './modelCall';
+
+/** What a command handler returns: the chat result, plus what the follow-ups need. */
+export interface SpeckitChatMetadata {
+  readonly command: string;
+  readonly featureDir?: string;
+  readonly projectRoot?: string;
+  /** Clarify sessions keep their state here: the chat history is the only session store. */
+  readonly clarify?: unknown;
+  readonly written?: readonly string[];
+  readonly failed?: boolean;
+}
+
+export interface ContextItem {
+  readonly label: string;
+  readonly path?: string;
+  readonly text: string;
+}
+
+/** Context a prompt may include at most, in characters (about 30k tokens). */
+const MAX_CONTEXT_CHARS = 120_000;
+/** A referenced file larger than this is cut. */
+const MAX_REFERENCE_CHARS = 40_000;
+
+/**
+ * One chat request being answered: the request, the stream, the cancellation token and the
+ * helpers every command uses to read artifacts, call the model, show progress and write files.
+ */
+export class ChatTurn {
+  constructor(
+    readonly app: SpeckitExtension,
+    readonly request: vscode.ChatRequest,
+    readonly context: vscode.ChatContext,
+    readonly stream: vscode.ChatResponseStream,
+    readonly token: vscode.CancellationToken,
+    readonly proposals: ProposalStore,
+  ) {}
+
+  get prompt(): string {
+    return this.request.prompt.trim();
+  }
+
+  progress(message: string): void {
+    this.stream.progress(message);
+  }
+
+  markdown(text: string): void {
+    this.stream.markdown(text);
+  }
+
+  /** Ends a turn that could not do its work, with the reason in the chat. */
+  fail(message: string, command: string, extra: Partial<SpeckitChatMetadata> = {}): vscode.ChatResult {
+    this.warn(message);
+    return { metadata: { command, failed: true, ...extra } satisfies SpeckitChatMetadata };
+  }
+
+  /** A warning line with the theme's warning icon. */
+  warn(message: string): void {
+    this.stream.markdown(new vscode.MarkdownString(`\n\n$(warning) **${escapeMarkdown(message)}**\n`, true));
+  }
+
+  modelFailed(failure: ModelFailure, command: string, extra: Partial<SpeckitChatMetadata> = {}): vscode.ChatResult {
+    if (failure.kind === 'cancelled') {
+      this.stream.markdown('\n\n_Cancelled. Nothing was written._\n');
+      return { metadata: { command, failed: true, ...extra } satisfies SpeckitChatMetadata };
+    }
+    return { errorDetails: { message: failureMessage(failure) }, metadata: { command, failed: true, ...extra } satisfies SpeckitChatMetadata };
+  }
+
+  /** The project a command works in: the current editor's or the only one; asks when several. */
+  async project(): Promise<IndexedProject | undefined> {
+    await this.app.model.whenIdle();
+    return this.app.picker.project(undefined, 'Which spec-kit project?');
+  }
+
+  /** The feature a command works on: the active editor's, else the current one, else asks. */
+  async feature(): Promise<IndexedFeature | undefined> {
+    await this.app.model.whenIdle();
+    return this.app.picker.feature(undefined, 'Which feature?');
+  }
+
+  /** A prompt template: the workspace's `.specify/templates/overrides/speckit.<name>.md` wins over ours. */
+  async template(name: string, project: IndexedProject | undefined): Promise<PromptTemplate> {
+    if (project) {
+      const override = this.app.model.uriFor(path.join(project.project.specifyDir ?? path.join(project.project.root, '.specify'), 'templates', 'overrides', `speckit.${name}.md`));
+      const text = await this.readUri(override);
+      if (text !== undefined) return parsePromptTemplate(name, text);
+    }
+    const bundled = await this.readUri(vscode.Uri.joinPath(this.app.context.extensionUri, 'prompts', `${name}.md`));
+    if (bundled === undefined) throw new Error(`The prompt ${name}.md is missing from the extension.`);
+    return parsePromptTemplate(name, bundled);
+  }
+
+  async readPath(p: string | undefined): Promise<string | undefined> {
+    if (!p) return undefined;
+    // An open editor's unsaved text is what the user sees; prefer it.
+    const uri = this.app.model.uriFor(p);
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    return open ? open.getText() : this.readUri(uri);
+  }
+
+  async readUri(uri: vscode.Uri): Promise<string | undefined> {
+    try {
+      return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** `#file` references attached to the request, as context items (text files only, size-capped). */
+  async references(): Promise<ContextItem[]> {
+    const out: ContextItem[] = [];
+    for (const ref of this.request.references) {
+      const value = ref.value;
+      const uri = value instanceof vscode.Uri ? value : value instanceof vscode.Location ? value.uri : undefined;
+      if (!uri) {
+        if (typeof value === 'string') out.push({ label: `Reference ${ref.id}`, text: value.slice(0, MAX_REFERENCE_CHARS) });
+        continue;
+      }
+      let text = await this.readUri(uri);
+      if (text === undefined || text.includes('\u0000')) continue;
+      if (value instanceof vscode.Location) text = text.split(/\r?\n/).slice(value.range.start.line, value.range.end.line + 1).join('\n');
+      out.push({ label: `Referenced file ${vscode.workspace.asRelativePath(uri)}`, path: vscode.workspace.asRelativePath(uri), text: text.slice(0, MAX_REFERENCE_CHARS) });
+    }
+    return out;
+  }
+
+  /** Builds the messages for a template, with repository text fenced as data. */
+  messages(template: PromptTemplate, vars: Record<string, string>, context: readonly ContextItem[], userInput: string, history: ModelMessage[] = []): ModelMessage[] {
+    const assembled = assemblePrompt({ template, vars, context: [...context], userInput, history, maxContextChars: MAX_CONTEXT_CHARS });
+    if (assembled.truncated.length > 0) this.app.log.info(`Prompt ${template.name}: context cut to fit (${assembled.truncated.join(', ')})`);
+    return assembled.messages;
+  }
+
+  /**
+   * Calls the model, streaming its prose to the chat as it writes and each file it returns as a
+   * code block being written. Returns the parsed reply, or a failure (nothing is written then).
+   */
+  async generate(messages: readonly ModelMessage[], justification: string, show: 'files' | 'prose' | 'nothing' = 'files'): Promise<{ ok: true; files: ModelFile[]; prose: string; text: string; problems: string[] } | { ok: false; failure: ModelFailure }> {
+    const splitter = new FileStreamSplitter();
+    const fence = '~~~~~~';
+    const display = (chunk: string): void => {
+      if (show === 'nothing') return;
+      if (show === 'prose') {
+        this.stream.markdown(chunk);
+        return;
+      }
+      for (const e of splitter.push(chunk)) this.showEvent(e, fence);
+    };
+    const result = await callModel(this.request.model, messages, this.token, display, justification);
+    if (show === 'files') for (const e of splitter.end()) this.showEvent(e, fence);
+    if (!result.ok) return { ok: false, failure: result.failure };
+    const parsed = parseFileEnvelopes(result.text);
+    return { ok: true, files: parsed.files, prose: parsed.prose, text: result.text, problems: parsed.problems };
+  }
+
+  private showEvent(e: ReturnType<FileStreamSplitter['push']>[number], fence: string): void {
+    switch (e.kind) {
+      case 'prose':
+        this.stream.markdown(e.text);
+        break;
+      case 'fileStart':
+        this.stream.markdown(`\n\n**\`${escapeMarkdown(e.path)}\`**\n${fence}markdown\n`);
+        break;
+      case 'fileText':
+        this.stream.markdown(e.text.replace(new RegExp(`^${fence}`, 'gm'), '~~~~~ ~'));
+        break;
+      case 'fileEnd':
+        this.stream.markdown(`\n${fence}\n${e.complete ? '' : '\n_(the reply stopped before the end of this file)_\n'}`);
+        break;
+    }
+  }
+
+  /**
+   * Writes files inside the project (or, when `propose` and a file exists, holds them as a
+   * proposal and shows the change first). Reports what happened in the chat.
+   */
+  async write(projectRoot: string, writes: readonly PlannedWrite[], label: string, options: { propose?: boolean; quiet?: boolean } = {}): Promise<{ written: vscode.Uri[]; proposed: boolean; refused: boolean }> {
+    if (this.token.isCancellationRequested) {
+      this.stream.markdown('\n\n_Cancelled. Nothing was written._\n');
+      return { written: [], proposed: false, refused: true };
+    }
+    if (options.propose) {
+      const existing: PlannedWrite[] = [];
+      for (const w of writes) if ((await this.readUri(this.app.model.uriFor(w.path))) !== undefined) existing.push(w);
+      if (existing.length > 0) {
+        const proposal = this.proposals.add(projectRoot, writes, label);
+        this.stream.markdown(
+          `\n\n${existing.map((w) => `\`${path.relative(projectRoot, w.path)}\``).join(', ')} already exist${existing.length === 1 ? 's' : ''}: nothing was overwritten. Review the change, then apply it.\n`,
+        );
+        for (const w of existing) {
+          this.stream.button({
+            command: 'vscode.diff',
+            title: `Compare ${path.basename(w.path)}`,
+            arguments: [this.app.model.uriFor(w.path), this.proposals.uriFor(proposal, w), `${path.basename(w.path)} ↔ proposed`],
+          });
+        }
+        this.stream.button({ command: 'speckit.chat.applyProposal', title: `Apply ${writes.length} file${writes.length === 1 ? '' : 's'}`, arguments: [proposal.id] });
+        return { written: [], proposed: true, refused: false };
+      }
+    }
+    const outcome = await writeArtifacts(this.app.model, projectRoot, writes, label);
+    if (outcome.refused.length > 0) {
+      this.warn(`Nothing was written: ${outcome.refused.map((r) => `${path.relative(projectRoot, r.path) || r.path}: ${r.reason}`).join('; ')}.`);
+      const proposal = this.proposals.add(projectRoot, writes, label);
+      for (const w of writes) {
+        this.stream.button({ command: 'speckit.chat.openProposal', title: `Open generated ${path.basename(w.path)}`, arguments: [this.proposals.uriFor(proposal, w)] });
+      }
+      return { written: [], proposed: false, refused: true };
+    }
+    await this.app.model.refreshNow(outcome.written.map((u) => u.path));
+    if (!options.quiet) this.showWritten(projectRoot, outcome.written);
+    return { written: outcome.written, proposed: false, refused: false };
+  }
+
+  /** The files written, as a tree with the feature folder as its base, and buttons to open them. */
+  showWritten(base: string, written: readonly vscode.Uri[]): void {
+    if (written.length === 0) return;
+    const rels = written.map((u) => path.relative(base, u.path));
+    this.stream.markdown(`\n\n**Written** (${written.length} file${written.length === 1 ? '' : 's'}):\n`);
+    this.stream.filetree(fileTree(rels), this.app.model.uriFor(base));
+    for (const uri of written.slice(0, 6)) this.stream.button({ command: 'vscode.open', title: `Open ${path.basename(uri.path)}`, arguments: [uri] });
+  }
+}
+
+function fileTree(rels: readonly string[]): vscode.ChatResponseFileTree[] {
+  const root: vscode.ChatResponseFileTree[] = [];
+  for (const rel of rels) {
+    let level = root;
+    for (const part of rel.split('/')) {
+      let node = level.find((n) => n.name === part);
+      if (!node) {
+        node = { name: part };
+        level.push(node);
+      }
+      if (part !== rel.split('/').pop()) level = node.children ??= [];
+    }
+  }
+  return root;
+}
+
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_[\]<>|]/g, (c) => `\\${c}`);
+}

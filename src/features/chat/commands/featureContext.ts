@@ -1,0 +1,50 @@
+import * as path from 'node:path/posix';
+import { type IndexedFeature } from '../../../core/workspace/workspaceIndex';
+import { type ChatTurn, type ContextItem } from '../chatTurn';
+
+import { type ContextArtifact } from '../../../core/chat/commandContext';
+
+/** The feature's artifacts as prompt context: only the ones a command needs, each fenced as data later. */
+export async function featureContext(turn: ChatTurn, feature: IndexedFeature, wanted: readonly ContextArtifact[]): Promise<ContextItem[]> {
+  const files = feature.feature.files;
+  const root = feature.projectRoot;
+  const out: ContextItem[] = [];
+  const add = async (label: string, p: string | undefined): Promise<void> => {
+    const text = await turn.readPath(p);
+    if (p && text !== undefined && text.trim()) out.push({ label, path: path.relative(root, p), text });
+  };
+  for (const w of wanted) {
+    switch (w) {
+      case 'constitution': {
+        const project = turn.app.model.index.projectFor(feature.feature.dir);
+        if (project?.constitution && !project.constitution.isPlaceholder) await add('Constitution', project.project.constitutionPath);
+        break;
+      }
+      case 'spec':
+        await add('Spec', files.spec?.path);
+        break;
+      case 'plan':
+        await add('Plan', files.plan?.path);
+        break;
+      case 'research':
+        await add('Research', files.research?.path);
+        break;
+      case 'dataModel':
+        await add('Data model', files.dataModel?.path);
+        break;
+      case 'quickstart':
+        await add('Quickstart', files.quickstart?.path);
+        break;
+      case 'contracts':
+        for (const c of files.contracts ?? []) await add(`Contract ${path.basename(c.path)}`, c.path);
+        break;
+      case 'tasks':
+        await add('Tasks', files.tasks?.path);
+        break;
+      case 'checklists':
+        for (const c of files.checklists) await add(`Checklist ${path.basename(c.path)}`, c.path);
+        break;
+    }
+  }
+  return out;
+}

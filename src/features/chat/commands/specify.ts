@@ -1,0 +1,78 @@
+import * as path from 'node:path/posix';
+import type * as vscode from 'vscode';
+import { checkSpecOutput } from '../../../core/chat/outputChecks';
+import { specQualityChecklist } from '../../../core/chat/qualityChecklist';
+import { isoDate, titleFor } from '../../../core/workspace/newFeature';
+import { Commands } from '../../../ids';
+import { finishFeature, prepareFeature } from '../../commands/createFeature';
+import { type ChatTurn, type ContextItem, type SpeckitChatMetadata } from '../chatTurn';
+
+/**
+ * /speckit.specify <description>: code picks number and slug, the model writes the spec, code
+ * checks it, writes spec.md and the quality checklist, points feature.json at it and handles the
+ * branch. Nothing is written until the spec is complete and passes the checks.
+ */
+export async function specify(turn: ChatTurn): Promise<vscode.ChatResult> {
+  const description = turn.prompt;
+  if (!description) {
+    return turn.fail('No feature description provided. Describe what to build and why, e.g. `/speckit.specify Add PostgreSQL 15 with daily encrypted backups`.', 'specify');
+  }
+  const project = await turn.project();
+  if (!project) {
+    turn.markdown('This workspace has no spec-kit project yet.');
+    turn.stream.button({ command: Commands.initProject, title: 'Initialize Project' });
+    return { metadata: { command: 'specify', failed: true } satisfies SpeckitChatMetadata };
+  }
+  turn.progress('Choosing the feature number and folder…');
+  let prepared;
+  try {
+    prepared = await prepareFeature(turn.app, project, description);
+  } catch (e) {
+    return turn.fail(e instanceof Error ? e.message : String(e), 'specify');
+  }
+  const { plan } = prepared;
+  const specRel = path.relative(project.project.root, plan.specPath);
+  turn.markdown(`Writing **${plan.name}** (\`${specRel}\`).\n\n`);
+
+  const context: ContextItem[] = [{ label: 'Spec template', text: prepared.template }];
+  const constitution = await turn.readPath(project.project.constitutionPath);
+  if (constitution && !project.constitution?.isPlaceholder) context.unshift({ label: 'Constitution', path: path.relative(project.project.root, project.project.constitutionPath!), text: constitution });
+  context.push(...(await turn.references()));
+  const template = await turn.template('specify', project);
+  const today = isoDate(new Date());
+  const messages = turn.messages(template, { specPath: specRel, userInput: description, featureTitle: titleFor(description), branch: plan.name, today }, context, description);
+
+  const reply = await turn.generate(messages, `Write ${specRel}`);
+  if (!reply.ok) return turn.modelFailed(reply.failure, 'specify');
+  const file = reply.files.find((f) => path.basename(f.path) === 'spec.md') ?? (reply.files.length === 1 ? reply.files[0] : undefined);
+  const content = file?.content ?? reply.text;
+  if (file && !file.complete) return turn.fail('The model stopped before the end of spec.md, so nothing was written. Try again, perhaps with a shorter description.', 'specify');
+  const check = checkSpecOutput(content);
+  if (!check.ok || !check.doc) return turn.fail(`The model's answer is not a usable spec (${check.problems.join('; ')}). Nothing was written; try again.`, 'specify');
+  const repaired = [...(file?.unwrapped ? ['removed the ```markdown fence around the spec'] : []), ...check.repaired];
+  if (repaired.length > 0) turn.markdown(`\n\n_Repaired: ${repaired.join('; ')}._\n`);
+
+  turn.progress('Checking the spec against the quality checklist…');
+  const checklist = specQualityChecklist({ spec: check.doc, specText: check.text, featureName: plan.name, specRelPath: 'spec.md', today });
+  const outcome = await turn.write(project.project.root, [
+    { path: plan.specPath, content: check.text },
+    { path: path.join(plan.dir, 'checklists', 'requirements.md'), content: checklist.text },
+  ], `Spec Kit: specify ${plan.name}`);
+  if (outcome.written.length === 0) return { metadata: { command: 'specify', failed: true } satisfies SpeckitChatMetadata };
+  const finished = await finishFeature(turn.app, project, prepared, 'button');
+
+  const markers = check.doc.markers.length;
+  const lines = [
+    '',
+    `**${plan.name}** is now the current feature.`,
+    `- Quality checklist: ${checklist.passed}/${checklist.total} items pass${checklist.failing.length ? ` (open: ${checklist.failing.slice(0, 4).join('; ')}${checklist.failing.length > 4 ? '; …' : ''})` : ''}.`,
+    markers > 0
+      ? `- ${markers} open question${markers === 1 ? '' : 's'} (\`[NEEDS CLARIFICATION]\`)${markers > 3 ? ' — more than the three spec-kit allows; clarify before planning' : ''}: run \`/speckit.clarify\`.`
+      : '- No open questions: ready for `/speckit.plan`.',
+  ];
+  if (finished.branch) lines.push(`- Branch \`${finished.branch}\` created and checked out.`);
+  if (finished.branchProblem) lines.push(`- No branch: ${finished.branchProblem}.`);
+  turn.markdown(lines.join('\n') + '\n');
+  if (finished.branchOffered) turn.stream.button({ command: 'speckit.chat.createBranch', title: `Create branch ${plan.branch}`, arguments: [project.project.root, plan.branch] });
+  return { metadata: { command: 'specify', featureDir: plan.dir, projectRoot: project.project.root, written: outcome.written.map((u) => u.path) } satisfies SpeckitChatMetadata };
+}
