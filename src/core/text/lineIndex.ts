@@ -27,7 +27,8 @@ export class LineIndex {
       if (this.starts[mid]! <= clamped) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo, character: clamped - this.starts[lo]! };
+    // An offset inside a CRLF line break is the end of the line: VS Code has no position there.
+    return { line: lo, character: Math.min(clamped, this.lineEnd(lo)) - this.starts[lo]! };
   }
 
   offsetAt(p: Position): number {
