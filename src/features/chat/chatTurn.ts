@@ -41,10 +41,16 @@ export class ChatTurn {
     readonly stream: vscode.ChatResponseStream,
     readonly token: vscode.CancellationToken,
     readonly proposals: ProposalStore,
+    private readonly promptOverride?: string,
   ) {}
 
   get prompt(): string {
-    return this.request.prompt.trim();
+    return (this.promptOverride ?? this.request.prompt).trim();
+  }
+
+  /** The same turn with another user input (one command running another, as implement runs plan). */
+  withPrompt(prompt: string): ChatTurn {
+    return new ChatTurn(this.app, this.request, this.context, this.stream, this.token, this.proposals, prompt);
   }
 
   progress(message: string): void {

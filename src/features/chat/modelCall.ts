@@ -77,3 +77,69 @@ export function failureMessage(f: ModelFailure): string {
       return `The language model request failed: ${f.message}. Check your connection and try again. Nothing was written.`;
   }
 }
+
+/** A tool the model may call during a request, run by our own loop. */
+export interface LoopTool {
+  readonly definition: vscode.LanguageModelChatTool;
+  run(input: unknown, token: vscode.CancellationToken): Promise<string>;
+}
+
+/**
+ * A model request with tools: streams text to `onText`, runs the tool calls the model makes (each
+ * result goes back to it), and repeats until it answers without calling a tool, up to `maxRounds`.
+ * Our own loop rather than chat-extension-utils: every call is checked and reported by us, and the
+ * context stays the bounded one we built for this task.
+ */
+export async function callModelWithTools(
+  model: vscode.LanguageModelChat | undefined,
+  messages: readonly ModelMessage[],
+  tools: readonly LoopTool[],
+  token: vscode.CancellationToken,
+  onText: (chunk: string) => void,
+  onToolCall: (name: string, input: unknown, result: string) => void,
+  justification: string,
+  maxRounds = 12,
+): Promise<ModelResult> {
+  if (!model) return { ok: false, failure: { kind: 'no-model' }, partial: '' };
+  const history: vscode.LanguageModelChatMessage[] = messages.map((m) =>
+    m.role === 'user' ? vscode.LanguageModelChatMessage.User(m.text) : vscode.LanguageModelChatMessage.Assistant(m.text),
+  );
+  let text = '';
+  for (let round = 0; round < maxRounds; round++) {
+    const calls: vscode.LanguageModelToolCallPart[] = [];
+    let roundText = '';
+    try {
+      const response = await model.sendRequest(history, { justification, tools: tools.map((t) => t.definition) }, token);
+      for await (const part of response.stream) {
+        if (token.isCancellationRequested) break;
+        if (part instanceof vscode.LanguageModelTextPart) {
+          roundText += part.value;
+          onText(part.value);
+        } else if (part instanceof vscode.LanguageModelToolCallPart) {
+          calls.push(part);
+        }
+      }
+    } catch (e) {
+      if (token.isCancellationRequested) return { ok: false, failure: { kind: 'cancelled' }, partial: text + roundText };
+      return { ok: false, failure: classify(e), partial: text + roundText };
+    }
+    text += roundText;
+    if (token.isCancellationRequested) return { ok: false, failure: { kind: 'cancelled' }, partial: text };
+    if (calls.length === 0) return { ok: true, text };
+    history.push(vscode.LanguageModelChatMessage.Assistant([...(roundText ? [new vscode.LanguageModelTextPart(roundText)] : []), ...calls]));
+    const results: vscode.LanguageModelToolResultPart[] = [];
+    for (const call of calls) {
+      const tool = tools.find((t) => t.definition.name === call.name);
+      let result: string;
+      try {
+        result = tool ? await tool.run(call.input, token) : `Unknown tool ${call.name}.`;
+      } catch (e) {
+        result = `Refused: ${e instanceof Error ? e.message : String(e)}`;
+      }
+      onToolCall(call.name, call.input, result);
+      results.push(new vscode.LanguageModelToolResultPart(call.callId, [new vscode.LanguageModelTextPart(result)]));
+    }
+    history.push(vscode.LanguageModelChatMessage.User(results));
+  }
+  return { ok: false, failure: { kind: 'failed', message: `the model was still calling tools after ${maxRounds} rounds` }, partial: text };
+}

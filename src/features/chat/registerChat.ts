@@ -4,9 +4,13 @@ import { type SpeckitExtension } from '../../app';
 import { CHAT_PARTICIPANT_ID, ChatCommands } from '../../ids';
 import { PROPOSAL_SCHEME, ProposalStore, writeArtifacts } from './artifactWriter';
 import { ChatTurn, type SpeckitChatMetadata } from './chatTurn';
+import { analyze } from './commands/analyze';
 import { ask } from './commands/ask';
+import { checklist } from './commands/checklist';
 import { clarify, type ClarifyState, pendingSession } from './commands/clarify';
 import { constitution } from './commands/constitution';
+import { converge } from './commands/converge';
+import { implement } from './commands/implement';
 import { plan } from './commands/plan';
 import { specify } from './commands/specify';
 import { status } from './commands/status';
@@ -23,6 +27,10 @@ export const CHAT_HANDLERS = new Map<string, Handler>([
   ['speckit.plan', plan],
   ['speckit.tasks', tasks],
   ['speckit.status', status],
+  ['speckit.analyze', analyze],
+  ['speckit.checklist', checklist],
+  ['speckit.implement', implement],
+  ['speckit.converge', converge],
 ]);
 
 /** The `@speckit` participant: spec-kit's commands in the chat view, streamed from the user's model. */
@@ -98,6 +106,10 @@ function followups(app: SpeckitExtension, result: vscode.ChatResult): vscode.Cha
     const options: vscode.ChatFollowup[] = (q?.options ?? []).map((o) => ({ prompt: o.label, label: `${o.label}: ${o.description}`, command: 'speckit.clarify' }));
     if (q?.recommended) options.unshift({ prompt: 'yes', label: `Accept the ${q.kind === 'choice' ? 'recommendation' : 'suggestion'} (${q.recommended})`, command: 'speckit.clarify' });
     return [...options, { prompt: 'done', label: 'Done: stop asking', command: 'speckit.clarify' }];
+  }
+  const gate = meta as SpeckitChatMetadata & { gateBlocked?: boolean; scope?: string };
+  if (meta.command === 'implement' && gate.gateBlocked) {
+    return [{ prompt: `${gate.scope ?? ''} proceed anyway`.trim(), label: 'Proceed anyway', command: 'speckit.implement' }];
   }
   const feature = meta.featureDir ? app.model.index.featureFor(meta.featureDir) : undefined;
   const after = (['constitution', 'specify', 'clarify', 'plan', 'tasks', 'status', 'ask'] as const).find((c) => c === meta.command);

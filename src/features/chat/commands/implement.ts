@@ -1,0 +1,153 @@
+import * as path from 'node:path/posix';
+import * as vscode from 'vscode';
+import { checklistGate, checklistGateMarkdown } from '../../../core/analysis/checklistGate';
+import { parseImplementScope } from '../../../core/analysis/implementScope';
+import { type Task, type TasksDoc } from '../../../core/artifacts/tasks';
+import { type IndexedFeature } from '../../../core/workspace/workspaceIndex';
+import { setTaskDone } from '../../../platform/taskState';
+import { type ChatTurn, type ContextItem, type SpeckitChatMetadata } from '../chatTurn';
+import { callModelWithTools } from '../modelCall';
+import { workspaceTools } from '../workspaceTools';
+import { featureContext } from './featureContext';
+import { plan } from './plan';
+import { tasks as tasksCommand } from './tasks';
+
+const PROCEED = /\b(proceed anyway|yes,? proceed|ignore the checklists?)\b/i;
+const MAX_FILE_CONTEXT = 40_000;
+
+/**
+ * /speckit.implement [scope]: task by task, each with a fresh, bounded context (the task, its
+ * phase, the plan, the files it names) and tools to read and edit the workspace; a task is ticked
+ * only after its edits are applied and its verification passed. A failure stops the run; running
+ * again resumes at the first open task; a cancel stops between steps.
+ */
+export async function implement(turn: ChatTurn): Promise<vscode.ChatResult> {
+  if (!vscode.workspace.isTrusted) {
+    return turn.fail('Implementing runs verification builds, which a restricted (untrusted) workspace does not allow. Trust the workspace to implement tasks.', 'implement');
+  }
+  let feature = await turn.feature();
+  if (!feature) return turn.fail('There is no feature to implement yet. Describe one with `/speckit.specify`.', 'implement');
+  const dir = feature.feature.dir;
+
+  // The seed's quick workflow: "the spec looks good, go ahead and implement it".
+  if (!feature.tasks || feature.tasks.total === 0) {
+    if (!feature.feature.files.spec) return turn.fail(`${feature.feature.name} has no spec yet: run \`/speckit.specify\` first.`, 'implement', { featureDir: dir });
+    turn.markdown(`**${feature.feature.name}** has no tasks yet: planning and breaking it down first.\n\n`);
+    if (!feature.feature.files.plan) {
+      const planned = await plan(turn.withPrompt(''));
+      if ((planned.metadata as SpeckitChatMetadata | undefined)?.failed || planned.errorDetails) return planned;
+    }
+    const broken = await tasksCommand(turn.withPrompt(''));
+    if ((broken.metadata as SpeckitChatMetadata | undefined)?.failed || broken.errorDetails) return broken;
+    await turn.app.model.whenIdle();
+    feature = turn.app.model.index.featureFor(dir);
+    if (!feature?.tasks?.total) return turn.fail('No tasks were written, so there is nothing to implement.', 'implement', { featureDir: dir });
+    turn.markdown('\n\n---\n\n');
+  }
+
+  const gate = checklistGate(feature.checklists.map((c) => ({ name: c.name, doc: c.doc })));
+  const proceed = PROCEED.test(turn.prompt);
+  if (!gate.pass && !proceed) {
+    turn.markdown(`Some checklists have open items:\n\n${checklistGateMarkdown(gate)}\n\nReview them first, or proceed anyway.`);
+    return { metadata: { command: 'implement', featureDir: dir, gateBlocked: true, scope: turn.prompt } };
+  }
+
+  const tasksPath = feature.feature.files.tasks!.path;
+  const tasksUri = turn.app.model.uriFor(tasksPath);
+  const doc = (await turn.app.model.parsed(await vscode.workspace.openTextDocument(tasksUri))) as TasksDoc;
+  const scope = parseImplementScope(turn.prompt.replace(PROCEED, ' '), doc);
+  if (scope.unknown.length > 0) turn.markdown(`_Not found in tasks.md: ${scope.unknown.join(', ')}._\n\n`);
+  if (scope.tasks.length === 0) {
+    turn.markdown(scope.unknown.length ? 'Nothing to implement.' : `Nothing to implement: every task in scope is done (${doc.done}/${doc.total}).`);
+    return { metadata: { command: 'implement', featureDir: dir } satisfies SpeckitChatMetadata };
+  }
+  turn.markdown(`Implementing ${scope.description}.\n\n`);
+
+  const done: string[] = [];
+  const total = scope.tasks.length;
+  for (const [i, task] of scope.tasks.entries()) {
+    if (turn.token.isCancellationRequested) break;
+    const step = `${task.id} ${i + 1}/${total}`;
+    const result = await implementOne(turn, feature, doc, task, step, tasksUri);
+    if (result === 'cancelled') break;
+    if (result !== 'done') {
+      turn.markdown(`\n\n${done.length} task${done.length === 1 ? '' : 's'} done before this one. Fix the problem, then run \`/speckit.implement\` again: it resumes at ${task.id}.`);
+      return { metadata: { command: 'implement', featureDir: dir, failed: true } satisfies SpeckitChatMetadata };
+    }
+    done.push(task.id);
+  }
+  if (turn.token.isCancellationRequested) {
+    turn.markdown(`\n\n_Stopped. tasks.md shows what was done (${done.length ? done.join(', ') : 'nothing'}); run \`/speckit.implement\` to resume._`);
+    return { metadata: { command: 'implement', featureDir: dir, failed: true } satisfies SpeckitChatMetadata };
+  }
+  await turn.app.model.whenIdle();
+  const after = turn.app.model.index.featureFor(dir);
+  turn.markdown(`\n\n**${done.length}/${total} tasks done** (${after?.status.label ?? ''}).`);
+  return { metadata: { command: 'implement', featureDir: dir } satisfies SpeckitChatMetadata };
+}
+
+/** One task: the model edits with tools, then verification, then the tick. */
+async function implementOne(turn: ChatTurn, feature: IndexedFeature, doc: TasksDoc, task: Task, step: string, tasksUri: vscode.Uri): Promise<'done' | 'failed' | 'cancelled'> {
+  const root = feature.projectRoot;
+  const project = turn.app.model.index.projectFor(feature.feature.dir);
+  turn.progress(`${step} · reading`);
+  const phase = doc.phases.find((p) => p.key === task.phase);
+  const context: ContextItem[] = await featureContext(turn, feature, ['constitution', 'plan']);
+  let budget = MAX_FILE_CONTEXT;
+  for (const p of task.paths) {
+    if (budget <= 0 || p.endsWith('/')) continue;
+    const text = await turn.readPath(path.join(root, p));
+    if (text === undefined || text.includes('\u0000')) continue;
+    context.push({ label: `File ${p}`, path: p, text: text.slice(0, budget) });
+    budget -= text.length;
+  }
+  const taskLine = doc.markdown.index.textOf(task.lineRange).trim();
+  const template = await turn.template('implement', project);
+  const messages = turn.messages(template, { feature: feature.feature.name, taskLine, phase: phase ? `phase "${phase.title}"` : 'no phase' }, context, `Implement ${task.id}.`);
+  const edited: string[] = [];
+  turn.markdown(`**${task.id}** ${task.description}\n\n`);
+  const tools = workspaceTools(turn.app.model, root, (rel) => {
+    edited.push(rel);
+    turn.progress(`${step} · editing ${rel}`);
+  });
+  const result = await callModelWithTools(
+    turn.request.model,
+    messages,
+    tools,
+    turn.token,
+    (chunk) => turn.markdown(chunk),
+    (name, input, outcome) => {
+      if (outcome.startsWith('Refused')) turn.warn(`${name} ${JSON.stringify(input).slice(0, 120)}: ${outcome}`);
+    },
+    `Implement ${task.id}`,
+  );
+  if (!result.ok) {
+    if (result.failure.kind === 'cancelled') return 'cancelled';
+    turn.stream.markdown(`\n\n`);
+    turn.warn(`${task.id} stays open: the model did not finish (${result.failure.kind}${'message' in result.failure ? `: ${result.failure.message}` : ''}).`);
+    return 'failed';
+  }
+  if (turn.token.isCancellationRequested) return 'cancelled';
+
+  const verification = turn.app.verification;
+  const target = verification ? await verification.target(tasksUri, false) : undefined;
+  let verified = 'no verification configured (set `speckit.verify.command`)';
+  if (verification && target) {
+    turn.progress(`${step} · verifying`);
+    const v = await verification.verify({ uri: tasksUri, taskId: task.id }, turn.token);
+    if (turn.token.isCancellationRequested) return 'cancelled';
+    if (!v.ok) {
+      const tail = v.output.split('\n').slice(-30).join('\n');
+      turn.markdown(`\n\n**${task.id} failed verification** (exit ${v.exitCode ?? '?'}, ${(v.durationMs / 1000).toFixed(1)} s); it stays open.\n\n~~~~text\n${tail}\n~~~~\n`);
+      return 'failed';
+    }
+    verified = `verified in ${(v.durationMs / 1000).toFixed(1)} s`;
+  }
+  const ticked = await setTaskDone(turn.app.model, tasksUri, task.id, true);
+  if (ticked === 'failed' || ticked === 'missing') {
+    turn.warn(`${task.id} was done but could not be ticked in tasks.md (${ticked}).`);
+    return 'failed';
+  }
+  turn.markdown(`\n\n✓ **${task.id}** — ${edited.length ? `edited ${[...new Set(edited)].map((e) => `\`${e}\``).join(', ')}` : 'no file changed'}; ${verified}.\n\n`);
+  return 'done';
+}

@@ -1,0 +1,111 @@
+import * as path from 'node:path/posix';
+import * as vscode from 'vscode';
+import { checkRelativePath } from '../../core/chat/fileEnvelope';
+import { type WorkspaceModel } from '../../platform/workspaceModel';
+import { writeArtifacts } from './artifactWriter';
+import { type LoopTool } from './modelCall';
+
+/** Writes larger than this are refused: a model does not need to write a 200 kB file in one go. */
+export const MAX_WRITE_CHARS = 200_000;
+const MAX_READ_CHARS = 60_000;
+/** Characters a file path of ours never needs; their presence suggests an injection attempt. */
+const SHELL_META = /[;&|`$<>*?!"'\n\r\\]/;
+
+/** Refuses paths outside the root: absolute, `..`, shell metacharacters, symlinks leading out. */
+export async function safePath(model: WorkspaceModel, root: string, raw: unknown): Promise<string> {
+  if (typeof raw !== 'string' || raw.trim() === '') throw new Error('a relative file path is required');
+  if (SHELL_META.test(raw)) throw new Error(`"${raw}" contains characters a file path here may not contain`);
+  const checked = checkRelativePath(raw.trim(), () => true);
+  if (!checked.ok) throw new Error(`"${raw}": ${checked.reason}`);
+  const full = path.join(root, checked.path);
+  for (let dir = full; dir.length > root.length; dir = path.dirname(dir)) {
+    const stat = await vscode.workspace.fs.stat(model.uriFor(dir)).then(
+      (s) => s,
+      () => undefined,
+    );
+    if (stat && stat.type & vscode.FileType.SymbolicLink) throw new Error(`"${raw}" goes through a symbolic link`);
+  }
+  return full;
+}
+
+/** Files the implement loop may read and edit, all inside `root`; every edit is undoable. */
+export function workspaceTools(model: WorkspaceModel, root: string, onEdit: (relPath: string) => void): LoopTool[] {
+  const rel = (p: string): string => path.relative(root, p);
+  return [
+    {
+      definition: {
+        name: 'read_file',
+        description: 'Read a text file of the workspace. Paths are relative to the project root.',
+        inputSchema: { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] },
+      },
+      async run(input) {
+        const p = await safePath(model, root, (input as { path?: unknown }).path);
+        const bytes = await vscode.workspace.fs.readFile(model.uriFor(p)).then(
+          (b) => b,
+          () => undefined,
+        );
+        if (!bytes) return `${rel(p)} does not exist.`;
+        const text = new TextDecoder().decode(bytes);
+        if (text.includes('\u0000')) return `${rel(p)} is not a text file.`;
+        return text.length > MAX_READ_CHARS ? `${text.slice(0, MAX_READ_CHARS)}\n[truncated: ${text.length - MAX_READ_CHARS} more characters]` : text;
+      },
+    },
+    {
+      definition: {
+        name: 'list_files',
+        description: 'List a folder of the workspace (relative to the project root; "." for the root).',
+        inputSchema: { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] },
+      },
+      async run(input) {
+        const raw = (input as { path?: unknown }).path;
+        const p = raw === '.' || raw === '' ? root : await safePath(model, root, raw);
+        const entries = await vscode.workspace.fs.readDirectory(model.uriFor(p)).then(
+          (e) => e,
+          () => undefined,
+        );
+        if (!entries) return `${rel(p) || '.'} is not a folder.`;
+        return entries.map(([n, t]) => `${n}${t & vscode.FileType.Directory ? '/' : ''}`).sort().join('\n') || '(empty)';
+      },
+    },
+    {
+      definition: {
+        name: 'write_file',
+        description: 'Create or replace a text file of the workspace with the given content (relative path). Prefer replace_in_file for small changes.',
+        inputSchema: { type: 'object', properties: { path: { type: 'string' }, content: { type: 'string' } }, required: ['path', 'content'] },
+      },
+      async run(input) {
+        const { content } = input as { content?: unknown };
+        const p = await safePath(model, root, (input as { path?: unknown }).path);
+        if (typeof content !== 'string') throw new Error('content must be text');
+        if (content.length > MAX_WRITE_CHARS) throw new Error(`the content has ${content.length} characters; at most ${MAX_WRITE_CHARS} may be written at once`);
+        const outcome = await writeArtifacts(model, root, [{ path: p, content }], 'Spec Kit: implement');
+        if (outcome.refused.length > 0) throw new Error(outcome.refused.map((r) => r.reason).join('; '));
+        onEdit(rel(p));
+        return `Wrote ${rel(p)} (${content.length} characters).`;
+      },
+    },
+    {
+      definition: {
+        name: 'replace_in_file',
+        description: 'Replace one exact occurrence of a text in a workspace file (relative path).',
+        inputSchema: { type: 'object', properties: { path: { type: 'string' }, find: { type: 'string' }, replace: { type: 'string' } }, required: ['path', 'find', 'replace'] },
+      },
+      async run(input) {
+        const { find, replace } = input as { find?: unknown; replace?: unknown };
+        const p = await safePath(model, root, (input as { path?: unknown }).path);
+        if (typeof find !== 'string' || typeof replace !== 'string' || find === '') throw new Error('find and replace must be text, find not empty');
+        const doc = await vscode.workspace.openTextDocument(model.uriFor(p));
+        const text = doc.getText();
+        const at = text.indexOf(find);
+        if (at === -1) throw new Error(`the text to replace is not in ${rel(p)}`);
+        if (text.indexOf(find, at + 1) !== -1) throw new Error(`the text to replace occurs more than once in ${rel(p)}; include more context`);
+        const next = text.slice(0, at) + replace + text.slice(at + find.length);
+        if (next.length > MAX_WRITE_CHARS * 2) throw new Error('the file would be too large');
+        const outcome = await writeArtifacts(model, root, [{ path: p, content: next }], 'Spec Kit: implement');
+        if (outcome.refused.length > 0) throw new Error(outcome.refused.map((r) => r.reason).join('; '));
+        onEdit(rel(p));
+        return `Edited ${rel(p)}.`;
+      },
+    },
+  ];
+}
