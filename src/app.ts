@@ -10,6 +10,7 @@ import { type NixBuildServices, registerNixBuild } from './features/nixBuild/reg
 import { type VerificationService } from './features/nixBuild/verification';
 import { registerSpecExplorer } from './features/specExplorer/registerSpecExplorer';
 import { registerStatusBar } from './features/statusBar/registerStatusBar';
+import { registerTools } from './features/tools/registerTools';
 import { registerTaskLens } from './features/taskLens/registerTaskLens';
 import { FeaturePicker } from './platform/featurePicker';
 import { Prompter } from './platform/prompter';
@@ -26,6 +27,7 @@ const FEATURES: ReadonlyArray<(app: SpeckitExtension) => void> = [
   registerInitProject,
   registerLanguageClient,
   registerChat,
+  registerTools,
 ];
 
 /** What integration tests may see of the running extension; returned only in test mode. */

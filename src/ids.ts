@@ -68,6 +68,15 @@ export const ContextKeys = {
 
 export const CHAT_PARTICIPANT_ID = 'speckit.chat';
 
+/** Language-model tools for agent mode (package.json `languageModelTools`). */
+export const Tools = {
+  listFeatures: 'speckit_listFeatures',
+  readFeature: 'speckit_readFeature',
+  analyzeFeature: 'speckit_analyzeFeature',
+  setTaskState: 'speckit_setTaskState',
+  runVerification: 'speckit_runVerification',
+} as const;
+
 /** Commands behind the chat's buttons (not in the palette). */
 export const ChatCommands = {
   applyProposal: 'speckit.chat.applyProposal',

@@ -4,6 +4,7 @@ import { format } from 'node:util';
 import Mocha from 'mocha';
 import * as activation from './activation.test';
 import * as chat from './chat.test';
+import * as chatImplement from './chatImplement.test';
 import * as explorer from './explorer.test';
 import * as fakeLm from './fakeLm.test';
 import { currentWorkspace, type SuiteModule } from './helpers';
@@ -14,7 +15,7 @@ import * as taskLens from './taskLens.test';
 import * as workspaceIndex from './workspaceIndex.test';
 
 /** Every suite file; each says which sample workspaces it belongs to. */
-const SUITES: readonly SuiteModule[] = [activation, workspaceIndex, fakeLm, explorer, taskLens, initProject, nix, languageServer, chat];
+const SUITES: readonly SuiteModule[] = [activation, workspaceIndex, fakeLm, explorer, taskLens, initProject, nix, languageServer, chat, chatImplement];
 
 /** Marks the lines the harness prints as mocha's report; everything else in the console is noise. */
 export const REPORT_PREFIX = '[mocha] ';

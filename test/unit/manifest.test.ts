@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Commands, EXTENSION_ID, Settings } from '../../src/ids';
+import { Commands, EXTENSION_ID, Settings, Tools } from '../../src/ids';
 import { repoRoot } from './helpers/paths';
 
 interface Manifest {
@@ -9,7 +9,12 @@ interface Manifest {
   publisher: string;
   main: string;
   engines: { vscode: string };
-  contributes: { commands?: Array<{ command: string; title: string; category?: string }>; configuration: { properties: Record<string, unknown> } };
+  contributes: {
+    commands?: Array<{ command: string; title: string; category?: string }>;
+    configuration: { properties: Record<string, unknown> };
+    languageModelTools?: Array<{ name: string; tags?: string[]; modelDescription: string; inputSchema?: { type: string } }>;
+    chatParticipants?: Array<{ id: string; name: string; commands: Array<{ name: string }> }>;
+  };
   capabilities: { untrustedWorkspaces: { description?: string }; virtualWorkspaces: { description?: string } };
   devDependencies: Record<string, string>;
 }
@@ -21,6 +26,26 @@ describe('package.json', () => {
     const declared = (manifest.contributes.commands ?? []).map((c) => c.command).sort();
     assert.deepEqual(declared, Object.values(Commands).sort());
     for (const c of manifest.contributes.commands ?? []) assert.equal(c.category, 'Spec Kit', c.command);
+  });
+
+  it('declares exactly the language-model tools of src/ids.ts, tagged speckit, with an object schema', () => {
+    const tools = manifest.contributes.languageModelTools ?? [];
+    assert.deepEqual(tools.map((t) => t.name).sort(), Object.values(Tools).sort());
+    for (const t of tools) {
+      assert.ok(t.tags?.includes('speckit'), t.name);
+      assert.equal(t.inputSchema?.type, 'object', t.name);
+      assert.ok(t.modelDescription.length > 40, t.name);
+    }
+  });
+
+  it('declares the @speckit participant with the spec-kit command names', () => {
+    const participant = manifest.contributes.chatParticipants?.[0];
+    assert.equal(participant?.id, 'speckit.chat');
+    assert.equal(participant?.name, 'speckit');
+    assert.deepEqual(
+      participant?.commands.map((c) => c.name),
+      ['speckit.constitution', 'speckit.specify', 'speckit.clarify', 'speckit.plan', 'speckit.checklist', 'speckit.tasks', 'speckit.analyze', 'speckit.implement', 'speckit.converge', 'speckit.status'],
+    );
   });
 
   it('has every setting of src/ids.ts', () => {

@@ -16,7 +16,7 @@ export async function safePath(model: WorkspaceModel, root: string, raw: unknown
   if (typeof raw !== 'string' || raw.trim() === '') throw new Error('a relative file path is required');
   if (SHELL_META.test(raw)) throw new Error(`"${raw}" contains characters a file path here may not contain`);
   const checked = checkRelativePath(raw.trim(), () => true);
-  if (!checked.ok) throw new Error(`"${raw}": ${checked.reason}`);
+  if (!checked.ok) throw new Error(checked.reason.replace(/the feature directory/g, 'the project root'));
   const full = path.join(root, checked.path);
   for (let dir = full; dir.length > root.length; dir = path.dirname(dir)) {
     const stat = await vscode.workspace.fs.stat(model.uriFor(dir)).then(

@@ -105,6 +105,7 @@ async function implementOne(turn: ChatTurn, feature: IndexedFeature, doc: TasksD
   const template = await turn.template('implement', project);
   const messages = turn.messages(template, { feature: feature.feature.name, taskLine, phase: phase ? `phase "${phase.title}"` : 'no phase' }, context, `Implement ${task.id}.`);
   const edited: string[] = [];
+  let refused = 0;
   turn.markdown(`**${task.id}** ${task.description}\n\n`);
   const tools = workspaceTools(turn.app.model, root, (rel) => {
     edited.push(rel);
@@ -117,7 +118,10 @@ async function implementOne(turn: ChatTurn, feature: IndexedFeature, doc: TasksD
     turn.token,
     (chunk) => turn.markdown(chunk),
     (name, input, outcome) => {
-      if (outcome.startsWith('Refused')) turn.warn(`${name} ${JSON.stringify(input).slice(0, 120)}: ${outcome}`);
+      if (outcome.startsWith('Refused')) {
+        refused++;
+        turn.warn(`${name} ${JSON.stringify(input).slice(0, 120)}: ${outcome}`);
+      }
     },
     `Implement ${task.id}`,
   );
@@ -128,6 +132,10 @@ async function implementOne(turn: ChatTurn, feature: IndexedFeature, doc: TasksD
     return 'failed';
   }
   if (turn.token.isCancellationRequested) return 'cancelled';
+  if (refused > 0 && edited.length === 0) {
+    turn.warn(`${task.id} stays open: every change the model tried was refused.`);
+    return 'failed';
+  }
 
   const verification = turn.app.verification;
   const target = verification ? await verification.target(tasksUri, false) : undefined;

@@ -1,0 +1,117 @@
+import * as path from 'node:path/posix';
+import * as vscode from 'vscode';
+import { analysisMarkdown, analyzeFeature } from '../../core/analysis/analyze';
+import { statusMarkdown } from '../../core/chat/statusTable';
+import { type IndexedFeature } from '../../core/workspace/workspaceIndex';
+import { type SpeckitExtension } from '../../app';
+import { Tools } from '../../ids';
+import { setTaskDone } from '../../platform/taskState';
+
+interface FeatureInput {
+  feature?: string;
+}
+
+const text = (value: string): vscode.LanguageModelToolResult => new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(value)]);
+const MAX_ARTIFACT_CHARS = 60_000;
+const SAFE_NAME = /^[\w.-]{1,120}$/;
+
+/**
+ * Language-model tools so Copilot's agent mode can use the same machinery as @speckit: list
+ * features, read and analyze one, set a task's state and run its verification (both confirmed by
+ * the user; verification only in a trusted workspace).
+ */
+export function registerTools(app: SpeckitExtension): void {
+  /** A feature named by its folder name, number or path; the current one when omitted. */
+  const resolve = async (input: FeatureInput): Promise<IndexedFeature> => {
+    await app.model.whenIdle();
+    const all = app.model.index.features;
+    const name = input.feature?.trim();
+    if (!name) {
+      const current = app.model.index.projects.map((p) => app.model.index.currentFeature(p)).find((f) => f !== undefined);
+      if (current) return current;
+      throw new Error('No current feature; name one (see speckit_listFeatures).');
+    }
+    if (!SAFE_NAME.test(name.replace(/^specs\//, ''))) throw new Error(`"${name}" is not a feature name (letters, digits, dots, dashes).`);
+    const found = all.find((f) => f.feature.name === name || f.feature.relDir === name || String(f.feature.number ?? '') === name.replace(/^0+/, '') || f.feature.name.startsWith(`${name}-`));
+    if (!found) throw new Error(`No feature "${name}". Features: ${all.map((f) => f.feature.name).join(', ') || 'none'}.`);
+    return found;
+  };
+  const guard = <T>(run: (input: T, token: vscode.CancellationToken) => Promise<vscode.LanguageModelToolResult>): vscode.LanguageModelTool<T>['invoke'] =>
+    async (options, token) => {
+      try {
+        return await run(options.input, token);
+      } catch (e) {
+        return text(`Refused: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    };
+
+  app.own(
+    vscode.lm.registerTool<FeatureInput>(Tools.listFeatures, {
+      invoke: guard(async () => {
+        await app.model.whenIdle();
+        return text(statusMarkdown(app.model.index.projects, (root) => vscode.workspace.asRelativePath(app.model.uriFor(root)) || root));
+      }),
+    }),
+    vscode.lm.registerTool<FeatureInput>(Tools.readFeature, {
+      invoke: guard(async (input) => {
+        const f = await resolve(input);
+        const parts: string[] = [`# ${f.feature.name} (${f.status.label})`];
+        let budget = MAX_ARTIFACT_CHARS;
+        for (const file of [f.feature.files.spec, f.feature.files.plan, f.feature.files.tasks]) {
+          if (!file || budget <= 0) continue;
+          const content = new TextDecoder().decode(await vscode.workspace.fs.readFile(app.model.uriFor(file.path))).slice(0, budget);
+          budget -= content.length;
+          parts.push(`## ${path.basename(file.path)}\n\n${content}`);
+        }
+        return text(parts.join('\n\n'));
+      }),
+      prepareInvocation: (options) => ({ invocationMessage: `Reading ${options.input.feature ?? 'the current feature'}` }),
+    }),
+    vscode.lm.registerTool<FeatureInput>(Tools.analyzeFeature, {
+      invoke: guard(async (input) => {
+        const f = await resolve(input);
+        const project = app.model.index.projectFor(f.feature.dir)!;
+        const rel = (p: string | undefined): string | undefined => (p ? path.relative(project.project.root, p) : undefined);
+        const report = analyzeFeature({
+          spec: f.spec,
+          plan: f.plan,
+          tasks: f.tasks,
+          constitution: project.constitution,
+          paths: { spec: rel(f.feature.files.spec?.path), plan: rel(f.feature.files.plan?.path), tasks: rel(f.feature.files.tasks?.path), constitution: rel(project.project.constitutionPath) },
+        });
+        return text(analysisMarkdown(report, (p, line) => `${p}#L${line}`));
+      }),
+    }),
+    vscode.lm.registerTool<FeatureInput & { taskId?: string; done?: boolean }>(Tools.setTaskState, {
+      prepareInvocation: (options) => ({
+        invocationMessage: `Marking ${options.input.taskId ?? 'a task'} ${options.input.done === false ? 'not done' : 'done'}`,
+        confirmationMessages: { title: 'Change a task in tasks.md?', message: `Mark **${options.input.taskId ?? '?'}** of ${options.input.feature ?? 'the current feature'} as ${options.input.done === false ? 'not done' : 'done'}.` },
+      }),
+      invoke: guard(async (input) => {
+        if (typeof input.taskId !== 'string' || !/^T\d+[a-z]?$/i.test(input.taskId)) throw new Error('taskId must look like T012');
+        const f = await resolve(input);
+        const file = f.feature.files.tasks;
+        if (!file) throw new Error(`${f.feature.name} has no tasks.md`);
+        const result = await setTaskDone(app.model, app.model.uriFor(file.path), input.taskId, input.done !== false);
+        if (result === 'missing') throw new Error(`${input.taskId} is not in ${f.feature.name}'s tasks.md`);
+        return text(`${input.taskId} is ${input.done === false ? 'not done' : 'done'} (${result}).`);
+      }),
+    }),
+    vscode.lm.registerTool<FeatureInput & { taskId?: string }>(Tools.runVerification, {
+      prepareInvocation: (options) => ({
+        invocationMessage: `Running the verification of ${options.input.taskId ?? 'the feature'}`,
+        confirmationMessages: { title: 'Run the verification build?', message: 'This runs the project’s verification command (for a Nix flake, the host build) in a terminal.' },
+      }),
+      invoke: guard(async (input, token) => {
+        if (!vscode.workspace.isTrusted) throw new Error('the workspace is not trusted, so nothing is run');
+        if (!app.verification) throw new Error('no verification is available');
+        const f = await resolve(input);
+        const file = f.feature.files.tasks;
+        if (!file) throw new Error(`${f.feature.name} has no tasks.md`);
+        const taskId = typeof input.taskId === 'string' && /^T\d+[a-z]?$/i.test(input.taskId) ? input.taskId : 'feature';
+        const v = await app.verification.verify({ uri: app.model.uriFor(file.path), taskId }, token);
+        return text(`${v.ok ? 'Passed' : 'Failed'} (exit ${v.exitCode ?? '?'}, ${(v.durationMs / 1000).toFixed(1)} s).\n\n${v.output.split('\n').slice(-40).join('\n')}`);
+      }),
+    }),
+  );
+}

@@ -1,0 +1,247 @@
+// @speckit /speckit.implement, /speckit.analyze, /speckit.checklist and /speckit.converge with the
+// deterministic model scripting tool calls: edits, verification gates, resume, cancel, refusals.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { featureDir, projectRoot } from './editorHelpers';
+import { readText, testApi, waitForSnapshot, waitUntil, writeText, type SpeckitTestApi, type WorkspaceName } from './helpers';
+
+export const workspaces: readonly WorkspaceName[] = ['nixos-flake'];
+
+interface Transcript {
+  parts: Array<{ kind: string; text: string }>;
+  result: { errorDetails?: { message: string }; metadata?: Record<string, unknown> } | undefined;
+}
+
+function transcripts(api: SpeckitTestApi): Transcript[] {
+  return (api as unknown as { chatTranscripts: Transcript[] }).chatTranscripts;
+}
+
+async function script(...replies: object[]): Promise<void> {
+  await vscode.commands.executeCommand('speckitTest.fakeLm.reset');
+  await vscode.commands.executeCommand('speckitTest.fakeLm.script', replies);
+}
+
+async function received(): Promise<Array<{ messages: Array<{ text: string }> }>> {
+  return (await vscode.commands.executeCommand<Array<{ messages: Array<{ text: string }> }>>('speckitTest.fakeLm.received')) ?? [];
+}
+
+async function chat(query: string): Promise<Transcript> {
+  const api = await testApi();
+  const before = transcripts(api).length;
+  await vscode.commands.executeCommand('workbench.action.chat.open', { query });
+  await waitUntil(() => transcripts(api).length > before, `@speckit to answer "${query}"`, 60_000);
+  return transcripts(api)[before]!;
+}
+
+const shown = (t: Transcript): string => t.parts.map((p) => p.text).join('');
+
+const SPEC = '# Feature Specification: Files\n\n## User Scenarios & Testing\n\n### User Story 1 - Files exist (Priority: P1)\n\nFiles.\n\n## Requirements\n\n### Functional Requirements\n\n- **FR-001**: The system MUST have a.txt.\n- **FR-002**: The system MUST have b.txt.\n';
+const PLAN = '# Implementation Plan: Files\n\n## Summary\n\nWrite two files.\n';
+const TASKS = '# Tasks: Files\n\n## Phase 1: Setup\n\n- [ ] T001 Create src/a.txt (FR-001)\n- [ ] T002 Create src/b.txt (FR-002)\n';
+
+/** A feature of its own, made current (the chat acts on the current feature). */
+async function feature(api: SpeckitTestApi, name: string, extra: Record<string, string> = {}): Promise<vscode.Uri> {
+  await waitForSnapshot(api, (s) => s.projects.length > 0, 'the first scan');
+  const dir = featureDir(api, 0, name);
+  await writeText(vscode.Uri.joinPath(dir, 'spec.md'), SPEC);
+  await writeText(vscode.Uri.joinPath(dir, 'plan.md'), PLAN);
+  await writeText(vscode.Uri.joinPath(dir, 'tasks.md'), TASKS);
+  for (const [rel, text] of Object.entries(extra)) await writeText(vscode.Uri.joinPath(dir, rel), text);
+  await writeText(vscode.Uri.joinPath(projectRoot(api, 0), '.specify', 'feature.json'), `{"feature_directory":"specs/${name}"}\n`);
+  await waitForSnapshot(api, (s) => s.projects[0]!.features.some((f) => f.name === name && f.tasks.total === 2) && (s.projects[0] as { current?: string }).current === `specs/${name}`, `the feature ${name}`);
+  await vscode.window.showTextDocument(vscode.Uri.joinPath(dir, 'tasks.md'));
+  return dir;
+}
+
+const writes = (id: string, path: string): object[] => [
+  { match: `Implement ${id}.`, toolCalls: [{ name: 'write_file', input: { path, content: 'ok\n' } }] },
+  { match: `Implement ${id}.`, text: `Created ${path}.` },
+];
+
+async function setVerify(command: string | undefined): Promise<void> {
+  await vscode.workspace.getConfiguration('speckit').update('verify.command', command, vscode.ConfigurationTarget.Workspace);
+}
+
+export function define(): void {
+  defineTools();
+  suite('@speckit implement, analyze, checklist, converge', function () {
+    this.timeout(180_000);
+
+    suiteSetup(async () => {
+      await vscode.commands.executeCommand('workbench.action.chat.open');
+      const [model] = await vscode.lm.selectChatModels({ vendor: 'speckit-test' });
+      await vscode.commands.executeCommand('workbench.action.chat.changeModel', { vendor: model!.vendor, id: model!.id, family: model!.family });
+    });
+    teardown(async () => setVerify(undefined));
+
+    test('a two-task implement edits files through tools and ticks both after their verification passes', async () => {
+      const api = await testApi();
+      const dir = await feature(api, '070-impl');
+      const root = projectRoot(api, 0);
+      await setVerify('test -f src/a.txt');
+      await script(...writes('T001', 'src/a.txt'), ...writes('T002', 'src/b.txt'));
+      const t = await chat('@speckit /speckit.implement');
+      assert.equal(t.result?.errorDetails, undefined, shown(t));
+      assert.equal(await readText(vscode.Uri.joinPath(root, 'src', 'a.txt')), 'ok\n');
+      assert.equal(await readText(vscode.Uri.joinPath(root, 'src', 'b.txt')), 'ok\n');
+      const tasks = await readText(vscode.Uri.joinPath(dir, 'tasks.md'));
+      assert.match(tasks, /^- \[X\] T001 /m);
+      assert.match(tasks, /^- \[X\] T002 /m);
+      assert.match(shown(t), /2\/2 tasks done/);
+      const prompts = (await received()).map((r) => r.messages.map((m) => m.text).join('\n'));
+      assert.ok(prompts.some((p) => p.includes('- [ ] T001 Create src/a.txt') && !p.includes('T002 Create src/b.txt')), 'each task gets a fresh context of its own');
+    });
+
+    test('a failing verification leaves the task open and stops; a re-run resumes at it', async () => {
+      const api = await testApi();
+      const dir = await feature(api, '071-fail');
+      await setVerify('echo build broke >&2; exit 3');
+      await script(...writes('T001', 'src/c.txt'));
+      const t = await chat('@speckit /speckit.implement');
+      assert.match(shown(t), /T001 failed verification\*\* \(exit 3/);
+      assert.match(shown(t), /build broke/);
+      assert.match(await readText(vscode.Uri.joinPath(dir, 'tasks.md')), /^- \[ \] T001 /m, 'not ticked');
+      assert.equal((await received()).length, 2, 'stopped: T002 was not attempted');
+
+      await setVerify('true');
+      await script(...writes('T001', 'src/c.txt'), ...writes('T002', 'src/d.txt'));
+      const again = await chat('@speckit /speckit.implement');
+      assert.match(shown(again), /\*\*T001\*\*/);
+      assert.match(await readText(vscode.Uri.joinPath(dir, 'tasks.md')), /^- \[X\] T001 [\s\S]*^- \[X\] T002 /m);
+    });
+
+    test('a scope implements only the tasks it names', async () => {
+      const api = await testApi();
+      const dir = await feature(api, '072-scope');
+      await setVerify('true');
+      await script(...writes('T002', 'src/e.txt'));
+      await chat('@speckit /speckit.implement T002');
+      const tasks = await readText(vscode.Uri.joinPath(dir, 'tasks.md'));
+      assert.match(tasks, /^- \[ \] T001 /m);
+      assert.match(tasks, /^- \[X\] T002 /m);
+    });
+
+    test('hostile tool calls are refused and reported; nothing is written outside the project', async () => {
+      const api = await testApi();
+      const dir = await feature(api, '073-hostile');
+      await setVerify('true');
+      await script(
+        {
+          match: 'Implement T001.',
+          toolCalls: [
+            { name: 'write_file', input: { path: '../../outside.txt', content: 'x' } },
+            { name: 'write_file', input: { path: '/etc/speckit-test', content: 'x' } },
+            { name: 'write_file', input: { path: 'src/x.txt; rm -rf /', content: 'x' } },
+            { name: 'read_file', input: { path: '../../../etc/passwd' } },
+            { name: 'write_file', input: { path: 'src/huge.txt', content: 'x'.repeat(300_000) } },
+          ],
+        },
+        { match: 'Implement T001.', text: 'I could not write those.' },
+      );
+      const t = await chat('@speckit /speckit.implement T001');
+      const text = shown(t);
+      assert.equal((text.match(/Refused/g) ?? []).length, 5, text);
+      assert.match(text, /at most 200000 may be written at once/);
+      assert.match(text, /T001 stays open: every change the model tried was refused/);
+      assert.match(await readText(vscode.Uri.joinPath(dir, 'tasks.md')), /^- \[ \] T001 /m);
+      const toolResults = (await received())[1]!.messages.map((m) => m.text).join('\n');
+      assert.ok(toolResults.length > 0);
+      await assert.rejects(Promise.resolve(vscode.workspace.fs.stat(vscode.Uri.joinPath(projectRoot(api, 0), '..', '..', 'outside.txt'))));
+      await assert.rejects(Promise.resolve(vscode.workspace.fs.stat(vscode.Uri.joinPath(projectRoot(api, 0), 'src', 'huge.txt'))));
+      assert.ok(dir);
+    });
+
+    test('a cancel stops between steps and leaves tasks.md as it was', async () => {
+      const api = await testApi();
+      const dir = await feature(api, '074-cancel');
+      await setVerify('true');
+      await script({ match: 'Implement T001.', chunks: ['Working', ' on', ' it', ' slowly', '.'], delayMs: 400 });
+      const count = transcripts(api).length;
+      await vscode.commands.executeCommand('workbench.action.chat.open', { query: '@speckit /speckit.implement' });
+      await new Promise((r) => setTimeout(r, 800));
+      await vscode.commands.executeCommand('workbench.action.chat.cancel');
+      await waitUntil(() => transcripts(api).length > count, 'the cancelled request to end', 60_000);
+      assert.equal(await readText(vscode.Uri.joinPath(dir, 'tasks.md')), TASKS);
+    });
+
+    test('open checklist items stop implement until the user proceeds anyway', async () => {
+      const api = await testApi();
+      await feature(api, '075-gate', { 'checklists/security.md': '# Security Checklist\n\n## Clarity\n\n- [x] CHK001 Is auth specified?\n- [ ] CHK002 Are secrets kept out of git?\n' });
+      await setVerify('true');
+      await script(...writes('T001', 'src/f.txt'), ...writes('T002', 'src/g.txt'));
+      const t = await chat('@speckit /speckit.implement');
+      assert.match(shown(t), /\| security \| 2 \| 1 \| 1 \| ✗ FAIL \|/);
+      assert.equal((await received()).length, 0, 'the model is not called before the user decides');
+      const go = await chat('@speckit /speckit.implement proceed anyway');
+      assert.match(shown(go), /2\/2 tasks done/);
+    });
+
+    test('/speckit.converge appends a Convergence phase with continuing IDs and leaves existing lines alone', async () => {
+      const api = await testApi();
+      const dir = await feature(api, '076-converge');
+      await script({ text: JSON.stringify([{ text: 'Add the missing b.txt in src/b.txt', sourceRef: 'FR-002', gap: 'missing', severity: 'HIGH', evidence: 'no file' }]) });
+      await chat('@speckit /speckit.converge');
+      const tasks = await readText(vscode.Uri.joinPath(dir, 'tasks.md'));
+      assert.ok(tasks.startsWith(TASKS), 'existing tasks untouched');
+      assert.match(tasks, /^## Phase 2: Convergence$/m);
+      assert.match(tasks, /^- \[ \] T003 Add the missing b\.txt in src\/b\.txt per FR-002 \(missing\)$/m);
+    });
+
+    test('/speckit.analyze shows the code’s findings even when the model fails, and writes nothing', async () => {
+      const api = await testApi();
+      const dir = await feature(api, '077-analyze');
+      await writeText(vscode.Uri.joinPath(dir, 'tasks.md'), '# Tasks\n\n## Phase 1: Setup\n\n- [ ] T001 Create src/a.txt (FR-001)\n');
+      await waitForSnapshot(api, (s) => s.projects[0]!.features.some((f) => f.name === '077-analyze' && f.tasks.total === 1), 'the edited tasks');
+      await script({ error: 'plain', message: 'offline' });
+      const t = await chat('@speckit /speckit.analyze');
+      assert.match(shown(t), /\| ID \| Category \| Severity \|/);
+      assert.match(shown(t), /FR-002/);
+      assert.match(shown(t), /did not run/);
+      assert.equal(await readText(vscode.Uri.joinPath(dir, 'tasks.md')), '# Tasks\n\n## Phase 1: Setup\n\n- [ ] T001 Create src/a.txt (FR-001)\n');
+    });
+
+    test('/speckit.checklist writes CHK items and appends to an existing file with continuing IDs', async () => {
+      const api = await testApi();
+      const dir = await feature(api, '078-checklist');
+      const items = '## Requirement Clarity\n\n- [ ] CHK001 Is "fast" quantified? [Clarity, Spec §FR-001]\n- [ ] CHK002 Are failure modes listed? [Gap]\n';
+      await script({ text: items });
+      await chat('@speckit /speckit.checklist security');
+      let text = await readText(vscode.Uri.joinPath(dir, 'checklists', 'security.md'));
+      assert.match(text, /CHK001 Is "fast" quantified\?/);
+      await script({ text: '## Edge Case Coverage\n\n- [ ] CHK001 Is an empty input specified? [Gap]\n' });
+      await chat('@speckit /speckit.checklist security');
+      text = await readText(vscode.Uri.joinPath(dir, 'checklists', 'security.md'));
+      assert.match(text, /CHK002 Are failure modes listed\?/);
+      assert.match(text, /CHK003 Is an empty input specified\?/);
+      const hostile = await chat('@speckit /speckit.checklist ../../evil');
+      assert.match(shown(hostile), /cannot name a checklist/);
+    });
+  });
+}
+
+export function defineTools(): void {
+  suite('language-model tools', function () {
+    this.timeout(60_000);
+
+    test('are registered with the speckit tag and usable through vscode.lm.invokeTool', async () => {
+      const api = await testApi();
+      await waitForSnapshot(api, (s) => s.projects.length > 0, 'the index');
+      const names = vscode.lm.tools.filter((t) => t.tags.includes('speckit')).map((t) => t.name).sort();
+      assert.deepEqual(names, ['speckit_analyzeFeature', 'speckit_listFeatures', 'speckit_readFeature', 'speckit_runVerification', 'speckit_setTaskState']);
+      const read = async (name: string, input: object): Promise<string> => {
+        const result = await vscode.lm.invokeTool(name, { input, toolInvocationToken: undefined });
+        return result.content.map((p) => (p instanceof vscode.LanguageModelTextPart ? p.value : '')).join('');
+      };
+      assert.match(await read('speckit_listFeatures', {}), /001-postgresql-database/);
+      assert.match(await read('speckit_readFeature', { feature: '001-postgresql-database' }), /## tasks\.md/);
+      assert.match(await read('speckit_analyzeFeature', { feature: '001' }), /\| ID \| Category \|/);
+      assert.match(await read('speckit_readFeature', { feature: '../../etc' }), /^Refused: /);
+      assert.match(await read('speckit_setTaskState', { feature: '001-postgresql-database', taskId: 'T001; rm -rf /' }), /^Refused: taskId/);
+      const dir = featureDir(api, 0, '079-tools');
+      await writeText(vscode.Uri.joinPath(dir, 'tasks.md'), TASKS);
+      await waitForSnapshot(api, (s) => s.projects[0]!.features.some((f) => f.name === '079-tools'), 'the feature');
+      assert.match(await read('speckit_setTaskState', { feature: '079-tools', taskId: 'T002', done: true }), /T002 is done/);
+      assert.match(await readText(vscode.Uri.joinPath(dir, 'tasks.md')), /^- \[X\] T002 /m);
+    });
+  });
+}
