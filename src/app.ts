@@ -18,10 +18,10 @@ import { WorkspaceModel } from './platform/workspaceModel';
 
 /** The features, in registration order; each owns its disposables through `app.own`. */
 const FEATURES: ReadonlyArray<(app: SpeckitExtension) => void> = [
+  // First: the explorer lists the flakes' hosts and the lenses show verification results.
+  registerNixBuild,
   registerSpecExplorer,
   registerStatusBar,
-  // Before the lenses: they show the verification service's last results.
-  registerNixBuild,
   registerTaskLens,
   registerFeatureCommands,
   registerInitProject,

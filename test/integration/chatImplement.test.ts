@@ -33,6 +33,14 @@ async function chat(query: string): Promise<Transcript> {
   return transcripts(api)[before]!;
 }
 
+/** The chat view starts on its own default model; pick the test model as a user picks one. */
+async function selectTestModel(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.chat.open');
+  const [model] = await vscode.lm.selectChatModels({ vendor: 'speckit-test' });
+  assert.ok(model, 'the fake model is registered');
+  await vscode.commands.executeCommand('workbench.action.chat.changeModel', { vendor: model.vendor, id: model.id, family: model.family });
+}
+
 const shown = (t: Transcript): string => t.parts.map((p) => p.text).join('');
 
 const SPEC = '# Feature Specification: Files\n\n## User Scenarios & Testing\n\n### User Story 1 - Files exist (Priority: P1)\n\nFiles.\n\n## Requirements\n\n### Functional Requirements\n\n- **FR-001**: The system MUST have a.txt.\n- **FR-002**: The system MUST have b.txt.\n';
@@ -64,14 +72,11 @@ async function setVerify(command: string | undefined): Promise<void> {
 
 export function define(): void {
   defineTools();
+  defineQuickWorkflow();
   suite('@speckit implement, analyze, checklist, converge', function () {
     this.timeout(180_000);
 
-    suiteSetup(async () => {
-      await vscode.commands.executeCommand('workbench.action.chat.open');
-      const [model] = await vscode.lm.selectChatModels({ vendor: 'speckit-test' });
-      await vscode.commands.executeCommand('workbench.action.chat.changeModel', { vendor: model!.vendor, id: model!.id, family: model!.family });
-    });
+    suiteSetup(selectTestModel);
     teardown(async () => setVerify(undefined));
 
     test('a two-task implement edits files through tools and ticks both after their verification passes', async () => {
@@ -242,6 +247,53 @@ export function defineTools(): void {
       await waitForSnapshot(api, (s) => s.projects[0]!.features.some((f) => f.name === '079-tools'), 'the feature');
       assert.match(await read('speckit_setTaskState', { feature: '079-tools', taskId: 'T002', done: true }), /T002 is done/);
       assert.match(await readText(vscode.Uri.joinPath(dir, 'tasks.md')), /^- \[X\] T002 /m);
+    });
+  });
+}
+
+export function defineQuickWorkflow(): void {
+  suite('@speckit quick workflow and references', function () {
+    this.timeout(180_000);
+
+    suiteSetup(selectTestModel);
+
+    test('implement on a feature with only a spec plans, breaks down and then implements (the seed’s quick workflow)', async () => {
+      const api = await testApi();
+      await waitForSnapshot(api, (s) => s.projects.length > 0, 'the first scan');
+      const dir = featureDir(api, 0, '085-quick');
+      await writeText(vscode.Uri.joinPath(dir, 'spec.md'), SPEC);
+      await writeText(vscode.Uri.joinPath(projectRoot(api, 0), '.specify', 'feature.json'), '{"feature_directory":"specs/085-quick"}\n');
+      await waitForSnapshot(api, (s) => (s.projects[0] as { current?: string }).current === 'specs/085-quick', 'the current feature');
+      await vscode.window.showTextDocument(vscode.Uri.joinPath(dir, 'spec.md'));
+      await setVerify('true');
+      try {
+        await script(
+          { match: 'You are planning the implementation', text: `<file path="plan.md">\n${PLAN}\n## Constitution Check\n\n- [x] Simple\n</file>` },
+          { match: 'You are writing `specs/085-quick/tasks.md`', text: '<file path="tasks.md">\n# Tasks: Files\n\n## Phase 1: Setup\n\n- [ ] T001 Create src/quick.txt (FR-001)\n</file>' },
+          ...writes('T001', 'src/quick.txt'),
+        );
+        const t = await chat('@speckit /speckit.implement The spec looks good. Go ahead and implement it.');
+        assert.match(shown(t), /has no tasks yet: planning and breaking it down first/);
+        assert.match(await readText(vscode.Uri.joinPath(dir, 'plan.md')), /# Implementation Plan: Files/);
+        assert.match(await readText(vscode.Uri.joinPath(dir, 'tasks.md')), /^- \[X\] T001 Create src\/quick\.txt/m);
+        assert.equal(await readText(vscode.Uri.joinPath(projectRoot(api, 0), 'src', 'quick.txt')), 'ok\n');
+      } finally {
+        await setVerify(undefined);
+      }
+    });
+
+    test('a #file reference in the request reaches the model as fenced data', async () => {
+      const api = await testApi();
+      await waitForSnapshot(api, (s) => s.projects.length > 0, 'the first scan');
+      await script({ text: 'The README says what the flake holds.' });
+      // Attach the file as a person does with "Add Context…" (the chat's attach option).
+      const before = transcripts(api).length;
+      await vscode.commands.executeCommand('workbench.action.chat.open', { query: '@speckit what does the attached README say about the hosts?', attachFiles: [vscode.Uri.joinPath(projectRoot(api, 0), 'README.md')] });
+      await waitUntil(() => transcripts(api).length > before, '@speckit to answer', 60_000);
+      const prompt = (await received())[0]?.messages.map((m) => m.text).join('\n') ?? '';
+      const readme = await readText(vscode.Uri.joinPath(projectRoot(api, 0), 'README.md'));
+      assert.ok(prompt.includes('README.md'), 'the reference is named');
+      assert.ok(prompt.includes(readme.split('\n').find((l) => l.trim().length > 20)!.trim()), 'the file’s text is in the prompt');
     });
   });
 }

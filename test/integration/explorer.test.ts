@@ -54,7 +54,20 @@ export function define(): void {
       const project = (await tree.getChildren())![0]!;
       const children = await childLabels(tree, project);
       assert.deepEqual(children[0], { label: 'Constitution', description: 'v1.0.0' });
-      assert.deepEqual(children[1], { label: '001-postgresql-database', description: 'Implementing 5/10 · 1 open question · checklists 3/4 · current' });
+      assert.deepEqual(children.find((c) => c.label === '001-postgresql-database'), { label: '001-postgresql-database', description: 'Implementing 5/10 · 1 open question · checklists 3/4 · current' });
+    });
+
+    test('lists the flake’s NixOS hosts, whose context menu builds them', async () => {
+      const api = await testApi();
+      const tree = treeApi(api);
+      const project = (await tree.getChildren())![0]!;
+      const hosts = await findChild(tree, project, 'NixOS hosts');
+      const items = await childLabels(tree, hosts);
+      assert.deepEqual(items.map((i) => i.label).sort(), ['hetzner-vps', 'ovh-cloud']);
+      const node = ((await tree.getChildren(hosts)) ?? []).find((n) => (n as { host?: string }).host === 'ovh-cloud')!;
+      // What the context menu's "Build Host" does: the command receives the node.
+      const result = await vscode.commands.executeCommand<{ ok: boolean; exitCode?: number }>('speckit.nix.buildHost', node);
+      assert.equal(result?.ok, true, JSON.stringify(result));
     });
 
     test('lists a feature’s artifacts and its tasks grouped by phase, with checkbox states', async () => {

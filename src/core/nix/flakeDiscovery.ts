@@ -103,7 +103,9 @@ const APPLY_SYSTEM_NAMES = 'builtins.mapAttrs (system: v: builtins.attrNames v)'
  */
 export async function discoverByEvaluation(fs: FileSystemHost, runner: ProcessRunner, nix: string, dir: string): Promise<FlakeInfo> {
   const evalKind = (kind: string, apply: string): Promise<ProcessResult> =>
-    runner.run(nix, [...EXPERIMENTAL_ARGS, 'eval', '--json', `.#${kind}`, '--apply', apply], { cwd: dir, timeoutMs: 120_000 });
+    // No eval cache: these evaluations run side by side, and Nix 2.8's shared cache then reports
+    // attributes "unexpectedly missing" (seen in CI).
+    runner.run(nix, [...EXPERIMENTAL_ARGS, '--option', 'eval-cache', 'false', 'eval', '--json', `.#${kind}`, '--apply', apply], { cwd: dir, timeoutMs: 120_000 });
   const kinds = [...NAMED_KINDS, ...PER_SYSTEM_KINDS];
   const results = await Promise.all(kinds.map((k) => evalKind(k, (NAMED_KINDS as readonly string[]).includes(k) ? APPLY_NAMES : APPLY_SYSTEM_NAMES)));
   const outputs = { ...emptyOutputs() } as { -readonly [K in keyof FlakeOutputs]: FlakeOutputs[K] };

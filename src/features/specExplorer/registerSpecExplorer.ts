@@ -6,7 +6,7 @@ import { type SpecNode, SpecTreeProvider } from './specTreeProvider';
 
 /** The Spec Explorer view, its empty states, the tree's task checkboxes and "reveal". */
 export function registerSpecExplorer(app: SpeckitExtension): void {
-  const provider = new SpecTreeProvider(app.model);
+  const provider = new SpecTreeProvider(app.model, app.nix?.registry);
   const view = vscode.window.createTreeView(Views.specs, { treeDataProvider: provider, showCollapseAll: true });
   app.tree = provider;
   void vscode.commands.executeCommand('setContext', ContextKeys.state, 'loading');
@@ -23,6 +23,7 @@ export function registerSpecExplorer(app: SpeckitExtension): void {
 
   app.own(
     view,
+    app.nix?.registry.onDidChange(() => provider.refreshAll()) ?? new vscode.Disposable(() => undefined),
     app.model.onDidChange((change) => {
       provider.update(change);
       updateState();

@@ -13,7 +13,16 @@ export type SpecNode =
   | { readonly kind: 'feature'; readonly id: string; readonly dir: string }
   | { readonly kind: 'artifact'; readonly id: string; readonly dir: string; readonly path: string; readonly label: string; readonly tasks: boolean }
   | { readonly kind: 'phase'; readonly id: string; readonly dir: string; readonly key: string }
-  | { readonly kind: 'task'; readonly id: string; readonly dir: string; readonly taskId: string };
+  | { readonly kind: 'task'; readonly id: string; readonly dir: string; readonly taskId: string }
+  | { readonly kind: 'nixHosts'; readonly id: string; readonly root: string }
+  /** `flake` and `host` are the names the Nix commands take, so a context-menu command gets them as is. */
+  | { readonly kind: 'nixHost'; readonly id: string; readonly root: string; readonly flake: string; readonly host: string; readonly source: string };
+
+/** What the tree needs of the Nix feature: the workspace's flakes and their hosts. */
+export interface FlakeSource {
+  all(): Promise<ReadonlyArray<{ readonly dir: string; readonly source: string; readonly outputs: { readonly nixosConfigurations: readonly string[] } }>>;
+  readonly onDidChange: vscode.Event<unknown>;
+}
 
 /**
  * The Spec Explorer: project → constitution → features (phase, progress, open questions, checklists,
@@ -26,7 +35,24 @@ export class SpecTreeProvider implements vscode.TreeDataProvider<SpecNode> {
   private readonly nodes = new Map<string, SpecNode>();
   private ready = false;
 
-  constructor(private readonly model: WorkspaceModel) {}
+  constructor(
+    private readonly model: WorkspaceModel,
+    private readonly flakes?: FlakeSource,
+  ) {}
+
+  /** Flake hosts inside a project root (the nearest project owns a nested flake). */
+  private async hostsOf(root: string): Promise<Array<{ flake: string; host: string; source: string }>> {
+    if (!this.flakes) return [];
+    const flakes = await this.flakes.all().catch(() => []);
+    return flakes
+      .filter((f) => (f.dir === root || f.dir.startsWith(`${root}/`)) && this.model.index.projectFor(f.dir)?.project.root === root)
+      .flatMap((f) => f.outputs.nixosConfigurations.map((host) => ({ flake: f.dir, host, source: f.source })));
+  }
+
+  /** Called when the flakes changed: their nodes hang under the projects. */
+  refreshAll(): void {
+    this.changed.fire(undefined);
+  }
 
   markReady(): void {
     this.ready = true;
@@ -66,10 +92,28 @@ export class SpecTreeProvider implements vscode.TreeDataProvider<SpecNode> {
         return this.phaseItem(node);
       case 'task':
         return this.taskItem(node);
+      case 'nixHosts': {
+        const item = new vscode.TreeItem('NixOS hosts', vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = node.id;
+        item.iconPath = new vscode.ThemeIcon('server-environment');
+        item.tooltip = 'The nixosConfigurations of the flake: build a host or its VM from the context menu.';
+        item.contextValue = 'speckit.nixHosts';
+        return item;
+      }
+      case 'nixHost': {
+        const item = new vscode.TreeItem(node.host, vscode.TreeItemCollapsibleState.None);
+        item.id = node.id;
+        item.iconPath = new vscode.ThemeIcon('vm');
+        const rel = path.relative(node.root, node.flake);
+        item.description = `${rel ? `${rel} · ` : ''}${node.source === 'evaluation' ? 'evaluated' : 'from flake.nix'}`;
+        item.tooltip = `nix build .#nixosConfigurations.${node.host}.config.system.build.toplevel`;
+        item.contextValue = 'speckit.nixHost';
+        return item;
+      }
     }
   }
 
-  getChildren(node?: SpecNode): SpecNode[] {
+  async getChildren(node?: SpecNode): Promise<SpecNode[]> {
     if (!this.ready) return [];
     if (!node) return this.model.index.projects.map((p) => this.node({ kind: 'project', id: `project:${p.project.root}`, root: p.project.root }));
     switch (node.kind) {
@@ -77,6 +121,7 @@ export class SpecTreeProvider implements vscode.TreeDataProvider<SpecNode> {
         const project = this.project(node.root);
         if (!project) return [];
         const children: SpecNode[] = [this.node({ kind: 'constitution', id: `constitution:${node.root}`, root: node.root })];
+        if ((await this.hostsOf(node.root)).length > 0) children.push(this.node({ kind: 'nixHosts', id: `nixHosts:${node.root}`, root: node.root }));
         if (project.features.length === 0) children.push(this.node({ kind: 'noFeatures', id: `noFeatures:${node.root}`, root: node.root }));
         for (const f of project.features) children.push(this.node({ kind: 'feature', id: `feature:${f.feature.dir}`, dir: f.feature.dir }));
         return children;
@@ -99,6 +144,8 @@ export class SpecTreeProvider implements vscode.TreeDataProvider<SpecNode> {
         const doc = this.feature(node.dir)?.tasks;
         return doc ? doc.tasks.filter((t) => t.phase === node.key && !t.parent).map((t) => this.taskNode(node.dir, t)) : [];
       }
+      case 'nixHosts':
+        return (await this.hostsOf(node.root)).map((h) => this.node({ kind: 'nixHost', id: `nixHost:${h.flake}#${h.host}`, root: node.root, ...h }));
       default:
         return [];
     }
@@ -110,7 +157,10 @@ export class SpecTreeProvider implements vscode.TreeDataProvider<SpecNode> {
         return undefined;
       case 'constitution':
       case 'noFeatures':
+      case 'nixHosts':
         return this.nodes.get(`project:${node.root}`);
+      case 'nixHost':
+        return this.nodes.get(`nixHosts:${node.root}`);
       case 'feature': {
         const root = this.model.index.projectFor(node.dir)?.project.root;
         return root ? this.node({ kind: 'project', id: `project:${root}`, root }) : undefined;
