@@ -1,6 +1,9 @@
 // @speckit /speckit.implement, /speckit.analyze, /speckit.checklist and /speckit.converge with the
 // deterministic model scripting tool calls: edits, verification gates, resume, cancel, refusals.
 import * as assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { featureDir, projectRoot } from './editorHelpers';
 import { readText, testApi, waitForSnapshot, waitUntil, writeText, type SpeckitTestApi, type WorkspaceName } from './helpers';
@@ -139,13 +142,19 @@ export function define(): void {
             { name: 'write_file', input: { path: 'src/x.txt; rm -rf /', content: 'x' } },
             { name: 'read_file', input: { path: '../../../etc/passwd' } },
             { name: 'write_file', input: { path: 'src/huge.txt', content: 'x'.repeat(300_000) } },
+            { name: 'write_file', input: { path: 'link-out/escaped.txt', content: 'x' } },
           ],
         },
         { match: 'Implement T001.', text: 'I could not write those.' },
       );
+      // A symbolic link inside the project that leads out of it.
+      const outside = mkdtempSync(join(tmpdir(), 'speckit-outside-'));
+      symlinkSync(outside, join(projectRoot(api, 0).fsPath, 'link-out'));
       const t = await chat('@speckit /speckit.implement T001');
       const text = shown(t);
-      assert.equal((text.match(/Refused/g) ?? []).length, 5, text);
+      assert.equal((text.match(/Refused/g) ?? []).length, 6, text);
+      assert.match(text, /goes through a symbolic link/);
+      assert.deepEqual(readdirSync(outside), [], 'nothing was written through the link');
       assert.match(text, /at most 200000 may be written at once/);
       assert.match(text, /T001 stays open: every change the model tried was refused/);
       assert.match(await readText(vscode.Uri.joinPath(dir, 'tasks.md')), /^- \[ \] T001 /m);
