@@ -1,6 +1,7 @@
-import { type Heading, type List, type ListItem, type Nodes, type Paragraph, type RootContent } from 'mdast';
+import { type Heading, type List, type ListItem, type Nodes, type RootContent } from 'mdast';
 import { type MarkdownDoc, nodeEnd, nodeRange, nodeStart, parseMarkdown, plainText } from '../markdown/markdownDoc';
 import { type Located, type Problem, type Range } from '../text/range';
+import { firstParagraph } from './docScan';
 import { requirementRefs } from './ids';
 
 export type PhaseKind = 'setup' | 'foundational' | 'story' | 'polish' | 'convergence' | 'other';
@@ -459,11 +460,6 @@ class TasksParser {
       previous = t;
     }
   }
-}
-
-function firstParagraph(item: ListItem): Paragraph | undefined {
-  const first = item.children[0];
-  return first?.type === 'paragraph' ? first : undefined;
 }
 
 /** `**Priority:** High` → `High`, from a paragraph's source. */

@@ -1,5 +1,6 @@
 import * as path from 'node:path/posix';
 import { type FileSystemHost } from './fileSystem';
+import { readText } from './projects';
 
 /**
  * The branch checked out at `dir`, read from `.git/HEAD` (also through a worktree's `.git` file)
@@ -24,12 +25,4 @@ export async function branchFromGitHead(fs: FileSystemHost, dir: string, stopAt 
 function headBranch(text: string | undefined): string | undefined {
   const m = /^ref:\s*refs\/heads\/(.+?)\s*$/m.exec(text ?? '');
   return m ? m[1] : undefined;
-}
-
-async function readText(fs: FileSystemHost, p: string): Promise<string | undefined> {
-  try {
-    return new TextDecoder().decode(await fs.readFile(p));
-  } catch {
-    return undefined;
-  }
 }

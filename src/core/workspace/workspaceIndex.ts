@@ -8,7 +8,7 @@ import { featureStatus, type FeatureStatus } from '../status/featureStatus';
 import { type CurrentFeatureSource, resolveCurrentFeature } from './currentFeature';
 import { type Feature, listFeatures, reloadFeature } from './features';
 import { type FileSystemHost } from './fileSystem';
-import { findProjects, isInside, type Project } from './projects';
+import { findProjects, isInside, type Project, readText } from './projects';
 
 export interface IndexedChecklist {
   readonly path: string;
@@ -189,9 +189,8 @@ export class WorkspaceIndex {
     }
     const change = { projects: new Set<string>(), features: new Set<string>(), structure: false };
     for (const folder of folders) {
-      const before = this.folders.get(folder)?.map((p) => p.project.root).join('\n');
+      // A rescanned folder may have gained or lost projects and features: always a structural change.
       await this.addFolder(folder);
-      change.structure ||= before !== this.folders.get(folder)?.map((p) => p.project.root).join('\n');
       for (const p of this.folders.get(folder) ?? []) change.projects.add(p.project.root);
       change.structure = true;
     }
@@ -244,14 +243,7 @@ export class WorkspaceIndex {
     const active = all.filter((f) => !f.archived);
     const features = await Promise.all(active.map((f) => this.indexFeature(f, project.root)));
     const constitution = project.constitutionPath ? ((await this.document(project.constitutionPath)) as ConstitutionDoc | undefined) : undefined;
-    let featureJsonText: string | undefined;
-    if (project.specifyDir) {
-      try {
-        featureJsonText = new TextDecoder().decode(await this.fs.readFile(path.join(project.specifyDir, 'feature.json')));
-      } catch {
-        featureJsonText = undefined;
-      }
-    }
+    const featureJsonText = project.specifyDir ? await readText(this.fs, path.join(project.specifyDir, 'feature.json')) : undefined;
     const gitBranch = this.options.currentBranch ? await this.options.currentBranch(project.root).catch(() => undefined) : undefined;
     const resolved = resolveCurrentFeature({
       project,
