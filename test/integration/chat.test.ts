@@ -2,47 +2,11 @@
 // the pointer, the branch, follow-up state, and every error path leaving nothing behind.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { chat, received, script, selectTestModel, shown, transcripts } from './chatHelpers';
 import { featureDir, projectRoot, restoreFromFixture } from './editorHelpers';
 import { folderUri, readText, testApi, waitForSnapshot, waitUntil, writeText, type SpeckitTestApi, type WorkspaceName } from './helpers';
 
 export const workspaces: readonly WorkspaceName[] = ['nixos-flake'];
-
-interface Transcript {
-  command: string | undefined;
-  prompt: string;
-  parts: Array<{ kind: string; text: string }>;
-  result: { errorDetails?: { message: string }; metadata?: Record<string, unknown> } | undefined;
-}
-
-interface Received {
-  messages: Array<{ role: string; text: string }>;
-}
-
-function transcripts(api: SpeckitTestApi): Transcript[] {
-  return (api as unknown as { chatTranscripts: Transcript[] }).chatTranscripts;
-}
-
-async function script(...replies: object[]): Promise<void> {
-  await vscode.commands.executeCommand('speckitTest.fakeLm.reset');
-  await vscode.commands.executeCommand('speckitTest.fakeLm.script', replies);
-}
-
-async function received(): Promise<Received[]> {
-  return (await vscode.commands.executeCommand<Received[]>('speckitTest.fakeLm.received')) ?? [];
-}
-
-/** Types a request into the chat view and waits until @speckit has answered it. */
-async function chat(query: string, timeoutMs = 30_000): Promise<Transcript> {
-  const api = await testApi();
-  const before = transcripts(api).length;
-  await vscode.commands.executeCommand('workbench.action.chat.open', { query });
-  await waitUntil(() => transcripts(api).length > before, `@speckit to answer "${query.slice(0, 60)}"`, timeoutMs);
-  return transcripts(api)[before]!;
-}
-
-function shown(t: Transcript): string {
-  return t.parts.map((p) => p.text).join('');
-}
 
 async function exists(uri: vscode.Uri): Promise<boolean> {
   try {
@@ -106,11 +70,7 @@ export function define(): void {
     this.timeout(120_000);
 
     suiteSetup(async () => {
-      // The chat view starts on its own default model; pick the test model as a user picks one.
-      await vscode.commands.executeCommand('workbench.action.chat.open');
-      const [model] = await vscode.lm.selectChatModels({ vendor: 'speckit-test' });
-      assert.ok(model, 'the fake model is registered');
-      await vscode.commands.executeCommand('workbench.action.chat.changeModel', { vendor: model.vendor, id: model.id, family: model.family });
+      await selectTestModel();
       await restoreFromFixture('nixos-flake', 'specs/001-postgresql-database');
       await restoreFromFixture('nixos-flake', '.specify/feature.json');
       await vscode.workspace.getConfiguration('speckit').update('git.createBranch', 'never', vscode.ConfigurationTarget.Workspace);

@@ -5,46 +5,14 @@ import { mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { chat as chatWithin, received, script, selectTestModel, shown, transcripts } from './chatHelpers';
 import { featureDir, projectRoot } from './editorHelpers';
 import { readText, testApi, waitForSnapshot, waitUntil, writeText, type SpeckitTestApi, type WorkspaceName } from './helpers';
 
 export const workspaces: readonly WorkspaceName[] = ['nixos-flake'];
 
-interface Transcript {
-  parts: Array<{ kind: string; text: string }>;
-  result: { errorDetails?: { message: string }; metadata?: Record<string, unknown> } | undefined;
-}
-
-function transcripts(api: SpeckitTestApi): Transcript[] {
-  return (api as unknown as { chatTranscripts: Transcript[] }).chatTranscripts;
-}
-
-async function script(...replies: object[]): Promise<void> {
-  await vscode.commands.executeCommand('speckitTest.fakeLm.reset');
-  await vscode.commands.executeCommand('speckitTest.fakeLm.script', replies);
-}
-
-async function received(): Promise<Array<{ messages: Array<{ text: string }> }>> {
-  return (await vscode.commands.executeCommand<Array<{ messages: Array<{ text: string }> }>>('speckitTest.fakeLm.received')) ?? [];
-}
-
-async function chat(query: string): Promise<Transcript> {
-  const api = await testApi();
-  const before = transcripts(api).length;
-  await vscode.commands.executeCommand('workbench.action.chat.open', { query });
-  await waitUntil(() => transcripts(api).length > before, `@speckit to answer "${query}"`, 60_000);
-  return transcripts(api)[before]!;
-}
-
-/** The chat view starts on its own default model; pick the test model as a user picks one. */
-async function selectTestModel(): Promise<void> {
-  await vscode.commands.executeCommand('workbench.action.chat.open');
-  const [model] = await vscode.lm.selectChatModels({ vendor: 'speckit-test' });
-  assert.ok(model, 'the fake model is registered');
-  await vscode.commands.executeCommand('workbench.action.chat.changeModel', { vendor: model.vendor, id: model.id, family: model.family });
-}
-
-const shown = (t: Transcript): string => t.parts.map((p) => p.text).join('');
+/** Implement runs take longer than a single answer. */
+const chat = (query: string): ReturnType<typeof chatWithin> => chatWithin(query, 60_000);
 
 const SPEC = '# Feature Specification: Files\n\n## User Scenarios & Testing\n\n### User Story 1 - Files exist (Priority: P1)\n\nFiles.\n\n## Requirements\n\n### Functional Requirements\n\n- **FR-001**: The system MUST have a.txt.\n- **FR-002**: The system MUST have b.txt.\n';
 const PLAN = '# Implementation Plan: Files\n\n## Summary\n\nWrite two files.\n';

@@ -4,6 +4,7 @@ import { FileStreamSplitter, type ModelFile, parseFileEnvelopes } from '../../co
 import { assemblePrompt, parsePromptTemplate, type PromptTemplate } from '../../core/chat/promptAssembly';
 import { type IndexedFeature, type IndexedProject } from '../../core/workspace/workspaceIndex';
 import { type SpeckitExtension } from '../../app';
+import { Commands } from '../../ids';
 import { type PlannedWrite, type ProposalStore, writeArtifacts } from './artifactWriter';
 import { callModel, failureMessage, type ModelFailure, type ModelMessage } from './modelCall';
 
@@ -65,6 +66,13 @@ export class ChatTurn {
   fail(message: string, command: string, extra: Partial<SpeckitChatMetadata> = {}): vscode.ChatResult {
     this.warn(message);
     return { metadata: { command, failed: true, ...extra } satisfies SpeckitChatMetadata };
+  }
+
+  /** The reply when the workspace has no spec-kit project: the way to make one. */
+  noProject(command: string): vscode.ChatResult {
+    this.stream.markdown('This workspace has no spec-kit project yet. Initialize one, then describe a feature with `/speckit.specify`.');
+    this.stream.button({ command: Commands.initProject, title: 'Initialize Project' });
+    return { metadata: { command, failed: true } satisfies SpeckitChatMetadata };
   }
 
   /** A warning line with the theme's warning icon. */

@@ -15,11 +15,7 @@ import { featureContext } from './featureContext';
  */
 export async function constitution(turn: ChatTurn): Promise<vscode.ChatResult> {
   const project = await turn.project();
-  if (!project) {
-    turn.markdown('This workspace has no spec-kit project yet.');
-    turn.stream.button({ command: 'speckit.initProject', title: 'Initialize Project' });
-    return { metadata: { command: 'constitution', failed: true } satisfies SpeckitChatMetadata };
-  }
+  if (!project) return turn.noProject('constitution');
   const root = project.project.root;
   const target = project.project.constitutionPath ?? path.join(project.project.specifyDir ?? path.join(root, '.specify'), 'memory', 'constitution.md');
   const current = await turn.readPath(project.project.constitutionPath);

@@ -1,8 +1,7 @@
-import * as path from 'node:path/posix';
 import type * as vscode from 'vscode';
 import { appendConvergencePhase, convergeFindingsMarkdown, parseConvergeFindings } from '../../../core/analysis/converge';
-import { type ChatTurn, type ContextItem, type SpeckitChatMetadata } from '../chatTurn';
-import { featureContext } from './featureContext';
+import { type ChatTurn, type SpeckitChatMetadata } from '../chatTurn';
+import { featureContext, namedFilesContext } from './featureContext';
 
 const MAX_CODE_CHARS = 60_000;
 
@@ -14,15 +13,7 @@ export async function converge(turn: ChatTurn): Promise<vscode.ChatResult> {
   if (!tasksPath || !feature.tasks) return turn.fail(`${feature.feature.name} has no tasks.md yet: run \`/speckit.tasks\` first.`, 'converge', { featureDir: feature.feature.dir });
   const project = turn.app.model.index.projectFor(feature.feature.dir)!;
   turn.progress('Reading the code the tasks name…');
-  const code: ContextItem[] = [];
-  let budget = MAX_CODE_CHARS;
-  for (const p of [...new Set(feature.tasks.tasks.flatMap((t) => t.paths))]) {
-    if (budget <= 0 || p.endsWith('/')) continue;
-    const text = await turn.readPath(path.join(project.project.root, p));
-    if (text === undefined || text.includes('\u0000')) continue;
-    code.push({ label: `Code ${p}`, path: p, text: text.slice(0, budget) });
-    budget -= text.length;
-  }
+  const code = await namedFilesContext(turn, project.project.root, feature.tasks.tasks.flatMap((t) => t.paths), 'Code', MAX_CODE_CHARS);
   const template = await turn.template('converge', project);
   const reply = await turn.generate(turn.messages(template, {}, [...(await featureContext(turn, feature, ['constitution', 'spec', 'plan', 'tasks'])), ...code], turn.prompt), `Converge ${feature.feature.name}`, 'nothing');
   if (!reply.ok) return turn.modelFailed(reply.failure, 'converge', { featureDir: feature.feature.dir });

@@ -48,3 +48,16 @@ export async function featureContext(turn: ChatTurn, feature: IndexedFeature, wa
   }
   return out;
 }
+
+/** Text files named by tasks (relative to the project root), as context within a character budget. */
+export async function namedFilesContext(turn: ChatTurn, root: string, paths: readonly string[], label: string, budget: number): Promise<ContextItem[]> {
+  const out: ContextItem[] = [];
+  for (const p of new Set(paths)) {
+    if (budget <= 0 || p.endsWith('/')) continue;
+    const text = await turn.readPath(path.join(root, p));
+    if (text === undefined || text.includes('\u0000')) continue;
+    out.push({ label: `${label} ${p}`, path: p, text: text.slice(0, budget) });
+    budget -= text.length;
+  }
+  return out;
+}

@@ -1,14 +1,13 @@
-import * as path from 'node:path/posix';
 import * as vscode from 'vscode';
 import { checklistGate, checklistGateMarkdown } from '../../../core/analysis/checklistGate';
 import { parseImplementScope } from '../../../core/analysis/implementScope';
 import { type Task, type TasksDoc } from '../../../core/artifacts/tasks';
 import { type IndexedFeature } from '../../../core/workspace/workspaceIndex';
 import { setTaskDone } from '../../../platform/taskState';
-import { type ChatTurn, type ContextItem, type SpeckitChatMetadata } from '../chatTurn';
+import { type ChatTurn, type SpeckitChatMetadata } from '../chatTurn';
 import { callModelWithTools } from '../modelCall';
 import { workspaceTools } from '../workspaceTools';
-import { featureContext } from './featureContext';
+import { featureContext, namedFilesContext } from './featureContext';
 import { plan } from './plan';
 import { tasks as tasksCommand } from './tasks';
 
@@ -92,15 +91,7 @@ async function implementOne(turn: ChatTurn, feature: IndexedFeature, doc: TasksD
   const project = turn.app.model.index.projectFor(feature.feature.dir);
   turn.progress(`${step} · reading`);
   const phase = doc.phases.find((p) => p.key === task.phase);
-  const context: ContextItem[] = await featureContext(turn, feature, ['constitution', 'plan']);
-  let budget = MAX_FILE_CONTEXT;
-  for (const p of task.paths) {
-    if (budget <= 0 || p.endsWith('/')) continue;
-    const text = await turn.readPath(path.join(root, p));
-    if (text === undefined || text.includes('\u0000')) continue;
-    context.push({ label: `File ${p}`, path: p, text: text.slice(0, budget) });
-    budget -= text.length;
-  }
+  const context = [...(await featureContext(turn, feature, ['constitution', 'plan'])), ...(await namedFilesContext(turn, root, task.paths, 'File', MAX_FILE_CONTEXT))];
   const taskLine = doc.markdown.index.textOf(task.lineRange).trim();
   const template = await turn.template('implement', project);
   const messages = turn.messages(template, { feature: feature.feature.name, taskLine, phase: phase ? `phase "${phase.title}"` : 'no phase' }, context, `Implement ${task.id}.`);

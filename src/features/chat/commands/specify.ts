@@ -3,7 +3,6 @@ import type * as vscode from 'vscode';
 import { checkSpecOutput } from '../../../core/chat/outputChecks';
 import { specQualityChecklist } from '../../../core/chat/qualityChecklist';
 import { isoDate, titleFor } from '../../../core/workspace/newFeature';
-import { Commands } from '../../../ids';
 import { finishFeature, prepareFeature } from '../../commands/createFeature';
 import { type ChatTurn, type ContextItem, type SpeckitChatMetadata } from '../chatTurn';
 
@@ -18,11 +17,7 @@ export async function specify(turn: ChatTurn): Promise<vscode.ChatResult> {
     return turn.fail('No feature description provided. Describe what to build and why, e.g. `/speckit.specify Add PostgreSQL 15 with daily encrypted backups`.', 'specify');
   }
   const project = await turn.project();
-  if (!project) {
-    turn.markdown('This workspace has no spec-kit project yet.');
-    turn.stream.button({ command: Commands.initProject, title: 'Initialize Project' });
-    return { metadata: { command: 'specify', failed: true } satisfies SpeckitChatMetadata };
-  }
+  if (!project) return turn.noProject('specify');
   turn.progress('Choosing the feature number and folder…');
   let prepared;
   try {
