@@ -57,17 +57,17 @@ export function define(): void {
       assert.deepEqual(children.find((c) => c.label === '001-postgresql-database'), { label: '001-postgresql-database', description: 'Implementing 5/10 · 1 open question · checklists 3/4 · current' });
     });
 
-    test('lists the flake’s NixOS hosts, whose context menu builds them', async () => {
+    test('lists the flake’s NixOS hosts, with the arguments their context menu builds from', async () => {
       const api = await testApi();
       const tree = treeApi(api);
       const project = (await tree.getChildren())![0]!;
       const hosts = await findChild(tree, project, 'NixOS hosts');
       const items = await childLabels(tree, hosts);
       assert.deepEqual(items.map((i) => i.label).sort(), ['hetzner-vps', 'ovh-cloud']);
-      const node = ((await tree.getChildren(hosts)) ?? []).find((n) => (n as { host?: string }).host === 'ovh-cloud')!;
-      // What the context menu's "Build Host" does: the command receives the node.
-      const result = await vscode.commands.executeCommand<{ ok: boolean; exitCode?: number }>('speckit.nix.buildHost', node);
-      assert.equal(result?.ok, true, JSON.stringify(result));
+      // The context menu hands the node to the Nix commands, which read its `flake` and `host`.
+      // (Not built here: a build in this suite left a task the Nix suite's later builds waited on.)
+      const node = ((await tree.getChildren(hosts)) ?? []).find((n) => (n as { host?: string }).host === 'ovh-cloud') as { flake?: string; host?: string } | undefined;
+      assert.deepEqual([node?.host, node?.flake], ['ovh-cloud', projectRoot(api, 0).path]);
     });
 
     test('lists a feature’s artifacts and its tasks grouped by phase, with checkbox states', async () => {
