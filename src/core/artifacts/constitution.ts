@@ -194,7 +194,7 @@ function readFooter(doc: MarkdownDoc): Footer {
 }
 
 const REPORT_TITLE = /sync\s+impact\s+report|同期影響レポート|同期影響報告|同步影响报告|同步影響報告|同步影响/i;
-const VERSION_CHANGE = /(?:version|バージョン|版本|版)[^:：\n]{0,30}[:：]\s*([^\n]*?)\s*(?:→|->|=>|⇒|⟶)\s*v?(\d+\.\d+\.\d+)/i;
+const VERSION_CHANGE = /(?:version|バージョン|版本|版)[^:：\r\n]{0,30}[:：]\s*([^\r\n]*?)\s*(?:→|->|=>|⇒|⟶)\s*v?(\d+\.\d+\.\d+)/i;
 
 function readSyncImpactReport(doc: MarkdownDoc): SyncImpactReport | undefined {
   let report: SyncImpactReport | undefined;

@@ -125,7 +125,7 @@ function isTemplateToken(inner: string): boolean {
   return TEMPLATE_TOKENS.has(inner) || TEMPLATE_TOKEN_PATTERNS.some((re) => re.test(inner));
 }
 
-const BRACKETED = /\[([^[\]\n]{1,200})\]|\$ARGUMENTS\b/g;
+const BRACKETED = /\[([^[\]\r\n]{1,200})\]|\$ARGUMENTS\b/g;
 
 /** Unfilled spec/plan template placeholders outside code (`[FEATURE NAME]`, `[###-feature-name]`, `[DATE]`, `$ARGUMENTS`…). */
 export function findTemplatePlaceholders(doc: MarkdownDoc, masked: string): PlaceholderToken[] {
@@ -270,8 +270,8 @@ export function contentSpan(content: readonly RootContent[]): [number, number] |
 }
 
 // Metadata lines: `**Label**: value`, `**Label:** value`, several per line separated by `|` or `·`.
-const BOLD_LABEL_OUTSIDE = /^([ \t]*(?:>[ \t]*)*(?:[-*+][ \t]+)?)\*\*([^*\n]{1,60}?)\*\*[ \t]*[:：][ \t]*/;
-const BOLD_LABEL_INSIDE = /^([ \t]*(?:>[ \t]*)*(?:[-*+][ \t]+)?)\*\*([^*\n]{1,60}?)[:：][ \t]*\*\*[ \t]*/;
+const BOLD_LABEL_OUTSIDE = /^([ \t]*(?:>[ \t]*)*(?:[-*+][ \t]+)?)\*\*([^*\r\n]{1,60}?)\*\*[ \t]*[:：][ \t]*/;
+const BOLD_LABEL_INSIDE = /^([ \t]*(?:>[ \t]*)*(?:[-*+][ \t]+)?)\*\*([^*\r\n]{1,60}?)[:：][ \t]*\*\*[ \t]*/;
 const PLAIN_LABEL = /^([ \t]*(?:>[ \t]*)*)([A-Za-z][A-Za-z /-]{0,30}?|[^\p{ASCII}]{1,12}?)[ \t]*[:：][ \t]+/u;
 
 /**
@@ -282,10 +282,10 @@ export function metadataFields(doc: MarkdownDoc, block: Paragraph, plain = false
   const out: MetadataField[] = [];
   const start = nodeStart(block);
   const src = doc.text.slice(start, nodeEnd(block));
-  let lineStart = 0;
-  for (const line of src.split('\n')) {
-    const lineOffset = start + lineStart;
-    lineStart += line.length + 1;
+  for (const m of src.matchAll(/([^\r\n]*)(?:\r\n|\r|\n|$)/g)) {
+    if (m.index === src.length && m[0] === '' && m.index > 0) break;
+    const line = m[1]!;
+    const lineOffset = start + m.index;
     let segStart = 0;
     const separators = [...line.matchAll(/[ \t]+[|·][ \t]+/g)];
     const bounds: [number, number][] = [];
@@ -293,7 +293,7 @@ export function metadataFields(doc: MarkdownDoc, block: Paragraph, plain = false
       bounds.push([segStart, sep.index]);
       segStart = sep.index + sep[0].length;
     }
-    bounds.push([segStart, line.replace(/\r$/, '').length]);
+    bounds.push([segStart, line.length]);
     for (const [s, e] of bounds) {
       const seg = line.slice(s, e);
       const m = BOLD_LABEL_OUTSIDE.exec(seg) ?? BOLD_LABEL_INSIDE.exec(seg) ?? (plain ? PLAIN_LABEL.exec(seg) : null);

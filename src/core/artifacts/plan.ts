@@ -195,7 +195,7 @@ const CONSTITUTION_CHECK = /^(?:constitution check|constitutional check|憲法�
 const FAIL_MARK = /^\s*(?:❌|✗|✘|⛔|🚫|🔴)/u;
 const PENDING_MARK = /^\s*(?:⚠|⏳|🟡|🟠|❓)/u;
 const PASS_MARK = /^\s*(?:✅|✔|☑|🟢)/u;
-const VERDICT = /(?:gate|result|status|check|verdict|判定|結果|结果|状態|状态)[^:：\n]{0,40}[:：]\s*(PASS(?:ED)?|FAIL(?:ED)?|OK|VIOLATIONS?|PENDING|BLOCKED)\b/i;
+const VERDICT = /(?:gate|result|status|check|verdict|判定|結果|结果|状態|状态)[^:：\r\n]{0,40}[:：]\s*(PASS(?:ED)?|FAIL(?:ED)?|OK|VIOLATIONS?|PENDING|BLOCKED)\b/i;
 
 function markState(text: string): GateItemState | undefined {
   if (FAIL_MARK.test(text)) return 'fail';

@@ -304,7 +304,7 @@ export function labelledParagraph(doc: MarkdownDoc, para: Paragraph, label: RegE
   if (!lm) return undefined;
   const start = nodeStart(para);
   const src = doc.text.slice(start, nodeEnd(para));
-  const sm = /^[*_]{0,2}[^:：\n]{1,60}?(?:[*_]{0,2}\s*[:：]\s*[*_]{0,2}|[:：]\s*[*_]{0,2})\s*/.exec(src);
+  const sm = /^[*_]{0,2}[^:：\r\n]{1,60}?(?:[*_]{0,2}\s*[:：]\s*[*_]{0,2}|[:：]\s*[*_]{0,2})\s*/.exec(src);
   const [s, e] = trimSpan(doc.text, start + (sm ? sm[0].length : 0), nodeEnd(para));
   return { value: text.slice(lm[0].length).trim(), range: doc.index.rangeOf(s, e) };
 }
@@ -481,7 +481,7 @@ function readEntities(doc: MarkdownDoc, all: readonly Section[]): KeyEntity[] {
     if (!para) continue;
     const start = nodeStart(para);
     const src = doc.text.slice(start, nodeEnd(para));
-    const m = /^(\*\*|__)(.+?)\1\s*[:：]?\s*(?:[-–—]\s+)?/.exec(src) ?? /^()([^:：\n]{1,80}?)\s*[:：]\s*/.exec(src);
+    const m = /^(\*\*|__)(.+?)\1\s*[:：]?\s*(?:[-–—]\s+)?/.exec(src) ?? /^()([^:：\r\n]{1,80}?)\s*[:：]\s*/.exec(src);
     if (!m) continue;
     let name = m[2]!.trim();
     let nameAt = start + m[1]!.length + (m[2]!.length - m[2]!.trimStart().length);

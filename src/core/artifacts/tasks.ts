@@ -1,5 +1,6 @@
 import { type Heading, type List, type ListItem, type Nodes, type RootContent } from 'mdast';
 import { type MarkdownDoc, nodeEnd, nodeRange, nodeStart, parseMarkdown, plainText } from '../markdown/markdownDoc';
+import { splitLines } from '../text/lineIndex';
 import { type Located, type Problem, type Range } from '../text/range';
 import { firstParagraph } from './docScan';
 import { requirementRefs } from './ids';
@@ -102,7 +103,7 @@ const LEADING_ID = /^(\s*(?:\*\*|__)?\s*\[?\s*)(T(\d{3,})[a-z]?)\b\]?/;
 const TAG = /^\s*(?:\*\*|__)?\s*\[(P|US-?\d+|Story\s*\d+|S\d+)\]\s*(?:\*\*|__)?/i;
 const STORY_IN_TITLE = /\b(?:user\s*story|story|US)\s*-?\s*(\d+)\b/i;
 const PRIORITY = /\bP(\d)\b/;
-const DEPENDENCY_CLAUSE = /\b(?:depends\s+on|dependency|dependencies|requires|after|blocked\s+by|needs)\b[^.;\n]*/gi;
+const DEPENDENCY_CLAUSE = /\b(?:depends\s+on|dependency|dependencies|requires|after|blocked\s+by|needs)\b[^.;\r\n]*/gi;
 const TASK_REF = /\bT\d{3,}[a-z]?\b/g;
 const PATH_EXT = 'nix|ts|tsx|js|jsx|mjs|cjs|json|jsonc|py|rs|go|java|kt|kts|swift|rb|php|c|h|cc|cpp|hpp|cs|fs|lua|sh|bash|zsh|ps1|md|yml|yaml|toml|ini|cfg|conf|sql|html|css|scss|vue|svelte|xml|gradle|txt|lock|proto|graphql|tf|dockerfile|env';
 const PATH_TOKEN = new RegExp(
@@ -265,7 +266,7 @@ class TasksParser {
         priority ??= field(src, 'priority');
         estimate ??= field(src, 'estimated time') ?? field(src, 'estimate');
         dependencies ||= field(src, 'dependencies') ?? field(src, 'depends on') ?? '';
-        inAcceptance = /^\s*(?:\*\*|__)?\s*(acceptance|acceptance criteria|done when)\s*:?\s*(?:\*\*|__)?\s*:?\s*$/i.test(src.split('\n').pop() ?? '');
+        inAcceptance = /^\s*(?:\*\*|__)?\s*(acceptance|acceptance criteria|done when)\s*:?\s*(?:\*\*|__)?\s*:?\s*$/i.test(splitLines(src).pop() ?? '');
       } else if (c.type === 'list') {
         for (const item of c.children) {
           const box = this.checkbox(item);
@@ -464,7 +465,7 @@ class TasksParser {
 
 /** `**Priority:** High` → `High`, from a paragraph's source. */
 function field(src: string, name: string): string | undefined {
-  const re = new RegExp(String.raw`(?:^|\n)\s*(?:\*\*|__)?${name.replace(/ /g, '\\s+')}\s*:?\s*(?:\*\*|__)?\s*:?\s*(.+)`, 'i');
+  const re = new RegExp(String.raw`(?:^|[\r\n])\s*(?:\*\*|__)?${name.replace(/ /g, '\\s+')}\s*:?\s*(?:\*\*|__)?\s*:?\s*(.+)`, 'i');
   const m = re.exec(src);
   return m ? m[1]!.replace(/\s+$/, '').trim() || undefined : undefined;
 }
