@@ -1,9 +1,10 @@
 import { type Heading, type List, type ListItem, type Nodes, type RootContent } from 'mdast';
-import { type MarkdownDoc, nodeEnd, nodeRange, nodeStart, parseMarkdown, plainText } from '../markdown/markdownDoc';
+import { type MarkdownDoc, nodeEnd, nodeRange, nodeStart, parseMarkdown, plainText, walk } from '../markdown/markdownDoc';
 import { splitLines } from '../text/lineIndex';
 import { type Located, type Problem, type Range } from '../text/range';
 import { firstParagraph } from './docScan';
 import { requirementRefs } from './ids';
+import { internalError } from './spec';
 
 export type PhaseKind = 'setup' | 'foundational' | 'story' | 'polish' | 'convergence' | 'other';
 
@@ -113,7 +114,25 @@ const PATH_TOKEN = new RegExp(
 
 /** Parses a tasks file (spec-kit's task-line grammar, its variants in the wild, and the seed's `### Task N` dialect). */
 export function parseTasks(raw: string | Uint8Array): TasksDoc {
-  return new TasksParser(parseMarkdown(raw)).run();
+  const doc = parseMarkdown(raw);
+  try {
+    return new TasksParser(doc).run();
+  } catch (e) {
+    // A parser bug must not take the explorer, the index or the language server down with it.
+    return {
+      kind: 'tasks',
+      title: undefined,
+      dialect: 'speckit',
+      phases: [],
+      tasks: [],
+      untracked: [],
+      fencedCheckboxes: [],
+      done: 0,
+      total: 0,
+      problems: [...doc.problems, internalError(doc, e)],
+      markdown: doc,
+    };
+  }
 }
 
 interface PhaseDraft {
@@ -132,6 +151,8 @@ interface PhaseDraft {
 
 class TasksParser {
   private readonly tasks: Task[] = [];
+  private readonly ids = new Set<string>();
+  private readonly derivedIds: string[] = [];
   private readonly phases: PhaseDraft[] = [];
   private readonly untracked: CheckItem[] = [];
   private readonly fenced: Located<string>[] = [];
@@ -163,7 +184,14 @@ class TasksParser {
       if (this.current) this.current.end = nodeEnd(node);
     }
     this.checkOrder();
-    const phases = this.phases.map((p) => this.finishPhase(p));
+    const byPhase = new Map<string, Task[]>();
+    for (const t of this.tasks) {
+      if (t.phase === undefined) continue;
+      const list = byPhase.get(t.phase);
+      if (list) list.push(t);
+      else byPhase.set(t.phase, [t]);
+    }
+    const phases = this.phases.map((p) => this.finishPhase(p, byPhase.get(p.key) ?? []));
     const done = this.tasks.filter((t) => t.checked).length;
     return {
       kind: 'tasks',
@@ -223,8 +251,7 @@ class TasksParser {
     };
   }
 
-  private finishPhase(p: PhaseDraft): TaskPhase {
-    const tasks = this.tasks.filter((t) => t.phase === p.key);
+  private finishPhase(p: PhaseDraft, tasks: readonly Task[]): TaskPhase {
     return {
       key: p.key,
       number: p.number,
@@ -292,7 +319,7 @@ class TasksParser {
       description: m[2]!.trim(),
       paths: [...new Set(content.flatMap((c) => textsOf(c as Nodes).flatMap(pathsIn)))],
       dependsOn: /\ball\s+(?:previous|prior|other)\b/i.test(dependencies)
-        ? this.tasks.filter((t) => t.derived).map((t) => t.id)
+        ? this.derivedIds.slice()
         : seedDependencies(dependencies),
       requirements: requirementRefs(content.map((c) => plainText(c as Nodes)).join(' ')),
       phase: this.current?.key,
@@ -396,12 +423,14 @@ class TasksParser {
    */
   private isTaskWithoutCheckbox(id: string, rest: string): boolean {
     if (!this.current) return false;
-    if (this.tasks.some((t) => t.id === id)) return false;
+    if (this.ids.has(id)) return false;
     return !/^\s*(?:\*\*|__)?\s*(?:[,&/→>]|-\s*T\d|–\s*T\d|\.\.|to\s+T\d|and\s+T\d|\()/.test(rest);
   }
 
   private addTask(task: Task): void {
     this.tasks.push(task);
+    this.ids.add(task.id);
+    if (task.derived) this.derivedIds.push(task.id);
     this.current?.taskIds.push(task.id);
   }
 
@@ -419,8 +448,9 @@ class TasksParser {
   }
 
   /** Checkbox lines inside fenced code are remembered so the language server can say they are not tasks. */
-  private scanCode(node: Nodes): void {
-    if (node.type === 'code') {
+  private scanCode(root: Nodes): void {
+    walk(root, (node) => {
+      if (node.type !== 'code') return undefined;
       const start = this.doc.index.positionAt(nodeStart(node)).line;
       const end = this.doc.index.positionAt(nodeEnd(node)).line;
       for (let line = start + 1; line < end; line++) {
@@ -430,9 +460,8 @@ class TasksParser {
           this.fenced.push({ value: text.trim(), range: { start: { line, character: from }, end: { line, character: text.length } } });
         }
       }
-      return;
-    }
-    if ('children' in node) for (const c of node.children as Nodes[]) this.scanCode(c);
+      return 'skip';
+    });
   }
 
   private checkOrder(): void {
@@ -497,30 +526,29 @@ function describe(restSource: string, fullText: string, id: string): string {
 }
 
 /** Paragraph and heading texts and inline code values, each on its own (joining them would glue words). */
-function textsOf(node: Nodes): string[] {
-  if (node.type === 'paragraph' || node.type === 'heading') {
-    const codes: string[] = [];
-    const visit = (n: Nodes): void => {
-      if (n.type === 'inlineCode') codes.push(n.value);
-      if ('children' in n) for (const c of n.children as Nodes[]) visit(c);
-    };
-    visit(node);
-    return [plainText(node), ...codes];
-  }
-  if (node.type === 'code' || node.type === 'html') return [];
-  return 'children' in node ? (node.children as Nodes[]).flatMap(textsOf) : [];
+function textsOf(root: Nodes): string[] {
+  const out: string[] = [];
+  walk(root, (node) => {
+    if (node.type === 'code' || node.type === 'html') return 'skip';
+    if (node.type !== 'paragraph' && node.type !== 'heading') return undefined;
+    out.push(plainText(node), ...inlineCodes(node));
+    return 'skip';
+  });
+  return out;
+}
+
+function inlineCodes(root: Nodes): string[] {
+  const codes: string[] = [];
+  walk(root, (n) => {
+    if (n.type === 'inlineCode') codes.push(n.value);
+  });
+  return codes;
 }
 
 /** Text of the item's first paragraph plus its inline code (paths are often in backticks). */
 function itemCodeAndText(item: ListItem, description: string): string {
-  const codes: string[] = [];
-  const visit = (n: Nodes): void => {
-    if (n.type === 'inlineCode') codes.push(n.value);
-    if ('children' in n) for (const c of n.children as Nodes[]) visit(c);
-  };
   const para = firstParagraph(item);
-  if (para) visit(para);
-  return [description, ...codes].join(' ');
+  return [description, ...(para ? inlineCodes(para) : [])].join(' ');
 }
 
 /** File paths named in a text: tokens with a slash, or a file name with a known extension; no URLs. */

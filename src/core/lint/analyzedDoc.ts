@@ -101,6 +101,8 @@ const STORY_IN_PHASE = /\b(?:user\s*story|story)\s*-?\s*(\d+)\b|\bUS-?(\d+)\b/i;
 
 /** Definitions from the parsed model, references from the text outside code blocks and comments. */
 export function idOccurrences(doc: AnalyzedDoc): IdOccurrence[] {
+  // A file that was not analysed (binary, too large, too complex) has no IDs to navigate.
+  if (doc.markdown.skipped !== undefined) return [];
   const index = doc.markdown.index;
   const defs: IdOccurrence[] = [];
   const def = (id: string, family: IdFamily, range: Range, form: IdOccurrence['form'] = 'id', definition = true): void => {
