@@ -1,26 +1,4 @@
 import * as vscode from 'vscode';
-import { type TextEdit } from '../core/artifacts/taskEdits';
-
-/**
- * Applies core text edits to a document through a WorkspaceEdit: undoable, and it works on an open
- * unsaved buffer without clobbering it. A document that was clean before is saved afterwards, so
- * the file on disk (which other tools and the index read) matches; a dirty one is left for its owner.
- */
-export async function applyTextEdits(uri: vscode.Uri, edits: readonly TextEdit[], label: string): Promise<boolean> {
-  if (edits.length === 0) return true;
-  const document = await vscode.workspace.openTextDocument(uri);
-  const wasDirty = document.isDirty;
-  const edit = new vscode.WorkspaceEdit();
-  for (const e of edits) {
-    edit.replace(uri, new vscode.Range(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character), e.newText, {
-      label,
-      needsConfirmation: false,
-    });
-  }
-  const applied = await vscode.workspace.applyEdit(edit);
-  if (applied && !wasDirty) await document.save();
-  return applied;
-}
 
 /** Writes a small state file the user does not edit (`.specify/feature.json`) straight to disk. */
 export async function writeStateFile(uri: vscode.Uri, text: string): Promise<void> {
