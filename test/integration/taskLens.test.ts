@@ -1,6 +1,7 @@
 // CodeLens on tasks and specs: titles and commands for every task shape, ticking through an
 // undoable edit that changes only the checkbox, unsaved documents, and the toggle keybinding command.
 import * as assert from 'node:assert/strict';
+import { utimesSync, writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { featureDir } from './editorHelpers';
 import { readText, testApi, waitForSnapshot, waitUntil, writeText, type WorkspaceName } from './helpers';
@@ -149,6 +150,42 @@ export function define(): void {
       await waitUntil(async () => (await lensesOf(uri)).some((l) => l.line === 2 && l.title === '$(discard) Mark not done'), 'the task to count as done once every box is ticked');
       assert.ok(await vscode.commands.executeCommand('speckit.markTaskNotDone', uri, 'T1'));
       assert.match(editor.document.getText(), /^- \[ \] Directory structure created\n- \[ \] Files exist/m);
+    });
+
+    test('a CR-only tasks.md: Mark done ticks T001 on its own line, never the title (issue #12 probe)', async () => {
+      const cr = VARIANTS.replace(/\n/g, '\r');
+      const uri = await write('098-lens-cr', 'tasks.md', cr);
+      const editor = await vscode.window.showTextDocument(uri);
+      assert.ok(await vscode.commands.executeCommand('speckit.markTaskDone', uri, 'T001'));
+      // VS Code keeps one kind of line break in its buffer; the lines are what count.
+      const lines = (await readText(uri)).split(/\r\n|\r|\n/);
+      assert.deepEqual(lines, VARIANTS.replace('- [ ] T001', '- [X] T001').split('\n'));
+      assert.equal(editor.document.lineAt(0).text, '# Tasks: Lens variants');
+    });
+
+    test('a tick whose save fails is reported as failed, and the tick stays in the buffer to save or undo', async () => {
+      const uri = await write('099-lens-save-fails', 'tasks.md', VARIANTS);
+      const editor = await vscode.window.showTextDocument(uri);
+      assert.ok(!editor.document.isDirty);
+      // Another program rewrites the file the moment the tick lands in the buffer: VS Code then
+      // refuses to save over the newer file (a real save failure, not a stand-in).
+      const other = VARIANTS.replace('# Tasks: Lens variants', '# Tasks: Rewritten elsewhere');
+      const listener = vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document.uri.toString() !== uri.toString()) return;
+        listener.dispose();
+        writeFileSync(uri.fsPath, other);
+        const later = new Date(Date.now() + 60_000);
+        utimesSync(uri.fsPath, later, later);
+      });
+      try {
+        assert.equal(await vscode.commands.executeCommand('speckit.markTaskDone', uri, 'T001'), false, 'a failed save is not "changed"');
+      } finally {
+        listener.dispose();
+      }
+      assert.ok(editor.document.isDirty, 'the unsaved tick is left in the editor');
+      assert.match(editor.document.getText(), /^- \[X\] T001 /m);
+      assert.equal(await readText(uri), other, 'the newer file on disk is not overwritten');
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     });
 
     test('each [NEEDS CLARIFICATION] in a spec gets Clarify', async () => {
