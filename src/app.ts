@@ -6,6 +6,7 @@ import { registerChat } from './features/chat/registerChat';
 import { registerFeatureCommands } from './features/commands/registerFeatureCommands';
 import { registerInitProject } from './features/initProject/registerInitProject';
 import { registerLanguageClient } from './features/languageClient/registerLanguageClient';
+import { registerModelProvider } from './features/modelProvider/registerModelProvider';
 import { type NixBuildServices, registerNixBuild } from './features/nixBuild/registerNixBuild';
 import { type VerificationService } from './features/nixBuild/verification';
 import { registerSpecExplorer } from './features/specExplorer/registerSpecExplorer';
@@ -26,6 +27,8 @@ const FEATURES: ReadonlyArray<(app: SpeckitExtension) => void> = [
   registerFeatureCommands,
   registerInitProject,
   registerLanguageClient,
+  // Before the chat: @speckit may use its models.
+  registerModelProvider,
   registerChat,
   registerTools,
 ];

@@ -53,7 +53,12 @@ export const Commands = {
   toggleTaskAtCursor: 'speckit.toggleTaskAtCursor',
   // Language server (issue 7).
   restartLanguageServer: 'speckit.restartLanguageServer',
+  // Built-in OpenAI-compatible model vendor (issue 14).
+  manageModelEndpoints: 'speckit.manageModelEndpoints',
 } as const;
+
+/** The language-model vendor of OpenAI-compatible endpoints (package.json `languageModelChatProviders`). */
+export const MODEL_VENDOR = 'speckit-openai';
 
 export const Views = {
   container: 'speckit',
@@ -98,6 +103,9 @@ export const Settings = {
   verifyCommand: 'speckit.verify.command',
   // Chat (issue 5).
   clarifyAskAllAtOnce: 'speckit.clarify.askAllAtOnce',
+  // Model provider (issue 14).
+  modelEndpoints: 'speckit.modelProvider.endpoints',
+  model: 'speckit.model',
 } as const;
 
 export const OUTPUT_CHANNEL = 'Spec Kit';
