@@ -14,6 +14,8 @@ export interface ClientOptions {
   readonly probeTimeoutMs?: number;
   /** Until the response headers of a chat request arrive (a local model may load for minutes). */
   readonly requestTimeoutMs?: number;
+  /** Another fetch (tests feed exact byte sequences through it); default: the global fetch. */
+  readonly fetch?: typeof fetch;
 }
 
 const KEYLESS = 'no-key';
@@ -41,6 +43,9 @@ export class OpenAICompatibleClient {
       maxRetries: 0,
       timeout: options.requestTimeoutMs ?? 10 * 60_000,
       ...(endpoint.apiKey ? {} : { defaultHeaders: { authorization: null } }),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      // Failures reach the caller as errors; the library's own console output would only be noise.
+      logLevel: 'off',
     });
   }
 

@@ -1,3 +1,4 @@
+import { APIConnectionError, APIConnectionTimeoutError } from 'openai';
 import { StreamProblem } from './streamAssembler';
 
 /**
@@ -135,13 +136,13 @@ export function mapFailure(e: unknown, ctx: FailureContext): ModelFailure {
     return { code: 'Unknown', message: `${where} failed (HTTP ${status}${detail})` };
   }
   const code = networkCode(e);
-  if (err.name === 'APIConnectionTimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT') return { code: 'Unknown', message: `${where} did not answer in time` };
+  if (e instanceof APIConnectionTimeoutError || code === 'UND_ERR_HEADERS_TIMEOUT') return { code: 'Unknown', message: `${where} did not answer in time` };
   if (code) return { code: 'Unknown', message: `cannot reach ${where}: ${NETWORK_CODES[code]}` };
   const message = err.message ?? String(e);
   if (/^terminated$/i.test(message) || /other side closed|socket hang up/i.test(message)) {
     return { code: 'Unknown', message: `${where} closed the connection in the middle of the answer` };
   }
-  if (err.name === 'APIConnectionError' || /fetch failed|Connection error/i.test(message)) {
+  if (e instanceof APIConnectionError || /fetch failed|Connection error/i.test(message)) {
     return { code: 'Unknown', message: `cannot reach ${where}: ${message}` };
   }
   if (/malformed server-sent event|Could not parse message into JSON|Unexpected token/i.test(message)) {
