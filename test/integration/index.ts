@@ -10,12 +10,13 @@ import * as fakeLm from './fakeLm.test';
 import { currentWorkspace, type SuiteModule } from './helpers';
 import * as initProject from './initProject.test';
 import * as languageServer from './languageServer.test';
+import * as modelProvider from './modelProvider.test';
 import * as nix from './nix.test';
 import * as taskLens from './taskLens.test';
 import * as workspaceIndex from './workspaceIndex.test';
 
 /** Every suite file; each says which sample workspaces it belongs to. */
-const SUITES: readonly SuiteModule[] = [activation, workspaceIndex, fakeLm, explorer, taskLens, initProject, nix, languageServer, chat, chatImplement];
+const SUITES: readonly SuiteModule[] = [activation, workspaceIndex, fakeLm, explorer, taskLens, initProject, nix, languageServer, chat, chatImplement, modelProvider];
 
 /** Marks the lines the harness prints as mocha's report; everything else in the console is noise. */
 export const REPORT_PREFIX = '[mocha] ';

@@ -77,7 +77,7 @@ const NETWORK_CODES: Record<string, string> = {
   ECONNREFUSED: 'the connection was refused: is the server running?',
   ENOTFOUND: 'the host name was not found',
   EAI_AGAIN: 'the host name could not be resolved (network down?)',
-  ECONNRESET: 'the connection was reset',
+  ECONNRESET: 'the connection was reset by the server',
   ETIMEDOUT: 'the connection timed out',
   EHOSTUNREACH: 'the host is unreachable (network down?)',
   ENETUNREACH: 'the network is unreachable',
@@ -137,6 +137,10 @@ export function mapFailure(e: unknown, ctx: FailureContext): ModelFailure {
   }
   const code = networkCode(e);
   if (e instanceof APIConnectionTimeoutError || code === 'UND_ERR_HEADERS_TIMEOUT') return { code: 'Unknown', message: `${where} did not answer in time` };
+  // These happen once a connection is open: the server (or a proxy) dropped it while answering.
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_BODY_TIMEOUT') {
+    return { code: 'Unknown', message: `${where} closed the connection before the answer was complete (${NETWORK_CODES[code]})` };
+  }
   if (code) return { code: 'Unknown', message: `cannot reach ${where}: ${NETWORK_CODES[code]}` };
   const message = err.message ?? String(e);
   if (/^terminated$/i.test(message) || /other side closed|socket hang up/i.test(message)) {

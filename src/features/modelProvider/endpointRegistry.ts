@@ -74,6 +74,8 @@ export class EndpointRegistry implements vscode.Disposable {
     const parsed = parseEndpoints(vscode.workspace.getConfiguration().get<unknown>(Settings.modelEndpoints));
     this.endpoints = parsed.endpoints;
     this.problems = parsed.problems;
+    // Fresh clients: what a server supports (its /tokenize) is probed again after a change.
+    this.clients.clear();
     for (const p of parsed.problems) this.log.warn(`${Settings.modelEndpoints}: ${p}`);
     for (const url of [...this.states.keys()]) if (!this.endpoints.some((e) => e.baseUrl === url)) this.states.delete(url);
   }

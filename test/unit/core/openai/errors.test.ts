@@ -53,7 +53,7 @@ describe('mapFailure', () => {
 
   it('says when the server stopped mid-stream', () => {
     const terminated = Object.assign(new TypeError('terminated'), { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
-    assert.match(mapFailure(terminated, ctx).message, /the server closed the connection/);
+    assert.equal(mapFailure(terminated, ctx).message, 'Ollama (http://127.0.0.1:11434/v1) closed the connection before the answer was complete (the server closed the connection)');
     assert.match(mapFailure(new TypeError('terminated'), ctx).message, /closed the connection in the middle of the answer/);
     assert.match(mapFailure(new StreamProblem('incomplete', 'the server stopped in the middle of the answer'), ctx).message, /^Ollama .*stopped in the middle/);
   });
