@@ -151,7 +151,7 @@ function readLines(text: string): string[] {
   return lines;
 }
 
-/** `sed 's/^[^:]*:[[:space:]]*//'`. */
+/** The value after the first colon, leading blanks dropped (the scripts' sed). */
 function afterColon(line: string): string {
   return line.replace(new RegExp(`^[^:]*:${SPACE}*`), '');
 }
