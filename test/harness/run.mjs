@@ -34,7 +34,7 @@ import {
   writeText,
 } from './lib.mjs';
 
-export const SESSIONS = ['nixos-flake', 'multi-root', 'monorepo', 'empty'];
+export const SESSIONS = ['nixos-flake', 'multi-root', 'monorepo', 'empty', 'speckit-1.0'];
 const REPORT_PREFIX = '[mocha] ';
 const RESULT_PREFIX = '[speckit-test] result ';
 const SESSION_TIMEOUT_MS = Number(process.env.SPECKIT_TEST_SESSION_TIMEOUT_MS ?? 240_000);
