@@ -342,5 +342,31 @@ export function define(): void {
       const toolMessages = reqs[3]!.messages.filter((m) => m.role === 'tool');
       assert.equal(toolMessages.length, 2, 'both results of the parallel calls went back as tool messages');
     });
+
+    test('speckit.model runs @speckit on the named model whatever the chat view shows, and falls back with a note', async () => {
+      const [fake] = await vscode.lm.selectChatModels({ vendor: 'speckit-test' });
+      assert.ok(fake, 'the test model is installed');
+      await selectInChat(fake);
+      const settings = vscode.workspace.getConfiguration();
+      try {
+        await settings.update('speckit.model', `${VENDOR}/${MODEL_ID}`, vscode.ConfigurationTarget.Workspace);
+        await vscode.commands.executeCommand('speckitTest.fakeLm.reset');
+        await script({ text: 'Answered by the endpoint.' });
+        const t = await chat('@speckit what does the current feature do?');
+        assert.match(shown(t), /Answered by the endpoint\./);
+        assert.equal((await received()).length, 1, 'the endpoint got the request');
+        assert.equal(((await vscode.commands.executeCommand<unknown[]>('speckitTest.fakeLm.received')) ?? []).length, 0, 'the chat view’s model did not');
+
+        await settings.update('speckit.model', `${VENDOR}/${NAME}/absent-model`, vscode.ConfigurationTarget.Workspace);
+        await script();
+        await vscode.commands.executeCommand('speckitTest.fakeLm.script', [{ text: 'Answered by the chat model.' }]);
+        const fellBack = await chat('@speckit what does the current feature do?');
+        assert.match(shown(fellBack), /speckit\.model names speckit-openai\/Test Server\/absent-model, which is not available now; using the chat\\?'s model \(Spec Kit Test Model\)/);
+        assert.match(shown(fellBack), /Answered by the chat model\./);
+        assert.equal((await received()).length, 0);
+      } finally {
+        await settings.update('speckit.model', undefined, vscode.ConfigurationTarget.Workspace);
+      }
+    });
   });
 }

@@ -201,3 +201,12 @@ export function catalogFor(endpoint: EndpointConfig, discovered: readonly Discov
     };
   });
 }
+
+/** `speckit.model`: `chat` (undefined here), or `<vendor>/<model id>` (the id may itself contain slashes). */
+export function parseModelSetting(value: string | undefined): { vendor: string; id: string } | undefined {
+  const v = (value ?? '').trim();
+  if (!v || v === 'chat') return undefined;
+  const slash = v.indexOf('/');
+  if (slash <= 0 || slash === v.length - 1) return undefined;
+  return { vendor: v.slice(0, slash), id: v.slice(slash + 1) };
+}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { toChatRequest, toOpenAIMessages, type ChatMessage } from '../../../../src/core/openai/chatFormat';
-import { baseUrlProblem, catalogFor, DEFAULT_LIMITS, familyOf, parseEndpoints, parseModelList, secretKeyFor } from '../../../../src/core/openai/endpoints';
+import { baseUrlProblem, catalogFor, DEFAULT_LIMITS, familyOf, parseEndpoints, parseModelList, parseModelSetting, secretKeyFor } from '../../../../src/core/openai/endpoints';
 import { TokenEstimator } from '../../../../src/core/openai/tokens';
 
 const text = (t: string) => ({ kind: 'text' as const, text: t });
@@ -117,6 +117,18 @@ describe('endpoint settings', () => {
     assert.equal(familyOf('qwen2.5-coder:7b'), 'qwen2.5-coder');
     assert.equal(familyOf('openai/gpt-4o'), 'gpt-4o');
     assert.equal(familyOf('models/Llama-3.2-3B-Instruct-Q4_K_M.gguf'), 'Llama-3.2-3B-Instruct-Q4_K_M');
+  });
+});
+
+describe('speckit.model', () => {
+  it('is the chat’s model for chat or nothing, else a vendor and an id that may hold slashes', () => {
+    assert.equal(parseModelSetting('chat'), undefined);
+    assert.equal(parseModelSetting(' '), undefined);
+    assert.equal(parseModelSetting(undefined), undefined);
+    assert.deepEqual(parseModelSetting('speckit-openai/Ollama/qwen2.5-coder:7b'), { vendor: 'speckit-openai', id: 'Ollama/qwen2.5-coder:7b' });
+    assert.deepEqual(parseModelSetting('copilot/gpt-4o'), { vendor: 'copilot', id: 'gpt-4o' });
+    assert.equal(parseModelSetting('/x'), undefined);
+    assert.equal(parseModelSetting('copilot/'), undefined);
   });
 });
 
