@@ -354,3 +354,25 @@ async function read(fs: FileSystemHost, p: string, problems: OpenSpecFileProblem
 function sortedEntries(entries: Array<[string, EntryType]>): Array<[string, EntryType]> {
   return [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
+
+/**
+ * The project with one file's text replaced and re-parsed (an editor's unsaved text), so checks see
+ * what the user sees. Files the project does not hold leave it unchanged.
+ */
+export function withFileText(project: OpenSpecProject, filePath: string, raw: string | Uint8Array): OpenSpecProject {
+  if (project.specs.some((s) => s.path === filePath)) {
+    return { ...project, specs: project.specs.map((s) => (s.path === filePath ? { ...s, doc: parseOpenSpecSpec(raw) } : s)) };
+  }
+  const swap = (c: OpenSpecChange): OpenSpecChange => {
+    if (c.proposal?.path === filePath) return { ...c, proposal: { path: filePath, doc: parseProposal(raw) } };
+    if (c.design?.path === filePath) return { ...c, design: { path: filePath, doc: parseDesign(raw) } };
+    if (c.tasks?.path === filePath) {
+      const tasks = { path: filePath, doc: parseTasks(raw) };
+      const progress = checkboxProgress(tasks.doc);
+      return { ...c, tasks, progress, status: changeStatus(c.archived, progress) };
+    }
+    if (c.deltas.some((d) => d.path === filePath)) return { ...c, deltas: c.deltas.map((d) => (d.path === filePath ? { ...d, doc: parseDeltaSpec(raw) } : d)) };
+    return c;
+  };
+  return { ...project, changes: project.changes.map(swap), archived: project.archived.map(swap) };
+}

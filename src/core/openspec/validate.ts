@@ -234,95 +234,8 @@ export function validateChange(change: OpenSpecChange, mainSpecs: ReadonlyMap<st
   }
 
   for (const delta of change.deltas) {
-    const entry = delta.capability + '/spec.md';
-    const d = delta.doc;
-    const at = (code: OpenSpecRuleCode, message: string, range: Range, report: OpenSpecReportIssue[], fixes: QuickFix[] = []): void => {
-      out.push(finding(code, message, range, delta.path, report, fixes));
-    };
-    for (const s of d.skippedHeaders) {
-      const fixes: QuickFix[] = s.nameless
-        ? []
-        : /^Scenario\b/i.test(s.header)
-          ? [{ title: 'Make it a "#### Scenario:" heading', code: 'openspec-delta-not-requirement-header', edits: [{ range: s.range, newText: `#### ${s.header}` }], preferred: true }]
-          : [{ title: `Write it as "### Requirement: ${s.header}"`, code: 'openspec-delta-not-requirement-header', edits: [{ range: s.range, newText: `### Requirement: ${s.header}` }], preferred: true }];
-      at(
-        'openspec-delta-not-requirement-header',
-        s.nameless ? `"### ${s.header}" in ${s.section} has no requirement name and is ignored.` : `"### ${s.header}" in ${s.section} is not a "### Requirement:" heading, so OpenSpec ignores it.`,
-        s.range,
-        [{ level: 'INFO', path: entry, line: s.range.start.line + 1 }],
-        fixes,
-      );
-    }
-    for (const u of d.unpairedRenames) {
-      at('openspec-delta-rename-unpaired', `RENAMED ${u.side}: "${u.name}" has no ${u.side === 'FROM' ? 'TO:' : 'FROM:'} line; write each rename as a FROM: line followed by its TO: line.`, u.range, [{ level: 'ERROR', path: entry, line: u.range.start.line + 1 }]);
-    }
-    for (const o of d.orphanedRequirements) {
-      const where = o.section ? `under "## ${o.section}"` : 'above the first "## " section';
-      at('openspec-delta-requirement-outside-section', `Requirement "${o.name}" is ${where}, not in a delta section, so it is ignored; move it under "## ADDED Requirements" (or MODIFIED/REMOVED/RENAMED).`, o.headingRange, [{ level: 'WARNING', path: entry, line: o.headingRange.start.line + 1 }]);
-    }
-
-    total += deltaCount(d);
-    if (deltaCount(d) === 0) {
-      const present = presentOperations(d);
-      if (present.length > 0) {
-        at('openspec-delta-empty-section', `No requirement could be read in ${present.map((op) => `"## ${op} Requirements"`).join(', ')}: each needs "### Requirement: <name>" blocks (REMOVED may list them as bullets).`, d.sections[0]!.headingRange, [{ level: 'ERROR', path: entry }]);
-      } else {
-        at('openspec-delta-no-sections', 'This delta spec has no "## ADDED Requirements" (or MODIFIED/REMOVED/RENAMED) section; OpenSpec reads nothing from it.', lineRange(d.markdown, 0), [{ level: 'ERROR', path: entry }]);
-      }
-    }
-
-    for (const [op, list] of [['ADDED', d.added], ['MODIFIED', d.modified]] as const) {
-      const seen = new Set<string>();
-      for (const r of list) {
-        const key = normalizeRequirementName(r.name);
-        if (seen.has(key)) at('openspec-duplicate-requirement', `"${r.name}" is listed twice under ${op}.`, r.headingRange, [{ level: 'ERROR', path: entry }]);
-        seen.add(key);
-        statementChecks(r, `${op} "${r.name}"`, entry, at);
-        if (!r.scenarios.some((s) => s.hasBody)) at('openspec-requirement-no-scenario', noScenarioMessage(r), r.headingRange, [{ level: 'ERROR', path: entry }], scenarioFixes(r));
-      }
-    }
-
-    const main = mainSpecs.get(delta.capability);
-    if (main && d.modified.length > 0) out.push(...scenarioLoss(delta, main, entry));
-
-    const removedKeys = new Set<string>();
-    for (const r of d.removed) {
-      const key = normalizeRequirementName(r.name);
-      if (removedKeys.has(key)) at('openspec-duplicate-requirement', `"${r.name}" is listed twice under REMOVED.`, r.range, [{ level: 'ERROR', path: entry }]);
-      removedKeys.add(key);
-    }
-    const froms = new Set<string>();
-    const tos = new Set<string>();
-    for (const r of d.renamed) {
-      const f = normalizeRequirementName(r.from);
-      const t = normalizeRequirementName(r.to);
-      if (froms.has(f)) at('openspec-duplicate-requirement', `"${r.from}" is renamed twice (FROM).`, r.fromRange, [{ level: 'ERROR', path: entry }]);
-      if (tos.has(t)) at('openspec-duplicate-requirement', `Two renames lead to "${r.to}" (TO).`, r.toRange, [{ level: 'ERROR', path: entry }]);
-      froms.add(f);
-      tos.add(t);
-    }
-
-    const keys = (list: readonly Requirement[]): Map<string, Requirement> => new Map(list.map((r) => [normalizeRequirementName(r.name), r]));
-    const added = keys(d.added);
-    const modified = keys(d.modified);
-    const removedByKey = new Map(d.removed.map((r) => [normalizeRequirementName(r.name), r]));
-    const conflict = (name: string, a: string, b: string, range: Range): void =>
-      at('openspec-delta-conflict', `"${name}" is both in ${a} and in ${b}; a requirement can be in one of them only.`, range, [{ level: 'ERROR', path: entry }]);
-    for (const [k, r] of modified) {
-      if (removedByKey.has(k)) conflict(k, 'MODIFIED', 'REMOVED', r.headingRange);
-      if (added.has(k)) conflict(k, 'MODIFIED', 'ADDED', r.headingRange);
-    }
-    for (const [k, r] of added) if (removedByKey.has(k)) conflict(k, 'ADDED', 'REMOVED', r.headingRange);
-    for (const r of d.renamed) {
-      const f = normalizeRequirementName(r.from);
-      const t = normalizeRequirementName(r.to);
-      if (modified.has(f)) at('openspec-delta-conflict', `MODIFIED names "${r.from}", which RENAMED renames: use the new name "${r.to}".`, modified.get(f)!.headingRange, [{ level: 'ERROR', path: entry }]);
-      if (added.has(t)) at('openspec-delta-conflict', `RENAMED leads to "${r.to}", which ADDED also adds.`, r.toRange, [{ level: 'ERROR', path: entry }]);
-      const removedMatch = [...removedByKey.keys()].find((k) => foldRequirementName(k) === foldRequirementName(f));
-      if (removedMatch !== undefined) conflict(r.from, 'RENAMED', 'REMOVED', r.fromRange);
-    }
-
-    out.push(...archiveConflicts(delta, main, entry));
+    total += deltaCount(delta.doc);
+    out.push(...validateDelta(delta, mainSpecs.get(delta.capability)));
   }
 
   if (change.metadata?.skipSpecs && (change.deltas.length > 0 || change.misplacedDeltas.length > 0)) {
@@ -341,7 +254,103 @@ export function validateChange(change: OpenSpecChange, mainSpecs: ReadonlyMap<st
       ),
     );
   }
-  if (change.tasks) out.push(...taskChecks(change.tasks.path, change.tasks.doc, schema === 'spec-driven'));
+  if (change.tasks) out.push(...validateTasksFile(change.tasks.path, change.tasks.doc, schema === 'spec-driven'));
+  return out;
+}
+
+/**
+ * The checks of one delta spec: its own structure, and against `main` (the capability's current spec,
+ * undefined when there is none yet) the scenario loss and the conflicts archiving would hit.
+ */
+export function validateDelta(delta: DeltaFile, main: CapabilitySpec | undefined): OpenSpecFinding[] {
+  const out: OpenSpecFinding[] = [];
+  const entry = delta.capability + '/spec.md';
+  const d = delta.doc;
+  const at = (code: OpenSpecRuleCode, message: string, range: Range, report: OpenSpecReportIssue[], fixes: QuickFix[] = []): void => {
+    out.push(finding(code, message, range, delta.path, report, fixes));
+  };
+  for (const s of d.skippedHeaders) {
+    const fixes: QuickFix[] = s.nameless
+      ? []
+      : /^Scenario\b/i.test(s.header)
+        ? [{ title: 'Make it a "#### Scenario:" heading', code: 'openspec-delta-not-requirement-header', edits: [{ range: s.range, newText: `#### ${s.header}` }], preferred: true }]
+        : [{ title: `Write it as "### Requirement: ${s.header}"`, code: 'openspec-delta-not-requirement-header', edits: [{ range: s.range, newText: `### Requirement: ${s.header}` }], preferred: true }];
+    at(
+      'openspec-delta-not-requirement-header',
+      s.nameless ? `"### ${s.header}" in ${s.section} has no requirement name and is ignored.` : `"### ${s.header}" in ${s.section} is not a "### Requirement:" heading, so OpenSpec ignores it.`,
+      s.range,
+      [{ level: 'INFO', path: entry, line: s.range.start.line + 1 }],
+      fixes,
+    );
+  }
+  for (const u of d.unpairedRenames) {
+    at('openspec-delta-rename-unpaired', `RENAMED ${u.side}: "${u.name}" has no ${u.side === 'FROM' ? 'TO:' : 'FROM:'} line; write each rename as a FROM: line followed by its TO: line.`, u.range, [{ level: 'ERROR', path: entry, line: u.range.start.line + 1 }]);
+  }
+  for (const o of d.orphanedRequirements) {
+    const where = o.section ? `under "## ${o.section}"` : 'above the first "## " section';
+    at('openspec-delta-requirement-outside-section', `Requirement "${o.name}" is ${where}, not in a delta section, so it is ignored; move it under "## ADDED Requirements" (or MODIFIED/REMOVED/RENAMED).`, o.headingRange, [{ level: 'WARNING', path: entry, line: o.headingRange.start.line + 1 }]);
+  }
+
+  if (deltaCount(d) === 0) {
+    const present = presentOperations(d);
+    if (present.length > 0) {
+      at('openspec-delta-empty-section', `No requirement could be read in ${present.map((op) => `"## ${op} Requirements"`).join(', ')}: each needs "### Requirement: <name>" blocks (REMOVED may list them as bullets).`, d.sections[0]!.headingRange, [{ level: 'ERROR', path: entry }]);
+    } else {
+      at('openspec-delta-no-sections', 'This delta spec has no "## ADDED Requirements" (or MODIFIED/REMOVED/RENAMED) section; OpenSpec reads nothing from it.', lineRange(d.markdown, 0), [{ level: 'ERROR', path: entry }]);
+    }
+  }
+
+  for (const [op, list] of [['ADDED', d.added], ['MODIFIED', d.modified]] as const) {
+    const seen = new Set<string>();
+    for (const r of list) {
+      const key = normalizeRequirementName(r.name);
+      if (seen.has(key)) at('openspec-duplicate-requirement', `"${r.name}" is listed twice under ${op}.`, r.headingRange, [{ level: 'ERROR', path: entry }]);
+      seen.add(key);
+      statementChecks(r, `${op} "${r.name}"`, entry, at);
+      if (!r.scenarios.some((s) => s.hasBody)) at('openspec-requirement-no-scenario', noScenarioMessage(r), r.headingRange, [{ level: 'ERROR', path: entry }], scenarioFixes(r));
+    }
+  }
+
+  if (main && d.modified.length > 0) out.push(...scenarioLoss(delta, main, entry));
+
+  const removedKeys = new Set<string>();
+  for (const r of d.removed) {
+    const key = normalizeRequirementName(r.name);
+    if (removedKeys.has(key)) at('openspec-duplicate-requirement', `"${r.name}" is listed twice under REMOVED.`, r.range, [{ level: 'ERROR', path: entry }]);
+    removedKeys.add(key);
+  }
+  const froms = new Set<string>();
+  const tos = new Set<string>();
+  for (const r of d.renamed) {
+    const f = normalizeRequirementName(r.from);
+    const t = normalizeRequirementName(r.to);
+    if (froms.has(f)) at('openspec-duplicate-requirement', `"${r.from}" is renamed twice (FROM).`, r.fromRange, [{ level: 'ERROR', path: entry }]);
+    if (tos.has(t)) at('openspec-duplicate-requirement', `Two renames lead to "${r.to}" (TO).`, r.toRange, [{ level: 'ERROR', path: entry }]);
+    froms.add(f);
+    tos.add(t);
+  }
+
+  const keys = (list: readonly Requirement[]): Map<string, Requirement> => new Map(list.map((r) => [normalizeRequirementName(r.name), r]));
+  const added = keys(d.added);
+  const modified = keys(d.modified);
+  const removedByKey = new Map(d.removed.map((r) => [normalizeRequirementName(r.name), r]));
+  const conflict = (name: string, a: string, b: string, range: Range): void =>
+    at('openspec-delta-conflict', `"${name}" is both in ${a} and in ${b}; a requirement can be in one of them only.`, range, [{ level: 'ERROR', path: entry }]);
+  for (const [k, r] of modified) {
+    if (removedByKey.has(k)) conflict(k, 'MODIFIED', 'REMOVED', r.headingRange);
+    if (added.has(k)) conflict(k, 'MODIFIED', 'ADDED', r.headingRange);
+  }
+  for (const [k, r] of added) if (removedByKey.has(k)) conflict(k, 'ADDED', 'REMOVED', r.headingRange);
+  for (const r of d.renamed) {
+    const f = normalizeRequirementName(r.from);
+    const t = normalizeRequirementName(r.to);
+    if (modified.has(f)) at('openspec-delta-conflict', `MODIFIED names "${r.from}", which RENAMED renames: use the new name "${r.to}".`, modified.get(f)!.headingRange, [{ level: 'ERROR', path: entry }]);
+    if (added.has(t)) at('openspec-delta-conflict', `RENAMED leads to "${r.to}", which ADDED also adds.`, r.toRange, [{ level: 'ERROR', path: entry }]);
+    const removedMatch = [...removedByKey.keys()].find((k) => foldRequirementName(k) === foldRequirementName(f));
+    if (removedMatch !== undefined) conflict(r.from, 'RENAMED', 'REMOVED', r.fromRange);
+  }
+
+  out.push(...archiveConflicts(delta, main, entry));
   return out;
 }
 
@@ -521,8 +530,8 @@ function boxes(tasks: TasksDoc): Box[] {
   return out.sort((a, b) => a.line - b.line);
 }
 
-/** The tasks.md rules of `validate <change>`: a list without checkboxes counts as no work; `N.M` numbers follow their `## N.` group. */
-function taskChecks(file: string, tasks: TasksDoc, numbering: boolean): OpenSpecFinding[] {
+/** The tasks.md rules of `validate <change>`: a list without checkboxes counts as no work; `N.M` numbers follow their `## N.` group (for OpenSpec's own spec-driven schema). */
+export function validateTasksFile(file: string, tasks: TasksDoc, numbering: boolean): OpenSpecFinding[] {
   const out: OpenSpecFinding[] = [];
   const doc = tasks.markdown;
   const all = boxes(tasks);
