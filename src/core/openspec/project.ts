@@ -283,7 +283,8 @@ export function checkboxProgress(tasks: TasksDoc): TaskProgress {
 export function parseChangeMetadata(text: string): ChangeMetadata {
   let data: unknown;
   try {
-    data = parseYaml(text);
+    // Silent: a broken file must not print warnings into the host's log; it just gives no metadata.
+    data = parseYaml(text, { logLevel: 'silent' });
   } catch {
     data = undefined;
   }
