@@ -25,7 +25,10 @@ export function registerStatusBar(app: SpeckitExtension): void {
     }
     const status = feature.status ?? featureStatus({ checklists: [] });
     item.text = `$(notebook) ${feature.feature.name} · ${status.label}`;
-    item.tooltip = new vscode.MarkdownString(`${featureTooltip(feature.feature.name, status, true)}  \n\n_Click to switch feature_`);
+    const dashboard = `command:${Commands.openDashboard}?${encodeURIComponent(JSON.stringify([feature.feature.dir]))}`;
+    const tooltip = new vscode.MarkdownString(`${featureTooltip(feature.feature.name, status, true)}  \n\n[$(dashboard) Open the feature dashboard](${dashboard})  \n_Click to switch feature_`, true);
+    tooltip.isTrusted = { enabledCommands: [Commands.openDashboard] };
+    item.tooltip = tooltip;
     item.show();
   };
 
