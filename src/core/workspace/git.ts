@@ -92,8 +92,14 @@ export async function createBranch(
  */
 export async function fileCommits(file: string, options: GitOptions & { readonly max?: number } = {}): Promise<GitResult<Array<{ sha: string; date: string; path: string }>>> {
   const dir = dirname(file);
-  const r = await runGit(dir, ['log', '--follow', `--max-count=${options.max ?? 500}`, '--format=%x1e%H%x09%cs', '--name-only', '--', basename(file)], options);
+  const r = await runGit(dir, ['log', '--follow', `--max-count=${options.max ?? 500}`, '--format=%x1e%H%x09%cs', '--name-only', '--', basename(file)], options, [128]);
   if (!r.ok) return r;
+  if (r.value.code === 128) {
+    // A repository without a commit has no history yet; anything else is a failure.
+    if (/does not have any commits/i.test(r.value.stderr)) return { ok: true, value: [] };
+    if (/not a git repository/i.test(r.value.stderr)) return { ok: false, reason: 'not-a-repository', message: `${dir} is not in a git repository` };
+    return { ok: false, reason: 'failed', message: r.value.stderr.trim() };
+  }
   const out: Array<{ sha: string; date: string; path: string }> = [];
   for (const record of r.value.stdout.split('\x1e')) {
     const lines = record.split('\n').map((l) => l.trim()).filter(Boolean);
