@@ -77,7 +77,7 @@ async function load(files: Record<string, string>): Promise<{ index: WorkspaceIn
   const ws = tempWorkspace(files);
   const index = new WorkspaceIndex(new NodeFileSystem());
   await index.addFolder(ws.root);
-  return { index, dispose: ws.dispose };
+  return { index, dispose: () => ws.dispose() };
 }
 
 function view(index: WorkspaceIndex, extra: Partial<Parameters<typeof buildDashboard>[0]> = {}): DashboardView {
