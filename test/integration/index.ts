@@ -5,6 +5,7 @@ import Mocha from 'mocha';
 import * as activation from './activation.test';
 import * as chat from './chat.test';
 import * as chatImplement from './chatImplement.test';
+import * as dashboard from './dashboard.test';
 import * as explorer from './explorer.test';
 import * as fakeLm from './fakeLm.test';
 import { currentWorkspace, type SuiteModule } from './helpers';
@@ -15,7 +16,7 @@ import * as taskLens from './taskLens.test';
 import * as workspaceIndex from './workspaceIndex.test';
 
 /** Every suite file; each says which sample workspaces it belongs to. */
-const SUITES: readonly SuiteModule[] = [activation, workspaceIndex, fakeLm, explorer, taskLens, initProject, nix, languageServer, chat, chatImplement];
+const SUITES: readonly SuiteModule[] = [activation, workspaceIndex, fakeLm, explorer, taskLens, initProject, nix, languageServer, chat, chatImplement, dashboard];
 
 /** Marks the lines the harness prints as mocha's report; everything else in the console is noise. */
 export const REPORT_PREFIX = '[mocha] ';

@@ -16,7 +16,7 @@ import {
 } from '../../core/dashboard/protocol';
 import { fileAtCommit, fileCommits } from '../../core/workspace/git';
 import { type IndexChange } from '../../core/workspace/workspaceIndex';
-import { Commands } from '../../ids';
+import { Commands, Settings } from '../../ids';
 import { sendToChat } from '../../platform/chat';
 import { setTaskDone } from '../../platform/taskState';
 import { type WorkspaceModel } from '../../platform/workspaceModel';
@@ -52,11 +52,16 @@ export class DashboardPanel implements vscode.Disposable {
   private readonly historyCache = new Map<string, { done: number; total: number }>();
   private history: { points: BurnUpPoint[] | undefined; note: string | undefined; tasksMtime: number | undefined } | undefined;
   private historyRun: Promise<void> | undefined;
+  private canVerify: boolean | undefined;
+  private canVerifyStale = false;
+  private canVerifyRun: Promise<void> | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private ready = false;
   private disposed = false;
   /** The last view sent to the webview (tests read it). */
   lastView: DashboardView | undefined;
+  /** The last "feature is gone" message sent instead of a view. */
+  lastMissing: string | undefined;
   /** Resolves the next time a view is posted (tests wait on it). */
   private posted: Array<(v: DashboardView) => void> = [];
   private readonly disposedEmitter = new vscode.EventEmitter<void>();
@@ -82,13 +87,26 @@ export class DashboardPanel implements vscode.Disposable {
       panel.onDidDispose(() => this.dispose()),
       webview.onDidReceiveMessage((m: unknown) => void this.receive(m)),
       deps.model.onDidChange((change) => this.onIndexChange(change)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(Settings.verifyCommand) || e.affectsConfiguration(Settings.nixPath)) {
+          this.canVerifyStale = true;
+          this.schedule();
+        }
+      }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => {
         this.history = undefined;
         this.schedule();
       }),
     );
     const verification = deps.verification();
-    if (verification) this.disposables.push(verification.onDidChangeResult(() => this.schedule()));
+    if (verification) {
+      this.disposables.push(
+        verification.onDidChangeResult(() => {
+          this.canVerifyStale = true;
+          this.schedule();
+        }),
+      );
+    }
     this.updateTitle();
   }
 
@@ -237,7 +255,8 @@ export class DashboardPanel implements vscode.Disposable {
         if (r) verifications.set(t.id.toUpperCase(), { ok: r.ok, exitCode: r.exitCode, label: r.label, finishedAt: r.finishedAt, durationMs: r.durationMs });
       }
     }
-    const canVerify = !!(verification && tasksUri && (await verification.target(tasksUri, false).catch(() => undefined)));
+    this.refreshCanVerify(tasksUri);
+    const canVerify = !!verification && this.canVerify === true;
     this.refreshHistory(feature.feature.files.tasks?.path, feature.feature.files.tasks?.mtime);
     const view = buildDashboard({
       feature,
@@ -252,6 +271,31 @@ export class DashboardPanel implements vscode.Disposable {
     });
     this.updateTitle(view.name);
     await this.post({ type: 'view', view });
+  }
+
+  /**
+   * Whether a verification is configured for the tasks file, found in the background: finding it may
+   * list the flake's hosts, which must not hold up a render. Updates again when the answer changes.
+   */
+  private refreshCanVerify(tasksUri: vscode.Uri | undefined): void {
+    const verification = this.readOnly ? undefined : this.deps.verification();
+    if (!verification || !tasksUri) {
+      this.canVerify = false;
+      return;
+    }
+    if (this.canVerifyRun || (this.canVerify !== undefined && !this.canVerifyStale)) return;
+    this.canVerifyStale = false;
+    this.canVerifyRun = verification
+      .target(tasksUri, false)
+      .then((t) => !!t, () => false)
+      .then((can) => {
+        const changed = can !== this.canVerify;
+        this.canVerify = can;
+        if (changed) this.schedule();
+      })
+      .finally(() => {
+        this.canVerifyRun = undefined;
+      });
   }
 
   /** Reads the burn-up history with git in the background when tasks.md changed on disk; updates again when done. */
@@ -293,7 +337,10 @@ export class DashboardPanel implements vscode.Disposable {
   }
 
   private async post(message: ToWebview): Promise<void> {
-    if (message.type === 'view') this.lastView = message.view;
+    if (message.type === 'view') {
+      this.lastView = message.view;
+      this.lastMissing = undefined;
+    } else this.lastMissing = message.message;
     await this.panel.webview.postMessage(message);
     if (message.type === 'view') {
       const waiting = this.posted;
