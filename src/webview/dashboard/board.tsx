@@ -120,7 +120,7 @@ function Card({ card: c, view, send }: { card: TaskCard; view: DashboardView; se
             {c.parallelGroup !== undefined ? `[P] ${c.parallelGroup}` : '[P]'}
           </span>
         )}
-        {c.story && <span class="badge story">{c.story}</span>}
+        {c.story && <span class="badge story-tag">{c.story}</span>}
         {c.unmapped && <span class="badge warn" title="No requirement or user story names this task">no requirement</span>}
       </div>
       <p class="desc">
