@@ -70,8 +70,10 @@ export function dashboardSteps(ctx) {
         await feature.click({ button: 'right' });
         await page.locator('.context-view .action-label', { hasText: 'Open Feature Dashboard' }).first().click();
         await page.locator('.tabs-container .tab.active', { hasText: `Dashboard: ${FEATURE}` }).waitFor({ timeout: STEP_TIMEOUT_MS });
-        // Hide the side bar (Ctrl+B) so the dashboard has the window's width.
-        await page.keyboard.press('Control+B');
+        // Hide the side bars (Ctrl+B, and Ctrl+Alt+B for the chat's) so the dashboard has the window's width.
+        if (await page.locator('.part.sidebar').isVisible()) await page.keyboard.press('Control+B');
+        if (await page.locator('.part.auxiliarybar').isVisible()) await page.keyboard.press('Control+Alt+B');
+        await page.waitForFunction(() => (document.querySelector('.part.editor')?.getBoundingClientRect().width ?? 0) > 1000, undefined, { timeout: STEP_TIMEOUT_MS });
         // The spec just changed after plan.md: the plan is stale.
         const expected = { specify: 'done', clarify: 'warning', plan: 'stale', tasks: 'done', implement: 'blocked', converge: 'todo' };
         await waitInDashboard(
