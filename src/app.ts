@@ -3,6 +3,7 @@ import { type IndexChange } from './core/workspace/workspaceIndex';
 import { Commands, OUTPUT_CHANNEL } from './ids';
 import { type ScanJson, toScanJson } from './core/workspace/scanJson';
 import { registerChat } from './features/chat/registerChat';
+import { type DashboardApi, registerDashboard } from './features/dashboard/registerDashboard';
 import { registerFeatureCommands } from './features/commands/registerFeatureCommands';
 import { registerInitProject } from './features/initProject/registerInitProject';
 import { registerLanguageClient } from './features/languageClient/registerLanguageClient';
@@ -28,6 +29,7 @@ const FEATURES: ReadonlyArray<(app: SpeckitExtension) => void> = [
   registerLanguageClient,
   registerChat,
   registerTools,
+  registerDashboard,
 ];
 
 /** What integration tests may see of the running extension; returned only in test mode. */
@@ -45,6 +47,8 @@ export interface SpeckitTestApi {
   readonly chatTranscripts: readonly unknown[];
   /** Nix builds and verification (flake registry, runner, trust gate), for assertions and trust injection. */
   readonly nix: NixBuildServices | undefined;
+  /** The feature dashboards: open panels, the serializer's restore. */
+  readonly dashboard: DashboardApi | undefined;
 }
 
 /** Composition root: creates the platform services, then each feature, and owns every disposable. */
@@ -61,6 +65,8 @@ export class SpeckitExtension implements vscode.Disposable {
   verification: VerificationService | undefined;
   /** Set by the Nix feature when it registers. */
   nix: NixBuildServices | undefined;
+  /** Set by the dashboard feature when it registers. */
+  dashboard: DashboardApi | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(readonly context: vscode.ExtensionContext) {
@@ -104,6 +110,9 @@ export class SpeckitExtension implements vscode.Disposable {
       },
       get nix(): NixBuildServices | undefined {
         return app.nix;
+      },
+      get dashboard(): DashboardApi | undefined {
+        return app.dashboard;
       },
     };
   }

@@ -5,6 +5,7 @@ import Mocha from 'mocha';
 import * as activation from './activation.test';
 import * as chat from './chat.test';
 import * as chatImplement from './chatImplement.test';
+import * as dashboard from './dashboard.test';
 import * as explorer from './explorer.test';
 import * as fakeLm from './fakeLm.test';
 import { currentWorkspace, type SuiteModule } from './helpers';
@@ -16,7 +17,7 @@ import * as speckitInterop from './speckitInterop.test';
 import * as workspaceIndex from './workspaceIndex.test';
 
 /** Every suite file; each says which sample workspaces it belongs to. */
-const SUITES: readonly SuiteModule[] = [activation, workspaceIndex, fakeLm, explorer, taskLens, initProject, nix, languageServer, chat, chatImplement, speckitInterop];
+const SUITES: readonly SuiteModule[] = [activation, workspaceIndex, fakeLm, explorer, taskLens, initProject, nix, languageServer, chat, chatImplement, speckitInterop, dashboard];
 
 /** Marks the lines the harness prints as mocha's report; everything else in the console is noise. */
 export const REPORT_PREFIX = '[mocha] ';
