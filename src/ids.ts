@@ -53,6 +53,8 @@ export const Commands = {
   toggleTaskAtCursor: 'speckit.toggleTaskAtCursor',
   // Language server (issue 7).
   restartLanguageServer: 'speckit.restartLanguageServer',
+  // Feature dashboard (issue 16).
+  openDashboard: 'speckit.openDashboard',
   // Built-in OpenAI-compatible model vendor (issue 14).
   manageModelEndpoints: 'speckit.manageModelEndpoints',
 } as const;
@@ -63,6 +65,11 @@ export const MODEL_VENDOR = 'speckit-openai';
 export const Views = {
   container: 'speckit',
   specs: 'speckit.specs',
+} as const;
+
+/** Webview panel types (`onWebviewPanel:` activation events, serializers). */
+export const WebviewPanels = {
+  dashboard: 'speckit.dashboard',
 } as const;
 
 /** Context keys the manifest's `when` clauses read. */
