@@ -7,6 +7,7 @@ import { type DashboardApi, registerDashboard } from './features/dashboard/regis
 import { registerFeatureCommands } from './features/commands/registerFeatureCommands';
 import { registerInitProject } from './features/initProject/registerInitProject';
 import { registerLanguageClient } from './features/languageClient/registerLanguageClient';
+import { registerModelProvider } from './features/modelProvider/registerModelProvider';
 import { type NixBuildServices, registerNixBuild } from './features/nixBuild/registerNixBuild';
 import { type VerificationService } from './features/nixBuild/verification';
 import { registerSpecExplorer } from './features/specExplorer/registerSpecExplorer';
@@ -27,6 +28,8 @@ const FEATURES: ReadonlyArray<(app: SpeckitExtension) => void> = [
   registerFeatureCommands,
   registerInitProject,
   registerLanguageClient,
+  // Before the chat: @speckit may use its models.
+  registerModelProvider,
   registerChat,
   registerTools,
   registerDashboard,
