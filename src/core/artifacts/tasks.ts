@@ -5,8 +5,8 @@ import { type Located, type Problem, type Range } from '../text/range';
 import { firstParagraph } from './docScan';
 import { requirementRefs } from './ids';
 import { internalError } from './spec';
+import { continuesIdList, leadingTags, leadingTaskId, type PhaseHeading, phaseHeading, phaseKind, type PhaseKind, priorityInTitle, storyInTitle } from './taskGrammar';
 
-export type PhaseKind = 'setup' | 'foundational' | 'story' | 'polish' | 'convergence' | 'other';
 
 export interface TaskPhase {
   /** Stable key within the file: `phase-3`, `phase-3.1`, or `section-<line>` for unnumbered ones. */
@@ -39,7 +39,7 @@ export interface CheckItem {
 export type TaskStyle = 'checkbox' | 'no-checkbox' | 'heading';
 
 export interface Task {
-  /** `T001`; the seed's `### Task 3: …` sections get `T3`. */
+  /** `T001`; `1.1` in a numbered list without T-IDs; the seed's `### Task 3: …` sections get `T3`. */
   readonly id: string;
   readonly number: number;
   readonly derived: boolean;
@@ -97,13 +97,7 @@ export interface TasksDoc {
   readonly markdown: MarkdownDoc;
 }
 
-const PHASE_HEADING = /^(?:phase|フェーズ|阶段|階段|fase|étape)\s*([0-9]+(?:\.[0-9]+)*)\s*[:：.—–-]*\s*(.*)$/iu;
 const SEED_TASK_HEADING = /^task\s+([0-9]+)\s*[:：.—–-]\s*(.+)$/i;
-/** An ID at the start of an item: `T001`, `T004a`, `**T001**`, `[T001]`, `**T001 [P]**`. */
-const LEADING_ID = /^(\s*(?:\*\*|__)?\s*\[?\s*)(T(\d{3,})[a-z]?)\b\]?/;
-const TAG = /^\s*(?:\*\*|__)?\s*\[(P|US-?\d+|Story\s*\d+|S\d+)\]\s*(?:\*\*|__)?/i;
-const STORY_IN_TITLE = /\b(?:user\s*story|story|US)\s*-?\s*(\d+)\b/i;
-const PRIORITY = /\bP(\d)\b/;
 const DEPENDENCY_CLAUSE = /\b(?:depends\s+on|dependency|dependencies|requires|after|blocked\s+by|needs)\b[^.;\r\n]*/gi;
 const TASK_REF = /\bT\d{3,}[a-z]?\b/g;
 const PATH_EXT = 'nix|ts|tsx|js|jsx|mjs|cjs|json|jsonc|py|rs|go|java|kt|kts|swift|rb|php|c|h|cc|cpp|hpp|cs|fs|lua|sh|bash|zsh|ps1|md|yml|yaml|toml|ini|cfg|conf|sql|html|css|scss|vue|svelte|xml|gradle|txt|lock|proto|graphql|tf|dockerfile|env';
@@ -144,6 +138,7 @@ interface PhaseDraft {
   priority: string | undefined;
   mvp: boolean;
   heading: Heading;
+  form: PhaseHeading['form'];
   depth: number;
   end: number;
   taskIds: string[];
@@ -211,9 +206,11 @@ class TasksParser {
   private heading(node: Heading): void {
     const text = plainText(node);
     if (node.depth === 1 && !this.title) this.title = { value: text.replace(/^[^:：]*[:：]\s*/, '') || text, range: nodeRange(this.doc.index, node) };
-    const m = PHASE_HEADING.exec(text);
-    if (m) {
-      this.current = this.newPhase(node, m[1], m[2] ?? '');
+    const m = phaseHeading(text);
+    // A numbered group heading (`## 1. Group`) nested inside a `Phase N` is a section of it, not a phase.
+    const nestedGroup = m?.form === 'group' && this.current?.form === 'phase' && node.depth > this.current.depth;
+    if (m && !nestedGroup) {
+      this.current = this.newPhase(node, m);
       this.phases.push(this.current);
       return;
     }
@@ -221,30 +218,18 @@ class TasksParser {
     if (this.current && node.depth <= this.current.depth) this.current = undefined;
   }
 
-  private newPhase(node: Heading, number: string | undefined, rest: string): PhaseDraft {
-    const title = rest.trim() || plainText(node);
-    const story = STORY_IN_TITLE.exec(title);
-    const lower = title.toLowerCase();
-    const kind: PhaseKind = story
-      ? 'story'
-      : /setup|セットアップ|設定|初始化|准备/.test(lower)
-        ? 'setup'
-        : /foundation|blocking|基盤|基礎|基础/.test(lower)
-          ? 'foundational'
-          : /polish|cross-cutting|仕上げ|完善/.test(lower)
-            ? 'polish'
-            : /converge/.test(lower)
-              ? 'convergence'
-              : 'other';
+  private newPhase(node: Heading, heading: PhaseHeading): PhaseDraft {
+    const title = heading.title.trim() || plainText(node);
     return {
-      key: number !== undefined ? `phase-${number}` : `section-${node.position?.start.line ?? 0}`,
-      number,
+      key: `phase-${heading.number}`,
+      number: heading.number,
       title,
-      kind,
-      story: story ? `US${Number(story[1])}` : undefined,
-      priority: PRIORITY.exec(title) ? `P${PRIORITY.exec(title)![1]}` : undefined,
+      kind: phaseKind(title),
+      story: storyInTitle(title)?.id,
+      priority: priorityInTitle(title),
       mvp: /🎯|\bMVP\b/.test(title),
       heading: node,
+      form: heading.form,
       depth: node.depth,
       end: nodeEnd(node),
       taskIds: [],
@@ -351,50 +336,52 @@ class TasksParser {
     const rawLead = para ? this.doc.text.slice(paraStart, Math.min(nodeEnd(para), firstLineEnd)) : '';
     const lead = rawLead.replace(/^[ \t]+/, '');
     const leadStart = paraStart + rawLead.length - lead.length;
-    const idMatch = LEADING_ID.exec(lead);
+    const found = leadingTaskId(lead);
+    // A numbered ID (`1.1`) names a task only with a checkbox, and not under a T-ID task (whose
+    // numbered sub-items are its steps).
+    const idMatch = found && (found.scheme === 'T' || (box && (!parent || isNumberedId(parent.id)))) ? found : undefined;
     let task: Task | undefined;
-    if (idMatch && !box && !this.isTaskWithoutCheckbox(idMatch[2]!, lead.slice(idMatch[0].length))) {
+    if (idMatch && !box && !this.isTaskWithoutCheckbox(idMatch.id, lead.slice(idMatch.end))) {
       // "- T004, T005 can run in parallel", or an item outside any phase: a reference, not a task.
     } else if (idMatch) {
-      const idStart = leadStart + idMatch[1]!.length;
-      let rest = lead.slice(idMatch[0].length);
+      const id = idMatch.id;
+      const idStart = leadStart + idMatch.start;
       let parallel = false;
       let story: string | undefined;
-      for (let t = TAG.exec(rest); t; t = TAG.exec(rest)) {
-        const tag = t[1]!.toUpperCase();
-        if (tag === 'P') parallel = true;
-        else story = `US${Number(/\d+/.exec(tag)![0])}`;
-        rest = rest.slice(t[0].length);
+      const tagged = leadingTags(lead.slice(idMatch.end));
+      for (const tag of tagged.tags) {
+        if (tag.kind === 'parallel') parallel = true;
+        else story ??= tag.id;
       }
       // Closing emphasis around the ID (`**T001**`) and separators before the text.
-      rest = rest.replace(/^\s*(?:\*\*|__)?\s*[:：—–-]?\s*/, '');
+      const rest = tagged.rest.replace(/^\s*(?:\*\*|__)?\s*[:：—–-]?\s*/, '');
       const fullText = para ? plainText(para) : '';
-      const description = describe(rest, fullText, idMatch[2]!);
+      const description = describe(rest, fullText, id);
       const itemText = this.doc.text.slice(nodeStart(item), nodeEnd(item));
       if (!box) {
         this.problems.push({
           code: 'task-missing-checkbox',
-          message: `${idMatch[2]} has no checkbox; spec-kit writes tasks as "- [ ] ${idMatch[2]} …", and its progress cannot be tracked.`,
+          message: `${id} has no checkbox; spec-kit writes tasks as "- [ ] ${id} …", and its progress cannot be tracked.`,
           severity: 'warning',
-          range: index.rangeOf(idStart, idStart + idMatch[2]!.length),
+          range: index.rangeOf(idStart, idStart + id.length),
         });
       }
       task = {
-        id: idMatch[2]!,
-        number: Number(idMatch[3]),
+        id,
+        number: idMatch.number,
         derived: false,
         checked: item.checked === true,
         parallel,
         story,
         description,
         paths: pathsIn(itemCodeAndText(item, description)),
-        dependsOn: dependencies(itemText, idMatch[2]!),
+        dependsOn: dependencies(itemText, id),
         requirements: requirementRefs(itemText),
         phase: this.current?.key,
         style: box ? 'checkbox' : 'no-checkbox',
         range: nodeRange(index, item),
         lineRange: index.rangeOf(nodeStart(item), firstLineEnd),
-        idRange: index.rangeOf(idStart, idStart + idMatch[2]!.length),
+        idRange: index.rangeOf(idStart, idStart + id.length),
         checkboxRange: box,
         parent: parent?.id,
         children: [],
@@ -424,7 +411,7 @@ class TasksParser {
   private isTaskWithoutCheckbox(id: string, rest: string): boolean {
     if (!this.current) return false;
     if (this.ids.has(id)) return false;
-    return !/^\s*(?:\*\*|__)?\s*(?:[,&/→>]|-\s*T\d|–\s*T\d|\.\.|to\s+T\d|and\s+T\d|\()/.test(rest);
+    return !continuesIdList(rest);
   }
 
   private addTask(task: Task): void {
@@ -479,7 +466,7 @@ class TasksParser {
       } else {
         seen.set(t.id, t);
       }
-      if (previous && !t.derived && !previous.derived && t.number < previous.number && !first) {
+      if (previous && !t.derived && !previous.derived && comesBefore(t.id, previous.id) && !first) {
         this.problems.push({
           code: 'task-out-of-order',
           message: `${t.id} comes after ${previous.id}; spec-kit numbers tasks in execution order.`,
@@ -490,6 +477,20 @@ class TasksParser {
       previous = t;
     }
   }
+}
+
+function isNumberedId(id: string): boolean {
+  return /^\d/.test(id);
+}
+
+/** Whether task ID `a` orders before `b` (T012 < T013; 1.9 < 1.10); IDs of different schemes do not compare. */
+function comesBefore(a: string, b: string): boolean {
+  if (isNumberedId(a) !== isNumberedId(b)) return false;
+  if (!isNumberedId(a)) return Number(/\d+/.exec(a)![0]) < Number(/\d+/.exec(b)![0]);
+  const x = a.split('.').map(Number);
+  const y = b.split('.').map(Number);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! < y[i]!;
+  return x.length < y.length;
 }
 
 /** `**Priority:** High` → `High`, from a paragraph's source. */
@@ -521,7 +522,7 @@ function dependencies(text: string, own: string): string[] {
 /** Description as a reader sees it: the first line's remainder, rendered as plain text. */
 function describe(restSource: string, fullText: string, id: string): string {
   const afterId = fullText.slice(fullText.indexOf(id) + id.length);
-  const cleaned = afterId.replace(/^\s*\]?\s*/, '').replace(/^(?:\[(?:P|US-?\d+|Story\s*\d+|S\d+)\]\s*)+/i, '').replace(/^[:：—–-]\s*/, '').trim();
+  const cleaned = leadingTags(afterId.replace(/^\s*\]?\s*/, '')).rest.replace(/^\s*[:：—–-]\s*/, '').trim();
   return cleaned || restSource.trim();
 }
 
