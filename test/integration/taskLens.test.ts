@@ -188,6 +188,23 @@ export function define(): void {
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     });
 
+    test('a numbered task list without T-IDs (- [ ] **1.1 Title** - …): every task gets its lenses and ticks by its number', async () => {
+      const numbered = ['# Tasks: Backups', '', '## Phase 1: First Steps', '', '- [ ] **1.1 Restic Repository** - Create it', '  - [ ] Run `restic init`', '', '- [x] **1.2 Nightly Timer** - Every night', '', '## 2. Offsite', '- [ ] 2.1 Copy to the bucket', ''].join('\n');
+      const uri = await write('09b-lens-numbered', 'tasks.md', numbered);
+      const editor = await vscode.window.showTextDocument(uri);
+      const lenses = await lensesOf(uri);
+      const tick = lenses.filter((l) => l.command === 'speckit.markTaskDone' || l.command === 'speckit.markTaskNotDone').map((l) => [l.line, l.args[1]]);
+      assert.deepEqual(tick, [
+        [4, '1.1'],
+        [7, '1.2'],
+        [10, '2.1'],
+      ]);
+      assert.ok(lenses.some((l) => l.line === 2 && l.title === '$(pulse) 1/2 done'));
+      assert.ok(lenses.some((l) => l.line === 9 && l.title === '$(pulse) 0/1 done'));
+      assert.ok(await vscode.commands.executeCommand('speckit.markTaskDone', uri, '2.1'));
+      assert.equal(editor.document.getText(), numbered.replace('- [ ] 2.1', '- [X] 2.1'));
+    });
+
     test('each [NEEDS CLARIFICATION] in a spec gets Clarify', async () => {
       const uri = await write('097-lens-spec', 'spec.md', '# Feature Specification: X\n\n## Requirements\n\n- **FR-001**: Keep backups for [NEEDS CLARIFICATION: how many days?].\n- **FR-002**: Encrypt them [NEEDS CLARIFICATION: with age or gpg?].\n');
       const lenses = (await lensesOf(uri)).filter((l) => l.command === 'speckit.clarifyMarker');
