@@ -90,6 +90,11 @@ const LEADING_T_ID = /^(\*\*|__)?[ \t]*(\[[ \t]*)?(T(\d{3,})[a-z]?)\b([ \t]*\])?
 /** A numbered ID: `1.1`, `2.10`, `1.2.3`, `**1.1 Title**`; at least two parts, so `1.` (a list) is none. */
 const LEADING_NUMBERED_ID = /^(\*\*|__)?[ \t]*(\d{1,4}(?:\.\d{1,4})+)(?![\d.]*\d)\.?(?=[ \t:：]|\*\*|__|$)/;
 
+/** A whole string that is a task ID of either scheme (`T012`, `t004a`, `2.3`): for IDs from outside (webviews, tools). */
+export function isTaskId(s: string): boolean {
+  return /^(?:T\d{1,6}[a-z]?|\d{1,4}(?:\.\d{1,4}){1,4})$/i.test(s);
+}
+
 export interface LeadingId {
   readonly id: string;
   /** T001 → 1; 2.3 → 2 (its group). */
