@@ -67,6 +67,11 @@ export function define(): void {
   suite('Task CodeLens', function () {
     this.timeout(60_000);
 
+    // Later suites act on "the feature of the active editor": leave none of this suite's open.
+    suiteTeardown(async () => {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    });
+
     test('every task shape gets Implement and Mark done; phases get progress and Implement phase', async () => {
       const uri = await write('090-lens-variants', 'tasks.md', VARIANTS);
       await vscode.window.showTextDocument(uri);
@@ -190,7 +195,7 @@ export function define(): void {
 
     test('a numbered task list without T-IDs (- [ ] **1.1 Title** - …): every task gets its lenses and ticks by its number', async () => {
       const numbered = ['# Tasks: Backups', '', '## Phase 1: First Steps', '', '- [ ] **1.1 Restic Repository** - Create it', '  - [ ] Run `restic init`', '', '- [x] **1.2 Nightly Timer** - Every night', '', '## 2. Offsite', '- [ ] 2.1 Copy to the bucket', ''].join('\n');
-      const uri = await write('09b-lens-numbered', 'tasks.md', numbered);
+      const uri = await write('089-lens-numbered', 'tasks.md', numbered);
       const editor = await vscode.window.showTextDocument(uri);
       const lenses = await lensesOf(uri);
       const tick = lenses.filter((l) => l.command === 'speckit.markTaskDone' || l.command === 'speckit.markTaskNotDone').map((l) => [l.line, l.args[1]]);
