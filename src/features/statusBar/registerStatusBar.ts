@@ -2,19 +2,21 @@ import * as vscode from 'vscode';
 import { featureStatus } from '../../core/status/featureStatus';
 import { featureTooltip } from '../../core/status/presentation';
 import { type IndexedFeature } from '../../core/workspace/workspaceIndex';
-import { type SpeckitExtension } from '../../app';
-import { Commands } from '../../ids';
+import { Commands, StatusBarItems } from '../../ids';
+import { type SpeckitServices } from '../../platform/services';
+import { type WorkspaceModel } from '../../platform/workspaceModel';
 
 /** The current feature and its progress; a click switches features. */
-export function registerStatusBar(app: SpeckitExtension): void {
-  const item = vscode.window.createStatusBarItem('speckit.currentFeature', vscode.StatusBarAlignment.Left, 50);
+export function registerStatusBar(services: SpeckitServices): void {
+  const { model } = services;
+  const item = vscode.window.createStatusBarItem(StatusBarItems.currentFeature, vscode.StatusBarAlignment.Left, 50);
   item.name = 'Spec Kit: current feature';
   item.command = Commands.switchFeature;
 
   const update = (): void => {
-    const feature = shownFeature(app);
+    const feature = shownFeature(model);
     if (!feature) {
-      if (app.model.index.projects.length === 0) {
+      if (model.index.projects.length === 0) {
         item.hide();
         return;
       }
@@ -29,18 +31,18 @@ export function registerStatusBar(app: SpeckitExtension): void {
     item.show();
   };
 
-  app.own(
+  services.own(
     item,
-    app.model.onDidChange(update),
-    app.model.onDidStart(update),
+    model.onDidChange(update),
+    model.onDidStart(update),
     vscode.window.onDidChangeActiveTextEditor(update),
   );
   update();
 }
 
 /** The current feature of the active editor's project, else of the first project that has one. */
-function shownFeature(app: SpeckitExtension): IndexedFeature | undefined {
-  const index = app.model.index;
+function shownFeature(model: WorkspaceModel): IndexedFeature | undefined {
+  const index = model.index;
   const active = vscode.window.activeTextEditor?.document.uri.path;
   const project = active ? index.projectFor(active) : undefined;
   if (project) return index.currentFeature(project);
