@@ -22,9 +22,11 @@ import { WorkspaceModel } from './platform/workspaceModel';
 
 /**
  * The features. Each gets the same services and none depends on another having registered first,
- * so the order is free (test mode registers them in reverse to keep it that way).
+ * so the order is free: test mode registers them in reverse to keep it that way (the Nix feature,
+ * first here, then comes after the explorer and the lenses that show its hosts and verification).
  */
 export const FEATURES: readonly RegisterFeature[] = [
+  registerNixBuild,
   registerSpecExplorer,
   registerStatusBar,
   registerTaskLens,
@@ -33,7 +35,6 @@ export const FEATURES: readonly RegisterFeature[] = [
   registerLanguageClient,
   registerChat,
   registerTools,
-  registerNixBuild,
 ];
 
 /** What integration tests may see of the running extension; returned only in test mode. */

@@ -2,10 +2,10 @@ import * as path from 'node:path/posix';
 import * as vscode from 'vscode';
 import { planInit, TEMPLATE_NAMES } from '../../core/workspace/initProject';
 import { Commands, Views } from '../../ids';
+import { slash } from '../../platform/chat';
 import { unsavedAfterSave } from '../../platform/edits';
 import { type SpeckitServices } from '../../platform/services';
 import { type Templates } from '../../platform/templates';
-import { slash } from '../../platform/chat';
 
 /**
  * Spec Kit: Initialize Project — the spec-kit 1.0 layout (`.specify/memory/constitution.md`,

@@ -2,9 +2,9 @@ import * as path from 'node:path/posix';
 import type * as vscode from 'vscode';
 import { appendChecklistItems, checklistFileName } from '../../../core/analysis/checklistAppend';
 import { isoDate } from '../../../core/workspace/newFeature';
+import { slash } from '../../../platform/chat';
 import { type ChatTurn } from '../chatTurn';
 import { featureContext } from './featureContext';
-import { slash } from '../../../platform/chat';
 
 /** /speckit.checklist <domain>: CHK items that test the requirements' writing, appended with continuing IDs. */
 export async function checklist(turn: ChatTurn<'checklist'>): Promise<vscode.ChatResult> {

@@ -11,12 +11,12 @@ import {
 import { checkSpecOutput } from '../../../core/chat/outputChecks';
 import { isoDate } from '../../../core/workspace/newFeature';
 import { Settings } from '../../../ids';
+import { slash } from '../../../platform/chat';
 import { type FeatureInProject } from '../../../platform/workspaceModel';
 import { type ClarifyState, metadataOf } from '../chatMetadata';
 import { type ChatTurn } from '../chatTurn';
 import { COMMAND_CONTEXT } from '../../../core/chat/commandContext';
 import { featureContext } from './featureContext';
-import { slash } from '../../../platform/chat';
 
 /** At most five questions a session, as spec-kit asks. */
 export const MAX_QUESTIONS = 5;

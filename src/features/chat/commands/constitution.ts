@@ -3,9 +3,9 @@ import type * as vscode from 'vscode';
 import { finalizeConstitution, reviewFacts } from '../../../core/chat/constitution';
 import { checkConstitutionOutput } from '../../../core/chat/outputChecks';
 import { isoDate } from '../../../core/workspace/newFeature';
+import { slash } from '../../../platform/chat';
 import { type ChatTurn } from '../chatTurn';
 import { featureContext } from './featureContext';
-import { slash } from '../../../platform/chat';
 
 /**
  * /speckit.constitution: with no arguments, a review of the principles and gates that apply to the

@@ -1,8 +1,8 @@
 import type * as vscode from 'vscode';
 import { appendConvergencePhase, convergeFindingsMarkdown, parseConvergeFindings } from '../../../core/analysis/converge';
+import { slash } from '../../../platform/chat';
 import { type ChatTurn } from '../chatTurn';
 import { featureContext, namedFilesContext } from './featureContext';
-import { slash } from '../../../platform/chat';
 
 const MAX_CODE_CHARS = 60_000;
 

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { checklistGate, checklistGateMarkdown } from '../../../core/analysis/checklistGate';
 import { parseImplementScope } from '../../../core/analysis/implementScope';
 import { type Task, type TasksDoc } from '../../../core/artifacts/tasks';
+import { slash } from '../../../platform/chat';
 import { setTaskDone } from '../../../platform/taskState';
 import { type FeatureInProject } from '../../../platform/workspaceModel';
 import { metadataOf } from '../chatMetadata';
@@ -11,7 +12,6 @@ import { workspaceTools } from '../workspaceTools';
 import { featureContext, namedFilesContext } from './featureContext';
 import { plan } from './plan';
 import { tasks as tasksCommand } from './tasks';
-import { slash } from '../../../platform/chat';
 
 const PROCEED = /\b(proceed anyway|yes,? proceed|ignore the checklists?)\b/i;
 const MAX_FILE_CONTEXT = 40_000;

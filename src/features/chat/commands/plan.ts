@@ -4,11 +4,11 @@ import { parsePlan } from '../../../core/artifacts/plan';
 import { checkRelativePath } from '../../../core/chat/fileEnvelope';
 import { checkMarkdownOutput, checkPlanOutput } from '../../../core/chat/outputChecks';
 import { isoDate } from '../../../core/workspace/newFeature';
+import { slash } from '../../../platform/chat';
 import { type PlannedWrite } from '../artifactWriter';
 import { type ChatTurn } from '../chatTurn';
 import { COMMAND_CONTEXT } from '../../../core/chat/commandContext';
 import { featureContext } from './featureContext';
-import { slash } from '../../../platform/chat';
 
 const PLAN_FILES = ['plan.md', 'research.md', 'data-model.md', 'quickstart.md'];
 const CONTRACT = /^contracts\/[\w.-]+\.(md|json|ya?ml|graphql|proto|txt)$/;

@@ -4,9 +4,9 @@ import { checkSpecOutput } from '../../../core/chat/outputChecks';
 import { specQualityChecklist } from '../../../core/chat/qualityChecklist';
 import { isoDate, titleFor } from '../../../core/workspace/newFeature';
 import { ChatCommands } from '../../../ids';
+import { slash } from '../../../platform/chat';
 import { finishFeature, prepareFeature } from '../../../platform/featureCreation';
 import { type ChatTurn, type ContextItem } from '../chatTurn';
-import { slash } from '../../../platform/chat';
 
 /**
  * /speckit.specify <description>: code picks number and slug, the model writes the spec, code

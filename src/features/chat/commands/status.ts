@@ -2,8 +2,8 @@ import * as path from 'node:path/posix';
 import * as vscode from 'vscode';
 import { nextStepLine, statusMarkdown } from '../../../core/chat/statusTable';
 import { type CHAT_ASK, Commands } from '../../../ids';
-import { type ChatTurn } from '../chatTurn';
 import { slash } from '../../../platform/chat';
+import { type ChatTurn } from '../chatTurn';
 
 /** /speckit.status (and an empty request): every feature, its phase, progress and next step. No model. */
 export async function status(turn: ChatTurn<'status' | typeof CHAT_ASK>): Promise<vscode.ChatResult> {

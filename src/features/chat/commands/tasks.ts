@@ -2,10 +2,10 @@ import * as path from 'node:path/posix';
 import type * as vscode from 'vscode';
 import { checkTasksOutput } from '../../../core/chat/outputChecks';
 import { repairTasks } from '../../../core/chat/tasksRepair';
+import { slash } from '../../../platform/chat';
 import { type ChatTurn } from '../chatTurn';
 import { COMMAND_CONTEXT } from '../../../core/chat/commandContext';
 import { featureContext } from './featureContext';
-import { slash } from '../../../platform/chat';
 
 /**
  * /speckit.tasks: the model writes tasks.md; code enforces the task-line grammar, numbers the
