@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { type IndexChange } from './core/workspace/workspaceIndex';
 import { type ScanJson, toScanJson } from './core/workspace/scanJson';
 import { registerChat } from './features/chat/registerChat';
+import { registerDashboard } from './features/dashboard/registerDashboard';
 import { registerFeatureCommands } from './features/commands/registerFeatureCommands';
 import { registerInitProject } from './features/initProject/registerInitProject';
 import { registerLanguageClient } from './features/languageClient/registerLanguageClient';
@@ -21,21 +22,26 @@ import { Templates } from './platform/templates';
 import { WorkspaceModel } from './platform/workspaceModel';
 
 /**
- * The features. Each gets the same services and none depends on another having registered first,
- * so the order is free: test mode registers them in reverse to keep it that way (the Nix feature,
- * first here, then comes after the explorer and the lenses that show its hosts and verification).
+ * The features by name. Each gets the same services and none depends on another having registered
+ * first, so the order is free: test mode registers them in reverse to keep it that way (the Nix
+ * feature, first here, then comes after the explorer and the lenses that show its hosts and
+ * verification). What a register function returns is its handle for the test API (most return nothing).
  */
-export const FEATURES: readonly RegisterFeature[] = [
-  registerNixBuild,
-  registerSpecExplorer,
-  registerStatusBar,
-  registerTaskLens,
-  registerFeatureCommands,
-  registerInitProject,
-  registerLanguageClient,
-  registerChat,
-  registerTools,
-];
+const FEATURES = {
+  nixBuild: registerNixBuild,
+  specExplorer: registerSpecExplorer,
+  statusBar: registerStatusBar,
+  taskLens: registerTaskLens,
+  featureCommands: registerFeatureCommands,
+  initProject: registerInitProject,
+  languageClient: registerLanguageClient,
+  chat: registerChat,
+  tools: registerTools,
+  dashboard: registerDashboard,
+} satisfies Record<string, RegisterFeature<unknown>>;
+
+type FeatureName = keyof typeof FEATURES;
+type FeatureHandles = { -readonly [K in FeatureName]?: ReturnType<(typeof FEATURES)[K]> };
 
 /** What integration tests may see of the running extension; returned only in test mode. */
 export interface SpeckitTestApi {
@@ -52,15 +58,18 @@ export interface SpeckitTestApi {
   readonly chatTranscripts: readonly ChatTranscript[];
   /** Nix builds and verification (flake registry, runner, trust gate), for assertions and trust injection. */
   readonly nix: NixServices;
-  /** The features' names in the order they registered. */
-  readonly registered: readonly string[];
+  /** The feature dashboards: open panels, the serializer's restore (undefined if the feature failed to register). */
+  readonly dashboard: FeatureHandles['dashboard'];
+  /** The features, in the order they registered (a feature that failed is missing). */
+  readonly registered: readonly FeatureName[];
 }
 
 /** Composition root: builds the services, then registers each feature with them, and owns every disposable. */
 export class SpeckitExtension implements vscode.Disposable {
   readonly services: SpeckitServices;
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly registered: string[] = [];
+  private readonly registered: FeatureName[] = [];
+  private readonly handles: FeatureHandles = {};
 
   constructor(readonly context: vscode.ExtensionContext) {
     const own = <T extends vscode.Disposable>(...items: [T, ...vscode.Disposable[]]): T => {
@@ -91,14 +100,14 @@ export class SpeckitExtension implements vscode.Disposable {
 
   /** Registers every feature, then starts the index without holding up activation; views fill in when it is ready. */
   start(): void {
-    const order = this.context.extensionMode === vscode.ExtensionMode.Test ? [...FEATURES].reverse() : FEATURES;
-    for (const register of order) {
+    const names = Object.keys(FEATURES) as FeatureName[];
+    for (const name of this.context.extensionMode === vscode.ExtensionMode.Test ? names.reverse() : names) {
       try {
-        register(this.services);
-        this.registered.push(register.name);
+        (this.handles as Record<FeatureName, unknown>)[name] = FEATURES[name](this.services);
+        this.registered.push(name);
       } catch (e) {
         // One broken surface must not take the others down.
-        this.services.log.error(`Registering ${register.name} failed`, e instanceof Error ? e : String(e));
+        this.services.log.error(`Registering the ${name} feature failed`, e instanceof Error ? e : String(e));
       }
     }
     void this.services.model.start();
@@ -115,6 +124,7 @@ export class SpeckitExtension implements vscode.Disposable {
       tree,
       chatTranscripts: chatTranscripts ?? [],
       nix,
+      dashboard: this.handles.dashboard,
       registered: this.registered,
     };
   }

@@ -53,11 +53,18 @@ export const Commands = {
   toggleTaskAtCursor: 'speckit.toggleTaskAtCursor',
   // Language server (issue 7).
   restartLanguageServer: 'speckit.restartLanguageServer',
+  // Feature dashboard (issue 16).
+  openDashboard: 'speckit.openDashboard',
 } as const;
 
 export const Views = {
   container: 'speckit',
   specs: 'speckit.specs',
+} as const;
+
+/** Webview panel types (`onWebviewPanel:` activation events, serializers). */
+export const WebviewPanels = {
+  dashboard: 'speckit.dashboard',
 } as const;
 
 /** Context keys the manifest's `when` clauses read. */

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { createBranch, listBranchNames } from '../core/workspace/git';
+import { createBranch } from '../core/workspace/git';
 import { type NewFeaturePlan, planNewFeature } from '../core/workspace/newFeature';
 import { type IndexedProject } from '../core/workspace/workspaceIndex';
 import { Settings } from '../ids';
@@ -28,7 +28,7 @@ export interface FinishedFeature {
 
 /**
  * Everything deterministic about a new feature, decided before anything is written: number and
- * slug (over feature folders and git branches, as spec-kit's git extension counts them), folder,
+ * slug (over the top-level folders of `specs/`, as spec-kit's create-new-feature counts them), folder,
  * and the resolved spec template. Writes nothing, so a failed or cancelled chat request leaves no
  * trace. Shared by the New Feature command and /speckit.specify.
  */
@@ -36,15 +36,12 @@ export async function prepareFeature(services: FeatureCreationServices, project:
   const { model } = services;
   const rootUri = model.uriFor(project.project.root);
   const localGit = vscode.workspace.isTrusted && rootUri.scheme === 'file';
-  // git only runs when trusted: it can execute a repository's hooks and fsmonitor.
-  const branches = localGit ? await listBranchNames(rootUri.fsPath) : undefined;
   const template = (await services.templates.resolve(project.project, 'spec-template')) ?? '# Feature Specification: [FEATURE NAME]\n';
   const plan = planNewFeature({
     project: project.project,
     features: [...project.features.map((f) => f.feature), ...project.archived],
     description,
     template,
-    branchNames: branches?.ok ? branches.value : [],
     ...(shortName ? { shortName } : {}),
   });
   try {

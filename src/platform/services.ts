@@ -36,5 +36,9 @@ export interface SpeckitServices {
   own<T extends vscode.Disposable>(...items: [T, ...vscode.Disposable[]]): T;
 }
 
-/** What each feature folder exports: one function that registers its surface with the services. */
-export type RegisterFeature = (services: SpeckitServices) => void;
+/**
+ * What each feature folder exports: one function that registers its surface with the services.
+ * It returns nothing, or a handle the composition root shows to integration tests (never to
+ * another feature).
+ */
+export type RegisterFeature<Handle = void> = (services: SpeckitServices) => Handle;

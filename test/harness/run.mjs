@@ -1,9 +1,11 @@
 // Runs the integration suites in a real VS Code 1.139.1 (code-server's bundled server + headless
-// Chromium), one session per sample workspace, then the end-to-end UI test.
-// Usage: node test/harness/run.mjs [--only=nixos-flake,monorepo] [--no-e2e] [--e2e-only] [--verbose]
+// Chromium), one session per sample workspace, then the end-to-end UI test, then the packaged VSIX
+// installed as a user installs it (vsix.mjs).
+// Usage: node test/harness/run.mjs [--only=nixos-flake,monorepo] [--no-e2e] [--e2e-only] [--no-vsix] [--vsix-only] [--verbose]
+// (--only and --e2e-only also leave out the VSIX run; --vsix-only runs only it.)
 // Expects `npm run build` and `node esbuild.mjs --tests` to have run (npm run test:integration does).
 // Environment: SPECKIT_CACHE (install cache, default ~/.cache/speckit-vscode), SPECKIT_TEST_GREP
-// (mocha grep inside the extension host), SPECKIT_TEST_SESSION_TIMEOUT_MS (default 240000),
+// (mocha grep inside the extension host), SPECKIT_TEST_SESSION_TIMEOUT_MS (default 900000: a hang guard, not a speed goal; a busy 2-core machine needs several minutes for nixos-flake),
 // SPECKIT_TEST_VERBOSE=1 (also print the workbench console), SPECKIT_TEST_FAKE_ONLY=1 (load only the
 // fake model as the development extension: proves the harness without a built extension).
 // Artifacts of failed sessions: test-results/integration/<workspace>/; e2e screenshots:
@@ -12,6 +14,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runE2E } from './e2e.mjs';
 import { ensureInstalled } from './install.mjs';
+import { runVsix } from './vsix.mjs';
 import {
   FAKE_LM,
   REPO_ROOT,
@@ -31,19 +34,31 @@ import {
   writeText,
 } from './lib.mjs';
 
-export const SESSIONS = ['nixos-flake', 'multi-root', 'monorepo', 'empty'];
+// A session is a sample workspace, or `workspace:part` for one part of its suites in a VS Code of its
+// own (nixos-flake's chat suites run apart from its editor suites: shorter sessions, and a hang in
+// one part leaves the other's results). --only=nixos-flake runs every part of that workspace.
+export const SESSIONS = ['nixos-flake', 'nixos-flake:chat', 'multi-root', 'monorepo', 'empty', 'speckit-1.0'];
 const REPORT_PREFIX = '[mocha] ';
 const RESULT_PREFIX = '[speckit-test] result ';
-const SESSION_TIMEOUT_MS = Number(process.env.SPECKIT_TEST_SESSION_TIMEOUT_MS ?? 240_000);
+const SESSION_TIMEOUT_MS = Number(process.env.SPECKIT_TEST_SESSION_TIMEOUT_MS ?? 900_000);
 const TESTS_PATH = join(REPO_ROOT, 'out', 'test', 'integration', 'index.js');
 const EXTENSION_MAIN = join(REPO_ROOT, 'dist', 'extension.js');
 
 function parseArgs(argv) {
-  const opts = { only: undefined, e2e: true, suites: true, verbose: !!process.env.SPECKIT_TEST_VERBOSE };
+  const opts = { only: undefined, e2e: true, suites: true, vsix: true, verbose: !!process.env.SPECKIT_TEST_VERBOSE };
   for (const arg of argv) {
-    if (arg.startsWith('--only=')) opts.only = arg.slice(7).split(',').filter(Boolean);
-    else if (arg === '--no-e2e') opts.e2e = false;
-    else if (arg === '--e2e-only') opts.suites = false;
+    if (arg.startsWith('--only=')) {
+      opts.only = arg.slice(7).split(',').filter(Boolean);
+      opts.vsix = false;
+    } else if (arg === '--no-e2e') opts.e2e = false;
+    else if (arg === '--e2e-only') {
+      opts.suites = false;
+      opts.vsix = false;
+    } else if (arg === '--no-vsix') opts.vsix = false;
+    else if (arg === '--vsix-only') {
+      opts.suites = false;
+      opts.e2e = false;
+    }
     else if (arg === '--verbose') opts.verbose = true;
     else throw new Error(`unknown argument ${arg}`);
   }
@@ -59,13 +74,14 @@ function textOf(args) {
 /** One VS Code session: a fresh workspace copy, a fresh server, one browser page. */
 async function runSession(browser, install, name, opts) {
   const started = Date.now();
-  const copy = copyWorkspace(name);
+  const [workspace, part] = name.split(':');
+  const copy = copyWorkspace(workspace);
   removeLater(copy.tmp);
   const resultsDir = join(RESULTS, 'integration', name);
   const server = await startServer(install, {
     dataDir: join(copy.tmp, 'vscode-data'),
     logFile: join(copy.tmp, 'server.log'),
-    env: { SPECKIT_TEST_WORKSPACE: name },
+    env: { SPECKIT_TEST_WORKSPACE: workspace, SPECKIT_TEST_PART: part ?? '' },
     // Only one extensionDevelopmentPath survives the web payload; the fake model is "installed".
     installed: process.env.SPECKIT_TEST_FAKE_ONLY ? [] : [FAKE_LM],
   });
@@ -180,8 +196,8 @@ async function main() {
   rmSync(join(RESULTS, 'screenshots'), { recursive: true, force: true });
   const browser = await launchBrowser(install);
 
-  const sessions = opts.only ?? SESSIONS;
-  for (const s of sessions) if (!SESSIONS.includes(s)) throw new Error(`unknown workspace ${s}; known: ${SESSIONS.join(', ')}`);
+  const sessions = opts.only ? SESSIONS.filter((s) => opts.only.includes(s) || opts.only.includes(s.split(':')[0])) : SESSIONS;
+  for (const s of opts.only ?? []) if (!SESSIONS.some((x) => x === s || x.split(':')[0] === s)) throw new Error(`unknown workspace ${s}; known: ${SESSIONS.join(', ')}`);
   const results = [];
   if (opts.suites) {
     for (const name of sessions) {
@@ -199,6 +215,16 @@ async function main() {
     } catch (err) {
       console.log(`  ✗ end-to-end test could not run: ${err.message}`);
       results.push({ name: 'e2e', passed: 0, failed: 1, seconds: 0 });
+    }
+  }
+
+  // Last: packaging rebuilds dist/ for production, which the sessions above must not see half-written.
+  if (opts.vsix && !process.env.SPECKIT_TEST_FAKE_ONLY) {
+    try {
+      results.push(await runVsix({ browser, install, verbose: opts.verbose }));
+    } catch (err) {
+      console.log(`  ✗ the packaged VSIX could not be checked: ${err.message}`);
+      results.push({ name: 'vsix', passed: 0, failed: 1, seconds: 0 });
     }
   }
 

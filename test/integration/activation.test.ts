@@ -27,12 +27,12 @@ export function define(): void {
 
     test('every feature registers, in reverse order in test mode: none relies on another registering first', async () => {
       const api = await testApi();
-      const features = ['registerSpecExplorer', 'registerStatusBar', 'registerTaskLens', 'registerFeatureCommands', 'registerInitProject', 'registerLanguageClient', 'registerChat', 'registerTools', 'registerNixBuild'];
+      const features = ['chat', 'dashboard', 'featureCommands', 'initProject', 'languageClient', 'nixBuild', 'specExplorer', 'statusBar', 'taskLens', 'tools'];
       assert.deepEqual([...api.registered].sort(), [...features].sort(), 'a feature failed to register (see the Spec Kit log)');
       // The Nix feature used to have to come first, or the explorer lost its hosts and the lenses their
       // verification; here it registers after both (the nixos-flake explorer and lens suites check them).
-      assert.ok(api.registered.indexOf('registerNixBuild') > api.registered.indexOf('registerSpecExplorer'), api.registered.join(', '));
-      assert.ok(api.registered.indexOf('registerNixBuild') > api.registered.indexOf('registerTaskLens'), api.registered.join(', '));
+      assert.ok(api.registered.indexOf('nixBuild') > api.registered.indexOf('specExplorer'), api.registered.join(', '));
+      assert.ok(api.registered.indexOf('nixBuild') > api.registered.indexOf('taskLens'), api.registered.join(', '));
     });
 
     test('the workspace the harness opened is the one the suite expects', () => {

@@ -8,6 +8,10 @@ export interface ScanJson {
     constitution: { version: string | null; placeholder: boolean } | null;
     /** Current feature directory, relative to the root. */
     current: string | null;
+    /** Where the current feature came from (`from .specify/feature.json`, `from the git branch`). */
+    currentSource: string | null;
+    /** What is wrong with the project's state, as spec-kit would stop on it, with the fix. */
+    problems: Array<{ code: string; message: string; speckit: string | null; fix: string }>;
     features: Array<{
       /** Relative to the project root (`specs/001-x`). */
       dir: string;
@@ -30,6 +34,8 @@ export function toScanJson(index: WorkspaceIndex): ScanJson {
       root: p.project.root,
       constitution: p.constitution ? { version: filled(p.constitution.version?.value), placeholder: p.constitution.isPlaceholder } : null,
       current: p.current ? path.relative(p.project.root, p.current.dir) : null,
+      currentSource: p.current?.label ?? null,
+      problems: p.currentProblem ? [{ code: p.currentProblem.code, message: p.currentProblem.message, speckit: p.currentProblem.speckit ?? null, fix: p.currentProblem.fix }] : [],
       features: p.features.map((f) => ({
         dir: f.feature.relDir,
         number: f.feature.number ?? null,

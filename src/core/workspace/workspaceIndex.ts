@@ -5,7 +5,7 @@ import { parsePlan, type PlanDoc } from '../artifacts/plan';
 import { parseSpec, type SpecDoc } from '../artifacts/spec';
 import { parseTasks, type TasksDoc } from '../artifacts/tasks';
 import { featureStatus, type FeatureStatus } from '../status/featureStatus';
-import { type CurrentFeatureSource, resolveCurrentFeature } from './currentFeature';
+import { type CurrentFeatureProblem, type CurrentFeatureSource, loadCurrentFeature } from './currentFeature';
 import { type Feature, listFeatures, reloadFeature } from './features';
 import { type FileSystemHost } from './fileSystem';
 import { findProjects, isInside, type Project, readText } from './projects';
@@ -33,7 +33,9 @@ export interface IndexedProject {
   /** Active features in number order; archives are left out. */
   readonly features: readonly IndexedFeature[];
   readonly archived: readonly Feature[];
-  readonly current: { readonly dir: string; readonly source: CurrentFeatureSource } | undefined;
+  readonly current: { readonly dir: string; readonly source: CurrentFeatureSource; readonly label?: string } | undefined;
+  /** Why spec-kit would stop on this project's current-feature state (with the fix to offer). */
+  readonly currentProblem?: CurrentFeatureProblem;
 }
 
 export interface WorkspaceIndexOptions {
@@ -239,21 +241,23 @@ export class WorkspaceIndex {
   }
 
   private async indexProject(project: Project, folder: string, known: readonly Project[]): Promise<IndexedProject> {
-    const all = (await listFeatures(this.fs, project)).filter((f) => isNearest(project, f.dir, known));
+    const listed = (await listFeatures(this.fs, project)).filter((f) => isNearest(project, f.dir, known));
+    const featureJsonText = project.specifyDir ? await readText(this.fs, path.join(project.specifyDir, 'feature.json')) : undefined;
+    const gitBranch = this.options.currentBranch ? await this.options.currentBranch(project.root).catch(() => undefined) : undefined;
+    const resolved = await loadCurrentFeature(this.fs, {
+      project,
+      features: listed.filter((f) => !f.archived),
+      env: this.options.env ?? {},
+      ...(featureJsonText !== undefined ? { featureJsonText } : {}),
+      ...(gitBranch !== undefined ? { gitBranch } : {}),
+    });
+    // A pointer outside the feature roots (spec-kit honours `docs/feat-x`) makes that folder a feature too.
+    const all = resolved.extra ? [...listed, resolved.extra] : listed;
     const active = all.filter((f) => !f.archived);
     const features = await Promise.all(active.map((f) => this.indexFeature(f, project.root)));
     const constitution = project.constitutionPath ? ((await this.document(project.constitutionPath)) as ConstitutionDoc | undefined) : undefined;
-    const featureJsonText = project.specifyDir ? await readText(this.fs, path.join(project.specifyDir, 'feature.json')) : undefined;
-    const gitBranch = this.options.currentBranch ? await this.options.currentBranch(project.root).catch(() => undefined) : undefined;
-    const resolved = resolveCurrentFeature({
-      project,
-      features: all.filter((f) => !f.archived),
-      env: this.options.env ?? {},
-      featureJsonText,
-      gitBranch,
-    });
-    const current = resolved.feature ? { dir: resolved.feature.dir, source: resolved.source } : undefined;
-    return { project, folder, constitution, features, archived: all.filter((f) => f.archived), current };
+    const current = resolved.feature ? { dir: resolved.feature.dir, source: resolved.source, ...(resolved.label ? { label: resolved.label } : {}) } : undefined;
+    return { project, folder, constitution, features, archived: all.filter((f) => f.archived), current, ...(resolved.problem ? { currentProblem: resolved.problem } : {}) };
   }
 
   private async indexFeature(feature: Feature, projectRoot: string): Promise<IndexedFeature> {

@@ -23,5 +23,6 @@ export async function status(turn: ChatTurn<'status' | typeof CHAT_ASK>): Promis
   );
   const current = projects.map((p) => turn.model.index.currentFeature(p)).find((f) => f !== undefined);
   turn.markdown(`\n\n${nextStepLine(current)}\n`);
+  if (current) turn.stream.button({ command: Commands.openDashboard, title: `Open the dashboard of ${current.feature.name}`, arguments: [current.feature.dir] });
   return turn.result({ featureDir: current?.feature.dir, projectRoot: current?.projectRoot });
 }
