@@ -6,6 +6,7 @@ import { registerDashboard } from './features/dashboard/registerDashboard';
 import { registerFeatureCommands } from './features/commands/registerFeatureCommands';
 import { registerInitProject } from './features/initProject/registerInitProject';
 import { registerLanguageClient } from './features/languageClient/registerLanguageClient';
+import { registerModelProvider } from './features/modelProvider/registerModelProvider';
 import { registerNixBuild } from './features/nixBuild/registerNixBuild';
 import { registerSpecExplorer } from './features/specExplorer/registerSpecExplorer';
 import { registerStatusBar } from './features/statusBar/registerStatusBar';
@@ -25,7 +26,8 @@ import { WorkspaceModel } from './platform/workspaceModel';
  * The features by name. Each gets the same services and none depends on another having registered
  * first, so the order is free: test mode registers them in reverse to keep it that way (the Nix
  * feature, first here, then comes after the explorer and the lenses that show its hosts and
- * verification). What a register function returns is its handle for the test API (most return nothing).
+ * verification; the chat, after the model provider here, asks `vscode.lm` for its model per request).
+ * What a register function returns is its handle for the test API (most return nothing).
  */
 const FEATURES = {
   nixBuild: registerNixBuild,
@@ -35,6 +37,7 @@ const FEATURES = {
   featureCommands: registerFeatureCommands,
   initProject: registerInitProject,
   languageClient: registerLanguageClient,
+  modelProvider: registerModelProvider,
   chat: registerChat,
   tools: registerTools,
   dashboard: registerDashboard,

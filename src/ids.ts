@@ -55,7 +55,12 @@ export const Commands = {
   restartLanguageServer: 'speckit.restartLanguageServer',
   // Feature dashboard (issue 16).
   openDashboard: 'speckit.openDashboard',
+  // Built-in OpenAI-compatible model vendor (issue 14).
+  manageModelEndpoints: 'speckit.manageModelEndpoints',
 } as const;
+
+/** The language-model vendor of OpenAI-compatible endpoints (package.json `languageModelChatProviders`). */
+export const MODEL_VENDOR = 'speckit-openai';
 
 export const Views = {
   container: 'speckit',
@@ -127,6 +132,9 @@ export const Settings = {
   verifyCommand: 'speckit.verify.command',
   // Chat (issue 5).
   clarifyAskAllAtOnce: 'speckit.clarify.askAllAtOnce',
+  // Model provider (issue 14).
+  modelEndpoints: 'speckit.modelProvider.endpoints',
+  model: 'speckit.model',
 } as const;
 
 export const OUTPUT_CHANNEL = 'Spec Kit';

@@ -12,6 +12,7 @@
 // test-results/screenshots/.
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { startOpenAIServer } from '../fixtures/openai-server/server.mjs';
 import { runE2E } from './e2e.mjs';
 import { ensureInstalled } from './install.mjs';
 import { runVsix } from './vsix.mjs';
@@ -26,6 +27,7 @@ import {
   isNoise,
   launchBrowser,
   log,
+  onCleanup,
   removeLater,
   runCleanups,
   startServer,
@@ -72,7 +74,7 @@ function textOf(args) {
 }
 
 /** One VS Code session: a fresh workspace copy, a fresh server, one browser page. */
-async function runSession(browser, install, name, opts) {
+async function runSession(browser, install, name, opts, openai) {
   const started = Date.now();
   const [workspace, part] = name.split(':');
   const copy = copyWorkspace(workspace);
@@ -81,7 +83,8 @@ async function runSession(browser, install, name, opts) {
   const server = await startServer(install, {
     dataDir: join(copy.tmp, 'vscode-data'),
     logFile: join(copy.tmp, 'server.log'),
-    env: { SPECKIT_TEST_WORKSPACE: workspace, SPECKIT_TEST_PART: part ?? '' },
+    // SPECKIT_TEST_OPENAI_URL: the test OpenAI-compatible server the model-provider suites configure and script.
+    env: { SPECKIT_TEST_WORKSPACE: workspace, SPECKIT_TEST_PART: part ?? '', SPECKIT_TEST_OPENAI_URL: openai.origin },
     // Only one extensionDevelopmentPath survives the web payload; the fake model is "installed".
     installed: process.env.SPECKIT_TEST_FAKE_ONLY ? [] : [FAKE_LM],
   });
@@ -195,6 +198,8 @@ async function main() {
   rmSync(join(RESULTS, 'integration'), { recursive: true, force: true });
   rmSync(join(RESULTS, 'screenshots'), { recursive: true, force: true });
   const browser = await launchBrowser(install);
+  const openai = await startOpenAIServer();
+  onCleanup(() => openai.close());
 
   const sessions = opts.only ? SESSIONS.filter((s) => opts.only.includes(s) || opts.only.includes(s.split(':')[0])) : SESSIONS;
   for (const s of opts.only ?? []) if (!SESSIONS.some((x) => x === s || x.split(':')[0] === s)) throw new Error(`unknown workspace ${s}; known: ${SESSIONS.join(', ')}`);
@@ -202,7 +207,8 @@ async function main() {
   if (opts.suites) {
     for (const name of sessions) {
       try {
-        results.push(await runSession(browser, install, name, opts));
+        openai.reset();
+        results.push(await runSession(browser, install, name, opts, openai));
       } catch (err) {
         console.log(`  ✗ session ${name} could not run: ${err.message}`);
         results.push({ name, passed: 0, failed: 1, seconds: 0 });

@@ -5,6 +5,7 @@ import { assemblePrompt, parsePromptTemplate, type PromptTemplate } from '../../
 import { type IndexedProject } from '../../core/workspace/workspaceIndex';
 import { ChatCommands, type ChatTurnKind, Commands } from '../../ids';
 import { slash } from '../../platform/chat';
+import { chooseModel, type ModelChoice } from '../../platform/modelChoice';
 import { type SpeckitServices } from '../../platform/services';
 import { type FeatureInProject, type WorkspaceModel } from '../../platform/workspaceModel';
 import { type PlannedWrite, type ProposalStore, writeArtifacts } from './artifactWriter';
@@ -38,7 +39,21 @@ export class ChatTurn<C extends ChatTurnKind = ChatTurnKind> {
     readonly token: vscode.CancellationToken,
     readonly proposals: ProposalStore,
     private readonly promptOverride?: string,
+    /** The model choice, made once per request and shared by the turns derived from it. */
+    private readonly choice: { pending?: Promise<ModelChoice> } = {},
   ) {}
+
+  /**
+   * The language model this request uses (`speckit.model`, else the chat's); says so when it is not
+   * the chat's. Not to be confused with `model`, the workspace model.
+   */
+  async languageModel(): Promise<vscode.LanguageModelChat | undefined> {
+    this.choice.pending ??= chooseModel(this.request.model).then((c) => {
+      if (c.note) this.stream.markdown(`_${escapeMarkdown(c.note)}_\n\n`);
+      return c;
+    });
+    return (await this.choice.pending).model;
+  }
 
   get prompt(): string {
     return (this.promptOverride ?? this.request.prompt).trim();
@@ -50,7 +65,7 @@ export class ChatTurn<C extends ChatTurnKind = ChatTurnKind> {
 
   /** The same request run as another command with another input (implement runs plan and tasks first). */
   as<D extends ChatTurnKind>(command: D, prompt: string): ChatTurn<D> {
-    return new ChatTurn(this.services, command, this.request, this.context, this.stream, this.token, this.proposals, prompt);
+    return new ChatTurn(this.services, command, this.request, this.context, this.stream, this.token, this.proposals, prompt, this.choice);
   }
 
   /** The result of this turn, its metadata naming the command. */
@@ -178,7 +193,7 @@ export class ChatTurn<C extends ChatTurnKind = ChatTurnKind> {
       }
       for (const e of splitter.push(chunk)) this.showEvent(e, fence);
     };
-    const result = await callModel(this.request.model, messages, this.token, display, justification);
+    const result = await callModel(await this.languageModel(), messages, this.token, display, justification);
     if (show === 'files') for (const e of splitter.end()) this.showEvent(e, fence);
     if (!result.ok) return { ok: false, failure: result.failure };
     const parsed = parseFileEnvelopes(result.text);

@@ -106,7 +106,7 @@ async function implementOne(turn: ChatTurn<'implement'>, { feature, project }: F
     turn.progress(`${step} · editing ${rel}`);
   });
   const result = await callModelWithTools(
-    turn.request.model,
+    await turn.languageModel(),
     messages,
     tools,
     turn.token,
