@@ -32,6 +32,16 @@ async function viewOf(panel: Panel, what: string, check: (v: View) => boolean = 
   return panel.lastView!;
 }
 
+/** Closes every editor, discarding unsaved changes: earlier suites leave editors open, some dirty. */
+async function closeEveryEditor(): Promise<void> {
+  for (const doc of vscode.workspace.textDocuments.filter((d) => d.isDirty)) {
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  }
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  await waitUntil(() => vscode.window.activeTextEditor === undefined, 'no editor to be active');
+}
+
 const card = (v: View, id: string): Card => {
   const c = v.board.cards.find((x) => x.id === id);
   assert.ok(c, `card ${id}`);
@@ -69,6 +79,8 @@ export function define(): void {
     });
 
     test('the palette command opens the current feature’s dashboard with its workflow, coverage and board', async () => {
+      // The palette command prefers the active editor's feature; with none, it opens the current one.
+      await closeEveryEditor();
       const opened = await vscode.commands.executeCommand<string>('speckit.openDashboard');
       assert.equal(opened, dir.path);
       const [panel] = dashboards(api).panels();
