@@ -4,6 +4,7 @@ import { Commands, OUTPUT_CHANNEL } from './ids';
 import { type ScanJson, toScanJson } from './core/workspace/scanJson';
 import { registerChat } from './features/chat/registerChat';
 import { type DashboardApi, registerDashboard } from './features/dashboard/registerDashboard';
+import { registerGithubIssues } from './features/githubIssues/registerGithubIssues';
 import { registerFeatureCommands } from './features/commands/registerFeatureCommands';
 import { registerInitProject } from './features/initProject/registerInitProject';
 import { registerLanguageClient } from './features/languageClient/registerLanguageClient';
@@ -33,6 +34,7 @@ const FEATURES: ReadonlyArray<(app: SpeckitExtension) => void> = [
   registerChat,
   registerTools,
   registerDashboard,
+  registerGithubIssues,
 ];
 
 /** What integration tests may see of the running extension; returned only in test mode. */

@@ -57,7 +57,14 @@ export const Commands = {
   openDashboard: 'speckit.openDashboard',
   // Built-in OpenAI-compatible model vendor (issue 14).
   manageModelEndpoints: 'speckit.manageModelEndpoints',
+  // GitHub issues both ways (issue 18).
+  createGitHubIssues: 'speckit.github.createIssues',
+  syncTaskStates: 'speckit.github.syncTaskStates',
+  openGitHubIssue: 'speckit.github.openIssue',
 } as const;
+
+/** The authentication provider the test extension registers; used instead of GitHub's only in ExtensionMode.Test. */
+export const TEST_GITHUB_AUTH_PROVIDER = 'speckit-test-github';
 
 /** The language-model vendor of OpenAI-compatible endpoints (package.json `languageModelChatProviders`). */
 export const MODEL_VENDOR = 'speckit-openai';
@@ -113,6 +120,9 @@ export const Settings = {
   // Model provider (issue 14).
   modelEndpoints: 'speckit.modelProvider.endpoints',
   model: 'speckit.model',
+  // GitHub issues (issue 18).
+  githubEnterpriseUri: 'speckit.github.enterpriseUri',
+  githubCloseIssuesOnTick: 'speckit.github.closeIssuesOnTick',
 } as const;
 
 export const OUTPUT_CHANNEL = 'Spec Kit';

@@ -44,7 +44,7 @@ describe('package.json', () => {
     assert.equal(participant?.name, 'speckit');
     assert.deepEqual(
       participant?.commands.map((c) => c.name),
-      ['speckit.constitution', 'speckit.specify', 'speckit.clarify', 'speckit.plan', 'speckit.checklist', 'speckit.tasks', 'speckit.analyze', 'speckit.implement', 'speckit.converge', 'speckit.status'],
+      ['speckit.constitution', 'speckit.specify', 'speckit.clarify', 'speckit.plan', 'speckit.checklist', 'speckit.tasks', 'speckit.analyze', 'speckit.implement', 'speckit.converge', 'speckit.status', 'speckit.taskstoissues'],
     );
   });
 

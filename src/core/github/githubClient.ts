@@ -158,7 +158,7 @@ export class GitHubClient {
   async issue(number: number): Promise<IssueLookup & { summary?: IssueSummary }> {
     try {
       const { data } = await this.octokit.request('GET /repos/{owner}/{repo}/issues/{issue_number}', { ...this.repoPath, issue_number: number });
-      const s = summary(data as RawIssue);
+      const s = summary(data);
       return { kind: 'found', issue: s, summary: s };
     } catch (e) {
       if (e instanceof GitHubError && (e.status === 404 || e.status === 410)) return { kind: 'missing', status: e.status };
@@ -174,7 +174,7 @@ export class GitHubClient {
       labels: [...draft.labels],
       ...(milestone !== undefined ? { milestone } : {}),
     });
-    return summary(data as RawIssue);
+    return summary(data);
   }
 
   /** Comments, then closes the issue as completed. */

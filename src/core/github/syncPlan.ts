@@ -55,7 +55,7 @@ export function planSync(inputs: readonly SyncInput[]): SyncPlan {
       const completed = issue.stateReason === 'completed' || issue.stateReason === null || issue.stateReason === undefined;
       if (task.checked) plan.inStep.push(task);
       else if (completed) plan.tick.push(task);
-      else plan.notCompleted.push({ task, reason: issue.stateReason!.replace(/_/g, ' ') });
+      else plan.notCompleted.push({ task, reason: issue.stateReason.replace(/_/g, ' ') });
     } else if (!task.checked) {
       plan.inStep.push(task);
     } else if (reopened) {

@@ -15,6 +15,7 @@ import { plan } from './commands/plan';
 import { specify } from './commands/specify';
 import { status } from './commands/status';
 import { tasks } from './commands/tasks';
+import { taskstoissues } from './commands/taskstoissues';
 import { makeBranch } from '../commands/createFeature';
 
 type Handler = (turn: ChatTurn) => Promise<vscode.ChatResult>;
@@ -31,6 +32,7 @@ export const CHAT_HANDLERS = new Map<string, Handler>([
   ['speckit.checklist', checklist],
   ['speckit.implement', implement],
   ['speckit.converge', converge],
+  ['speckit.taskstoissues', taskstoissues],
 ]);
 
 /** The `@speckit` participant: spec-kit's commands in the chat view, streamed from the user's model. */
@@ -110,6 +112,10 @@ function followups(app: SpeckitExtension, result: vscode.ChatResult): vscode.Cha
   const gate = meta as SpeckitChatMetadata & { gateBlocked?: boolean; scope?: string };
   if (meta.command === 'implement' && gate.gateBlocked) {
     return [{ prompt: `${gate.scope ?? ''} proceed anyway`.trim(), label: 'Proceed anyway', command: 'speckit.implement' }];
+  }
+  if (meta.command === 'taskstoissues') {
+    // Once tasks have issues, the way back is the sync.
+    return [{ prompt: 'sync', label: 'Sync task states from GitHub', command: 'speckit.taskstoissues' }];
   }
   const feature = meta.featureDir ? app.model.index.featureFor(meta.featureDir) : undefined;
   const after = (['constitution', 'specify', 'clarify', 'plan', 'tasks', 'status', 'ask'] as const).find((c) => c === meta.command);

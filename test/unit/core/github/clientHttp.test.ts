@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseTasks } from '../../../../src/core/artifacts/tasks';
 import { runCreate, type CreateItem } from '../../../../src/core/github/createRun';
-import { GitHubClient, type GitHubClientOptions, GitHubError } from '../../../../src/core/github/githubClient';
+import { GitHubClient, type GitHubClientOptions, type GitHubError } from '../../../../src/core/github/githubClient';
 import { issueDraft, labelsFor, SPECKIT_LABEL } from '../../../../src/core/github/issueDraft';
 import { repoRoot } from '../../helpers/paths';
 
@@ -115,7 +115,7 @@ describe('GitHub client against the test REST server', function () {
   it('a label created meanwhile (422 already_exists) is not an error', async () => {
     // The label appears between the listing and the creation: the server then answers 422.
     gh.fault({ method: 'GET', path: '/labels$', status: 200, body: [] });
-    gh.state.labels.push({ name: 'speckit' } as never);
+    gh.state.labels.push({ name: 'speckit' });
     const created = await client().ensureLabels([SPECKIT_LABEL]);
     assert.deepEqual(created, []);
     const posts = gh.state.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/labels'));
@@ -137,7 +137,7 @@ describe('GitHub client against the test REST server', function () {
     const waits: Array<[number, string]> = [];
     const slept: number[] = [];
     const result = await runCreate({
-      client: client({ onWait: (l, m) => waits.push([l.waitMs, m]), sleep: async (ms) => { slept.push(ms); }, maxWaitMs: 60_000 }),
+      client: client({ onWait: (l, m) => waits.push([l.waitMs, m]), sleep: (ms) => { slept.push(ms); return Promise.resolve(); }, maxWaitMs: 60_000 }),
       items: items(['T001']),
       featurePath: ctx.featurePath,
       labels,
@@ -153,9 +153,9 @@ describe('GitHub client against the test REST server', function () {
   it('403 with a far reset: stops with the reset time and keeps what was created', async () => {
     const reset = Math.floor(Date.now() / 1000) + 3600;
     gh.fault({ path: '/issues$', method: 'POST', status: 403, times: 1, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) }, body: { message: 'API rate limit exceeded' } });
-    const result = await runCreate({ client: client({ sleep: async () => assert.fail('must not wait an hour') }), items: items(['T001', 'T002']), featurePath: ctx.featurePath, labels, linked: [] });
+    const result = await runCreate({ client: client({ sleep: () => Promise.reject(new Error('must not wait an hour')) }), items: items(['T001', 'T002']), featurePath: ctx.featurePath, labels, linked: [] });
     assert.equal(result.stopped?.kind, 'rateLimit');
-    assert.match(result.stopped!.message, /resets at \d\d:\d\d \(in 60 minutes\)/);
+    assert.match(result.stopped.message, /resets at \d\d:\d\d \(in 60 minutes\)/);
     assert.equal(result.created.length, 0);
     assert.equal(gh.state.issues.length, 0);
   });
@@ -163,7 +163,7 @@ describe('GitHub client against the test REST server', function () {
   it('429 secondary limit with retry-after: waits that long', async () => {
     gh.fault({ path: '/repos/acme/infra$', status: 429, headers: { 'retry-after': '2' }, body: { message: 'You have exceeded a secondary rate limit' } });
     const slept: number[] = [];
-    const info = await client({ sleep: async (ms) => { slept.push(ms); } }).repository();
+    const info = await client({ sleep: (ms) => { slept.push(ms); return Promise.resolve(); } }).repository();
     assert.equal(info.fullName, 'acme/infra');
     assert.deepEqual(slept, [2000]);
   });
@@ -172,12 +172,12 @@ describe('GitHub client against the test REST server', function () {
     // The third POST /issues is cut: two issues exist, the run reports them and the network error.
     let posts = 0;
     const cutting: typeof fetch = async (input, init) => {
-      if (init?.method === 'POST' && String(input).endsWith('/issues') && ++posts === 3) gh.fault({ path: '/issues$', method: 'POST', cut: true });
+      if (init?.method === 'POST' && (typeof input === 'string' ? input : input instanceof URL ? input.href : input.url).endsWith('/issues') && ++posts === 3) gh.fault({ path: '/issues$', method: 'POST', cut: true });
       return fetch(input, init);
     };
     const result = await runCreate({ client: client({ fetch: cutting }), items: items(), featurePath: ctx.featurePath, labels, linked: [] });
     assert.equal(result.stopped?.kind, 'network');
-    assert.match(result.stopped!.message, /Could not reach GitHub at 127\.0\.0\.1:\d+/);
+    assert.match(result.stopped.message, /Could not reach GitHub at 127\.0\.0\.1:\d+/);
     assert.deepEqual(result.created.map((c) => c.taskId), ['T001', 'T002']);
     assert.equal(gh.state.issues.length, 2);
   });
