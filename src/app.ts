@@ -16,6 +16,7 @@ import { registerStatusBar } from './features/statusBar/registerStatusBar';
 import { registerTools } from './features/tools/registerTools';
 import { registerTaskLens } from './features/taskLens/registerTaskLens';
 import { FeaturePicker } from './platform/featurePicker';
+import { setTestSignIn } from './platform/github/githubAccess';
 import { Prompter } from './platform/prompter';
 import { WorkspaceModel } from './platform/workspaceModel';
 
@@ -54,6 +55,8 @@ export interface SpeckitTestApi {
   readonly nix: NixBuildServices | undefined;
   /** The feature dashboards: open panels, the serializer's restore. */
   readonly dashboard: DashboardApi | undefined;
+  /** GitHub issues: the sign-in the flows use (a session, or undefined for "not signed in / declined"). */
+  setGitHubSignIn(signIn: ((create: boolean) => vscode.AuthenticationSession | undefined) | undefined): void;
 }
 
 /** Composition root: creates the platform services, then each feature, and owns every disposable. */
@@ -119,6 +122,7 @@ export class SpeckitExtension implements vscode.Disposable {
       get dashboard(): DashboardApi | undefined {
         return app.dashboard;
       },
+      setGitHubSignIn: (signIn) => setTestSignIn(this.context.extensionMode, signIn),
     };
   }
 

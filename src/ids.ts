@@ -63,8 +63,6 @@ export const Commands = {
   openGitHubIssue: 'speckit.github.openIssue',
 } as const;
 
-/** The authentication provider the test extension registers; used instead of GitHub's only in ExtensionMode.Test. */
-export const TEST_GITHUB_AUTH_PROVIDER = 'speckit-test-github';
 
 /** The language-model vendor of OpenAI-compatible endpoints (package.json `languageModelChatProviders`). */
 export const MODEL_VENDOR = 'speckit-openai';

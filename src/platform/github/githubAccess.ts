@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { gitRunner, out } from '../../core/gitExtension/gitProcess';
 import { GitHubClient } from '../../core/github/githubClient';
 import { githubTarget, type GitHubTarget } from '../../core/github/remote';
-import { Settings, TEST_GITHUB_AUTH_PROVIDER } from '../../ids';
+import { Settings } from '../../ids';
 
 /** The repository a feature's issues go to, read from real git in the project. */
 export interface GitHubRepoContext {
@@ -40,13 +40,21 @@ export function enterpriseUri(): string | undefined {
   return ours || vscode.workspace.getConfiguration('github-enterprise').get<string>('uri')?.trim() || undefined;
 }
 
+/** Test mode only: the sign-in integration tests script (VS Code's sign-in asks in a modal dialog they cannot answer). */
+let testSignIn: ((create: boolean) => vscode.AuthenticationSession | undefined) | undefined;
+
+/** Sets the test sign-in; ignored outside ExtensionMode.Test, so a shipped extension always uses VS Code's. */
+export function setTestSignIn(mode: vscode.ExtensionMode, signIn: typeof testSignIn): void {
+  if (mode === vscode.ExtensionMode.Test) testSignIn = signIn;
+}
+
 /**
  * VS Code's GitHub sign-in (`github`, or `github-enterprise` for an Enterprise Server) with the
  * `repo` scope. `create` shows the sign-in when there is no session; without it nothing is shown.
- * Integration tests sign in through a test provider that the test extension registers.
  */
 export async function gitHubSession(target: GitHubTarget, mode: vscode.ExtensionMode, create: boolean): Promise<vscode.AuthenticationSession | undefined> {
-  const provider = mode === vscode.ExtensionMode.Test ? TEST_GITHUB_AUTH_PROVIDER : target.authProvider;
+  if (mode === vscode.ExtensionMode.Test && testSignIn) return testSignIn(create);
+  const provider = target.authProvider;
   try {
     return create
       ? await vscode.authentication.getSession(provider, ['repo'], { createIfNone: true })
