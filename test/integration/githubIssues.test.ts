@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import * as vscode from 'vscode';
 import { chat, selectTestModel, shown } from './chatHelpers';
 import { Commands } from '../../src/ids';
-import { featureDir, projectRoot, queueAnswers, questionsAsked } from './editorHelpers';
+import { featureDir, projectRoot, queueAnswers, questionsAsked, treeApi } from './editorHelpers';
 import { readText, testApi, waitForSnapshot, writeText, type SpeckitTestApi, type WorkspaceName } from './helpers';
 
 export const workspaces: readonly WorkspaceName[] = ['nixos-flake'];
@@ -134,6 +134,32 @@ export function define(): void {
       const t = await chat('@speckit /speckit.taskstoissues sync', 60_000);
       assert.match(shown(t), /T002: #2 was deleted \(HTTP 410\); the link is kept, nothing is recreated/);
       assert.equal((await issues()).length, 2);
+    });
+
+    test('the Spec Explorer creates a phase\'s issues and shows the link; a rate limit stops with the reset time, tasks.md linking what exists', async () => {
+      const api = await testApi();
+      const dir = await feature(api, '083-gh-explorer');
+      await setRemote(projectRoot(api, 0), `${GH}/acme/infra.git`);
+      queueAnswers(api, 'Create Issues');
+      const phase = await vscode.commands.executeCommand<{ ok: boolean; created: number }>(Commands.createGitHubIssues, { kind: 'phase', id: 'p', dir: dir.path, key: 'phase-3' });
+      assert.deepEqual(phase, { ok: true, created: 1 });
+      assert.deepEqual((await issues()).map((i) => i.title.slice(0, 4)), ['T002']);
+      await waitForSnapshot(api, () => true, 'the index');
+      await api.whenIdle();
+      const tree = treeApi(api);
+      const item = await tree.getTreeItem({ kind: 'task', id: `task:${dir.path}:T002`, dir: dir.path, taskId: 'T002' });
+      assert.match(String(item.description), /#1$/);
+      assert.equal(item.contextValue, 'speckit.task.open.issue');
+      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', vscode.Uri.joinPath(dir, 'tasks.md'));
+      assert.ok(lenses.some((l) => l.command?.title === '$(github) #1' && l.command.arguments?.[0] === `${GH}/acme/infra/issues/1`), 'the task\'s lens links its issue');
+      // The rest of the feature, with GitHub's rate limit reached: stopped, with the reset time.
+      await server('fault', { method: 'POST', path: '/issues$', status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600) }, body: { message: 'API rate limit exceeded' } });
+      queueAnswers(api, 'Create Issues');
+      const t = await chat('@speckit /speckit.taskstoissues', 60_000);
+      assert.match(shown(t), /Stopped after creating 0 issues: GitHub's rate limit was reached; it resets at \d\d:\d\d \(in 60 minutes\)/);
+      const tasks = await readText(vscode.Uri.joinPath(dir, 'tasks.md'));
+      assert.match(tasks, /^- \[ \] T001 Create modules\/backup\/default\.nix$/m);
+      assert.match(tasks, new RegExp(`T002 .* ${GH}/acme/infra/issues/1$`, 'm'));
     });
 
     test('refuses a remote that is not on GitHub, and creates nothing when not signed in or declined', async () => {
