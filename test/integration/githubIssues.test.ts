@@ -27,9 +27,9 @@ const issues = async (): Promise<ServerIssue[]> => ((await server('state')) as {
 
 /** The test API's GitHub sign-in (the session the flows use in test mode). */
 function signIn(api: SpeckitTestApi, make: ((create: boolean) => vscode.AuthenticationSession | undefined) | undefined): void {
-  const github = api as unknown as { setGitHubSignIn?(f: typeof make): void };
-  assert.ok(typeof github.setGitHubSignIn === 'function', 'the test API offers setGitHubSignIn');
-  github.setGitHubSignIn(make);
+  const github = (api as unknown as { githubIssues?: { setSignIn(f: typeof make): void } }).githubIssues;
+  assert.ok(github, 'the test API offers the GitHub issues handle');
+  github.setSignIn(make);
 }
 
 const session = (token = 'test-token'): vscode.AuthenticationSession => ({ id: 's1', accessToken: token, account: { id: 'octocat', label: 'octocat' }, scopes: ['repo'] });

@@ -41,10 +41,11 @@ export function enterpriseUri(): string | undefined {
 }
 
 /** Test mode only: the sign-in integration tests script (VS Code's sign-in asks in a modal dialog they cannot answer). */
-let testSignIn: ((create: boolean) => vscode.AuthenticationSession | undefined) | undefined;
+export type TestSignIn = (create: boolean) => vscode.AuthenticationSession | undefined;
+let testSignIn: TestSignIn | undefined;
 
 /** Sets the test sign-in; ignored outside ExtensionMode.Test, so a shipped extension always uses VS Code's. */
-export function setTestSignIn(mode: vscode.ExtensionMode, signIn: typeof testSignIn): void {
+export function setTestSignIn(mode: vscode.ExtensionMode, signIn: TestSignIn | undefined): void {
   if (mode === vscode.ExtensionMode.Test) testSignIn = signIn;
 }
 
