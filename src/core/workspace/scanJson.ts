@@ -1,5 +1,15 @@
 import * as path from 'node:path/posix';
 import { type WorkspaceIndex } from './workspaceIndex';
+import { type WorkspaceProblem } from './workspaceProblem';
+
+/** A file that is there but could not be read or analysed. */
+export interface ScanProblemJson {
+  /** Relative to the project root; absolute for a problem outside every project. */
+  file: string;
+  code: string;
+  severity: 'error' | 'warning';
+  message: string;
+}
 
 /** The index as plain JSON: what `speckit-vscode scan --json` prints and tests compare. */
 export interface ScanJson {
@@ -21,10 +31,31 @@ export interface ScanJson {
       stale: boolean;
       next: string | null;
     }>;
+    /** The project's and its features' problems, by file. */
+    problems: ScanProblemJson[];
   }>;
+  /** Problems outside every project (a folder that could not be listed). */
+  problems: ScanProblemJson[];
 }
 
-export function toScanJson(index: WorkspaceIndex): ScanJson {
+/**
+ * `extra`: problems the caller found beside the index (folders its file system could not list); each
+ * goes to the project it lies in, or to the top-level list.
+ */
+export function toScanJson(index: WorkspaceIndex, extra: readonly WorkspaceProblem[] = []): ScanJson {
+  const byProject = new Map<string, WorkspaceProblem[]>();
+  const outside: WorkspaceProblem[] = [];
+  for (const x of extra) {
+    const root = index.projectFor(x.path)?.project.root;
+    if (root === undefined) outside.push(x);
+    else byProject.set(root, [...(byProject.get(root) ?? []), x]);
+  }
+  const json = (root: string | undefined, x: WorkspaceProblem): ScanProblemJson => ({
+    file: root === undefined ? x.path : path.relative(root, x.path) || '.',
+    code: x.code,
+    severity: x.severity,
+    message: x.message,
+  });
   return {
     projects: index.projects.map((p) => ({
       root: p.project.root,
@@ -42,7 +73,9 @@ export function toScanJson(index: WorkspaceIndex): ScanJson {
         stale: f.status.stale.length > 0,
         next: f.status.next ? `/speckit.${f.status.next}` : null,
       })),
+      problems: [...p.problems, ...p.features.flatMap((f) => f.problems), ...(byProject.get(p.project.root) ?? [])].map((x) => json(p.project.root, x)),
     })),
+    problems: outside.map((x) => json(undefined, x)),
   };
 }
 
