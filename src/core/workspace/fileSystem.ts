@@ -49,7 +49,7 @@ export class FileReadError extends Error {
 export function toFileReadError(path: string, e: unknown): FileReadError {
   if (e instanceof FileReadError) return e;
   const code = typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : '';
-  if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'FileNotFound') return new FileReadError(path, 'missing', 'it does not exist');
+  if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'FileNotFound' || code === 'FileNotADirectory') return new FileReadError(path, 'missing', 'it does not exist');
   if (code === 'EISDIR' || code === 'FileIsADirectory') return new FileReadError(path, 'not-regular', 'it is a folder, not a file');
   // ENXIO: a socket, or a FIFO/device with nothing on the other end.
   if (code === 'ENXIO') return new FileReadError(path, 'not-regular', 'it is a socket or device, not a regular file');
