@@ -1,9 +1,8 @@
-// Optional: runs the same integration suites in a desktop VS Code (Electron) through
-// @vscode/test-cli + @vscode/test-electron, for machines with network access (they download VS Code
-// into .vscode-test/). Neither package is a dev dependency; to use this file:
-//   npm install --no-save @vscode/test-cli @vscode/test-electron
-//   npm run build && node esbuild.mjs --tests && npx vscode-test [--label nixos-flake]
-// The offline harness (npm run test:integration → test/harness/run.mjs) is the one CI uses.
+// Runs the same integration suites in a desktop VS Code (Electron) through @vscode/test-cli +
+// @vscode/test-electron (dev dependencies), on machines with network access (they download VS Code
+// into .vscode-test/): `npm run test:desktop [-- --label nixos-flake]` (test/harness/desktop.mjs
+// checks the network first, builds, then runs `vscode-test`).
+// The offline harness (npm test → test/harness/run.mjs) is the one CI uses.
 //
 // Each sample workspace is copied to a fresh git-initialised temp folder first: the suites create,
 // rename and delete files, and the fixtures must stay untouched. test-cli loads the bundled suites

@@ -367,9 +367,9 @@ function printScan(result: ScanJson, io: Io): void {
       const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
       for (const r of [header, ...rows]) io.out('  ' + r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
     }
-    for (const x of p.problems) io.out(printable(`  ${x.severity} ${x.code} ${x.file}: ${x.message}`));
+    for (const x of p.problems) io.out(printable(`  ${x.severity} ${x.code}${x.file === null ? '' : ` ${x.file}`}: ${x.message}`));
   }
-  for (const x of result.problems) io.out(printable(`${x.severity} ${x.code} ${x.file}: ${x.message}`));
+  for (const x of result.problems) io.out(printable(`${x.severity} ${x.code} ${x.file ?? ''}: ${x.message}`));
 }
 
 /**

@@ -163,7 +163,10 @@ export async function killGroup(child, label) {
  */
 export function registerInstalledExtensions(extensionsDir, folders) {
   mkdirSync(extensionsDir, { recursive: true });
-  const entries = folders.map((folder) => {
+  // Keep what `--install-extension` put there (the packaged VSIX run installs ours that way).
+  const file = join(extensionsDir, 'extensions.json');
+  const existing = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : [];
+  const added = folders.map((folder) => {
     const manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8'));
     return {
       identifier: { id: `${manifest.publisher}.${manifest.name}`.toLowerCase() },
@@ -172,7 +175,7 @@ export function registerInstalledExtensions(extensionsDir, folders) {
       metadata: { installedTimestamp: Date.now(), source: 'resource', pinned: true },
     };
   });
-  writeFileSync(join(extensionsDir, 'extensions.json'), JSON.stringify(entries));
+  writeFileSync(file, JSON.stringify([...existing, ...added]));
 }
 
 /**

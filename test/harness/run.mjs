@@ -1,6 +1,8 @@
 // Runs the integration suites in a real VS Code 1.139.1 (code-server's bundled server + headless
-// Chromium), one session per sample workspace, then the end-to-end UI test.
-// Usage: node test/harness/run.mjs [--only=nixos-flake,monorepo] [--no-e2e] [--e2e-only] [--verbose]
+// Chromium), one session per sample workspace, then the end-to-end UI test, then the packaged VSIX
+// installed as a user installs it (vsix.mjs).
+// Usage: node test/harness/run.mjs [--only=nixos-flake,monorepo] [--no-e2e] [--e2e-only] [--no-vsix] [--vsix-only] [--verbose]
+// (--only and --e2e-only also leave out the VSIX run; --vsix-only runs only it.)
 // Expects `npm run build` and `node esbuild.mjs --tests` to have run (npm run test:integration does).
 // Environment: SPECKIT_CACHE (install cache, default ~/.cache/speckit-vscode), SPECKIT_TEST_GREP
 // (mocha grep inside the extension host), SPECKIT_TEST_SESSION_TIMEOUT_MS (default 240000),
@@ -12,6 +14,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runE2E } from './e2e.mjs';
 import { ensureInstalled } from './install.mjs';
+import { runVsix } from './vsix.mjs';
 import {
   FAKE_LM,
   REPO_ROOT,
@@ -31,7 +34,7 @@ import {
   writeText,
 } from './lib.mjs';
 
-export const SESSIONS = ['nixos-flake', 'multi-root', 'monorepo', 'empty'];
+export const SESSIONS = ['nixos-flake', 'multi-root', 'monorepo', 'empty', 'speckit-1.0'];
 const REPORT_PREFIX = '[mocha] ';
 const RESULT_PREFIX = '[speckit-test] result ';
 const SESSION_TIMEOUT_MS = Number(process.env.SPECKIT_TEST_SESSION_TIMEOUT_MS ?? 240_000);
@@ -39,11 +42,20 @@ const TESTS_PATH = join(REPO_ROOT, 'out', 'test', 'integration', 'index.js');
 const EXTENSION_MAIN = join(REPO_ROOT, 'dist', 'extension.js');
 
 function parseArgs(argv) {
-  const opts = { only: undefined, e2e: true, suites: true, verbose: !!process.env.SPECKIT_TEST_VERBOSE };
+  const opts = { only: undefined, e2e: true, suites: true, vsix: true, verbose: !!process.env.SPECKIT_TEST_VERBOSE };
   for (const arg of argv) {
-    if (arg.startsWith('--only=')) opts.only = arg.slice(7).split(',').filter(Boolean);
-    else if (arg === '--no-e2e') opts.e2e = false;
-    else if (arg === '--e2e-only') opts.suites = false;
+    if (arg.startsWith('--only=')) {
+      opts.only = arg.slice(7).split(',').filter(Boolean);
+      opts.vsix = false;
+    } else if (arg === '--no-e2e') opts.e2e = false;
+    else if (arg === '--e2e-only') {
+      opts.suites = false;
+      opts.vsix = false;
+    } else if (arg === '--no-vsix') opts.vsix = false;
+    else if (arg === '--vsix-only') {
+      opts.suites = false;
+      opts.e2e = false;
+    }
     else if (arg === '--verbose') opts.verbose = true;
     else throw new Error(`unknown argument ${arg}`);
   }
@@ -199,6 +211,16 @@ async function main() {
     } catch (err) {
       console.log(`  ✗ end-to-end test could not run: ${err.message}`);
       results.push({ name: 'e2e', passed: 0, failed: 1, seconds: 0 });
+    }
+  }
+
+  // Last: packaging rebuilds dist/ for production, which the sessions above must not see half-written.
+  if (opts.vsix && !process.env.SPECKIT_TEST_FAKE_ONLY) {
+    try {
+      results.push(await runVsix({ browser, install, verbose: opts.verbose }));
+    } catch (err) {
+      console.log(`  ✗ the packaged VSIX could not be checked: ${err.message}`);
+      results.push({ name: 'vsix', passed: 0, failed: 1, seconds: 0 });
     }
   }
 

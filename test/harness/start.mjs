@@ -48,7 +48,7 @@ async function main() {
     process.exit(r.status ?? 0);
   }
 
-  const install = await ensureInstalled();
+  const install = await ensureInstalled({ purpose: 'start' });
   if (!opts.keep) onCleanup(() => rmSync(copy.tmp, { recursive: true, force: true }));
   const server = await startServer(install, {
     dataDir: join(copy.tmp, 'vscode-data'),

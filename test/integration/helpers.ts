@@ -7,8 +7,8 @@ import * as vscode from 'vscode';
 export const EXTENSION_ID = 'speckit-vscode.speckit-vscode';
 
 /** The sample workspaces in test/fixtures/workspaces. */
-export type WorkspaceName = 'nixos-flake' | 'multi-root' | 'monorepo' | 'empty';
-export const ALL_WORKSPACES: readonly WorkspaceName[] = ['nixos-flake', 'multi-root', 'monorepo', 'empty'];
+export type WorkspaceName = 'nixos-flake' | 'multi-root' | 'monorepo' | 'empty' | 'speckit-1.0';
+export const ALL_WORKSPACES: readonly WorkspaceName[] = ['nixos-flake', 'multi-root', 'monorepo', 'empty', 'speckit-1.0'];
 
 /** A suite file: which sample workspaces it runs in, and its mocha suites. */
 export interface SuiteModule {

@@ -12,10 +12,11 @@ import * as initProject from './initProject.test';
 import * as languageServer from './languageServer.test';
 import * as nix from './nix.test';
 import * as taskLens from './taskLens.test';
+import * as speckitInterop from './speckitInterop.test';
 import * as workspaceIndex from './workspaceIndex.test';
 
 /** Every suite file; each says which sample workspaces it belongs to. */
-const SUITES: readonly SuiteModule[] = [activation, workspaceIndex, fakeLm, explorer, taskLens, initProject, nix, languageServer, chat, chatImplement];
+const SUITES: readonly SuiteModule[] = [activation, workspaceIndex, fakeLm, explorer, taskLens, initProject, nix, languageServer, chat, chatImplement, speckitInterop];
 
 /** Marks the lines the harness prints as mocha's report; everything else in the console is noise. */
 export const REPORT_PREFIX = '[mocha] ';

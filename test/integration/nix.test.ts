@@ -1,4 +1,4 @@
-// Nix builds with the real Nix (Debian's nix-bin, installed by .ci/install-nix.sh) in the
+// Nix builds with the real Nix (Debian's nix-bin, installed by npm test's set-up) in the
 // nixos-flake sample: hosts from evaluation, a host build in a task terminal with its exit code,
 // the VM script run through shell integration, errors in Problems at the right file and line,
 // build-gated task ticking, and the refusal in an untrusted workspace. The harness runs with

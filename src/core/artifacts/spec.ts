@@ -352,6 +352,9 @@ const DERIVED_FAMILIES: [string, RegExp][] = [
   ['FR', /^(?:functional requirements?|機能要件|機能要求|功能需求|功能性需求|功能要求)/],
 ];
 
+/** A section number before a heading's title: `3.`, `3.1.`, `3.1`. */
+const SECTION_NUMBER = /^\d+(?:\.\d+)*\.?\s+(?=\S)/;
+
 interface RequirementAt extends Requirement {
   readonly at: number;
 }
@@ -391,8 +394,29 @@ function readRequirements(doc: MarkdownDoc, all: readonly Section[]): Requiremen
 
   // The seed's dialect: numbered lists without IDs under "Functional Requirements" headings.
   for (const section of all) {
-    const family = DERIVED_FAMILIES.find(([, re]) => re.test(section.key))?.[0];
+    const family = DERIVED_FAMILIES.find(([, re]) => re.test(section.key.replace(SECTION_NUMBER, '')))?.[0];
     if (!family) continue;
+    // Another dialect: numbered sub-sections (`### 3.1. Repository Structure`) are the requirements.
+    const numbered = all.filter((s) => s.depth === section.depth + 1 && s.start > section.start && s.start < section.end && SECTION_NUMBER.test(s.title));
+    if (numbered.length > 0) {
+      if (found.some((r) => r.at >= section.start && r.at < section.end)) continue;
+      for (const sub of numbered) {
+        const label = SECTION_NUMBER.exec(sub.title)![0];
+        const n = parseInt(/(\d+)\.?\s*$/.exec(label.trim())![1]!, 10);
+        const labelAt = sub.start + doc.text.slice(sub.start, sub.end).indexOf(label.trim());
+        found.push({
+          id: `${family}-${n}`,
+          family,
+          number: n,
+          text: sub.title.slice(label.length).trim(),
+          derived: true,
+          range: doc.index.rangeOf(sub.start, sub.end),
+          idRange: doc.index.rangeOf(labelAt, labelAt + label.trim().length),
+          at: sub.start,
+        });
+      }
+      continue;
+    }
     const lists = section.content.filter((n): n is List => n.type === 'list' && n.ordered === true);
     if (lists.some((l) => l.children.some((i) => explicitItems.has(i)))) continue;
     for (const list of lists) {

@@ -158,7 +158,9 @@ function truncationProblem(text: string, midLine: boolean): string | undefined {
   let open: { char: string; len: number; line: number } | undefined;
   let inComment = false;
   for (let i = 0; i < lines.length; i++) {
-    const m = /^[ \t]{0,3}(`{3,}|~{3,})([^\n]*)$/.exec(lines[i]!);
+    // Inside a list item a fence is indented by the item's content offset, often four spaces or
+    // more (`1. …` then `    ```bash`), and its closing fence too: any indentation counts here.
+    const m = /^[ \t]*(`{3,}|~{3,})([^\n]*)$/.exec(lines[i]!);
     if (!m) {
       if (!open) inComment = commentStateAfter(lines[i]!, inComment);
       continue;

@@ -136,6 +136,16 @@ export async function reloadFeature(fs: FileSystemHost, project: Project, previo
 }
 
 /**
+ * The folder a current-feature pointer names, read as a feature wherever it is (spec-kit honours a
+ * `feature.json` pointing outside `specs/`). undefined when it is not a directory.
+ */
+export async function loadFeatureAt(fs: FileSystemHost, project: Project, dir: string): Promise<Feature | undefined> {
+  if ((await fs.stat(dir))?.type !== 'directory') return undefined;
+  const { files } = await readFiles(fs, dir);
+  return { ...parseFeatureName(path.basename(dir)), dir, relDir: path.relative(project.root, dir), name: path.basename(dir), featureRoot: path.dirname(dir), archived: false, duplicateNumber: false, files };
+}
+
+/**
  * spec-kit's `AVAILABLE_DOCS` (check-prerequisites): `research.md`, `data-model.md`, `contracts/`
  * (when it holds something), `quickstart.md`, and `tasks.md` only when asked for (`--include-tasks`).
  */

@@ -40,7 +40,7 @@ export function nextFeaturePrefix(input: NextFeaturePrefixInput): string {
   const fromBranches = highestBranchNumber(input.branchNames ?? []);
   if (fromBranches > highest) highest = fromBranches;
   // spec-kit stops at int64; we do the same rather than produce an unparseable number.
-  if (highest >= MAX_FEATURE_NUMBER) throw new RangeError('feature numbers are exhausted (int64 maximum reached)');
+  if (highest >= MAX_FEATURE_NUMBER) throw new RangeError(`feature number must be between 0 and ${MAX_FEATURE_NUMBER}, got '${MAX_FEATURE_NUMBER + 1n}'`);
   return (highest + 1n).toString().padStart(3, '0');
 }
 

@@ -2,13 +2,21 @@ import * as path from 'node:path/posix';
 import { type WorkspaceIndex } from './workspaceIndex';
 import { type WorkspaceProblem } from './workspaceProblem';
 
-/** A file that is there but could not be read or analysed. */
+/**
+ * Something wrong with a project: its current-feature state as spec-kit would stop on it, or a file
+ * that is there but could not be read or analysed.
+ */
 export interface ScanProblemJson {
-  /** Relative to the project root; absolute for a problem outside every project. */
-  file: string;
+  /** Relative to the project root (absolute outside every project); null for the current-feature state. */
+  file: string | null;
   code: string;
+  /** Unreadable files are errors; the current-feature state is a warning (a fresh clone has no pointer). */
   severity: 'error' | 'warning';
   message: string;
+  /** spec-kit's own error, verbatim, where its scripts stop on this state. */
+  speckit: string | null;
+  /** The fix to offer (`switchFeature`). */
+  fix: string | null;
 }
 
 /** The index as plain JSON: what `speckit-vscode scan --json` prints and tests compare. */
@@ -18,6 +26,10 @@ export interface ScanJson {
     constitution: { version: string | null; placeholder: boolean } | null;
     /** Current feature directory, relative to the root. */
     current: string | null;
+    /** Where the current feature came from (`from .specify/feature.json`, `from the git branch`). */
+    currentSource: string | null;
+    /** The current-feature state as spec-kit would stop on it (with the fix), then unreadable files, by file. */
+    problems: ScanProblemJson[];
     features: Array<{
       /** Relative to the project root (`specs/001-x`). */
       dir: string;
@@ -31,8 +43,6 @@ export interface ScanJson {
       stale: boolean;
       next: string | null;
     }>;
-    /** The project's and its features' problems, by file. */
-    problems: ScanProblemJson[];
   }>;
   /** Problems outside every project (a folder that could not be listed). */
   problems: ScanProblemJson[];
@@ -55,12 +65,21 @@ export function toScanJson(index: WorkspaceIndex, extra: readonly WorkspaceProbl
     code: x.code,
     severity: x.severity,
     message: x.message,
+    speckit: null,
+    fix: null,
   });
   return {
     projects: index.projects.map((p) => ({
       root: p.project.root,
       constitution: p.constitution ? { version: filled(p.constitution.version?.value), placeholder: p.constitution.isPlaceholder } : null,
       current: p.current ? path.relative(p.project.root, p.current.dir) : null,
+      currentSource: p.current?.label ?? null,
+      problems: [
+        ...(p.currentProblem
+          ? [{ file: null, code: p.currentProblem.code, severity: 'warning' as const, message: p.currentProblem.message, speckit: p.currentProblem.speckit ?? null, fix: p.currentProblem.fix }]
+          : []),
+        ...[...p.problems, ...p.features.flatMap((f) => f.problems), ...(byProject.get(p.project.root) ?? [])].map((x) => json(p.project.root, x)),
+      ],
       features: p.features.map((f) => ({
         dir: f.feature.relDir,
         number: f.feature.number ?? null,
@@ -73,7 +92,6 @@ export function toScanJson(index: WorkspaceIndex, extra: readonly WorkspaceProbl
         stale: f.status.stale.length > 0,
         next: f.status.next ? `/speckit.${f.status.next}` : null,
       })),
-      problems: [...p.problems, ...p.features.flatMap((f) => f.problems), ...(byProject.get(p.project.root) ?? [])].map((x) => json(p.project.root, x)),
     })),
     problems: outside.map((x) => json(undefined, x)),
   };

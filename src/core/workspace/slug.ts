@@ -2,6 +2,13 @@
  * Feature short names ("slugs"), following spec-kit's script fallback (`generate_branch_name` and
  * `clean_branch_name` in scripts/bash/create-new-feature.sh and its Python twin) so a feature we
  * create gets the name `specify` would have given it.
+ *
+ * The bash and Python scripts disagree on non-ASCII text (recorded in
+ * test/fixtures/speckit-parity/): bash's `tr` lower-cases ASCII only, so U+212A KELVIN SIGN stays a
+ * separator (`temperature-elvin-units`) where Python's `lower()` makes it `k`; and bash's
+ * `grep -w` (UTF-8 locale) counts accented letters as word characters when it looks for an
+ * upper-case acronym (`Naïve ÉTÉ résumé` → `sum`, Python `t-sum`). {@link speckitSlug} follows the
+ * variant the project was initialised with (`script` in init-options.json).
  */
 
 /** What a description with nothing usable in it becomes. */
@@ -20,6 +27,74 @@ const STOP_WORDS: ReadonlySet<string> = new Set(
 );
 
 const SAFE_SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/** Which of spec-kit's script variants a project runs (`script` in `.specify/init-options.json`). */
+export type ScriptVariant = 'sh' | 'ps' | 'py';
+
+/** `sh` unless init-options.json says `py` or `ps` (spec-kit's default is `sh` off Windows). */
+export function scriptVariantOf(initOptions: { readonly script?: unknown } | undefined): ScriptVariant {
+  const v = initOptions?.script;
+  return v === 'py' || v === 'ps' ? v : 'sh';
+}
+
+/**
+ * Exactly spec-kit's `clean_branch_name` for a variant: lower-case, every character outside
+ * `[a-z0-9]` becomes `-`, runs collapse, ends are trimmed. May be '' (nothing ASCII in the name).
+ */
+export function speckitCleanName(name: string, variant: ScriptVariant = 'sh'): string {
+  return lower(String(name ?? ''), variant)
+    .replace(/[^a-z0-9]/gu, '-')
+    .replace(/-+/g, '-')
+    .replace(/^-|-$/g, '');
+}
+
+/**
+ * Exactly spec-kit's `generate_branch_name` for a variant (bash in a UTF-8 locale for `sh`):
+ * stop-words and words under three characters go, except a short word the description spells as a
+ * whole upper-case word; the first 3 words stay, or all 4 when exactly 4 remain; with none left,
+ * the first three pieces of the cleaned description. May be '': spec-kit then names the folder
+ * `001-`, which {@link featureSlug} does not.
+ */
+export function speckitSlug(description: string, variant: ScriptVariant = 'sh'): string {
+  const text = String(description ?? '');
+  const words = lower(text, variant).replace(/[^a-z0-9]/gu, ' ').split(' ').filter((w) => w.length > 0);
+  const meaningful: string[] = [];
+  for (const word of words) {
+    if (STOP_WORDS.has(word)) continue;
+    if (word.length >= 3 || hasWholeWord(text, word.toUpperCase(), variant === 'py' ? isWordChar : isUnicodeWordChar)) meaningful.push(word);
+  }
+  if (meaningful.length > 0) return meaningful.slice(0, meaningful.length === 4 ? 4 : 3).join('-');
+  return speckitCleanName(text, variant).split('-').filter((p) => p.length > 0).slice(0, 3).join('-');
+}
+
+export interface FeatureSlug {
+  /** The slug to use: spec-kit's, or ours where spec-kit's is unusable. */
+  readonly slug: string;
+  /** What spec-kit's script would use ('' when it would name the folder `NNN-`). */
+  readonly speckit: string;
+  /** Set when `slug` differs from spec-kit's: why, in words the chat can show. */
+  readonly reason?: string;
+}
+
+/**
+ * The slug for a new feature, as spec-kit's script picks it (`--short-name` first, else the
+ * description). Where spec-kit's result is unusable — empty, so the folder would be `001-` — a
+ * usable slug is taken from the description (else {@link DEFAULT_SLUG}) and `reason` says why.
+ */
+export function featureSlug(description: string, options: { readonly shortName?: string; readonly variant?: ScriptVariant } = {}): FeatureSlug {
+  const variant = options.variant ?? 'sh';
+  const short = options.shortName !== undefined && options.shortName.trim() !== '' ? options.shortName : undefined;
+  const speckit = short !== undefined ? speckitCleanName(short, variant) : speckitSlug(description, variant);
+  if (speckit !== '') return { slug: truncateSlug(speckit, MAX_NAME_BYTES), speckit };
+  const fromDescription = short !== undefined ? speckitSlug(description, variant) : '';
+  const slug = fromDescription !== '' ? truncateSlug(fromDescription, MAX_NAME_BYTES) : DEFAULT_SLUG;
+  const what = short !== undefined ? `the short name ${JSON.stringify(short)}` : 'the description';
+  return {
+    slug,
+    speckit,
+    reason: `spec-kit's scripts would leave this folder without a name (\`NNN-\`): ${what} has no ASCII letters or digits. It is named \`${slug}\` instead.`,
+  };
+}
 
 /**
  * spec-kit's `clean_branch_name`: lower-case, every character outside `[a-z0-9]` becomes `-`,
@@ -96,4 +171,28 @@ function isUpperCaseAcronym(original: string, word: string): boolean {
 
 function isWordChar(ch: string): boolean {
   return /^[0-9A-Za-z_]$/.test(ch);
+}
+
+/** A word character for GNU grep -w in a UTF-8 locale: any letter or digit, or `_`. */
+function isUnicodeWordChar(ch: string): boolean {
+  return /^[\p{L}\p{N}_]$/u.test(ch);
+}
+
+/** bash's `tr '[:upper:]' '[:lower:]'` is byte-wise: ASCII only. Python lower-cases everything. */
+function lower(text: string, variant: ScriptVariant): string {
+  return variant === 'sh' ? text.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : text.toLowerCase();
+}
+
+/** `word` (upper-case ASCII) occurs in `text` with no word character on either side. */
+function hasWholeWord(text: string, word: string, wordChar: (ch: string) => boolean): boolean {
+  // Code points, not UTF-16 units: a neighbour outside the BMP is one character.
+  const chars = [...text];
+  const target = [...word];
+  outer: for (let i = 0; i + target.length <= chars.length; i++) {
+    for (let j = 0; j < target.length; j++) if (chars[i + j] !== target[j]) continue outer;
+    const before = i > 0 ? chars[i - 1]! : '';
+    const after = chars[i + target.length] ?? '';
+    if ((before === '' || !wordChar(before)) && (after === '' || !wordChar(after))) return true;
+  }
+  return false;
 }

@@ -288,6 +288,16 @@ async function compose(fs: FileSystemHost, layers: TemplateLayer[], templateName
   return { content, path: first.path, source: first.source, layers: used, problems };
 }
 
+/**
+ * A manifest or command file, bounded and regular-only like the rest (links followed); undefined when
+ * absent, and when unreadable, with a line in `problems` if the caller keeps them.
+ */
+async function readText(fs: FileSystemHost, p: string, problems?: string[]): Promise<string | undefined> {
+  const file = await readStateFile(fs, p, { followSymlinks: true, maxBytes: MAX_TEMPLATE_BYTES });
+  if (file.kind === 'unreadable') problems?.push(`${p} was not read: ${file.error.message}`);
+  return file.kind === 'text' ? file.text : undefined;
+}
+
 /** A registry or manifest: a small regular file; one that is there but unreadable is a problem, not an absence. */
 async function readConfig(fs: FileSystemHost, p: string, problems: string[]): Promise<string | undefined> {
   const file = await readStateFile(fs, p);
@@ -350,4 +360,188 @@ function parseJsonObject(text: string): Record<string, unknown> | undefined {
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export type CommandSource = 'override' | 'preset' | 'extension' | 'core' | 'bundled';
+
+export interface CommandLayer {
+  readonly source: CommandSource;
+  readonly path: string;
+  readonly strategy: TemplateStrategy;
+  readonly id?: string;
+}
+
+export interface ResolvedCommand {
+  /** The command's instructions: the composed body, without front matter. */
+  readonly instructions: string;
+  /** The front matter of the highest layer that has one (`---` … `---`), or undefined. */
+  readonly frontMatter?: string;
+  /** The file of the highest-priority layer, and where it came from. */
+  readonly path: string;
+  readonly source: CommandSource;
+  /** The layers used, highest priority first, ending with the base. */
+  readonly layers: readonly CommandLayer[];
+  readonly problems: readonly string[];
+}
+
+const COMMAND_NAME = /^speckit\.[a-z0-9-]+(?:\.[a-z0-9-]+)*$/;
+
+/**
+ * A command file (`speckit.plan`, or `plan`) resolved as spec-kit 1.0.1's PresetResolver resolves
+ * commands (`collect_all_layers` / `resolve_content` with type `command`): project override
+ * `.specify/templates/overrides/<name>.md` → enabled presets of `.specify/presets/.registry` by
+ * priority (their manifest's `type: command` entry, else `commands/<name>.md`; strategy from the
+ * manifest, else the file's front matter) → extensions (`extension.yml` `provides.commands`, else
+ * `commands/<name>.md`) → core `.specify/templates/commands/<name|stem>.md` → our bundled prompt
+ * `<bundledDir>/<stem>.md`. Composing layers (prepend/append/wrap) apply to the bodies; the top
+ * front matter wins. Undefined when the name is not a command name or nothing provides it.
+ */
+export async function resolveCommand(fs: FileSystemHost, project: Project, command: string, bundledDir: string): Promise<ResolvedCommand | undefined> {
+  const name = command.startsWith('speckit.') ? command : `speckit.${command.replace(/^\//, '')}`;
+  if (!COMMAND_NAME.test(name)) return undefined;
+  const stem = name.slice('speckit.'.length);
+  const file = `${name}.md`;
+  const problems: string[] = [];
+  const layers: CommandLayer[] = [];
+  const specifyDir = project.specifyDir ?? path.join(project.root, '.specify');
+  const templatesDir = path.join(specifyDir, 'templates');
+
+  const override = path.join(templatesDir, 'overrides', file);
+  if (await isFile(fs, override)) layers.push({ source: 'override', path: override, strategy: 'replace' });
+
+  if (layers.length === 0 && project.specifyDir) {
+    const presetsDir = path.join(specifyDir, 'presets');
+    // PresetResolver lists presets from the registry only (no directory scan for commands).
+    if ((await readText(fs, path.join(presetsDir, '.registry'))) !== undefined) {
+      for (const { id } of await rankedPresets(fs, presetsDir, problems)) {
+        const layer = await presetCommandLayer(fs, path.join(presetsDir, id), id, name, problems);
+        if (layer) layers.push(layer);
+      }
+    }
+    const extensionsDir = path.join(specifyDir, 'extensions');
+    for (const { id } of await rankedExtensions(fs, extensionsDir, problems)) {
+      const candidate = await extensionCommandFile(fs, path.join(extensionsDir, id), name);
+      if (candidate) layers.push({ source: 'extension', path: candidate, strategy: 'replace', id });
+    }
+  }
+  if (layers.length === 0 || layers.every((l) => l.strategy !== 'replace')) {
+    let core: string | undefined;
+    for (const c of [path.join(templatesDir, 'commands', file), path.join(templatesDir, 'commands', `${stem}.md`)]) {
+      if (await isFile(fs, c)) {
+        core = c;
+        break;
+      }
+    }
+    if (core) layers.push({ source: 'core', path: core, strategy: 'replace' });
+    else if (await isFile(fs, path.join(bundledDir, `${stem}.md`))) layers.push({ source: 'bundled', path: path.join(bundledDir, `${stem}.md`), strategy: 'replace' });
+  }
+  if (layers.length === 0) return undefined;
+
+  const baseIdx = layers.findIndex((l) => l.strategy === 'replace');
+  if (baseIdx < 0) {
+    problems.push(`command ${name} has composing layers but no base`);
+    return undefined;
+  }
+  const read = async (l: CommandLayer): Promise<{ fm?: string; body: string } | undefined> => {
+    const reported = problems.length;
+    const text = await readText(fs, l.path, problems);
+    if (text === undefined && problems.length === reported) problems.push(`could not read command layer ${l.path}`);
+    return text === undefined ? undefined : splitFrontMatter(text);
+  };
+  const base = await read(layers[baseIdx]!);
+  if (!base) return undefined;
+  let body = base.body;
+  let frontMatter = base.fm;
+  const used: CommandLayer[] = [layers[baseIdx]!];
+  for (let i = baseIdx - 1; i >= 0; i--) {
+    const layer = layers[i]!;
+    const part = await read(layer);
+    if (!part) return undefined;
+    if (layer.strategy === 'wrap' && !part.body.includes(CORE_PLACEHOLDER)) {
+      problems.push(`${layer.path}: wrap strategy without ${CORE_PLACEHOLDER}; layer skipped`);
+      continue;
+    }
+    if (layer.strategy === 'prepend') body = `${part.body}\n\n${body}`;
+    else if (layer.strategy === 'append') body = `${body}\n\n${part.body}`;
+    else if (layer.strategy === 'wrap') body = part.body.split(CORE_PLACEHOLDER).join(body);
+    else body = part.body;
+    if (part.fm !== undefined) frontMatter = part.fm;
+    used.unshift(layer);
+  }
+  const top = used[0]!;
+  return { instructions: body, ...(frontMatter !== undefined ? { frontMatter } : {}), path: top.path, source: top.source, layers: used, problems };
+}
+
+async function presetCommandLayer(fs: FileSystemHost, presetDir: string, id: string, name: string, problems: string[]): Promise<CommandLayer | undefined> {
+  let declared: Record<string, unknown> | undefined;
+  const manifestText = await readText(fs, path.join(presetDir, 'preset.yml'), problems);
+  if (manifestText !== undefined) {
+    try {
+      const data: unknown = parseYaml(manifestText);
+      const templates = isPlainObject(data) && isPlainObject(data.provides) ? data.provides.templates : undefined;
+      if (Array.isArray(templates)) declared = (templates as unknown[]).find((t): t is Record<string, unknown> => isPlainObject(t) && t.name === name && t.type === 'command');
+    } catch {
+      problems.push(`preset ${id}: preset.yml is not valid YAML; its commands are looked up by name`);
+    }
+  }
+  let candidate: string | undefined;
+  if (declared) {
+    // The manifest is authoritative: a declared file that is missing or climbs out skips this preset.
+    const f = typeof declared.file === 'string' ? declared.file : '';
+    if (f === '' || f.startsWith('/') || f.split('/').includes('..')) return undefined;
+    if (!(await isFile(fs, path.join(presetDir, f)))) return undefined;
+    candidate = path.join(presetDir, f);
+  } else if (await isFile(fs, path.join(presetDir, 'commands', `${name}.md`))) {
+    candidate = path.join(presetDir, 'commands', `${name}.md`);
+  }
+  if (!candidate) return undefined;
+  let strategy: TemplateStrategy = 'replace';
+  if (declared && typeof declared.strategy === 'string' && STRATEGIES.includes(declared.strategy.toLowerCase())) {
+    strategy = declared.strategy.toLowerCase() as TemplateStrategy;
+  } else if (!(declared && 'strategy' in declared)) {
+    // Legacy: a strategy in the command file's front matter.
+    const fm = splitFrontMatter((await readText(fs, candidate)) ?? '').fm;
+    if (fm !== undefined) {
+      try {
+        const data: unknown = parseYaml(fm.replace(/^---\r?\n/, '').replace(/\r?\n---$/, ''));
+        const s = isPlainObject(data) ? data.strategy : undefined;
+        if (typeof s === 'string' && STRATEGIES.includes(s.toLowerCase())) strategy = s.toLowerCase() as TemplateStrategy;
+      } catch {
+        // Unreadable front matter keeps `replace`, as spec-kit does.
+      }
+    }
+  }
+  return { source: 'preset', path: candidate, strategy, id };
+}
+
+async function extensionCommandFile(fs: FileSystemHost, extDir: string, name: string): Promise<string | undefined> {
+  const manifestText = await readText(fs, path.join(extDir, 'extension.yml'));
+  if (manifestText !== undefined) {
+    try {
+      const data: unknown = parseYaml(manifestText);
+      const commands = isPlainObject(data) && isPlainObject(data.provides) ? data.provides.commands : undefined;
+      const entry = Array.isArray(commands) ? (commands as unknown[]).find((c): c is Record<string, unknown> => isPlainObject(c) && c.name === name) : undefined;
+      if (entry) {
+        const f = typeof entry.file === 'string' ? entry.file : '';
+        if (f === '' || f.startsWith('/') || f.split('/').includes('..')) return undefined;
+        return (await isFile(fs, path.join(extDir, f))) ? path.join(extDir, f) : undefined;
+      }
+    } catch {
+      // An invalid manifest: look the command up by name.
+    }
+  }
+  const conventional = path.join(extDir, 'commands', `${name}.md`);
+  return (await isFile(fs, conventional)) ? conventional : undefined;
+}
+
+/** `---` front matter on its own lines at the very start, as spec-kit's `_split_frontmatter`. */
+function splitFrontMatter(text: string): { fm?: string; body: string } {
+  const lines = text.split(/(?<=\n)/);
+  if (lines.length === 0 || lines[0]!.replace(/\r?\n$/, '') !== '---') return { body: text };
+  for (let i = 1; i < lines.length; i++) {
+    if (lines[i]!.replace(/\r?\n$/, '') === '---') {
+      return { fm: lines.slice(0, i + 1).join('').replace(/[\r\n]+$/, ''), body: lines.slice(i + 1).join('') };
+    }
+  }
+  return { body: text };
 }

@@ -5,7 +5,7 @@ import { parsePlan, type PlanDoc } from '../artifacts/plan';
 import { parseSpec, type SpecDoc } from '../artifacts/spec';
 import { parseTasks, type TasksDoc } from '../artifacts/tasks';
 import { featureStatus, type FeatureStatus } from '../status/featureStatus';
-import { type CurrentFeatureSource, resolveCurrentFeature } from './currentFeature';
+import { type CurrentFeatureProblem, type CurrentFeatureSource, loadCurrentFeature } from './currentFeature';
 import { type Feature, listFeatures, reloadFeature } from './features';
 import { type FileSystemHost, toFileReadError } from './fileSystem';
 import { findProjects, isInside, type Project } from './projects';
@@ -37,7 +37,9 @@ export interface IndexedProject {
   /** Active features in number order; archives are left out. */
   readonly features: readonly IndexedFeature[];
   readonly archived: readonly Feature[];
-  readonly current: { readonly dir: string; readonly source: CurrentFeatureSource } | undefined;
+  readonly current: { readonly dir: string; readonly source: CurrentFeatureSource; readonly label?: string } | undefined;
+  /** Why spec-kit would stop on this project's current-feature state (with the fix to offer). */
+  readonly currentProblem?: CurrentFeatureProblem;
   /** State files, git HEAD and the constitution when they are there but could not be read or analysed. */
   readonly problems: readonly WorkspaceProblem[];
 }
@@ -328,32 +330,40 @@ export class WorkspaceIndex {
   }
 
   private async indexProject(project: Project, folder: string, known: readonly Project[]): Promise<IndexedProject> {
-    const all = (await listFeatures(this.fs, project)).filter((f) => isNearest(project, f.dir, known));
+    const listed = (await listFeatures(this.fs, project)).filter((f) => isNearest(project, f.dir, known));
+    const problems: WorkspaceProblem[] = [...(project.problems ?? [])];
+    let featureJsonText: string | undefined;
+    let pointerUnreadable = false;
+    if (project.specifyDir) {
+      const file = await readStateFile(this.fs, path.join(project.specifyDir, 'feature.json'));
+      if (file.kind === 'text') featureJsonText = file.text;
+      else if (file.kind === 'unreadable') {
+        problems.push(readProblem(file.error, 'The current-feature pointer'));
+        pointerUnreadable = true;
+      }
+    }
+    const gitBranch = this.options.currentBranch ? await this.options.currentBranch(project.root, problems).catch(() => undefined) : undefined;
+    const resolved = await loadCurrentFeature(this.fs, {
+      project,
+      features: listed.filter((f) => !f.archived),
+      env: this.options.env ?? {},
+      ...(featureJsonText !== undefined ? { featureJsonText } : {}),
+      ...(gitBranch !== undefined ? { gitBranch } : {}),
+    });
+    // A pointer outside the feature roots (spec-kit honours `docs/feat-x`) makes that folder a feature too.
+    const all = resolved.extra ? [...listed, resolved.extra] : listed;
     const active = all.filter((f) => !f.archived);
     const features = await Promise.all(active.map((f) => this.indexFeature(f, project.root)));
-    const problems: WorkspaceProblem[] = [...(project.problems ?? [])];
     let constitution: ConstitutionDoc | undefined;
     if (project.constitutionPath) {
       const loaded = await this.load(project.constitutionPath);
       constitution = loaded.doc as ConstitutionDoc | undefined;
       if (loaded.problem) problems.push(loaded.problem);
     }
-    let featureJsonText: string | undefined;
-    if (project.specifyDir) {
-      const file = await readStateFile(this.fs, path.join(project.specifyDir, 'feature.json'));
-      if (file.kind === 'text') featureJsonText = file.text;
-      else if (file.kind === 'unreadable') problems.push(readProblem(file.error, 'The current-feature pointer'));
-    }
-    const gitBranch = this.options.currentBranch ? await this.options.currentBranch(project.root, problems).catch(() => undefined) : undefined;
-    const resolved = resolveCurrentFeature({
-      project,
-      features: all.filter((f) => !f.archived),
-      env: this.options.env ?? {},
-      featureJsonText,
-      gitBranch,
-    });
-    const current = resolved.feature ? { dir: resolved.feature.dir, source: resolved.source } : undefined;
-    return { project, folder, constitution, features, archived: all.filter((f) => f.archived), current, problems };
+    const current = resolved.feature ? { dir: resolved.feature.dir, source: resolved.source, ...(resolved.label ? { label: resolved.label } : {}) } : undefined;
+    // A pointer that is there but unreadable is reported above; "feature.json does not exist" would be untrue.
+    const currentProblem = resolved.problem && !(pointerUnreadable && resolved.problem.code === 'no-pointer') ? resolved.problem : undefined;
+    return { project, folder, constitution, features, archived: all.filter((f) => f.archived), current, ...(currentProblem ? { currentProblem } : {}), problems };
   }
 
   private async indexFeature(feature: Feature, projectRoot: string): Promise<IndexedFeature> {

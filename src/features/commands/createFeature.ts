@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { createBranch, listBranchNames } from '../../core/workspace/git';
+import { createBranch } from '../../core/workspace/git';
 import { type NewFeaturePlan, planNewFeature } from '../../core/workspace/newFeature';
 import { resolveTemplate } from '../../core/workspace/templates';
 import { type IndexedProject } from '../../core/workspace/workspaceIndex';
@@ -28,14 +28,12 @@ export interface FinishedFeature {
 
 /**
  * Everything deterministic about a new feature, decided before anything is written: number and
- * slug (over feature folders and git branches, as spec-kit's git extension counts them), folder,
+ * slug (over the top-level folders of `specs/`, as spec-kit's create-new-feature counts them), folder,
  * and the resolved spec template. Writes nothing, so a failed or cancelled chat request leaves no trace.
  */
 export async function prepareFeature(app: SpeckitExtension, project: IndexedProject, description: string, shortName?: string): Promise<PreparedFeature> {
   const rootUri = app.model.uriFor(project.project.root);
   const localGit = vscode.workspace.isTrusted && rootUri.scheme === 'file';
-  // git only runs when trusted: it can execute a repository's hooks and fsmonitor.
-  const branches = localGit ? await listBranchNames(rootUri.fsPath) : undefined;
   const fs = new VscodeFileSystem((p) => app.model.uriFor(p));
   const resolved = await resolveTemplate(fs, project.project, 'spec-template', vscode.Uri.joinPath(app.context.extensionUri, 'prompts', 'templates').path);
   const template = resolved?.content ?? '# Feature Specification: [FEATURE NAME]\n';
@@ -44,7 +42,6 @@ export async function prepareFeature(app: SpeckitExtension, project: IndexedProj
     features: [...project.features.map((f) => f.feature), ...project.archived],
     description,
     template,
-    branchNames: branches?.ok ? branches.value : [],
     ...(shortName ? { shortName } : {}),
   });
   try {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { featureStatus } from '../../core/status/featureStatus';
 import { featureTooltip } from '../../core/status/presentation';
-import { type IndexedFeature } from '../../core/workspace/workspaceIndex';
+import { type IndexedFeature, type IndexedProject } from '../../core/workspace/workspaceIndex';
 import { type SpeckitExtension } from '../../app';
 import { Commands } from '../../ids';
 
@@ -13,19 +13,24 @@ export function registerStatusBar(app: SpeckitExtension): void {
 
   const update = (): void => {
     const feature = shownFeature(app);
+    const project = shownProject(app);
+    // Where spec-kit would stop (a feature.json naming a missing folder…): say so, offer the switch.
+    const problem = project?.currentProblem;
+    const problemText = problem ? `\n\n$(warning) ${problem.message}${problem.speckit ? `  \nspec-kit: \`${problem.speckit}\`` : ''}` : '';
     if (!feature) {
       if (app.model.index.projects.length === 0) {
         item.hide();
         return;
       }
-      item.text = '$(notebook) No current feature';
-      item.tooltip = 'Spec Kit: pick the feature you are working on';
+      item.text = problem ? '$(warning) No current feature' : '$(notebook) No current feature';
+      item.tooltip = new vscode.MarkdownString(`Spec Kit: pick the feature you are working on${problemText}`, true);
       item.show();
       return;
     }
     const status = feature.status ?? featureStatus({ checklists: [] });
+    const source = project?.current?.label ? `  \n_${project.current.label}_` : '';
     item.text = `$(notebook) ${feature.feature.name} · ${status.label}`;
-    item.tooltip = new vscode.MarkdownString(`${featureTooltip(feature.feature.name, status, true)}  \n\n_Click to switch feature_`);
+    item.tooltip = new vscode.MarkdownString(`${featureTooltip(feature.feature.name, status, true)}${source}${problemText}  \n\n_Click to switch feature_`, true);
     item.show();
   };
 
@@ -36,6 +41,14 @@ export function registerStatusBar(app: SpeckitExtension): void {
     vscode.window.onDidChangeActiveTextEditor(update),
   );
   update();
+}
+
+/** The project the status bar speaks of: the active editor's, else the first with a current feature or a problem. */
+function shownProject(app: SpeckitExtension): IndexedProject | undefined {
+  const index = app.model.index;
+  const active = vscode.window.activeTextEditor?.document.uri.path;
+  const project = active ? index.projectFor(active) : undefined;
+  return project ?? index.projects.find((p) => p.current) ?? index.projects.find((p) => p.currentProblem);
 }
 
 /** The current feature of the active editor's project, else of the first project that has one. */

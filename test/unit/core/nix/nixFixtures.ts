@@ -13,11 +13,52 @@ export function nixFixtureDir(...parts: string[]): string {
   return join(repoRoot(), 'test', 'fixtures', 'nix', ...parts);
 }
 
-/** Fails with a clear message when nix is missing: CI installs it (.ci/install-nix.sh), so a skip would hide a broken setup. */
+let isolated: string | undefined;
+
+/**
+ * Makes every Nix process this test process starts independent of other programs using Nix on the
+ * machine. A run once failed after a long wait while other Nix commands ran: another process held
+ * a lock this test's `nix build` waited on (the fixture flakes are the same in every clone, so two
+ * runs share their derivations' output locks and their flake's evaluation cache), and the test's
+ * timeout then sent SIGTERM, which Nix answers with exit code 1 and "interrupted by the user" — a
+ * result indistinguishable from a failed build. Now, as root, each test process builds in its own
+ * store (`NIX_REMOTE` = a chroot store: own database, locks and GC lock; /bin and /usr are visible to
+ * the fixture builders, which use /bin/sh) with its own evaluation and fetcher caches
+ * (`XDG_CACHE_HOME`), and every Nix call has a timeout that kills and says what it waited for.
+ */
+export function isolateNix(): string {
+  if (isolated) return isolated;
+  isolated = mkdtempSync(join(tmpdir(), 'speckit-nix-store-'));
+  process.env.XDG_CACHE_HOME = join(isolated, 'cache');
+  if (process.getuid?.() === 0) {
+    process.env.NIX_REMOTE = `local?root=${join(isolated, 'root')}`;
+    process.env.NIX_CONFIG = [process.env.NIX_CONFIG, 'extra-sandbox-paths = /bin /lib /lib64 /usr'].filter(Boolean).join('\n');
+  }
+  const dir = isolated;
+  process.once('exit', () => {
+    // The chroot store's files are read-only, as in /nix/store.
+    spawnSync('chmod', ['-R', 'u+w', dir]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return dir;
+}
+
+/** What a Nix call that was killed by its timeout waited for, in words a failing test can show. */
+export function nixTimeoutMessage(command: string, timeoutMs: number, stderr: string): string {
+  const last = stderr.trim().split('\n').slice(-3).join(' | ') || 'nothing';
+  return `\`${command}\` did not finish within ${Math.round(timeoutMs / 1000)} s and was killed; ` +
+    `it printed: ${last}. It may be waiting for a lock (a store path, the database, the garbage collector) held by another Nix process.`;
+}
+
+/**
+ * Fails with a clear message when nix is missing: npm test installs it, so a skip would hide a
+ * broken setup. Also isolates this process's Nix use (see isolateNix).
+ */
 export function requireNix(): string {
-  const r = spawnSync('nix', ['--version'], { encoding: 'utf8' });
+  isolateNix();
+  const r = spawnSync('nix', ['--version'], { encoding: 'utf8', timeout: 30_000, killSignal: 'SIGKILL' });
   if (r.status !== 0) {
-    throw new Error(`These tests need real Nix: \`nix --version\` failed (${r.error?.message ?? r.stderr}). Install it with .ci/install-nix.sh (Debian: apt-get install -y nix-bin).`);
+    throw new Error(`These tests need real Nix: \`nix --version\` failed (${r.error?.message ?? r.stderr}). \`npm test\` installs it (node test/harness/install.mjs; Debian: apt-get install -y nix-bin).`);
   }
   return r.stdout.trim();
 }
@@ -74,9 +115,16 @@ export interface Captured {
 }
 
 /** Runs one case in `dir` (a copy of its flake); the copy's path is replaced with `<flake>`. */
-export function runCase(c: CaptureCase, dir: string): Captured {
-  const r = spawnSync('nix', [...EXPERIMENTAL_ARGS, ...c.args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 });
-  const clean = (s: string): string => s.split(dir).join('<flake>');
+export function runCase(c: CaptureCase, dir: string, timeoutMs = 120_000): Captured {
+  // SIGKILL: a Nix that is told to stop while it waits exits 1 like a failed build, hiding the wait.
+  const r = spawnSync('nix', [...EXPERIMENTAL_ARGS, ...c.args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: timeoutMs, killSignal: 'SIGKILL' });
+  if (r.error && !/ETIMEDOUT/.test(r.error.message)) throw r.error;
+  if (r.signal !== null || r.error) {
+    throw new Error(nixTimeoutMessage(`nix ${c.args.join(' ')}`, timeoutMs, r.stderr ?? ''));
+  }
+  // A chroot store names its files by their real place; the machine's store prints them as /nix/store.
+  const root = isolated && process.env.NIX_REMOTE?.startsWith('local?root=') ? join(isolated, 'root') : undefined;
+  const clean = (s: string): string => (root ? s.split(root + '/nix/store/').join('/nix/store/') : s).split(dir).join('<flake>');
   return { command: `nix ${c.args.join(' ')}`, exitCode: r.status, stdout: clean(r.stdout ?? ''), stderr: clean(r.stderr ?? '') };
 }
 

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import {
   effectiveBranchName,
   featureJsonText,
+  loadCurrentFeature,
   parseFeatureJson,
   resolveCurrentFeature,
   resolveFeatureDirectory,
@@ -65,33 +66,44 @@ describe('workspace/currentFeature', () => {
       assert.equal(name(r), '003-user-auth');
     });
 
-    it('then the git branch, matched by number prefix as legacy spec-kit did', () => {
+    it('no pointer: spec-kit stops; the git branch picks the feature, labelled, and the reason stays', () => {
       const r = resolveCurrentFeature({ project, features, gitBranch: '004-something-else' });
       assert.equal(r.source, 'branch');
+      assert.equal(r.label, 'from the git branch');
       assert.equal(name(r), '004-fix-x');
+      assert.equal(r.problem?.code, 'no-pointer');
+      assert.equal(r.problem?.fix, 'switchFeature');
+      assert.equal(r.problem?.speckit, 'ERROR: Feature directory not found. Set SPECIFY_FEATURE_DIRECTORY or run the specify command to create .specify/feature.json.');
     });
 
-    it('matches a gitflow branch (feat/004-x) and a timestamp branch', () => {
+    it('matches gitflow, namespaced (jdoe/app/007-x) and timestamp branches by their last segment', () => {
       assert.equal(name(resolveCurrentFeature({ project, features, gitBranch: 'feat/004-fix-x' })), '004-fix-x');
+      assert.equal(name(resolveCurrentFeature({ project, features, gitBranch: 'jdoe/app/004-fix-x' })), '004-fix-x');
+      assert.equal(name(resolveCurrentFeature({ project, features, gitBranch: 'interop-tester/numproj/003-other' })), '003-user-auth');
       assert.equal(name(resolveCurrentFeature({ project, features, gitBranch: '20260319-143022-other' })), '20260319-143022-stamped');
     });
 
     it('SPECIFY_FEATURE stands in for the branch name', () => {
       const r = resolveCurrentFeature({ project, features, env: { SPECIFY_FEATURE: '003-user-auth' }, gitBranch: '004-fix-x' });
       assert.equal(r.source, 'branch');
+      assert.equal(r.label, 'from SPECIFY_FEATURE');
       assert.equal(name(r), '003-user-auth');
     });
 
-    it('none when nothing points at a feature', () => {
+    it('none when nothing points at a feature, with spec-kit\'s reason', () => {
       const r = resolveCurrentFeature({ project, features, gitBranch: 'main' });
-      assert.deepEqual(r, { source: 'none' });
-      assert.deepEqual(resolveCurrentFeature({ project, features }), { source: 'none' });
+      assert.equal(r.source, 'none');
+      assert.equal(r.problem?.code, 'no-pointer');
+    });
+
+    it('a fresh project with no feature has no problem', () => {
+      assert.deepEqual(resolveCurrentFeature({ project, features: [] }), { source: 'none' });
     });
 
     it('a shared prefix is ambiguous unless the branch names one feature exactly', () => {
       const ambiguous = resolveCurrentFeature({ project, features, gitBranch: '005-c' });
       assert.equal(ambiguous.source, 'none');
-      assert.match(ambiguous.problem ?? '', /several features share the prefix 005/);
+      assert.match(ambiguous.problem?.message ?? '', /several features with the prefix 005/);
       const exact = resolveCurrentFeature({ project, features, gitBranch: '005-b' });
       assert.equal(name(exact), '005-b');
     });
@@ -105,25 +117,40 @@ describe('workspace/currentFeature', () => {
     });
   });
 
-  describe('refusing paths outside the project', () => {
-    for (const hostile of ['../outside', '../../etc', 'specs/../../x', '/etc/passwd', '.', '', 'specs/\u0000x']) {
-      it(`refuses SPECIFY_FEATURE_DIRECTORY=${JSON.stringify(hostile)} and falls through with a problem`, () => {
-        const r = resolveCurrentFeature({ project, features, env: { SPECIFY_FEATURE_DIRECTORY: hostile }, featureJsonText: featureJsonText('specs/003-user-auth') });
-        if (hostile === '') {
-          // An empty variable is "not set", as in spec-kit's `-n` test.
-          assert.equal(r.problem, undefined);
-        } else {
-          assert.ok(r.problem, 'expected a problem');
-        }
-        assert.equal(r.source, 'feature.json');
-        assert.equal(name(r), '003-user-auth');
+  describe('a pointer spec-kit cannot follow is a problem, never another feature', () => {
+    for (const hostile of ['../outside', '../../etc', 'specs/../../x', '/etc/passwd', '.', 'specs/\u0000x']) {
+      it(`refuses SPECIFY_FEATURE_DIRECTORY=${JSON.stringify(hostile)} and shows no feature`, () => {
+        const r = resolveCurrentFeature({ project, features, env: { SPECIFY_FEATURE_DIRECTORY: hostile }, featureJsonText: featureJsonText('specs/003-user-auth'), gitBranch: '004-fix-x' });
+        assert.equal(r.feature, undefined);
+        assert.equal(r.problem?.code, 'outside-project');
       });
     }
 
-    it('refuses a feature.json pointing outside, then uses the branch', () => {
+    it('an empty SPECIFY_FEATURE_DIRECTORY is "not set", as in spec-kit\'s -n test', () => {
+      const r = resolveCurrentFeature({ project, features, env: { SPECIFY_FEATURE_DIRECTORY: '' }, featureJsonText: featureJsonText('specs/003-user-auth') });
+      assert.equal(r.source, 'feature.json');
+      assert.equal(r.label, 'from .specify/feature.json');
+    });
+
+    it('SPECIFY_FEATURE_DIRECTORY naming a missing folder: spec-kit\'s error, no fallback to the branch', () => {
+      const r = resolveCurrentFeature({ project, features, env: { SPECIFY_FEATURE_DIRECTORY: 'specs/009-nope' }, gitBranch: '004-fix-x' });
+      assert.equal(r.feature, undefined);
+      assert.equal(r.problem?.code, 'missing-folder');
+      assert.equal(r.problem?.speckit, `ERROR: Feature directory not found: ${tmp.path('specs/009-nope')}`);
+    });
+
+    it('feature.json naming a folder absent on this branch: the reason, not another feature', () => {
+      const r = resolveCurrentFeature({ project, features, featureJsonText: featureJsonText('specs/999-gone'), gitBranch: '003-user-auth' });
+      assert.equal(r.source, 'none');
+      assert.equal(r.feature, undefined);
+      assert.equal(r.problem?.code, 'missing-folder');
+      assert.match(r.problem?.message ?? '', /specs\/999-gone, which does not exist/);
+    });
+
+    it('feature.json pointing outside the project is refused', () => {
       const r = resolveCurrentFeature({ project, features, featureJsonText: featureJsonText('../elsewhere/007-z'), gitBranch: '003-user-auth' });
-      assert.equal(r.source, 'branch');
-      assert.match(r.problem ?? '', /outside the project/);
+      assert.equal(r.feature, undefined);
+      assert.match(r.problem?.message ?? '', /outside the project/);
     });
 
     it('refuses an absolute path in a sibling directory that shares the root as a string prefix', () => {
@@ -132,12 +159,19 @@ describe('workspace/currentFeature', () => {
       assert.match(r.problem ?? '', /outside/);
     });
 
-    it('reports a pointer to a directory that is not a feature', () => {
-      const r = resolveCurrentFeature({ project, features, featureJsonText: featureJsonText('specs/999-gone') });
-      assert.equal(r.source, 'none');
-      assert.match(r.problem ?? '', /not a feature directory/);
-      const outsideRoot = resolveCurrentFeature({ project, features, featureJsonText: featureJsonText('outside-specs/007-z') });
-      assert.equal(outsideRoot.feature, undefined);
+    it('feature.json pointing outside specs/ is honoured (loaded from disk)', async () => {
+      const r = await loadCurrentFeature(host, { project, features, featureJsonText: featureJsonText('outside-specs/007-z') });
+      assert.equal(r.source, 'feature.json');
+      assert.equal(name(r), '007-z');
+      assert.equal(r.extra?.relDir, 'outside-specs/007-z');
+      assert.equal(r.problem, undefined);
+    });
+
+    it('feature.json without feature_directory: spec-kit\'s error', () => {
+      const r = resolveCurrentFeature({ project, features, featureJsonText: '{"other":1}', gitBranch: '003-user-auth' });
+      assert.equal(r.feature, undefined);
+      assert.equal(r.problem?.code, 'empty-pointer');
+      assert.equal(r.problem?.speckit, 'ERROR: Feature directory not found. Set SPECIFY_FEATURE_DIRECTORY or ensure .specify/feature.json contains feature_directory.');
     });
   });
 
@@ -163,10 +197,10 @@ describe('workspace/currentFeature', () => {
       assert.equal(parseFeatureJson('{"feature_directory": "specs/003-user-auth",,}'), 'specs/003-user-auth');
     });
 
-    it('garbage feature.json is reported and resolution goes on', () => {
+    it('garbage feature.json is reported', () => {
       const r = resolveCurrentFeature({ project, features, featureJsonText: 'not json', gitBranch: '003-user-auth' });
-      assert.equal(r.source, 'branch');
-      assert.match(r.problem ?? '', /feature\.json/);
+      assert.equal(r.feature, undefined);
+      assert.match(r.problem?.message ?? '', /feature\.json/);
     });
   });
 
