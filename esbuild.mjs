@@ -75,6 +75,21 @@ if (args.has('--tests')) {
   if (existsSync('src/server/server.ts')) {
     builds.push({ ...common, entryPoints: { server: 'src/server/server.ts' }, outdir: 'dist', external: [] });
   }
+  // The feature dashboard's webview: a browser bundle (Preact, the app, its CSS) in dist/webview.
+  builds.push({
+    entryPoints: { dashboard: 'src/webview/dashboard/main.tsx' },
+    outdir: 'dist/webview',
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    minify: production,
+    sourcemap: production ? false : 'inline',
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
   builds.push({
     ...common,
     entryPoints: { cli: 'src/cli.ts' },

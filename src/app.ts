@@ -3,9 +3,11 @@ import { type IndexChange } from './core/workspace/workspaceIndex';
 import { Commands, OUTPUT_CHANNEL } from './ids';
 import { type ScanJson, toScanJson } from './core/workspace/scanJson';
 import { registerChat } from './features/chat/registerChat';
+import { type DashboardApi, registerDashboard } from './features/dashboard/registerDashboard';
 import { registerFeatureCommands } from './features/commands/registerFeatureCommands';
 import { registerInitProject } from './features/initProject/registerInitProject';
 import { registerLanguageClient } from './features/languageClient/registerLanguageClient';
+import { registerModelProvider } from './features/modelProvider/registerModelProvider';
 import { type NixBuildServices, registerNixBuild } from './features/nixBuild/registerNixBuild';
 import { type VerificationService } from './features/nixBuild/verification';
 import { registerSpecExplorer } from './features/specExplorer/registerSpecExplorer';
@@ -26,8 +28,11 @@ const FEATURES: ReadonlyArray<(app: SpeckitExtension) => void> = [
   registerFeatureCommands,
   registerInitProject,
   registerLanguageClient,
+  // Before the chat: @speckit may use its models.
+  registerModelProvider,
   registerChat,
   registerTools,
+  registerDashboard,
 ];
 
 /** What integration tests may see of the running extension; returned only in test mode. */
@@ -45,6 +50,8 @@ export interface SpeckitTestApi {
   readonly chatTranscripts: readonly unknown[];
   /** Nix builds and verification (flake registry, runner, trust gate), for assertions and trust injection. */
   readonly nix: NixBuildServices | undefined;
+  /** The feature dashboards: open panels, the serializer's restore. */
+  readonly dashboard: DashboardApi | undefined;
 }
 
 /** Composition root: creates the platform services, then each feature, and owns every disposable. */
@@ -61,6 +68,8 @@ export class SpeckitExtension implements vscode.Disposable {
   verification: VerificationService | undefined;
   /** Set by the Nix feature when it registers. */
   nix: NixBuildServices | undefined;
+  /** Set by the dashboard feature when it registers. */
+  dashboard: DashboardApi | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(readonly context: vscode.ExtensionContext) {
@@ -104,6 +113,9 @@ export class SpeckitExtension implements vscode.Disposable {
       },
       get nix(): NixBuildServices | undefined {
         return app.nix;
+      },
+      get dashboard(): DashboardApi | undefined {
+        return app.dashboard;
       },
     };
   }

@@ -53,11 +53,23 @@ export const Commands = {
   toggleTaskAtCursor: 'speckit.toggleTaskAtCursor',
   // Language server (issue 7).
   restartLanguageServer: 'speckit.restartLanguageServer',
+  // Feature dashboard (issue 16).
+  openDashboard: 'speckit.openDashboard',
+  // Built-in OpenAI-compatible model vendor (issue 14).
+  manageModelEndpoints: 'speckit.manageModelEndpoints',
 } as const;
+
+/** The language-model vendor of OpenAI-compatible endpoints (package.json `languageModelChatProviders`). */
+export const MODEL_VENDOR = 'speckit-openai';
 
 export const Views = {
   container: 'speckit',
   specs: 'speckit.specs',
+} as const;
+
+/** Webview panel types (`onWebviewPanel:` activation events, serializers). */
+export const WebviewPanels = {
+  dashboard: 'speckit.dashboard',
 } as const;
 
 /** Context keys the manifest's `when` clauses read. */
@@ -98,6 +110,9 @@ export const Settings = {
   verifyCommand: 'speckit.verify.command',
   // Chat (issue 5).
   clarifyAskAllAtOnce: 'speckit.clarify.askAllAtOnce',
+  // Model provider (issue 14).
+  modelEndpoints: 'speckit.modelProvider.endpoints',
+  model: 'speckit.model',
 } as const;
 
 export const OUTPUT_CHANNEL = 'Spec Kit';

@@ -4,6 +4,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { dashboardSteps } from './e2eDashboard.mjs';
 import { ensureInstalled } from './install.mjs';
 import {
   FAKE_LM,
@@ -282,6 +283,8 @@ function steps(ctx) {
         ctx.screenshots.push(file);
       },
     },
+    // The feature dashboard (issue 16): its own steps, in their own file.
+    ...dashboardSteps(ctx),
   ];
 }
 

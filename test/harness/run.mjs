@@ -12,6 +12,7 @@
 // test-results/screenshots/.
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { startOpenAIServer } from '../fixtures/openai-server/server.mjs';
 import { runE2E } from './e2e.mjs';
 import { ensureInstalled } from './install.mjs';
 import { runVsix } from './vsix.mjs';
@@ -26,6 +27,7 @@ import {
   isNoise,
   launchBrowser,
   log,
+  onCleanup,
   removeLater,
   runCleanups,
   startServer,
@@ -34,7 +36,10 @@ import {
   writeText,
 } from './lib.mjs';
 
-export const SESSIONS = ['nixos-flake', 'multi-root', 'monorepo', 'empty', 'speckit-1.0'];
+// A session is a sample workspace, or `workspace:part` for one part of its suites in a VS Code of its
+// own (nixos-flake's chat suites run apart from its editor suites: shorter sessions, and a hang in
+// one part leaves the other's results). --only=nixos-flake runs every part of that workspace.
+export const SESSIONS = ['nixos-flake', 'nixos-flake:chat', 'multi-root', 'monorepo', 'empty', 'speckit-1.0'];
 const REPORT_PREFIX = '[mocha] ';
 const RESULT_PREFIX = '[speckit-test] result ';
 const SESSION_TIMEOUT_MS = Number(process.env.SPECKIT_TEST_SESSION_TIMEOUT_MS ?? 900_000);
@@ -69,15 +74,17 @@ function textOf(args) {
 }
 
 /** One VS Code session: a fresh workspace copy, a fresh server, one browser page. */
-async function runSession(browser, install, name, opts) {
+async function runSession(browser, install, name, opts, openai) {
   const started = Date.now();
-  const copy = copyWorkspace(name);
+  const [workspace, part] = name.split(':');
+  const copy = copyWorkspace(workspace);
   removeLater(copy.tmp);
   const resultsDir = join(RESULTS, 'integration', name);
   const server = await startServer(install, {
     dataDir: join(copy.tmp, 'vscode-data'),
     logFile: join(copy.tmp, 'server.log'),
-    env: { SPECKIT_TEST_WORKSPACE: name },
+    // SPECKIT_TEST_OPENAI_URL: the test OpenAI-compatible server the model-provider suites configure and script.
+    env: { SPECKIT_TEST_WORKSPACE: workspace, SPECKIT_TEST_PART: part ?? '', SPECKIT_TEST_OPENAI_URL: openai.origin },
     // Only one extensionDevelopmentPath survives the web payload; the fake model is "installed".
     installed: process.env.SPECKIT_TEST_FAKE_ONLY ? [] : [FAKE_LM],
   });
@@ -191,14 +198,17 @@ async function main() {
   rmSync(join(RESULTS, 'integration'), { recursive: true, force: true });
   rmSync(join(RESULTS, 'screenshots'), { recursive: true, force: true });
   const browser = await launchBrowser(install);
+  const openai = await startOpenAIServer();
+  onCleanup(() => openai.close());
 
-  const sessions = opts.only ?? SESSIONS;
-  for (const s of sessions) if (!SESSIONS.includes(s)) throw new Error(`unknown workspace ${s}; known: ${SESSIONS.join(', ')}`);
+  const sessions = opts.only ? SESSIONS.filter((s) => opts.only.includes(s) || opts.only.includes(s.split(':')[0])) : SESSIONS;
+  for (const s of opts.only ?? []) if (!SESSIONS.some((x) => x === s || x.split(':')[0] === s)) throw new Error(`unknown workspace ${s}; known: ${SESSIONS.join(', ')}`);
   const results = [];
   if (opts.suites) {
     for (const name of sessions) {
       try {
-        results.push(await runSession(browser, install, name, opts));
+        openai.reset();
+        results.push(await runSession(browser, install, name, opts, openai));
       } catch (err) {
         console.log(`  ✗ session ${name} could not run: ${err.message}`);
         results.push({ name, passed: 0, failed: 1, seconds: 0 });

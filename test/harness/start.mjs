@@ -6,7 +6,7 @@
 //   --fake-lm    also load the test model (vendor speckit-test), handy without Copilot
 //   --keep       keep the temporary copy when stopping
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureInstalled } from './install.mjs';
 import { FAKE_LM, REPO_ROOT, copyWorkspace, installSignalHandlers, isStopping, log, onCleanup, startServer, workbenchUrl } from './lib.mjs';
@@ -24,6 +24,39 @@ function parseArgs(argv) {
   return opts;
 }
 
+const OLLAMA = 'http://127.0.0.1:11434/v1';
+
+/**
+ * Issue 14: when Ollama answers on its default port, the sample copy's settings point the built-in
+ * "Spec Kit (OpenAI-compatible)" vendor at it; otherwise one line says how to get a model.
+ */
+async function preconfigureLocalModel(copy) {
+  let models;
+  try {
+    const res = await fetch(`${OLLAMA}/models`, { signal: AbortSignal.timeout(1500) });
+    const body = res.ok ? await res.json() : undefined;
+    models = Array.isArray(body?.data) ? body.data.map((m) => m.id) : undefined;
+  } catch {
+    models = undefined;
+  }
+  if (!models) {
+    log(`no model server answers at ${OLLAMA}: start Ollama (ollama serve; ollama pull qwen2.5-coder:7b) and run npm start again, or run npm start -- --fake-lm for the scripted test model`);
+    return;
+  }
+  const endpoint = { name: 'Ollama', baseUrl: OLLAMA };
+  if (copy.workspaceFile) {
+    const ws = JSON.parse(readFileSync(copy.workspaceFile, 'utf8'));
+    ws.settings = { ...ws.settings, 'speckit.modelProvider.endpoints': [endpoint] };
+    writeFileSync(copy.workspaceFile, JSON.stringify(ws, null, 2));
+  } else {
+    const file = join(copy.folder, '.vscode', 'settings.json');
+    const settings = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+    mkdirSync(join(copy.folder, '.vscode'), { recursive: true });
+    writeFileSync(file, JSON.stringify({ ...settings, 'speckit.modelProvider.endpoints': [endpoint] }, null, 2));
+  }
+  log(`Ollama answers at ${OLLAMA} (${models.length ? models.join(', ') : 'no models pulled yet: ollama pull qwen2.5-coder:7b'}): the sample uses it through Spec Kit (OpenAI-compatible)`);
+}
+
 function desktopCode() {
   const r = spawnSync('sh', ['-c', 'command -v code'], { encoding: 'utf8' });
   return r.status === 0 ? r.stdout.trim() : undefined;
@@ -35,6 +68,7 @@ async function main() {
   if (!existsSync(join(REPO_ROOT, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing: run npm run build first');
   const copy = copyWorkspace(opts.workspace, { prefix: 'speckit-start-' });
   const target = copy.workspaceFile ?? copy.folder;
+  if (!opts.fakeLm) await preconfigureLocalModel(copy);
 
   const code = opts.server ? undefined : desktopCode();
   if (code) {

@@ -166,8 +166,10 @@ export function define(): void {
       const before = await specsNow(api);
       await script({ chunks: ['<file path="spec.md">\n', ...SPEC.split('\n').map((l) => `${l}\n`), '</file>'], delayMs: 150 });
       const count = transcripts(api).length;
+      const asked = (await received()).length;
       await vscode.commands.executeCommand('workbench.action.chat.open', { query: '@speckit /speckit.specify Add a slow feature' });
-      await new Promise((r) => setTimeout(r, 900));
+      // Cancel in the middle of the stream: once the model has the request (the reply takes 150 ms a line).
+      await waitUntil(async () => (await received()).length > asked, 'the model to be asked for the spec', 60_000);
       await vscode.commands.executeCommand('workbench.action.chat.cancel');
       await waitUntil(() => transcripts(api).length > count, 'the cancelled request to end', 30_000);
       const t = transcripts(api)[count]!;

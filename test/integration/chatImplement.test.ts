@@ -139,8 +139,11 @@ export function define(): void {
       await setVerify('true');
       await script({ match: 'Implement T001.', chunks: ['Working', ' on', ' it', ' slowly', '.'], delayMs: 400 });
       const count = transcripts(api).length;
+      const asked = (await received()).length;
       await vscode.commands.executeCommand('workbench.action.chat.open', { query: '@speckit /speckit.implement' });
-      await new Promise((r) => setTimeout(r, 800));
+      // Cancel while the model streams T001's slow answer (a fixed delay cancels before the request
+      // even reaches the participant on a busy machine).
+      await waitUntil(async () => (await received()).length > asked, 'the model to be asked for T001', 60_000);
       await vscode.commands.executeCommand('workbench.action.chat.cancel');
       await waitUntil(() => transcripts(api).length > count, 'the cancelled request to end', 60_000);
       assert.equal(await readText(vscode.Uri.joinPath(dir, 'tasks.md')), TASKS);

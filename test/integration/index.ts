@@ -5,27 +5,44 @@ import Mocha from 'mocha';
 import * as activation from './activation.test';
 import * as chat from './chat.test';
 import * as chatImplement from './chatImplement.test';
+import * as dashboard from './dashboard.test';
 import * as explorer from './explorer.test';
 import * as fakeLm from './fakeLm.test';
 import { currentWorkspace, type SuiteModule } from './helpers';
 import * as initProject from './initProject.test';
 import * as languageServer from './languageServer.test';
+import * as modelProvider from './modelProvider.test';
 import * as nix from './nix.test';
 import * as taskLens from './taskLens.test';
 import * as speckitInterop from './speckitInterop.test';
 import * as workspaceIndex from './workspaceIndex.test';
 
 /** Every suite file; each says which sample workspaces it belongs to. */
-const SUITES: readonly SuiteModule[] = [activation, workspaceIndex, fakeLm, explorer, taskLens, initProject, nix, languageServer, chat, chatImplement, speckitInterop];
+const SUITES: readonly SuiteModule[] = [activation, workspaceIndex, fakeLm, explorer, taskLens, initProject, nix, languageServer, chat, chatImplement, speckitInterop, dashboard, modelProvider];
 
 /** Marks the lines the harness prints as mocha's report; everything else in the console is noise. */
 export const REPORT_PREFIX = '[mocha] ';
 /** The last line: machine-readable counts, summed by the harness over sessions. */
 export const RESULT_PREFIX = '[speckit-test] result ';
 
-/** Defines the suites that belong to `workspace`; returns how many suite files it used. */
+/**
+ * Suites that run in a session of their own (the harness's `nixos-flake:chat`): the chat drives
+ * many long model turns, and apart from the editor suites a slow or hung turn costs only its part.
+ */
+const PARTS: Readonly<Record<string, readonly SuiteModule[]>> = { chat: [fakeLm, chat, chatImplement, modelProvider] };
+
+/** Whether a suite belongs to this session's part (SPECKIT_TEST_PART; empty = every suite not in a part). */
+function inPart(suite: SuiteModule): boolean {
+  const part = process.env['SPECKIT_TEST_PART'];
+  if (part) return PARTS[part]?.includes(suite) ?? false;
+  // Without the harness (e.g. @vscode/test-cli) every suite runs in one session.
+  if (process.env['SPECKIT_TEST_PART'] === undefined) return true;
+  return !Object.values(PARTS).some((suites) => suites.includes(suite));
+}
+
+/** Defines the suites that belong to `workspace` (and this session's part); returns how many suite files it used. */
 function defineSuites(workspace: string): number {
-  const selected = SUITES.filter((s) => (s.workspaces as readonly string[]).includes(workspace));
+  const selected = SUITES.filter((s) => (s.workspaces as readonly string[]).includes(workspace) && inPart(s));
   for (const s of selected) s.define();
   return selected.length;
 }

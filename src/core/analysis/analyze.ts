@@ -30,6 +30,12 @@ export interface CoverageRow {
   readonly hasTask: boolean;
   readonly tasks: string[];
   readonly notes: string;
+  /** How the tasks were found: the tasks name the ID, share its key terms, or none was found. */
+  readonly match: 'id' | 'keyword' | 'none';
+  /** The user story the requirement serves, when one can be told (`US1`). */
+  readonly story: string | undefined;
+  /** false for business-outcome success criteria, which coverage leaves out. */
+  readonly counted: boolean;
 }
 
 export interface AnalysisMetrics {
@@ -245,7 +251,15 @@ function coveragePass(spec: SpecDoc, tasksDoc: TasksDoc | undefined, p: Paths, a
     else notes.push('no task names it or shares its key terms');
     if (story) notes.push(`${story.id}${story.priority ? ` (${story.priority})` : ''}`);
     if (kpi) notes.push('business outcome, not counted');
-    rows.push({ requirement: r.id, hasTask: matched.length > 0, tasks: matched, notes: notes.join('; ') });
+    rows.push({
+      requirement: r.id,
+      hasTask: matched.length > 0,
+      tasks: matched,
+      notes: notes.join('; '),
+      match: named.length > 0 ? 'id' : matched.length > 0 ? 'keyword' : 'none',
+      story: story?.id,
+      counted: !kpi,
+    });
     if (kpi) continue;
     counted++;
     if (matched.length > 0) {

@@ -5,6 +5,7 @@
  */
 import { type ExecFileException, execFile } from 'node:child_process';
 import { stat } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 
 export type GitFailure = 'no-git' | 'not-a-repository' | 'invalid-name' | 'exists' | 'failed';
 
@@ -83,6 +84,36 @@ export async function createBranch(
   const created = await runGit(cwd, args, options);
   if (!created.ok) return created;
   return { ok: true, value: name };
+}
+
+/**
+ * The commits that changed `file` (following renames), newest first: each with its committer day
+ * and the file's path, relative to the repository root, as of that commit. At most `max` commits.
+ */
+export async function fileCommits(file: string, options: GitOptions & { readonly max?: number } = {}): Promise<GitResult<Array<{ sha: string; date: string; path: string }>>> {
+  const dir = dirname(file);
+  const r = await runGit(dir, ['log', '--follow', `--max-count=${options.max ?? 500}`, '--format=%x1e%H%x09%cs', '--name-only', '--', basename(file)], options, [128]);
+  if (!r.ok) return r;
+  if (r.value.code === 128) {
+    // A repository without a commit has no history yet; anything else is a failure.
+    if (/does not have any commits/i.test(r.value.stderr)) return { ok: true, value: [] };
+    if (/not a git repository/i.test(r.value.stderr)) return { ok: false, reason: 'not-a-repository', message: `${dir} is not in a git repository` };
+    return { ok: false, reason: 'failed', message: r.value.stderr.trim() };
+  }
+  const out: Array<{ sha: string; date: string; path: string }> = [];
+  for (const record of r.value.stdout.split('\x1e')) {
+    const lines = record.split('\n').map((l) => l.trim()).filter(Boolean);
+    const head = /^([0-9a-f]{40,64})\t(\d{4}-\d{2}-\d{2})$/.exec(lines[0] ?? '');
+    if (head && lines[1]) out.push({ sha: head[1]!, date: head[2]!, path: lines[1] });
+  }
+  return { ok: true, value: out };
+}
+
+/** The text of a file (path relative to the repository root) at a commit. */
+export async function fileAtCommit(cwd: string, sha: string, path: string, options: GitOptions = {}): Promise<GitResult<string>> {
+  if (!/^[0-9a-f]{40,64}$/.test(sha) || path.startsWith('-')) return { ok: false, reason: 'failed', message: `not a commit and path: ${sha}:${path}` };
+  const r = await runGit(cwd, ['show', `${sha}:${path}`], options);
+  return r.ok ? { ok: true, value: r.value.stdout } : r;
 }
 
 /**

@@ -5,6 +5,7 @@ import { assemblePrompt, parsePromptTemplate, type PromptTemplate } from '../../
 import { type IndexedFeature, type IndexedProject } from '../../core/workspace/workspaceIndex';
 import { type SpeckitExtension } from '../../app';
 import { Commands } from '../../ids';
+import { chooseModel, type ModelChoice } from '../modelProvider/modelChoice';
 import { type PlannedWrite, type ProposalStore, writeArtifacts } from './artifactWriter';
 import { callModel, failureMessage, type ModelFailure, type ModelMessage } from './modelCall';
 
@@ -43,7 +44,18 @@ export class ChatTurn {
     readonly token: vscode.CancellationToken,
     readonly proposals: ProposalStore,
     private readonly promptOverride?: string,
+    /** The model choice, made once per request and shared by the turns derived from it. */
+    private readonly choice: { pending?: Promise<ModelChoice> } = {},
   ) {}
+
+  /** The model this request uses (`speckit.model`, else the chat's); says so when it is not the chat's. */
+  async model(): Promise<vscode.LanguageModelChat | undefined> {
+    this.choice.pending ??= chooseModel(this.request.model).then((c) => {
+      if (c.note) this.stream.markdown(`_${escapeMarkdown(c.note)}_\n\n`);
+      return c;
+    });
+    return (await this.choice.pending).model;
+  }
 
   get prompt(): string {
     return (this.promptOverride ?? this.request.prompt).trim();
@@ -51,7 +63,7 @@ export class ChatTurn {
 
   /** The same turn with another user input (one command running another, as implement runs plan). */
   withPrompt(prompt: string): ChatTurn {
-    return new ChatTurn(this.app, this.request, this.context, this.stream, this.token, this.proposals, prompt);
+    return new ChatTurn(this.app, this.request, this.context, this.stream, this.token, this.proposals, prompt, this.choice);
   }
 
   progress(message: string): void {
@@ -168,7 +180,7 @@ export class ChatTurn {
       }
       for (const e of splitter.push(chunk)) this.showEvent(e, fence);
     };
-    const result = await callModel(this.request.model, messages, this.token, display, justification);
+    const result = await callModel(await this.model(), messages, this.token, display, justification);
     if (show === 'files') for (const e of splitter.end()) this.showEvent(e, fence);
     if (!result.ok) return { ok: false, failure: result.failure };
     const parsed = parseFileEnvelopes(result.text);

@@ -66,7 +66,7 @@ export function failureMessage(f: ModelFailure): string {
     case 'cancelled':
       return 'Cancelled. Nothing was written.';
     case 'no-model':
-      return 'No language model is available. Install and sign in to a chat model provider (for example GitHub Copilot), pick a model in the chat view, and try again. Nothing was written.';
+      return 'No language model is available. Add a local or self-hosted model with "Spec Kit: Manage Model Endpoints…" (Ollama, LM Studio, llama.cpp, any OpenAI-compatible server), or install and sign in to a chat model provider such as GitHub Copilot; then pick a model in the chat view and try again. Nothing was written.';
     case 'no-permission':
       return `Spec Kit may not use this language model (${f.message}). Allow it when VS Code asks, or pick another model. Nothing was written.`;
     case 'blocked':

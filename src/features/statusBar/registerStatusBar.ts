@@ -30,7 +30,13 @@ export function registerStatusBar(app: SpeckitExtension): void {
     const status = feature.status ?? featureStatus({ checklists: [] });
     const source = project?.current?.label ? `  \n_${project.current.label}_` : '';
     item.text = `$(notebook) ${feature.feature.name} · ${status.label}`;
-    item.tooltip = new vscode.MarkdownString(`${featureTooltip(feature.feature.name, status, true)}${source}${problemText}  \n\n_Click to switch feature_`, true);
+    const dashboard = `command:${Commands.openDashboard}?${encodeURIComponent(JSON.stringify([feature.feature.dir]))}`;
+    const tooltip = new vscode.MarkdownString(
+      `${featureTooltip(feature.feature.name, status, true)}${source}${problemText}  \n\n[$(dashboard) Open the feature dashboard](${dashboard})  \n_Click to switch feature_`,
+      true,
+    );
+    tooltip.isTrusted = { enabledCommands: [Commands.openDashboard] };
+    item.tooltip = tooltip;
     item.show();
   };
 

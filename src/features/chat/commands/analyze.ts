@@ -26,7 +26,7 @@ export async function analyze(turn: ChatTurn): Promise<vscode.ChatResult> {
   });
   let final = report;
   let note = '';
-  if (turn.request.model && !/\b(no model|code only)\b/i.test(turn.prompt)) {
+  if ((await turn.model()) && !/\b(no model|code only)\b/i.test(turn.prompt)) {
     turn.progress('Asking the model for what only judgement finds…');
     const template = await turn.template('analyze', project);
     const codeFindings = report.findings.map((f) => `- ${f.id} ${f.category} ${f.location.path}:${f.location.line} ${f.summary}`).join('\n') || '(none)';

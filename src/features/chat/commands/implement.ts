@@ -103,7 +103,7 @@ async function implementOne(turn: ChatTurn, feature: IndexedFeature, doc: TasksD
     turn.progress(`${step} · editing ${rel}`);
   });
   const result = await callModelWithTools(
-    turn.request.model,
+    await turn.model(),
     messages,
     tools,
     turn.token,

@@ -1,6 +1,7 @@
 import * as path from 'node:path/posix';
 import * as vscode from 'vscode';
 import { nextStepLine, statusMarkdown } from '../../../core/chat/statusTable';
+import { Commands } from '../../../ids';
 import { type ChatTurn, type SpeckitChatMetadata } from '../chatTurn';
 
 /** /speckit.status (and an empty request): every feature, its phase, progress and next step. No model. */
@@ -21,5 +22,6 @@ export async function status(turn: ChatTurn, command = 'status'): Promise<vscode
   );
   const current = projects.map((p) => turn.app.model.index.currentFeature(p)).find((f) => f !== undefined);
   turn.markdown(`\n\n${nextStepLine(current)}\n`);
+  if (current) turn.stream.button({ command: Commands.openDashboard, title: `Open the dashboard of ${current.feature.name}`, arguments: [current.feature.dir] });
   return { metadata: { command, featureDir: current?.feature.dir, projectRoot: current?.projectRoot } satisfies SpeckitChatMetadata };
 }

@@ -1,0 +1,2 @@
+// esbuild bundles the style sheet next to the script.
+declare module '*.css';
