@@ -170,7 +170,8 @@ async function check(targets: readonly string[], severities: readonly string[], 
   );
   const found = await checkFiles(audit, paths, overrides);
   const unread = audit.problems.filter((x) => scopes.some((scope) => isInside(scope, x.path, true)));
-  const problems = [...found, ...applySeverities(unread.map(asProblem), overrides).map((p, i) => ({ ...p, path: unread[i]!.path }))];
+  // One at a time: `--severity unreadable-file=off` drops some, and each keeps its own path.
+  const problems = [...found, ...unread.flatMap((x) => applySeverities([asProblem(x)], overrides).map((p) => ({ ...p, path: x.path })))];
   // Stable: the rules' order within a file is kept.
   problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const shown = (p: string): string => {

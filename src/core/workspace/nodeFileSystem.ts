@@ -30,17 +30,26 @@ export class NodeFileSystem implements FileSystemHost {
       throw toFileReadError(path, e);
     }
     try {
-      refuse(path, await handle.stat(), options);
+      const s = await handle.stat();
+      refuse(path, s, options);
       if (options.maxBytes === undefined) return await handle.readFile();
-      // Bounded even if the file grows after the fstat.
-      const buffer = Buffer.alloc(options.maxBytes + 1);
+      const max = options.maxBytes;
+      // Sized by the fstat (a buffer of the cap for every file would be 16 MB per spec file), grown only if
+      // the file grows meanwhile, and never past max + 1: bounded either way. Unpooled: `.buffer` holds this file only.
+      let buffer = Buffer.allocUnsafeSlow(Math.min(s.size, max) + 1);
       let length = 0;
       for (;;) {
+        if (length === buffer.length) {
+          if (length > max) throw tooLarge(path, length, max);
+          const bigger = Buffer.allocUnsafeSlow(Math.min(buffer.length * 2, max + 1));
+          buffer.copy(bigger, 0, 0, length);
+          buffer = bigger;
+        }
         const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
         if (bytesRead === 0) break;
         length += bytesRead;
-        if (length > options.maxBytes) throw tooLarge(path, length, options.maxBytes);
       }
+      if (length > max) throw tooLarge(path, length, max);
       return buffer.subarray(0, length);
     } catch (e) {
       throw toFileReadError(path, e);

@@ -81,6 +81,13 @@ describe('speckit-vscode contract', function () {
         'specs/003-c:1:1 error unreadable-file This folder was not read: permission denied.',
       ]);
       assert.match(r.stderr, /^5 error\(s\), 0 warning\(s\), 0 other\n$/);
+      // --severity applies to these too, and turning one code off leaves every other problem on its own file.
+      const some = cli(['check', '--severity', 'not-a-regular-file=off', '--severity', 'unreadable-file=warning'], ws.root, { user: true });
+      assert.equal(some.status, 0, some.stderr);
+      assert.deepEqual(some.stdout.trim().split('\n').sort(), [
+        'specs/002-b/spec.md:1:1 warning unreadable-file This file was not read: permission denied.',
+        'specs/003-c:1:1 warning unreadable-file This folder was not read: permission denied.',
+      ]);
 
       const scan = cli(['scan', '.', '--json'], ws.root, { user: true });
       assert.equal(scan.status, 1, 'scan reports the same files and exits 1');

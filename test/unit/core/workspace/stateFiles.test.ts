@@ -8,7 +8,7 @@ import { listFeatures } from '../../../../src/core/workspace/features';
 import { findProjects } from '../../../../src/core/workspace/projects';
 import { MAX_STATE_FILE_BYTES, readStateFile } from '../../../../src/core/workspace/stateFile';
 import { resolveTemplate } from '../../../../src/core/workspace/templates';
-import { WorkspaceIndex } from '../../../../src/core/workspace/workspaceIndex';
+import { MAX_DOCUMENT_BYTES, WorkspaceIndex } from '../../../../src/core/workspace/workspaceIndex';
 import { type WorkspaceProblem } from '../../../../src/core/workspace/workspaceProblem';
 import { makeTempDir, type TempDir } from './helpers';
 
@@ -78,6 +78,27 @@ describe('state files and special files', function () {
     // A cap below the file's size is enforced by the bounded read as well as by the size check.
     await assert.rejects(fs.readFile(ws.path('ok.json'), { maxBytes: 10 }), (e: unknown) => e instanceof FileReadError && e.reason === 'too-large');
     assert.equal((await fs.readFile(ws.path('ok.json'), { maxBytes: 1000 })).length, 39);
+  });
+
+  it('a bounded read costs the file, not the cap: 200 small files read at once under the 16 MB document cap', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 200; i++) files[`specs/${i}/spec.md`] = `# Feature Specification: ${i}\n${'x'.repeat(i * 10)}\n`;
+    ws.write(files);
+    const before = process.memoryUsage().arrayBuffers;
+    const read = await Promise.all(Object.keys(files).map((f) => fs.readFile(ws.path(f), { maxBytes: MAX_DOCUMENT_BYTES })));
+    // The 5,000-feature benchmark held one 16 MB buffer per file in flight and was killed at 21 GB.
+    assert.ok(process.memoryUsage().arrayBuffers - before < MAX_DOCUMENT_BYTES, `${process.memoryUsage().arrayBuffers - before} bytes for 200 small files`);
+    Object.values(files).forEach((text, i) => {
+      assert.equal(Buffer.from(read[i]!).toString('utf8'), text);
+      assert.ok(read[i]!.buffer.byteLength <= text.length + 1, 'each buffer is the size of its file');
+    });
+  });
+
+  it('a bounded read of a file that says it is empty but is not (procfs) reads on, up to the cap', async () => {
+    // /proc files are regular files of size 0 whose reads return text: the buffer sized by fstat must grow.
+    const status = Buffer.from(await fs.readFile('/proc/self/status', { maxBytes: 1024 * 1024 })).toString('utf8');
+    assert.match(status, /^Name:\s/);
+    await assert.rejects(fs.readFile('/proc/self/status', { maxBytes: 10 }), (e: unknown) => e instanceof FileReadError && e.reason === 'too-large');
   });
 
   it('indexes a project whose feature.json is a FIFO and init-options.json a link to /dev/zero, reporting both', async () => {
