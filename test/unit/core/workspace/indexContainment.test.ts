@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { type ReadFileOptions } from '../../../../src/core/workspace/fileSystem';
 import { NodeFileSystem } from '../../../../src/core/workspace/nodeFileSystem';
 import { isInside } from '../../../../src/core/workspace/projects';
@@ -146,5 +147,48 @@ describe('WorkspaceIndex containment and lookups', function () {
     agree('after a folder was removed');
     const current = index.projects[0]!;
     assert.equal(index.currentFeature(current), current.features.find((f) => f.feature.dir === current.current?.dir));
+  });
+  it('issue #12 probe 8: a lookup costs the same among 40 or 4,000 features (a scan of them would cost 100×)', async () => {
+    /** A project whose features are empty numbered folders: cheap to make, and each one a feature. */
+    const indexed = async (count: number): Promise<[WorkspaceIndex, string[]]> => {
+      const files: Record<string, string> = { [`${count}/.specify/`]: '' };
+      for (let n = 1; n <= count; n++) files[`${count}/specs/${String(n).padStart(4, '0')}-f/`] = '';
+      ws.write(files);
+      const index = new WorkspaceIndex(new NodeFileSystem());
+      await index.addFolder(ws.path(String(count)));
+      // Paths of one shape and depth in both trees, spread over every feature.
+      const probes = Array.from({ length: 4000 }, (_, i) => ws.path(String(count), 'specs', `${String((i % count) + 1).padStart(4, '0')}-f`, 'spec.md'));
+      return [index, probes];
+    };
+    const [small, smallProbes] = await indexed(40);
+    const [big, bigProbes] = await indexed(4000);
+    assert.equal(big.features.length, 4000);
+    assert.equal(big.featureFor(bigProbes[3999]!)?.feature.name, '4000-f');
+    /**
+     * The fastest of several rounds (a busy machine slows some rounds, never the best of them much);
+     * a round that passes `limit` ms stops there, so a linear lookup fails in seconds, not minutes.
+     */
+    const cost = (index: WorkspaceIndex, probes: readonly string[], limit = Infinity): number => {
+      let best = Infinity;
+      for (let round = 0; round < 7; round++) {
+        const start = performance.now();
+        let elapsed = 0;
+        for (let k = 0; k < 5 && elapsed <= limit; k++) {
+          for (let i = 0; i < probes.length && elapsed <= limit; i++) {
+            const p = probes[i]!;
+            if (!index.featureFor(p) || !index.projectFor(p)) throw new Error(`no feature for ${p}`);
+            if (i % 100 === 99) elapsed = performance.now() - start;
+          }
+          elapsed = performance.now() - start;
+        }
+        best = Math.min(best, elapsed);
+      }
+      return best;
+    };
+    cost(small, smallProbes); // warm up the JIT on the small tree first, so it is not charged to it below
+    const base = cost(small, smallProbes);
+    const ratio = cost(big, bigProbes, 10 * base) / base;
+    // 100 times the features; with the lookup a map probe per path segment the cost stays flat. 10× headroom.
+    assert.ok(ratio < 10, `a lookup among 4,000 features cost ${ratio.toFixed(1)}× one among 40`);
   });
 });
