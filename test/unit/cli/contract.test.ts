@@ -5,9 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../../../src/cli';
+import { MAX_DOCUMENT_BYTES } from '../../../src/core/workspace/workspaceIndex';
 import { repoRoot } from '../helpers/paths';
 import { tempWorkspace } from '../helpers/tempWorkspace';
 
@@ -108,6 +109,23 @@ describe('speckit-vscode contract', function () {
       assert.equal(folder.stderr, 'speckit-vscode: cannot read specs/003-c: permission denied\n');
     } finally {
       chmodSync(join(ws.root, 'specs', '003-c'), 0o755);
+      ws.dispose();
+    }
+  });
+
+  it('a spec-kit file over the document cap is reported as too large, not read', async () => {
+    const ws = project({ 'specs/001-a/research.md': '', 'specs/001-a/plan.md': '' });
+    try {
+      // Sparse: 16 MB + 4 KB on paper, nothing on disk. research.md is read by the rules alone, plan.md by the index.
+      for (const f of ['research.md', 'plan.md']) truncateSync(join(ws.root, 'specs', '001-a', f), MAX_DOCUMENT_BYTES + 4096);
+      const out: string[] = [];
+      const code = await runCli(['check'], { out: (l) => out.push(l), err: () => undefined }, ws.root);
+      assert.equal(code, 0, 'too large is a warning, as the parser\'s own size limit is');
+      assert.deepEqual(out, [
+        `specs/001-a/plan.md:1:1 warning file-too-large This file was not read: it has ${MAX_DOCUMENT_BYTES + 4096} bytes; at most ${MAX_DOCUMENT_BYTES} are read.`,
+        `specs/001-a/research.md:1:1 warning file-too-large This file was not read: it has ${MAX_DOCUMENT_BYTES + 4096} bytes; at most ${MAX_DOCUMENT_BYTES} are read.`,
+      ]);
+    } finally {
       ws.dispose();
     }
   });
