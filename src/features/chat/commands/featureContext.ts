@@ -16,7 +16,7 @@ export async function featureContext(turn: ChatTurn, feature: IndexedFeature, wa
   for (const w of wanted) {
     switch (w) {
       case 'constitution': {
-        const project = turn.app.model.index.projectFor(feature.feature.dir);
+        const project = turn.model.withProject(feature)?.project;
         if (project?.constitution && !project.constitution.isPlaceholder) await add('Constitution', project.project.constitutionPath);
         break;
       }
