@@ -1,7 +1,7 @@
 // Builds the extension bundles (dist/), and the unit/integration tests and benchmarks (out/).
 // Usage: node esbuild.mjs [--production] [--watch] [--tests] [--bench]
 import * as esbuild from 'esbuild';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const args = new Set(process.argv.slice(2));
@@ -96,6 +96,8 @@ if (args.has('--tests')) {
     outdir: 'dist',
     external: [],
     banner: { js: '#!/usr/bin/env node' },
+    // This bundle is the command (other bundles import runCli without running it); --version from package.json.
+    define: { __CLI_MAIN__: 'true', __VERSION__: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) },
   });
 }
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { type EntryType, type FileStat, type FileSystemHost } from '../core/workspace/fileSystem';
+import { type EntryType, type FileStat, type FileSystemHost, FileReadError, type ReadFileOptions, toFileReadError } from '../core/workspace/fileSystem';
 
 /**
  * core's file system over `vscode.workspace.fs`, so local, remote and virtual workspaces read the
@@ -8,8 +8,23 @@ import { type EntryType, type FileStat, type FileSystemHost } from '../core/work
 export class VscodeFileSystem implements FileSystemHost {
   constructor(private readonly toUri: (path: string) => vscode.Uri) {}
 
-  async readFile(path: string): Promise<Uint8Array> {
-    return vscode.workspace.fs.readFile(this.toUri(path));
+  async readFile(path: string, options: ReadFileOptions = {}): Promise<Uint8Array> {
+    const uri = this.toUri(path);
+    // Look first (one more round trip): a FIFO or device would stall or never end the read.
+    let s: vscode.FileStat;
+    try {
+      s = await vscode.workspace.fs.stat(uri);
+    } catch (e) {
+      throw toFileReadError(path, e);
+    }
+    if (options.noFollow && s.type & vscode.FileType.SymbolicLink) throw new FileReadError(path, 'symlink', 'it is a symbolic link, which is not followed here');
+    if (!(s.type & vscode.FileType.File)) throw new FileReadError(path, 'not-regular', s.type & vscode.FileType.Directory ? 'it is a folder, not a file' : 'it is not a regular file');
+    if (options.maxBytes !== undefined && s.size > options.maxBytes) throw new FileReadError(path, 'too-large', `it has ${s.size} bytes; at most ${options.maxBytes} are read`);
+    try {
+      return await vscode.workspace.fs.readFile(uri);
+    } catch (e) {
+      throw toFileReadError(path, e);
+    }
   }
 
   async readDirectory(path: string): Promise<Array<[string, EntryType]>> {

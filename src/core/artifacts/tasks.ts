@@ -2,6 +2,7 @@ import { type Heading, type List, type ListItem, type Nodes, type RootContent } 
 import { type MarkdownDoc, nodeEnd, nodeRange, nodeStart, parseMarkdown, plainText, walk } from '../markdown/markdownDoc';
 import { splitLines } from '../text/lineIndex';
 import { type Located, type Problem, type Range } from '../text/range';
+import { issueAtLineEnd, type IssueRef } from '../github/issueLink';
 import { firstParagraph } from './docScan';
 import { requirementRefs } from './ids';
 import { internalError } from './spec';
@@ -71,6 +72,13 @@ export interface Task {
   readonly acceptance: CheckItem[];
   readonly priority: string | undefined;
   readonly estimate: string | undefined;
+  /**
+   * The GitHub issue linked to the task: its URL at the end of the task's first line
+   * (`- [ ] T012 … https://github.com/o/r/issues/34`, see core/github/issueLink.ts). Not part of the description.
+   */
+  readonly issue: IssueRef | undefined;
+  /** Where that URL is written on the line. */
+  readonly issueRange: Range | undefined;
 }
 
 export interface SubItem {
@@ -292,6 +300,7 @@ class TasksParser {
     }
     const number = Number(m[1]);
     const headingRange = nodeRange(index, node);
+    const link = this.issueOn(headingRange.start.line);
     const last = content.length > 0 ? content[content.length - 1]! : node;
     this.seedTasks++;
     this.addTask({
@@ -301,7 +310,7 @@ class TasksParser {
       checked: acceptance.length > 0 && acceptance.every((a) => a.checked),
       parallel: false,
       story: undefined,
-      description: m[2]!.trim(),
+      description: link ? m[2]!.trim().slice(0, m[2]!.trim().length - link.issue.url.length).trim() : m[2]!.trim(),
       paths: [...new Set(content.flatMap((c) => textsOf(c as Nodes).flatMap(pathsIn)))],
       dependsOn: /\ball\s+(?:previous|prior|other)\b/i.test(dependencies)
         ? this.derivedIds.slice()
@@ -318,6 +327,8 @@ class TasksParser {
       acceptance,
       priority,
       estimate,
+      issue: link?.issue,
+      issueRange: link?.range,
     });
     if (this.current) this.current.end = nodeEnd(last);
     return j;
@@ -355,8 +366,10 @@ class TasksParser {
       }
       // Closing emphasis around the ID (`**T001**`) and separators before the text.
       const rest = tagged.rest.replace(/^\s*(?:\*\*|__)?\s*[:：—–-]?\s*/, '');
+      const link = this.issueOn(index.positionAt(paraStart).line);
       const fullText = para ? plainText(para) : '';
-      const description = describe(rest, fullText, id);
+      const described = describe(rest, fullText, id);
+      const description = link ? withoutIssue(described, link.issue.url) : described;
       const itemText = this.doc.text.slice(nodeStart(item), nodeEnd(item));
       if (!box) {
         this.problems.push({
@@ -388,6 +401,8 @@ class TasksParser {
         acceptance: [],
         priority: undefined,
         estimate: undefined,
+        issue: link?.issue,
+        issueRange: link?.range,
       };
       this.addTask(task);
     } else if (box) {
@@ -412,6 +427,14 @@ class TasksParser {
     if (!this.current) return false;
     if (this.ids.has(id)) return false;
     return !continuesIdList(rest);
+  }
+
+  /** The issue URL ending a task's first line, if any. */
+  private issueOn(line: number): { issue: IssueRef; range: Range } | undefined {
+    const found = issueAtLineEnd(this.doc.index.lineText(line));
+    if (!found) return undefined;
+    const { start, end, ...issue } = found;
+    return { issue, range: { start: { line, character: start }, end: { line, character: end } } };
   }
 
   private addTask(task: Task): void {
@@ -517,6 +540,12 @@ function dependencies(text: string, own: string): string[] {
     for (const ref of clause[0].matchAll(TASK_REF)) if (ref[0] !== own) out.add(ref[0]);
   }
   return [...out];
+}
+
+/** The description without the issue URL that ends the line (plain text may have kept it, or a part after a wrap). */
+function withoutIssue(description: string, url: string): string {
+  const at = description.lastIndexOf(url);
+  return (at >= 0 ? description.slice(0, at) : description).trim();
 }
 
 /** Description as a reader sees it: the first line's remainder, rendered as plain text. */

@@ -3,7 +3,7 @@ import { type TasksDoc } from '../artifacts/tasks';
 import { type SpecDoc } from '../artifacts/spec';
 import { type Problem } from '../text/range';
 import { type FileSystemHost } from '../workspace/fileSystem';
-import { type IndexedFeature, type WorkspaceIndex } from '../workspace/workspaceIndex';
+import { type IndexedFeature, MAX_DOCUMENT_BYTES, type WorkspaceIndex } from '../workspace/workspaceIndex';
 import { type AnalyzedDoc, analyzeDoc, lintKind, type ParsedModel } from './analyzedDoc';
 import { type FeatureModels, lintDocument } from './lintRules';
 
@@ -73,7 +73,8 @@ export class LintWorkspace {
 
   private async read(p: string): Promise<Uint8Array | undefined> {
     try {
-      return await this.fs.readFile(p);
+      // Bounded like the index's reads (research.md and the others are read only here).
+      return await this.fs.readFile(p, { maxBytes: MAX_DOCUMENT_BYTES });
     } catch {
       return undefined;
     }

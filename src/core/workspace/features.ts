@@ -3,8 +3,9 @@
  * named `NNN-slug` or `YYYYMMDD-HHMMSS-slug` by spec-kit, with the artifacts each one holds.
  */
 import * as path from 'node:path/posix';
-import { type EntryType, type FileSystemHost } from './fileSystem';
+import { type EntryType, type FileStat, type FileSystemHost } from './fileSystem';
 import { type Project } from './projects';
+import { type WorkspaceProblem } from './workspaceProblem';
 
 export type FeatureNumbering = 'sequential' | 'timestamp' | 'none';
 
@@ -48,6 +49,8 @@ export interface Feature extends ParsedFeatureName {
   /** Another active feature of the project has the same number (or timestamp). */
   readonly duplicateNumber: boolean;
   readonly files: FeatureFiles;
+  /** Artifacts that are there but are no regular file (a FIFO, a device, a dangling link): reported, not taken for absent. */
+  readonly problems?: readonly WorkspaceProblem[];
 }
 
 const TIMESTAMP_NAME = /^([0-9]{8}-[0-9]{6})-(.*)$/s;
@@ -175,8 +178,8 @@ async function readFeature(
   archived: boolean,
 ): Promise<Omit<Feature, 'duplicateNumber'> | undefined> {
   const parsed = parseFeatureName(nameForParsing);
-  const { files, hasChecklistsDir } = await readFiles(fs, dir);
-  const hasArtifact = SINGLE_FILES.some(([key]) => files[key] !== undefined) || files.contracts !== undefined || hasChecklistsDir;
+  const { files, hasChecklistsDir, problems } = await readFiles(fs, dir);
+  const hasArtifact = SINGLE_FILES.some(([key]) => files[key] !== undefined) || files.contracts !== undefined || hasChecklistsDir || problems.length > 0;
   if (parsed.numbering === 'none' && !hasArtifact) return undefined;
   return {
     ...parsed,
@@ -186,12 +189,13 @@ async function readFeature(
     featureRoot,
     archived,
     files,
+    ...(problems.length > 0 ? { problems } : {}),
   };
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-async function readFiles(fs: FileSystemHost, dir: string): Promise<{ files: FeatureFiles; hasChecklistsDir: boolean }> {
+async function readFiles(fs: FileSystemHost, dir: string): Promise<{ files: FeatureFiles; hasChecklistsDir: boolean; problems: WorkspaceProblem[] }> {
   // One listing, then a stat only for what is there: most features hold two or three files.
   const entries = new Map(await fs.readDirectory(dir));
   const present = async (name: string, want: 'file' | 'directory'): Promise<boolean> => {
@@ -200,10 +204,18 @@ async function readFiles(fs: FileSystemHost, dir: string): Promise<{ files: Feat
     return type === 'symlink' && (await fs.stat(path.join(dir, name)))?.type === want;
   };
   const files: Mutable<FeatureFiles> = { checklists: [] };
+  const problems: WorkspaceProblem[] = [];
+  const artifact = async (p: string): Promise<FileInfo | undefined> => {
+    const s = await fs.stat(p);
+    if (s?.type === 'file') return { path: p, mtime: s.mtime };
+    // A folder named like an artifact is merely odd; a FIFO or a dangling link is something to say.
+    if (s && s.type !== 'directory') problems.push(notAFile(p, s));
+    return undefined;
+  };
   await Promise.all(
     SINGLE_FILES.map(async ([key, file]) => {
       if (!entries.has(file)) return;
-      const info = await fileInfo(fs, path.join(dir, file));
+      const info = await artifact(path.join(dir, file));
       if (info) files[key] = info;
     }),
   );
@@ -212,10 +224,17 @@ async function readFiles(fs: FileSystemHost, dir: string): Promise<{ files: Feat
   if (hasChecklistsDir) {
     const checklistsDir = path.join(dir, 'checklists');
     const names = (await fs.readDirectory(checklistsDir)).map(([n]) => n).filter((n) => n.toLowerCase().endsWith('.md')).sort();
-    const infos = await Promise.all(names.map((n) => fileInfo(fs, path.join(checklistsDir, n))));
+    const infos = await Promise.all(names.map((n) => artifact(path.join(checklistsDir, n))));
     files.checklists = infos.filter((i): i is FileInfo => i !== undefined);
   }
-  return { files, hasChecklistsDir };
+  // Promise.all above finishes in any order; problems are listed by path.
+  problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { files, hasChecklistsDir, problems };
+}
+
+function notAFile(p: string, s: FileStat): WorkspaceProblem {
+  const what = s.type === 'symlink' ? 'a symbolic link that leads nowhere' : 'a named pipe, socket or device';
+  return { path: p, code: 'not-a-regular-file', severity: 'error', message: `This file was not read: it is ${what}, not a regular file.` };
 }
 
 async function fileInfo(fs: FileSystemHost, p: string): Promise<FileInfo | undefined> {

@@ -11,11 +11,51 @@ export interface FileStat {
   readonly size: number;
 }
 
+export interface ReadFileOptions {
+  /** Refuse (throw {@link FileReadError} `too-large`) a file with more bytes than this. */
+  readonly maxBytes?: number;
+  /** Refuse a symbolic link instead of following it: for state files, where a link could lead anywhere. */
+  readonly noFollow?: boolean;
+}
+
 export interface FileSystemHost {
-  /** Throws when the file does not exist or cannot be read. */
-  readFile(path: string): Promise<Uint8Array>;
+  /**
+   * The bytes of a regular file (symbolic links followed unless `noFollow`). Throws when the file does
+   * not exist or cannot be read, and a {@link FileReadError} for anything that is not a regular file
+   * (a FIFO would block, `/dev/zero` would never end) or breaks `options`.
+   */
+  readFile(path: string, options?: ReadFileOptions): Promise<Uint8Array>;
   /** Entries of a directory; [] when it does not exist. */
   readDirectory(path: string): Promise<Array<[name: string, type: EntryType]>>;
-  /** undefined when nothing is there. */
+  /** What is there, symbolic links followed (a dangling link is `symlink`); undefined when nothing is. */
   stat(path: string): Promise<FileStat | undefined>;
 }
+
+export type FileReadFailure = 'missing' | 'not-regular' | 'symlink' | 'too-large' | 'unreadable';
+
+/** Why a file could not be read, in words a problem message can carry. */
+export class FileReadError extends Error {
+  constructor(
+    readonly path: string,
+    readonly reason: FileReadFailure,
+    detail: string,
+  ) {
+    super(detail);
+    this.name = 'FileReadError';
+  }
+}
+
+/** Any error from `readFile` as a {@link FileReadError} (node's ENOENT/EACCES/EISDIR… sorted by code). */
+export function toFileReadError(path: string, e: unknown): FileReadError {
+  if (e instanceof FileReadError) return e;
+  const code = typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : '';
+  if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'FileNotFound' || code === 'FileNotADirectory') return new FileReadError(path, 'missing', 'it does not exist');
+  if (code === 'EISDIR' || code === 'FileIsADirectory') return new FileReadError(path, 'not-regular', 'it is a folder, not a file');
+  // ENXIO: a socket, or a FIFO/device with nothing on the other end.
+  if (code === 'ENXIO') return new FileReadError(path, 'not-regular', 'it is a socket or device, not a regular file');
+  if (code === 'ELOOP') return new FileReadError(path, 'symlink', 'it is a symbolic link, which is not followed here');
+  if (code === 'EACCES' || code === 'EPERM' || code === 'NoPermissions') return new FileReadError(path, 'unreadable', 'permission denied');
+  const message = e instanceof Error ? e.message : String(e);
+  return new FileReadError(path, 'unreadable', message.split('\n')[0] || 'it could not be read');
+}
+

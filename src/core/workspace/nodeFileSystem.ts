@@ -1,17 +1,70 @@
-import { lstat, readFile, readdir, stat } from 'node:fs/promises';
-import { type EntryType, type FileStat, type FileSystemHost } from './fileSystem';
+import { constants, type Stats } from 'node:fs';
+import { lstat, open, readdir, stat } from 'node:fs/promises';
+import { type EntryType, type FileStat, type FileSystemHost, FileReadError, type ReadFileOptions, toFileReadError } from './fileSystem';
+
+export interface NodeFileSystemOptions {
+  /** Told of each folder that is there but cannot be listed (`readDirectory` still gives []). */
+  readonly onUnreadableFolder?: (error: FileReadError) => void;
+}
 
 /** node:fs implementation for the CLI, the language server and tests. */
 export class NodeFileSystem implements FileSystemHost {
-  async readFile(path: string): Promise<Uint8Array> {
-    return readFile(path);
+  constructor(private readonly options: NodeFileSystemOptions = {}) {}
+
+  async readFile(path: string, options: ReadFileOptions = {}): Promise<Uint8Array> {
+    // Look before opening: opening a device can itself have effects, and a FIFO would wait for a writer.
+    let before: Stats;
+    try {
+      before = options.noFollow ? await lstat(path) : await stat(path);
+    } catch (e) {
+      throw toFileReadError(path, e);
+    }
+    refuse(path, before, options);
+    // O_NONBLOCK: should the entry be swapped for a FIFO after the look, open returns instead of waiting;
+    // O_NOFOLLOW: nor can it be swapped for a link. The fstat below is the check that counts.
+    const flags = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (options.noFollow ? (constants.O_NOFOLLOW ?? 0) : 0);
+    let handle;
+    try {
+      handle = await open(path, flags);
+    } catch (e) {
+      throw toFileReadError(path, e);
+    }
+    try {
+      const s = await handle.stat();
+      refuse(path, s, options);
+      if (options.maxBytes === undefined) return await handle.readFile();
+      const max = options.maxBytes;
+      // Sized by the fstat (a buffer of the cap for every file would be 16 MB per spec file), grown only if
+      // the file grows meanwhile, and never past max + 1: bounded either way. Unpooled: `.buffer` holds this file only.
+      let buffer = Buffer.allocUnsafeSlow(Math.min(s.size, max) + 1);
+      let length = 0;
+      for (;;) {
+        if (length === buffer.length) {
+          if (length > max) throw tooLarge(path, length, max);
+          const bigger = Buffer.allocUnsafeSlow(Math.min(buffer.length * 2, max + 1));
+          buffer.copy(bigger, 0, 0, length);
+          buffer = bigger;
+        }
+        const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+        if (bytesRead === 0) break;
+        length += bytesRead;
+      }
+      if (length > max) throw tooLarge(path, length, max);
+      return buffer.subarray(0, length);
+    } catch (e) {
+      throw toFileReadError(path, e);
+    } finally {
+      await handle.close();
+    }
   }
 
   async readDirectory(path: string): Promise<Array<[string, EntryType]>> {
     try {
       const entries = await readdir(path, { withFileTypes: true });
       return entries.map((e) => [e.name, e.isFile() ? 'file' : e.isDirectory() ? 'directory' : e.isSymbolicLink() ? 'symlink' : 'other']);
-    } catch {
+    } catch (e) {
+      const error = toFileReadError(path, e);
+      if (error.reason !== 'missing') this.options.onUnreadableFolder?.(error);
       return [];
     }
   }
@@ -30,4 +83,23 @@ export class NodeFileSystem implements FileSystemHost {
       }
     }
   }
+}
+
+function refuse(path: string, s: Stats, options: ReadFileOptions): void {
+  if (s.isSymbolicLink()) throw new FileReadError(path, 'symlink', 'it is a symbolic link, which is not followed here');
+  if (!s.isFile()) throw new FileReadError(path, 'not-regular', `it is ${kindOf(s)}, not a regular file`);
+  if (options.maxBytes !== undefined && s.size > options.maxBytes) throw tooLarge(path, s.size, options.maxBytes);
+}
+
+function tooLarge(path: string, size: number, max: number): FileReadError {
+  return new FileReadError(path, 'too-large', `it has ${size > max + 1 ? size : `more than ${max}`} bytes; at most ${max} are read`);
+}
+
+function kindOf(s: Stats): string {
+  if (s.isDirectory()) return 'a folder';
+  if (s.isFIFO()) return 'a named pipe (FIFO)';
+  if (s.isSocket()) return 'a socket';
+  if (s.isCharacterDevice()) return 'a character device';
+  if (s.isBlockDevice()) return 'a block device';
+  return 'a special file';
 }

@@ -5,6 +5,8 @@
  */
 import * as path from 'node:path/posix';
 import { type FileSystemHost } from './fileSystem';
+import { readStateFile } from './stateFile';
+import { readProblem, type WorkspaceProblem } from './workspaceProblem';
 
 export type ProjectLayout = 'specify' | 'legacy';
 
@@ -33,6 +35,8 @@ export interface Project {
   /** Where a new feature goes. */
   readonly newFeatureRoot: string;
   readonly initOptions: InitOptions;
+  /** State files that are there but could not be read (init-options.json). */
+  readonly problems?: readonly WorkspaceProblem[];
 }
 
 export interface FindProjectsOptions {
@@ -200,7 +204,12 @@ async function buildProject(fs: FileSystemHost, root: string, layout: ProjectLay
   }
 
   let initOptions: InitOptions = {};
-  if (specifyDir) initOptions = parseInitOptions(await readText(fs, path.join(specifyDir, 'init-options.json')));
+  const problems: WorkspaceProblem[] = [];
+  if (specifyDir) {
+    const file = await readStateFile(fs, path.join(specifyDir, 'init-options.json'));
+    if (file.kind === 'text') initOptions = parseInitOptions(file.text);
+    else if (file.kind === 'unreadable') problems.push(readProblem(file.error, 'The init options file'));
+  }
 
   return {
     root,
@@ -210,6 +219,7 @@ async function buildProject(fs: FileSystemHost, root: string, layout: ProjectLay
     featureRoots,
     newFeatureRoot,
     initOptions,
+    ...(problems.length > 0 ? { problems } : {}),
   };
 }
 
@@ -223,15 +233,6 @@ async function isFile(fs: FileSystemHost, p: string): Promise<boolean> {
 
 async function isDirectory(fs: FileSystemHost, p: string): Promise<boolean> {
   return (await fs.stat(p))?.type === 'directory';
-}
-
-/** File text, or undefined when it cannot be read. */
-export async function readText(fs: FileSystemHost, p: string): Promise<string | undefined> {
-  try {
-    return new TextDecoder('utf-8').decode(await fs.readFile(p)).replace(/^\uFEFF/, '');
-  } catch {
-    return undefined;
-  }
 }
 
 function normalizeDir(p: string): string {

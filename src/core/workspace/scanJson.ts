@@ -1,5 +1,23 @@
 import * as path from 'node:path/posix';
 import { type WorkspaceIndex } from './workspaceIndex';
+import { type WorkspaceProblem } from './workspaceProblem';
+
+/**
+ * Something wrong with a project: its current-feature state as spec-kit would stop on it, or a file
+ * that is there but could not be read or analysed.
+ */
+export interface ScanProblemJson {
+  /** Relative to the project root (absolute outside every project); null for the current-feature state. */
+  file: string | null;
+  code: string;
+  /** Unreadable files are errors; the current-feature state is a warning (a fresh clone has no pointer). */
+  severity: 'error' | 'warning';
+  message: string;
+  /** spec-kit's own error, verbatim, where its scripts stop on this state. */
+  speckit: string | null;
+  /** The fix to offer (`switchFeature`). */
+  fix: string | null;
+}
 
 /** The index as plain JSON: what `speckit-vscode scan --json` prints and tests compare. */
 export interface ScanJson {
@@ -10,8 +28,8 @@ export interface ScanJson {
     current: string | null;
     /** Where the current feature came from (`from .specify/feature.json`, `from the git branch`). */
     currentSource: string | null;
-    /** What is wrong with the project's state, as spec-kit would stop on it, with the fix. */
-    problems: Array<{ code: string; message: string; speckit: string | null; fix: string }>;
+    /** The current-feature state as spec-kit would stop on it (with the fix), then unreadable files, by file. */
+    problems: ScanProblemJson[];
     features: Array<{
       /** Relative to the project root (`specs/001-x`). */
       dir: string;
@@ -26,16 +44,42 @@ export interface ScanJson {
       next: string | null;
     }>;
   }>;
+  /** Problems outside every project (a folder that could not be listed). */
+  problems: ScanProblemJson[];
 }
 
-export function toScanJson(index: WorkspaceIndex): ScanJson {
+/**
+ * `extra`: problems the caller found beside the index (folders its file system could not list); each
+ * goes to the project it lies in, or to the top-level list.
+ */
+export function toScanJson(index: WorkspaceIndex, extra: readonly WorkspaceProblem[] = []): ScanJson {
+  const byProject = new Map<string, WorkspaceProblem[]>();
+  const outside: WorkspaceProblem[] = [];
+  for (const x of extra) {
+    const root = index.projectFor(x.path)?.project.root;
+    if (root === undefined) outside.push(x);
+    else byProject.set(root, [...(byProject.get(root) ?? []), x]);
+  }
+  const json = (root: string | undefined, x: WorkspaceProblem): ScanProblemJson => ({
+    file: root === undefined ? x.path : path.relative(root, x.path) || '.',
+    code: x.code,
+    severity: x.severity,
+    message: x.message,
+    speckit: null,
+    fix: null,
+  });
   return {
     projects: index.projects.map((p) => ({
       root: p.project.root,
       constitution: p.constitution ? { version: filled(p.constitution.version?.value), placeholder: p.constitution.isPlaceholder } : null,
       current: p.current ? path.relative(p.project.root, p.current.dir) : null,
       currentSource: p.current?.label ?? null,
-      problems: p.currentProblem ? [{ code: p.currentProblem.code, message: p.currentProblem.message, speckit: p.currentProblem.speckit ?? null, fix: p.currentProblem.fix }] : [],
+      problems: [
+        ...(p.currentProblem
+          ? [{ file: null, code: p.currentProblem.code, severity: 'warning' as const, message: p.currentProblem.message, speckit: p.currentProblem.speckit ?? null, fix: p.currentProblem.fix }]
+          : []),
+        ...[...p.problems, ...p.features.flatMap((f) => f.problems), ...(byProject.get(p.project.root) ?? [])].map((x) => json(p.project.root, x)),
+      ],
       features: p.features.map((f) => ({
         dir: f.feature.relDir,
         number: f.feature.number ?? null,
@@ -49,6 +93,7 @@ export function toScanJson(index: WorkspaceIndex): ScanJson {
         next: f.status.next ? `/speckit.${f.status.next}` : null,
       })),
     })),
+    problems: outside.map((x) => json(undefined, x)),
   };
 }
 

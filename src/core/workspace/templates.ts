@@ -7,7 +7,8 @@
 import * as path from 'node:path/posix';
 import { parse as parseYaml } from 'yaml';
 import { type FileSystemHost } from './fileSystem';
-import { type Project, readText } from './projects';
+import { type Project } from './projects';
+import { readStateFile } from './stateFile';
 
 export type TemplateSource = 'override' | 'preset' | 'extension' | 'core' | 'bundled';
 export type TemplateStrategy = 'replace' | 'prepend' | 'append' | 'wrap';
@@ -42,6 +43,8 @@ const COMPONENT_ID = /^[a-z0-9-]+$/;
 const CORE_PLACEHOLDER = '{CORE_TEMPLATE}';
 const STRATEGIES: readonly string[] = ['replace', 'prepend', 'append', 'wrap'];
 const ENTRY_TYPES: readonly string[] = ['template', 'command', 'script'];
+/** A template layer bigger than this is no template. */
+const MAX_TEMPLATE_BYTES = 1024 * 1024;
 
 /**
  * Resolves template `name` (`spec-template`; a trailing `.md` is accepted) for a project. Undefined
@@ -60,7 +63,7 @@ export async function resolveTemplate(
   const templatesDir = project.specifyDir ? path.join(project.specifyDir, 'templates') : path.join(project.root, 'templates');
 
   const override = path.join(templatesDir, 'overrides', file);
-  const overrideText = await readLayer(fs, override);
+  const overrideText = await readLayer(fs, override, problems);
   if (overrideText !== undefined) {
     return { content: overrideText, path: override, source: 'override', layers: [{ source: 'override', path: override, strategy: 'replace' }], problems };
   }
@@ -115,7 +118,7 @@ export async function resolveTemplate(
  */
 export async function rankedPresets(fs: FileSystemHost, presetsDir: string, problems: string[] = []): Promise<RankedComponent[]> {
   if ((await fs.stat(presetsDir))?.type !== 'directory') return [];
-  const registryText = await readText(fs, path.join(presetsDir, '.registry'));
+  const registryText = await readConfig(fs, path.join(presetsDir, '.registry'), problems);
   if (registryText !== undefined) {
     const registry = parseJsonObject(registryText);
     const presets = registry?.presets ?? (registry ? {} : undefined);
@@ -141,7 +144,7 @@ export async function rankedExtensions(fs: FileSystemHost, extensionsDir: string
   if ((await fs.stat(extensionsDir))?.type !== 'directory') return [];
   let registered: Record<string, unknown> = {};
   const registryPath = path.join(extensionsDir, '.registry');
-  const registryText = await readText(fs, registryPath);
+  const registryText = await readConfig(fs, registryPath, problems);
   if (registryText !== undefined) {
     const registry = parseJsonObject(registryText);
     const extensions = registry ? (registry.extensions ?? {}) : undefined;
@@ -169,7 +172,7 @@ async function presetLayer(
   let declaredFile: string | undefined;
   let declared = false;
   const manifestPath = path.join(presetDir, 'preset.yml');
-  const manifestText = await readText(fs, manifestPath);
+  const manifestText = await readConfig(fs, manifestPath, problems);
   if (manifestText !== undefined) {
     const manifest = parsePresetManifest(manifestText, templateName);
     if ('error' in manifest) {
@@ -238,9 +241,10 @@ async function compose(fs: FileSystemHost, layers: TemplateLayer[], templateName
   if (!top) return undefined;
   const texts: string[] = [];
   for (const layer of layers) {
-    const text = await readLayer(fs, layer.path);
+    const reported = problems.length;
+    const text = await readLayer(fs, layer.path, problems);
     if (text === undefined) {
-      problems.push(`could not read template layer ${layer.path}`);
+      if (problems.length === reported) problems.push(`could not read template layer ${layer.path}`);
       return undefined;
     }
     texts.push(text);
@@ -284,8 +288,28 @@ async function compose(fs: FileSystemHost, layers: TemplateLayer[], templateName
   return { content, path: first.path, source: first.source, layers: used, problems };
 }
 
-async function readLayer(fs: FileSystemHost, p: string): Promise<string | undefined> {
-  return (await isFile(fs, p)) ? readText(fs, p) : undefined;
+/**
+ * A manifest or command file, bounded and regular-only like the rest (links followed); undefined when
+ * absent, and when unreadable, with a line in `problems` if the caller keeps them.
+ */
+async function readText(fs: FileSystemHost, p: string, problems?: string[]): Promise<string | undefined> {
+  const file = await readStateFile(fs, p, { followSymlinks: true, maxBytes: MAX_TEMPLATE_BYTES });
+  if (file.kind === 'unreadable') problems?.push(`${p} was not read: ${file.error.message}`);
+  return file.kind === 'text' ? file.text : undefined;
+}
+
+/** A registry or manifest: a small regular file; one that is there but unreadable is a problem, not an absence. */
+async function readConfig(fs: FileSystemHost, p: string, problems: string[]): Promise<string | undefined> {
+  const file = await readStateFile(fs, p);
+  if (file.kind === 'unreadable') problems.push(`${p} was not read: ${file.error.message}`);
+  return file.kind === 'text' ? file.text : undefined;
+}
+
+/** A template file (links followed: a preset may link its templates), up to {@link MAX_TEMPLATE_BYTES}. */
+async function readLayer(fs: FileSystemHost, p: string, problems: string[]): Promise<string | undefined> {
+  const file = await readStateFile(fs, p, { followSymlinks: true, maxBytes: MAX_TEMPLATE_BYTES });
+  if (file.kind === 'unreadable') problems.push(`${p} was not read: ${file.error.message}`);
+  return file.kind === 'text' ? file.text : undefined;
 }
 
 async function isFile(fs: FileSystemHost, p: string): Promise<boolean> {
@@ -419,8 +443,9 @@ export async function resolveCommand(fs: FileSystemHost, project: Project, comma
     return undefined;
   }
   const read = async (l: CommandLayer): Promise<{ fm?: string; body: string } | undefined> => {
-    const text = await readText(fs, l.path);
-    if (text === undefined) problems.push(`could not read command layer ${l.path}`);
+    const reported = problems.length;
+    const text = await readText(fs, l.path, problems);
+    if (text === undefined && problems.length === reported) problems.push(`could not read command layer ${l.path}`);
     return text === undefined ? undefined : splitFrontMatter(text);
   };
   const base = await read(layers[baseIdx]!);
@@ -449,7 +474,7 @@ export async function resolveCommand(fs: FileSystemHost, project: Project, comma
 
 async function presetCommandLayer(fs: FileSystemHost, presetDir: string, id: string, name: string, problems: string[]): Promise<CommandLayer | undefined> {
   let declared: Record<string, unknown> | undefined;
-  const manifestText = await readText(fs, path.join(presetDir, 'preset.yml'));
+  const manifestText = await readText(fs, path.join(presetDir, 'preset.yml'), problems);
   if (manifestText !== undefined) {
     try {
       const data: unknown = parseYaml(manifestText);

@@ -7,8 +7,10 @@ import { parseTasks, type TasksDoc } from '../artifacts/tasks';
 import { featureStatus, type FeatureStatus } from '../status/featureStatus';
 import { type CurrentFeatureProblem, type CurrentFeatureSource, loadCurrentFeature } from './currentFeature';
 import { type Feature, listFeatures, reloadFeature } from './features';
-import { type FileSystemHost } from './fileSystem';
-import { findProjects, isInside, type Project, readText } from './projects';
+import { type FileSystemHost, toFileReadError } from './fileSystem';
+import { findProjects, isInside, type Project } from './projects';
+import { readStateFile } from './stateFile';
+import { readProblem, type WorkspaceProblem } from './workspaceProblem';
 
 export interface IndexedChecklist {
   readonly path: string;
@@ -24,6 +26,8 @@ export interface IndexedFeature {
   readonly plan: PlanDoc | undefined;
   readonly tasks: TasksDoc | undefined;
   readonly checklists: readonly IndexedChecklist[];
+  /** Files of the feature that are there but could not be read or analysed. */
+  readonly problems: readonly WorkspaceProblem[];
 }
 
 export interface IndexedProject {
@@ -36,13 +40,18 @@ export interface IndexedProject {
   readonly current: { readonly dir: string; readonly source: CurrentFeatureSource; readonly label?: string } | undefined;
   /** Why spec-kit would stop on this project's current-feature state (with the fix to offer). */
   readonly currentProblem?: CurrentFeatureProblem;
+  /** State files, git HEAD and the constitution when they are there but could not be read or analysed. */
+  readonly problems: readonly WorkspaceProblem[];
 }
 
 export interface WorkspaceIndexOptions {
   /** Environment consulted for `SPECIFY_FEATURE_DIRECTORY` (the CLI passes process.env). */
   readonly env?: Readonly<Record<string, string | undefined>>;
-  /** The git branch checked out at a project root, for the legacy current-feature rule. */
-  readonly currentBranch?: (root: string) => Promise<string | undefined>;
+  /**
+   * The git branch checked out at a project root, for the legacy current-feature rule; a git file
+   * that is there but cannot be read goes to `problems`.
+   */
+  readonly currentBranch?: (root: string, problems: WorkspaceProblem[]) => Promise<string | undefined>;
   readonly maxDepth?: number;
 }
 
@@ -56,10 +65,21 @@ export interface IndexChange {
 
 type ParsedDoc = SpecDoc | PlanDoc | TasksDoc | ChecklistDoc | ConstitutionDoc;
 
-interface CacheEntry {
-  readonly key: string;
-  readonly doc: ParsedDoc;
+/** What reading and parsing one file gave: its document, or the problem that kept it out. */
+export interface LoadedDocument {
+  readonly doc?: ParsedDoc;
+  readonly problem?: WorkspaceProblem;
 }
+
+interface CacheEntry extends LoadedDocument {
+  readonly key: string;
+}
+
+/**
+ * Far above the parser's own limit (2 M characters, at most 4 bytes each): a bigger file is not read,
+ * so a huge or sparse file cannot fill memory before the parser would refuse it anyway.
+ */
+export const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
 
 /**
  * The one model of the workspace: every project, feature and parsed artifact under some folders.
@@ -72,6 +92,9 @@ export class WorkspaceIndex {
   /** Unsaved editor contents by path, with a version that keys the cache. */
   private readonly overlays = new Map<string, { text: string; version: number | undefined; key: number }>();
   private overlayCounter = 0;
+  /** Lookups by exact path, rebuilt whenever the set of projects or features changes. */
+  private projectByRoot = new Map<string, IndexedProject>();
+  private featureByDir = new Map<string, IndexedFeature>();
 
   constructor(
     private readonly fs: FileSystemHost,
@@ -86,6 +109,11 @@ export class WorkspaceIndex {
     return this.projects.flatMap((p) => p.features);
   }
 
+  /** Every problem of every project and feature, projects first. */
+  get problems(): WorkspaceProblem[] {
+    return this.projects.flatMap((p) => [...p.problems, ...p.features.flatMap((f) => f.problems)]);
+  }
+
   hasFolder(folder: string): boolean {
     return this.folders.has(folder);
   }
@@ -96,29 +124,39 @@ export class WorkspaceIndex {
     const others = [...this.projects.filter((p) => p.folder !== folder).map((p) => p.project), ...projects];
     const indexed = await Promise.all(projects.map((p) => this.indexProject(p, folder, others)));
     this.folders.set(folder, indexed);
+    this.rebuildLookups();
   }
 
   removeFolder(folder: string): void {
     this.folders.delete(folder);
     for (const key of this.cache.keys()) if (isInside(folder, key)) this.cache.delete(key);
+    this.rebuildLookups();
   }
 
-  /** The project a path belongs to: the nearest enclosing project root. */
+  /** The project a path belongs to: the nearest enclosing project root. O(depth of the path). */
   projectFor(p: string): IndexedProject | undefined {
-    let best: IndexedProject | undefined;
-    for (const project of this.projects) {
-      if (isInside(project.project.root, p, true) && (!best || project.project.root.length > best.project.root.length)) best = project;
-    }
-    return best;
+    return this.lookup(p).project;
   }
 
+  /** The feature a path lies in (or is), among the features of its project. O(depth of the path). */
   featureFor(p: string): IndexedFeature | undefined {
-    return this.projectFor(p)?.features.find((f) => isInside(f.feature.dir, p, true));
+    const { project, feature } = this.lookup(p);
+    return project && feature?.projectRoot === project.project.root ? feature : undefined;
   }
 
   currentFeature(project: IndexedProject): IndexedFeature | undefined {
     const dir = project.current?.dir;
-    return dir ? project.features.find((f) => f.feature.dir === dir) : undefined;
+    const feature = dir ? this.featureByDir.get(dir) : undefined;
+    return feature?.projectRoot === project.project.root ? feature : undefined;
+  }
+
+  /** Why the file at `p` is not in the index although it is there (unreadable, special, unparsable). */
+  problemFor(p: string): WorkspaceProblem | undefined {
+    const cached = this.cache.get(p)?.problem;
+    if (cached) return cached;
+    const feature = this.featureFor(p);
+    const all = feature ? feature.problems : (this.projectFor(p)?.problems ?? []);
+    return all.find((x) => x.path === p);
   }
 
   /**
@@ -136,28 +174,47 @@ export class WorkspaceIndex {
     this.overlays.set(p, { text, version, key: ++this.overlayCounter });
   }
 
-  /** The parsed document for a path (from the cache when unchanged), or undefined when unreadable. */
+  /** The parsed document for a path (from the cache when unchanged), or undefined when absent or unreadable. */
   async document(p: string, mtime?: number): Promise<ParsedDoc | undefined> {
+    return (await this.load(p, mtime)).doc;
+  }
+
+  /**
+   * The parsed document for a path, or the problem that kept it out: a file that is there but cannot be
+   * read, or whose parser threw. Neither escapes: one broken file never stops the index of its siblings.
+   * Both are empty when nothing is there.
+   */
+  async load(p: string, mtime?: number): Promise<LoadedDocument> {
     const overlay = this.overlays.get(p);
     let key: string;
     if (overlay) {
       key = `overlay:${overlay.key}`;
     } else {
       const m = mtime ?? (await this.fs.stat(p))?.mtime;
-      if (m === undefined) return undefined;
+      if (m === undefined) return {};
       key = `disk:${m}`;
     }
     const cached = this.cache.get(p);
-    if (cached?.key === key) return cached.doc;
+    if (cached?.key === key) return cached;
     let raw: string | Uint8Array;
     try {
-      raw = overlay ? overlay.text : await this.fs.readFile(p);
-    } catch {
-      return undefined;
+      raw = overlay ? overlay.text : await this.fs.readFile(p, { maxBytes: MAX_DOCUMENT_BYTES });
+    } catch (e) {
+      // Not cached: a permission fixed without touching the file must be seen on the next refresh.
+      const error = toFileReadError(p, e);
+      return error.reason === 'missing' ? {} : { problem: readProblem(error) };
     }
-    const doc = parseByKind(p, raw);
-    if (doc) this.cache.set(p, { key, doc });
-    return doc;
+    let entry: CacheEntry;
+    try {
+      const doc = parseByKind(p, raw);
+      if (!doc) return {};
+      entry = { key, doc };
+    } catch (e) {
+      // Cached: a file that broke the parser would break it again on every refresh until it changes.
+      entry = { key, problem: analysisFailed(p, e) };
+    }
+    this.cache.set(p, entry);
+    return entry;
   }
 
   /**
@@ -185,7 +242,7 @@ export class WorkspaceIndex {
       }
       const project = this.projectFor(p);
       if (!project) continue;
-      const feature = project.features.find((f) => isInside(f.feature.dir, p));
+      const feature = this.featureFor(p);
       if (feature && feature.feature.dir !== p) features.add(feature.feature.dir);
       else projects.add(project.project.root);
     }
@@ -223,6 +280,7 @@ export class WorkspaceIndex {
       }
       const fresh = await this.indexProject(found, folder, this.projects.map((p) => p.project));
       list[i] = fresh;
+      this.rebuildLookups();
       return before !== fresh.features.map((f) => f.feature.dir).join('\n');
     }
     return false;
@@ -238,12 +296,53 @@ export class WorkspaceIndex {
     if (fresh) features[at] = await this.indexFeature(fresh, project.project.root);
     else features.splice(at, 1);
     list[i] = { ...project, features };
+    this.rebuildLookups();
+  }
+
+  private rebuildLookups(): void {
+    const projects = new Map<string, IndexedProject>();
+    const features = new Map<string, IndexedFeature>();
+    // The first wins, as a linear search in this order would find it (a folder nested in another lists a project twice).
+    for (const project of this.projects) {
+      if (!projects.has(project.project.root)) projects.set(project.project.root, project);
+      for (const f of project.features) if (!features.has(f.feature.dir)) features.set(f.feature.dir, f);
+    }
+    this.projectByRoot = projects;
+    this.featureByDir = features;
+  }
+
+  /**
+   * Walks up from `p` to the nearest project root, noting the nearest feature directory on the way:
+   * one map probe per path segment instead of a scan of every project and feature.
+   */
+  private lookup(p: string): { project?: IndexedProject; feature?: IndexedFeature } {
+    let feature: IndexedFeature | undefined;
+    let d = path.normalize(p);
+    if (d.length > 1 && d.endsWith('/')) d = d.slice(0, -1);
+    for (;;) {
+      const project = this.projectByRoot.get(d);
+      if (project) return { project, feature };
+      feature ??= this.featureByDir.get(d);
+      const up = path.dirname(d);
+      if (up === d) return {};
+      d = up;
+    }
   }
 
   private async indexProject(project: Project, folder: string, known: readonly Project[]): Promise<IndexedProject> {
     const listed = (await listFeatures(this.fs, project)).filter((f) => isNearest(project, f.dir, known));
-    const featureJsonText = project.specifyDir ? await readText(this.fs, path.join(project.specifyDir, 'feature.json')) : undefined;
-    const gitBranch = this.options.currentBranch ? await this.options.currentBranch(project.root).catch(() => undefined) : undefined;
+    const problems: WorkspaceProblem[] = [...(project.problems ?? [])];
+    let featureJsonText: string | undefined;
+    let pointerUnreadable = false;
+    if (project.specifyDir) {
+      const file = await readStateFile(this.fs, path.join(project.specifyDir, 'feature.json'));
+      if (file.kind === 'text') featureJsonText = file.text;
+      else if (file.kind === 'unreadable') {
+        problems.push(readProblem(file.error, 'The current-feature pointer'));
+        pointerUnreadable = true;
+      }
+    }
+    const gitBranch = this.options.currentBranch ? await this.options.currentBranch(project.root, problems).catch(() => undefined) : undefined;
     const resolved = await loadCurrentFeature(this.fs, {
       project,
       features: listed.filter((f) => !f.archived),
@@ -255,24 +354,50 @@ export class WorkspaceIndex {
     const all = resolved.extra ? [...listed, resolved.extra] : listed;
     const active = all.filter((f) => !f.archived);
     const features = await Promise.all(active.map((f) => this.indexFeature(f, project.root)));
-    const constitution = project.constitutionPath ? ((await this.document(project.constitutionPath)) as ConstitutionDoc | undefined) : undefined;
+    let constitution: ConstitutionDoc | undefined;
+    if (project.constitutionPath) {
+      const loaded = await this.load(project.constitutionPath);
+      constitution = loaded.doc as ConstitutionDoc | undefined;
+      if (loaded.problem) problems.push(loaded.problem);
+    }
     const current = resolved.feature ? { dir: resolved.feature.dir, source: resolved.source, ...(resolved.label ? { label: resolved.label } : {}) } : undefined;
-    return { project, folder, constitution, features, archived: all.filter((f) => f.archived), current, ...(resolved.problem ? { currentProblem: resolved.problem } : {}) };
+    // A pointer that is there but unreadable is reported above; "feature.json does not exist" would be untrue.
+    const currentProblem = resolved.problem && !(pointerUnreadable && resolved.problem.code === 'no-pointer') ? resolved.problem : undefined;
+    return { project, folder, constitution, features, archived: all.filter((f) => f.archived), current, ...(currentProblem ? { currentProblem } : {}), problems };
   }
 
   private async indexFeature(feature: Feature, projectRoot: string): Promise<IndexedFeature> {
+    try {
+      return await this.indexFeatureFiles(feature, projectRoot);
+    } catch (e) {
+      // Belt and braces: whatever a broken feature throws, the other features are still indexed.
+      const status = featureStatus({ checklists: [] });
+      const problems = [...(feature.problems ?? []), analysisFailed(feature.dir, e)];
+      return { feature, projectRoot, status, spec: undefined, plan: undefined, tasks: undefined, checklists: [], problems };
+    }
+  }
+
+  private async indexFeatureFiles(feature: Feature, projectRoot: string): Promise<IndexedFeature> {
     const f = feature.files;
+    const problems: WorkspaceProblem[] = [...(feature.problems ?? [])];
+    const load = async (info: { path: string; mtime: number } | undefined): Promise<ParsedDoc | undefined> => {
+      if (!info) return undefined;
+      const loaded = await this.load(info.path, info.mtime);
+      if (loaded.problem) problems.push(loaded.problem);
+      return loaded.doc;
+    };
     const [spec, plan, tasks, checklists] = await Promise.all([
-      f.spec ? (this.document(f.spec.path, f.spec.mtime) as Promise<SpecDoc | undefined>) : undefined,
-      f.plan ? (this.document(f.plan.path, f.plan.mtime) as Promise<PlanDoc | undefined>) : undefined,
-      f.tasks ? (this.document(f.tasks.path, f.tasks.mtime) as Promise<TasksDoc | undefined>) : undefined,
+      load(f.spec) as Promise<SpecDoc | undefined>,
+      load(f.plan) as Promise<PlanDoc | undefined>,
+      load(f.tasks) as Promise<TasksDoc | undefined>,
       Promise.all(
         f.checklists.map(async (c) => {
-          const doc = (await this.document(c.path, c.mtime)) as ChecklistDoc | undefined;
+          const doc = (await load(c)) as ChecklistDoc | undefined;
           return doc ? { path: c.path, name: path.basename(c.path, '.md'), doc } : undefined;
         }),
       ),
     ]);
+    problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     const lists = checklists.filter((c): c is IndexedChecklist => c !== undefined);
     const status = featureStatus({
       spec: spec && f.spec
@@ -287,8 +412,18 @@ export class WorkspaceIndex {
       tasks: tasks && f.tasks ? { mtime: f.tasks.mtime, done: tasks.done, total: tasks.total } : undefined,
       checklists: lists.map((c) => ({ name: c.name, passed: c.doc.items.filter((i) => i.checked).length, total: c.doc.items.length })),
     });
-    return { feature, projectRoot, status, spec, plan, tasks, checklists: lists };
+    return { feature, projectRoot, status, spec, plan, tasks, checklists: lists, problems };
   }
+}
+
+function analysisFailed(p: string, e: unknown): WorkspaceProblem {
+  const reason = e instanceof Error ? e.message.split('\n')[0] : String(e);
+  return {
+    path: p,
+    code: 'analysis-failed',
+    severity: 'error',
+    message: `This file could not be analysed (${reason}); it was left out, and the rest of the workspace was indexed.`,
+  };
 }
 
 /** A feature directory belongs to its nearest project (a nested project's specs are not the outer one's). */
