@@ -67,12 +67,13 @@ export function decodeText(raw: string | Uint8Array): { text: string; binary: bo
  * to spaces of the same length) and the wrapping is reported.
  */
 export function parseMarkdown(raw: string | Uint8Array): MarkdownDoc {
-  let text = '';
+  // Input that is not text or bytes at all is a host's bug, not a file's content: that throws, and
+  // the index reports the file as one it could not analyse.
+  const text = decodeText(raw).text;
   try {
-    text = decodeText(raw).text;
     return readMarkdown(raw);
   } catch (e) {
-    // Nothing below is known to throw; one file must still never take its workspace down with it.
+    // Nothing below is known to throw on any text; one file must still never take its workspace down with it.
     const index = new LineIndex(text);
     const problem: Problem = { code: 'parse-failed', message: `Markdown could not be parsed: ${String(e)}`, severity: 'error', range: index.rangeOf(0, 0) };
     return { text, index, root: emptyRoot(), frontmatter: undefined, wrappedInFence: false, binary: false, skipped: 'too-complex', problems: [problem] };
