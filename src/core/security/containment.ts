@@ -46,8 +46,8 @@ const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\
 
 /**
  * Resolves a path a model or a task line named, relative to `root`, and checks it stays inside.
- * `access: 'read'` needs an existing regular file or folder; `'write'` accepts a new file but never
- * a folder, a device, a FIFO or a socket in its place.
+ * Neither access accepts a device, a FIFO or a socket; `'write'` also refuses a folder. A path that
+ * does not exist yet is contained when its deepest existing folder is (`kind` undefined).
  */
 export async function containRelative(fs: ContainmentFs, root: string, raw: unknown, access: Access): Promise<Containment> {
   const lexical = checkLexical(raw);
@@ -78,13 +78,12 @@ export async function containAbsolute(fs: ContainmentFs, root: string, target: s
   if (kind === undefined) return no(`cannot be checked: the project root ${root} does not exist`);
   const real = await fs.realpath(existing);
   if (!real) return no(`goes through a symbolic link to something that does not exist (${path.relative(root, existing) || '.'})`);
-  if (!isInsideOrSame(realRoot, real)) return no(`leads out of the project through a symbolic link (${path.relative(root, existing) || '.'} → ${real})`);
+  if (!isInsideOrSame(realRoot, real)) return no(`goes through a symbolic link out of the project (${path.relative(root, existing) || '.'} → ${real})`);
   const realRelPath = path.join(path.relative(realRoot, real), path.relative(existing, target)) || '.';
 
   // realpath resolved every link, so what it names is never a symlink itself.
   const here = existing === target ? (kind === 'symlink' ? await fs.lstat(real) : kind) : undefined;
   if (here === 'other' || here === 'symlink') return no('is not a regular file (a device, FIFO or socket)');
-  if (access === 'read' && here === undefined) return no('does not exist');
   if (access === 'write' && here === 'directory') return no('is a folder');
   if (existing !== target && kind !== 'directory' && !(kind === 'symlink' && (await fs.lstat(real)) === 'directory')) {
     return no(`cannot be created: ${path.relative(root, existing)} is not a folder`);

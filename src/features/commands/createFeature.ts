@@ -6,6 +6,7 @@ import { type IndexedProject } from '../../core/workspace/workspaceIndex';
 import { type SpeckitExtension } from '../../app';
 import { Settings } from '../../ids';
 import { writeStateFile } from '../../platform/edits';
+import { resolveProgram } from '../../platform/executables';
 import { unsavedAfterSave } from '../chat/artifactWriter';
 import { VscodeFileSystem } from '../../platform/vscodeFileSystem';
 
@@ -79,7 +80,9 @@ export async function makeBranch(app: SpeckitExtension, root: string, branch: st
   if (!localGit || !vscode.workspace.isTrusted || rootUri.scheme !== 'file') {
     return { branch: undefined, branchProblem: 'git branches are only created in a trusted workspace on local files' };
   }
-  const result = await createBranch(rootUri.fsPath, branch);
+  const git = resolveProgram({ name: 'git', trusted: vscode.workspace.isTrusted });
+  if (!git.ok) return { branch: undefined, branchProblem: `git cannot be run: ${git.reason}` };
+  const result = await createBranch(rootUri.fsPath, branch, { gitPath: git.path });
   return result.ok ? { branch, branchProblem: undefined } : { branch: undefined, branchProblem: result.message };
 }
 

@@ -41,7 +41,7 @@ describe('security/containment (real files and symlinks)', () => {
     ['./src/main.ts', 'read', 'ok'],
     ['src/new-file.ts', 'write', 'ok'],
     ['src/deeper/new/file.ts', 'write', 'ok'],
-    ['src/new-file.ts', 'read', 'does not exist'],
+    ['src/new-file.ts', 'read', 'ok'],
     ['.', 'read', 'ok'],
     ['src-alias/main.ts', 'read', 'ok'],
     // The probes: task lines and tool calls that reach outside.
@@ -80,6 +80,11 @@ describe('security/containment (real files and symlinks)', () => {
       }
     });
   }
+
+  it('says what is there: a file, a folder, or nothing yet', async () => {
+    const kinds = await Promise.all(['src/main.ts', 'src', 'src/new.ts'].map((r) => containRelative(nodeContainmentFs, p.root, r, 'read')));
+    assert.deepEqual(kinds.map((k) => (k.ok ? k.kind : k.reason)), ['file', 'directory', undefined]);
+  });
 
   it('reports where an in-project symlink really leads, so policies see the real path', async () => {
     const r = await containRelative(nodeContainmentFs, p.root, 'src/hooks-alias/pre-commit', 'write');
