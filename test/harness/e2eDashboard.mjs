@@ -71,9 +71,26 @@ export function dashboardSteps(ctx) {
         await page.locator('.context-view .action-label', { hasText: 'Open Feature Dashboard' }).first().click();
         await page.locator('.tabs-container .tab.active', { hasText: `Dashboard: ${FEATURE}` }).waitFor({ timeout: STEP_TIMEOUT_MS });
         // Hide the side bars (Ctrl+B, and Ctrl+Alt+B for the chat's) so the dashboard has the window's width.
-        if (await page.locator('.part.sidebar').isVisible()) await page.keyboard.press('Control+B');
-        if (await page.locator('.part.auxiliarybar').isVisible()) await page.keyboard.press('Control+Alt+B');
-        await page.waitForFunction(() => (document.querySelector('.part.editor')?.getBoundingClientRect().width ?? 0) > 1000, undefined, { timeout: STEP_TIMEOUT_MS });
+        // The keys go to the workbench only when it has focus, not the webview that just opened (CI once
+        // kept both bars open): focus the tab first, and press each key until its bar is gone.
+        await page.locator('.tabs-container .tab.active').click();
+        for (const [bar, key] of [['.part.sidebar', 'Control+B'], ['.part.auxiliarybar', 'Control+Alt+B']]) {
+          for (let i = 0; i < 3 && (await page.locator(bar).isVisible()); i++) {
+            await page.keyboard.press(key);
+            await page.locator(bar).waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
+          }
+        }
+        await page
+          .waitForFunction(() => (document.querySelector('.part.editor')?.getBoundingClientRect().width ?? 0) > 1000, undefined, { timeout: STEP_TIMEOUT_MS })
+          .catch(async () => {
+            const state = await page.evaluate(() => ({
+              editor: document.querySelector('.part.editor')?.getBoundingClientRect().width,
+              sidebar: document.querySelector('.part.sidebar')?.getBoundingClientRect().width,
+              auxiliarybar: document.querySelector('.part.auxiliarybar')?.getBoundingClientRect().width,
+              panel: document.querySelector('.part.panel')?.getBoundingClientRect().width,
+            }));
+            throw new Error(`the editor did not get the window's width: ${JSON.stringify(state)}`);
+          });
         // The spec just changed after plan.md: the plan is stale.
         const expected = { specify: 'done', clarify: 'warning', plan: 'stale', tasks: 'done', implement: 'blocked', converge: 'todo' };
         await waitInDashboard(

@@ -77,7 +77,12 @@ export function define(): void {
       api = await testApi();
       await restoreFromFixture('nixos-flake', `specs/${FEATURE}`);
       await restoreFromFixture('nixos-flake', '.specify/feature.json');
-      await waitForSnapshot(api, (s) => s.projects[0]?.features.some((f) => f.name === FEATURE && f.tasks.done === 5) ?? false, 'the restored sample feature');
+      // The current feature too: suites before this one make other features, and the palette command opens the current one.
+      await waitForSnapshot(
+        api,
+        (s) => (s.projects[0]?.features.some((f) => f.name === FEATURE && f.tasks.done === 5) ?? false) && (s.projects[0] as { current?: string } | undefined)?.current === `specs/${FEATURE}`,
+        'the restored sample feature, current again',
+      );
       dir = featureDir(api, 0, FEATURE);
     });
 
