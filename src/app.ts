@@ -1,39 +1,50 @@
 import * as vscode from 'vscode';
 import { type IndexChange } from './core/workspace/workspaceIndex';
-import { Commands, OUTPUT_CHANNEL } from './ids';
 import { type ScanJson, toScanJson } from './core/workspace/scanJson';
 import { registerChat } from './features/chat/registerChat';
-import { type DashboardApi, registerDashboard } from './features/dashboard/registerDashboard';
+import { registerDashboard } from './features/dashboard/registerDashboard';
 import { registerFeatureCommands } from './features/commands/registerFeatureCommands';
 import { registerInitProject } from './features/initProject/registerInitProject';
 import { registerLanguageClient } from './features/languageClient/registerLanguageClient';
 import { registerModelProvider } from './features/modelProvider/registerModelProvider';
-import { type NixBuildServices, registerNixBuild } from './features/nixBuild/registerNixBuild';
-import { type VerificationService } from './features/nixBuild/verification';
+import { registerNixBuild } from './features/nixBuild/registerNixBuild';
 import { registerSpecExplorer } from './features/specExplorer/registerSpecExplorer';
 import { registerStatusBar } from './features/statusBar/registerStatusBar';
-import { registerTools } from './features/tools/registerTools';
 import { registerTaskLens } from './features/taskLens/registerTaskLens';
+import { registerTools } from './features/tools/registerTools';
+import { Commands, OUTPUT_CHANNEL } from './ids';
+import { type ChatTranscript } from './platform/chat';
 import { FeaturePicker } from './platform/featurePicker';
+import { type NixServices, createNixServices } from './platform/nix/nixServices';
 import { Prompter } from './platform/prompter';
+import { type RegisterFeature, type SpeckitServices } from './platform/services';
+import { SpecTreeProvider } from './platform/specTreeProvider';
+import { Templates } from './platform/templates';
 import { WorkspaceModel } from './platform/workspaceModel';
 
-/** The features, in registration order; each owns its disposables through `app.own`. */
-const FEATURES: ReadonlyArray<(app: SpeckitExtension) => void> = [
-  // First: the explorer lists the flakes' hosts and the lenses show verification results.
-  registerNixBuild,
-  registerSpecExplorer,
-  registerStatusBar,
-  registerTaskLens,
-  registerFeatureCommands,
-  registerInitProject,
-  registerLanguageClient,
-  // Before the chat: @speckit may use its models.
-  registerModelProvider,
-  registerChat,
-  registerTools,
-  registerDashboard,
-];
+/**
+ * The features by name. Each gets the same services and none depends on another having registered
+ * first, so the order is free: test mode registers them in reverse to keep it that way (the Nix
+ * feature, first here, then comes after the explorer and the lenses that show its hosts and
+ * verification; the chat, after the model provider here, asks `vscode.lm` for its model per request).
+ * What a register function returns is its handle for the test API (most return nothing).
+ */
+const FEATURES = {
+  nixBuild: registerNixBuild,
+  specExplorer: registerSpecExplorer,
+  statusBar: registerStatusBar,
+  taskLens: registerTaskLens,
+  featureCommands: registerFeatureCommands,
+  initProject: registerInitProject,
+  languageClient: registerLanguageClient,
+  modelProvider: registerModelProvider,
+  chat: registerChat,
+  tools: registerTools,
+  dashboard: registerDashboard,
+} satisfies Record<string, RegisterFeature<unknown>>;
+
+type FeatureName = keyof typeof FEATURES;
+type FeatureHandles = { -readonly [K in FeatureName]?: ReturnType<(typeof FEATURES)[K]> };
 
 /** What integration tests may see of the running extension; returned only in test mode. */
 export interface SpeckitTestApi {
@@ -45,84 +56,80 @@ export interface SpeckitTestApi {
   /** The questions asked so far. */
   readonly asked: readonly string[];
   /** The Spec Explorer's tree, for assertions on labels and descriptions. */
-  readonly tree: unknown;
+  readonly tree: SpecTreeProvider;
   /** Every chat request's response parts and result (test mode records them). */
-  readonly chatTranscripts: readonly unknown[];
+  readonly chatTranscripts: readonly ChatTranscript[];
   /** Nix builds and verification (flake registry, runner, trust gate), for assertions and trust injection. */
-  readonly nix: NixBuildServices | undefined;
-  /** The feature dashboards: open panels, the serializer's restore. */
-  readonly dashboard: DashboardApi | undefined;
+  readonly nix: NixServices;
+  /** The feature dashboards: open panels, the serializer's restore (undefined if the feature failed to register). */
+  readonly dashboard: FeatureHandles['dashboard'];
+  /** The features, in the order they registered (a feature that failed is missing). */
+  readonly registered: readonly FeatureName[];
 }
 
-/** Composition root: creates the platform services, then each feature, and owns every disposable. */
+/** Composition root: builds the services, then registers each feature with them, and owns every disposable. */
 export class SpeckitExtension implements vscode.Disposable {
-  readonly log: vscode.LogOutputChannel;
-  readonly model: WorkspaceModel;
-  readonly prompter = new Prompter();
-  readonly picker: FeaturePicker;
-  /** Set by the Spec Explorer when it registers. */
-  tree: unknown;
-  /** Test mode: every chat request's response, as shown. */
-  readonly chatTranscripts: unknown[] = [];
-  /** Build-gated task verification (`verify(taskRef, token)`, last result per task); set by the Nix feature. */
-  verification: VerificationService | undefined;
-  /** Set by the Nix feature when it registers. */
-  nix: NixBuildServices | undefined;
-  /** Set by the dashboard feature when it registers. */
-  dashboard: DashboardApi | undefined;
+  readonly services: SpeckitServices;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly registered: FeatureName[] = [];
+  private readonly handles: FeatureHandles = {};
 
   constructor(readonly context: vscode.ExtensionContext) {
-    this.log = this.own(vscode.window.createOutputChannel(OUTPUT_CHANNEL, { log: true }));
-    this.model = this.own(new WorkspaceModel(this.log));
-    this.picker = new FeaturePicker(this.model, this.prompter);
-    this.own(
-      vscode.commands.registerCommand(Commands.refresh, () => this.model.rescan()),
-      vscode.commands.registerCommand(Commands.showLog, () => this.log.show()),
+    const own = <T extends vscode.Disposable>(...items: [T, ...vscode.Disposable[]]): T => {
+      this.disposables.push(...items);
+      return items[0];
+    };
+    const log = own(vscode.window.createOutputChannel(OUTPUT_CHANNEL, { log: true }));
+    const model = own(new WorkspaceModel(log));
+    const prompter = new Prompter();
+    const nix = createNixServices(log, context.workspaceState, prompter, own);
+    this.services = Object.freeze({
+      context,
+      log,
+      model,
+      prompter,
+      picker: new FeaturePicker(model, prompter),
+      templates: new Templates(model.fs, context.extensionUri),
+      tree: new SpecTreeProvider(model, nix.registry),
+      nix,
+      chatTranscripts: context.extensionMode === vscode.ExtensionMode.Test ? [] : undefined,
+      own,
+    });
+    own(
+      vscode.commands.registerCommand(Commands.refresh, () => model.rescan()),
+      vscode.commands.registerCommand(Commands.showLog, () => log.show()),
     );
   }
 
-  /**
-   * Registers every feature, then starts the index without holding up activation; views fill in
-   * when it is ready. Each feature folder exports one `register…(app)` function, called here.
-   */
+  /** Registers every feature, then starts the index without holding up activation; views fill in when it is ready. */
   start(): void {
-    for (const register of FEATURES) {
+    const names = Object.keys(FEATURES) as FeatureName[];
+    for (const name of this.context.extensionMode === vscode.ExtensionMode.Test ? names.reverse() : names) {
       try {
-        register(this);
+        (this.handles as Record<FeatureName, unknown>)[name] = FEATURES[name](this.services);
+        this.registered.push(name);
       } catch (e) {
         // One broken surface must not take the others down.
-        this.log.error(`Registering ${register.name} failed`, e instanceof Error ? e : String(e));
+        this.services.log.error(`Registering the ${name} feature failed`, e instanceof Error ? e : String(e));
       }
     }
-    void this.model.start();
+    void this.services.model.start();
   }
 
   get testApi(): SpeckitTestApi {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getter below must read the live field
-    const app = this;
+    const { model, prompter, tree, nix, chatTranscripts } = this.services;
     return {
-      whenIdle: () => this.model.whenIdle(),
-      snapshot: () => toScanJson(this.model.index),
-      onDidChange: this.model.onDidChange,
-      queueAnswers: (...answers: unknown[]) => this.prompter.queue(...answers),
-      chatTranscripts: this.chatTranscripts,
-      asked: this.prompter.asked,
-      get tree(): unknown {
-        return app.tree;
-      },
-      get nix(): NixBuildServices | undefined {
-        return app.nix;
-      },
-      get dashboard(): DashboardApi | undefined {
-        return app.dashboard;
-      },
+      whenIdle: () => model.whenIdle(),
+      snapshot: () => toScanJson(model.index),
+      onDidChange: model.onDidChange,
+      queueAnswers: (...answers: unknown[]) => prompter.queue(...answers),
+      asked: prompter.asked,
+      tree,
+      chatTranscripts: chatTranscripts ?? [],
+      nix,
+      dashboard: this.handles.dashboard,
+      registered: this.registered,
     };
-  }
-
-  own<T extends vscode.Disposable>(...items: [T, ...vscode.Disposable[]]): T {
-    this.disposables.push(...items);
-    return items[0];
   }
 
   dispose(): void {

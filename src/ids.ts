@@ -80,6 +80,28 @@ export const ContextKeys = {
 
 export const CHAT_PARTICIPANT_ID = 'speckit.chat';
 
+/**
+ * The @speckit slash commands (package.json `chatParticipants[0].commands`, in the order shown),
+ * keyed by the short name the code, the metadata and the follow-ups use.
+ */
+export const ChatSlashCommands = {
+  constitution: 'speckit.constitution',
+  specify: 'speckit.specify',
+  clarify: 'speckit.clarify',
+  plan: 'speckit.plan',
+  checklist: 'speckit.checklist',
+  tasks: 'speckit.tasks',
+  analyze: 'speckit.analyze',
+  implement: 'speckit.implement',
+  converge: 'speckit.converge',
+  status: 'speckit.status',
+} as const;
+export type ChatCommand = keyof typeof ChatSlashCommands;
+/** A request to @speckit with no slash command: a question about the current feature. */
+export const CHAT_ASK = 'ask';
+/** What a chat turn does: one of the slash commands, or answer a question. */
+export type ChatTurnKind = ChatCommand | typeof CHAT_ASK;
+
 /** Language-model tools for agent mode (package.json `languageModelTools`). */
 export const Tools = {
   listFeatures: 'speckit_listFeatures',
@@ -118,5 +140,14 @@ export const Settings = {
 } as const;
 
 export const OUTPUT_CHANNEL = 'Spec Kit';
+
+/** Status bar item ids (users hide them by id). */
+export const StatusBarItems = {
+  currentFeature: 'speckit.currentFeature',
+  nix: 'speckit.nix',
+} as const;
+
+/** The language client's id (its trace setting is `<id>.trace.server`). */
+export const LANGUAGE_CLIENT_ID = 'speckit.languageServer';
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

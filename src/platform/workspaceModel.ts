@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { branchFromGitHead } from '../core/workspace/gitHead';
-import { type IndexChange, WorkspaceIndex } from '../core/workspace/workspaceIndex';
+import { type FileSystemHost } from '../core/workspace/fileSystem';
+import { type IndexChange, type IndexedFeature, type IndexedProject, WorkspaceIndex } from '../core/workspace/workspaceIndex';
 import { VscodeFileSystem } from './vscodeFileSystem';
 
 /** Paths the index cares about; everything else a folder watcher reports is dropped at once. */
@@ -14,8 +15,16 @@ const DEBOUNCE_MS = 120;
  * edits of spec-kit files as overlays, and change events for the views. Refreshes are debounced
  * and run one at a time.
  */
+/** A feature with the project that holds it: what most commands work on. */
+export interface FeatureInProject {
+  readonly feature: IndexedFeature;
+  readonly project: IndexedProject;
+}
+
 export class WorkspaceModel implements vscode.Disposable {
   readonly index: WorkspaceIndex;
+  /** The workspace's files as core reads them (over `vscode.workspace.fs`, any scheme). */
+  readonly fs: FileSystemHost;
   private readonly changed = new vscode.EventEmitter<IndexChange>();
   readonly onDidChange = this.changed.event;
   private readonly startedEmitter = new vscode.EventEmitter<void>();
@@ -31,7 +40,7 @@ export class WorkspaceModel implements vscode.Disposable {
   private idleWaiters: Array<() => void> = [];
 
   constructor(private readonly log: vscode.LogOutputChannel) {
-    const fs = new VscodeFileSystem((p) => this.uriFor(p));
+    const fs = (this.fs = new VscodeFileSystem((p) => this.uriFor(p)));
     this.index = new WorkspaceIndex(fs, {
       // Read HEAD instead of running git: works untrusted, remote and virtual.
       currentBranch: (root) => branchFromGitHead(fs, root, this.folderFor(root)?.uri.path ?? root),
@@ -93,6 +102,13 @@ export class WorkspaceModel implements vscode.Disposable {
     const path = document.uri.path;
     if (document.isDirty) this.index.setOverlay(path, document.getText(), document.version);
     return this.index.document(path);
+  }
+
+  /** The feature with its project; undefined when the index no longer has it. */
+  withProject(feature: IndexedFeature | undefined): FeatureInProject | undefined {
+    if (!feature) return undefined;
+    const project = this.index.projectFor(feature.feature.dir);
+    return project && { feature, project };
   }
 
   uriFor(path: string): vscode.Uri {

@@ -25,6 +25,19 @@ export function define(): void {
       assert.ok(Array.isArray(snap.projects), 'snapshot().projects must be an array');
     });
 
+    test('every feature registers, in reverse order in test mode: none relies on another registering first', async () => {
+      const api = await testApi();
+      const features = ['chat', 'dashboard', 'featureCommands', 'initProject', 'languageClient', 'modelProvider', 'nixBuild', 'specExplorer', 'statusBar', 'taskLens', 'tools'];
+      assert.deepEqual([...api.registered].sort(), [...features].sort(), 'a feature failed to register (see the Spec Kit log)');
+      // The Nix feature used to have to come first, or the explorer lost its hosts and the lenses their
+      // verification; here it registers after both (the nixos-flake explorer and lens suites check them).
+      assert.ok(api.registered.indexOf('nixBuild') > api.registered.indexOf('specExplorer'), api.registered.join(', '));
+      assert.ok(api.registered.indexOf('nixBuild') > api.registered.indexOf('taskLens'), api.registered.join(', '));
+      // The model provider registers after the chat, whose @speckit still runs on its models (the
+      // model-provider suite's chat tests, in nixos-flake:chat).
+      assert.ok(api.registered.indexOf('modelProvider') > api.registered.indexOf('chat'), api.registered.join(', '));
+    });
+
     test('the workspace the harness opened is the one the suite expects', () => {
       const folders = vscode.workspace.workspaceFolders ?? [];
       const expected = currentWorkspace() === 'multi-root' ? 2 : 1;

@@ -1,22 +1,18 @@
 // Driving @speckit through the real chat view with the scripted fake model (shared by the chat suites).
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { ChatTranscript } from '../../src/platform/chat';
 import { testApi, waitUntil, type SpeckitTestApi } from './helpers';
 
 /** What one request showed in the chat, as the extension records it in test mode. */
-export interface Transcript {
-  command: string | undefined;
-  prompt: string;
-  parts: Array<{ kind: string; text: string }>;
-  result: { errorDetails?: { message: string }; metadata?: Record<string, unknown> } | undefined;
-}
+export type Transcript = ChatTranscript;
 
 export interface Received {
   messages: Array<{ role: string; text: string }>;
 }
 
-export function transcripts(api: SpeckitTestApi): Transcript[] {
-  return (api as unknown as { chatTranscripts: Transcript[] }).chatTranscripts;
+export function transcripts(api: SpeckitTestApi): readonly Transcript[] {
+  return api.chatTranscripts;
 }
 
 /** Replaces the fake model's script and record with these replies. */

@@ -5,59 +5,41 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { chat, selectTestModel, shown } from './chatHelpers';
 import { featureDir, restoreFromFixture, treeApi, type TreeNode } from './editorHelpers';
+import type { DashboardView, TaskCard } from '../../src/core/dashboard/protocol';
 import { testApi, waitForSnapshot, waitUntil, type SpeckitTestApi, type WorkspaceName } from './helpers';
 
 export const workspaces: readonly WorkspaceName[] = ['nixos-flake'];
 
 const FEATURE = '001-postgresql-database';
 
-interface Card {
-  id: string;
-  column: string;
-  checked: boolean;
-  verification?: { ok: boolean; exitCode: number | undefined; label: string };
-}
-interface View {
-  featureDir: string;
-  name: string;
-  readOnly: boolean;
-  canVerify: boolean;
-  workflow: { steps: Array<{ id: string; state: string; isNext: boolean }>; next?: { command: string } };
-  requirements: { rows: Array<{ id: string; state: string; tasks: Array<{ id: string; column: string }> }> };
-  board: { cards: Card[] };
-  progress: { points: Array<{ date: string; done: number; total: number }>; builds: Array<{ label: string; ok: boolean; taskId?: string }> };
-}
-interface Panel {
-  featureDir: string;
-  lastView: View | undefined;
-  lastMissing: string | undefined;
-  readonly readOnly: boolean;
-  readonly panel: vscode.WebviewPanel;
-  receive(message: unknown): Promise<void>;
-  update(): Promise<void>;
-  dispose(): void;
-}
-interface DashboardApi {
-  panels(): Panel[];
-  restore(panel: vscode.WebviewPanel, state: unknown): Promise<Panel>;
-}
+type DashboardApi = NonNullable<SpeckitTestApi['dashboard']>;
+type View = DashboardView;
+type Card = TaskCard;
+type Panel = ReturnType<DashboardApi['open']>;
 
 function dashboards(api: SpeckitTestApi): DashboardApi {
-  const d = (api as unknown as { dashboard?: DashboardApi }).dashboard;
-  assert.ok(d, 'the test API exposes the dashboards');
-  return d;
+  assert.ok(api.dashboard, 'the test API exposes the dashboards');
+  return api.dashboard;
 }
 
-function nix(api: SpeckitTestApi): { trust: { override: boolean | undefined } } {
-  const n = (api as unknown as { nix?: { trust: { override: boolean | undefined } } }).nix;
-  assert.ok(n, 'the Nix feature is registered');
-  return n;
+function nix(api: SpeckitTestApi): SpeckitTestApi['nix'] {
+  return api.nix;
 }
 
 /** The view once the webview has loaded and the panel has posted one that satisfies `check`. */
 async function viewOf(panel: Panel, what: string, check: (v: View) => boolean = () => true, timeoutMs = 15_000): Promise<View> {
   await waitUntil(() => panel.lastView !== undefined && check(panel.lastView), what, timeoutMs);
   return panel.lastView!;
+}
+
+/** Closes every editor, discarding unsaved changes: earlier suites leave editors open, some dirty. */
+async function closeEveryEditor(): Promise<void> {
+  for (const doc of vscode.workspace.textDocuments.filter((d) => d.isDirty)) {
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  }
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  await waitUntil(() => vscode.window.activeTextEditor === undefined, 'no editor to be active');
 }
 
 const card = (v: View, id: string): Card => {
@@ -97,6 +79,8 @@ export function define(): void {
     });
 
     test('the palette command opens the current feature’s dashboard with its workflow, coverage and board', async () => {
+      // The palette command prefers the active editor's feature; with none, it opens the current one.
+      await closeEveryEditor();
       const opened = await vscode.commands.executeCommand<string>('speckit.openDashboard');
       assert.equal(opened, dir.path);
       const [panel] = dashboards(api).panels();

@@ -1,10 +1,9 @@
-// Helpers for the editor-surface suites (explorer, CodeLens, commands): the parts of the test API
-// they use, typed loosely since the test bundle cannot share the extension's classes.
+// Helpers for the editor-surface suites (explorer, CodeLens, commands): the parts of the test API they use.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { type SpeckitTestApi } from './helpers';
 
-/** A Spec Explorer node as the extension makes it: plain data with a kind and ids. */
+/** A Spec Explorer node as the suites read it: plain data with a kind and ids (any node kind fits). */
 export interface TreeNode {
   readonly kind: string;
   readonly id: string;
@@ -18,29 +17,18 @@ export interface TreeApi {
   getTreeItem(node: TreeNode): vscode.TreeItem | Promise<vscode.TreeItem>;
 }
 
-interface EditorTestApi {
-  queueAnswers(...answers: unknown[]): void;
-  readonly asked: readonly string[];
-  readonly tree: unknown;
-}
-
-function editorApi(api: SpeckitTestApi): EditorTestApi {
-  const e = api as unknown as Partial<EditorTestApi>;
-  assert.ok(typeof e.queueAnswers === 'function' && e.tree, 'the test API must offer queueAnswers and tree');
-  return e as EditorTestApi;
-}
-
+/** The Spec Explorer's tree data provider, as the extension shows it. */
 export function treeApi(api: SpeckitTestApi): TreeApi {
-  return editorApi(api).tree as TreeApi;
+  return api.tree;
 }
 
 /** Answers for the next pickers, input boxes and confirmations the extension shows. */
 export function queueAnswers(api: SpeckitTestApi, ...answers: unknown[]): void {
-  editorApi(api).queueAnswers(...answers);
+  api.queueAnswers(...answers);
 }
 
 export function questionsAsked(api: SpeckitTestApi): readonly string[] {
-  return editorApi(api).asked;
+  return api.asked;
 }
 
 /** The root of the i-th project of the index, as a URI in the workspace's scheme. */

@@ -2,6 +2,11 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { SpeckitTestApi } from '../../src/app';
+import type { ScanJson } from '../../src/core/workspace/scanJson';
+
+/** What activate() returns in ExtensionMode.Test (types only: the bundles share no code). */
+export type { SpeckitTestApi };
 
 /** publisher.name from package.json. */
 export const EXTENSION_ID = 'speckit-vscode.speckit-vscode';
@@ -17,29 +22,9 @@ export interface SuiteModule {
   define(): void;
 }
 
-export interface FeatureSnapshot {
-  dir: string;
-  number?: number;
-  name: string;
-  phase: string;
-  tasks: { done: number; total: number };
-  markers: number;
-  stale: boolean;
-}
-export interface ProjectSnapshot {
-  root: string;
-  features: FeatureSnapshot[];
-}
-export interface IndexSnapshot {
-  projects: ProjectSnapshot[];
-}
-
-/** What activate() returns in ExtensionMode.Test. */
-export interface SpeckitTestApi {
-  whenIdle(): Promise<void>;
-  snapshot(): IndexSnapshot;
-  onDidChange: vscode.Event<void>;
-}
+export type IndexSnapshot = ScanJson;
+export type ProjectSnapshot = ScanJson['projects'][number];
+export type FeatureSnapshot = ProjectSnapshot['features'][number];
 
 /**
  * The sample workspace this session runs in. The harness copies each sample to

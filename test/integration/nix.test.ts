@@ -7,31 +7,12 @@ import * as assert from 'node:assert/strict';
 import { existsSync, lstatSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { FlakeInfo } from '../../src/core/nix/flakeDiscovery';
+import type { NixRunResult as RunResult } from '../../src/platform/nix/nixRunner';
+import type { NixServices } from '../../src/platform/nix/nixServices';
 import { folderUri, readText, testApi, waitUntil, writeText, type WorkspaceName } from './helpers';
 
 export const workspaces: readonly WorkspaceName[] = ['nixos-flake'];
-
-interface FlakeInfo {
-  dir: string;
-  source: 'evaluation' | 'static';
-  outputs: { nixosConfigurations: string[] };
-  notes: string[];
-}
-interface RunResult {
-  ok: boolean;
-  exitCode: number | undefined;
-  output: string;
-  durationMs: number;
-  label: string;
-  problems: number;
-}
-interface NixServices {
-  trust: { override: boolean | undefined };
-  statusBar: { text: string };
-  runner: { lastResult: RunResult | undefined };
-  registry: { all(): Promise<FlakeInfo[]>; invalidate(): void };
-  verification: { lastResult(ref: { uri: vscode.Uri; taskId: string }): { ok: boolean; exitCode: number | undefined; label: string } | undefined };
-}
 
 const TASKS = `# Tasks: Nix gate
 
@@ -50,9 +31,7 @@ export function define(): void {
     const tasksUri = (): vscode.Uri => vscode.Uri.joinPath(root, 'specs', '009-nix-gate', 'tasks.md');
 
     suiteSetup(async () => {
-      const api = (await testApi()) as unknown as { nix?: NixServices };
-      assert.ok(api.nix, 'the test API exposes the Nix services');
-      nix = api.nix;
+      nix = (await testApi()).nix;
       root = folderUri(0);
       // The public binary cache is unreachable here; without this Nix retries it on every build.
       await vscode.workspace.getConfiguration('speckit.nix').update('extraArgs', ['--option', 'substitute', 'false'], vscode.ConfigurationTarget.Workspace);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Commands, EXTENSION_ID, Settings, Tools } from '../../src/ids';
+import { CHAT_PARTICIPANT_ID, CHAT_PARTICIPANT_NAME, ChatSlashCommands, Commands, EXTENSION_ID, Settings, Tools } from '../../src/ids';
 import { repoRoot } from './helpers/paths';
 
 interface Manifest {
@@ -38,14 +38,18 @@ describe('package.json', () => {
     }
   });
 
-  it('declares the @speckit participant with the spec-kit command names', () => {
+  it('declares the @speckit participant with the spec-kit command names, exactly those of src/ids.ts', () => {
     const participant = manifest.contributes.chatParticipants?.[0];
-    assert.equal(participant?.id, 'speckit.chat');
-    assert.equal(participant?.name, 'speckit');
+    assert.equal(participant?.id, CHAT_PARTICIPANT_ID);
+    assert.equal(participant?.name, CHAT_PARTICIPANT_NAME);
+    const specKitNames = ['speckit.constitution', 'speckit.specify', 'speckit.clarify', 'speckit.plan', 'speckit.checklist', 'speckit.tasks', 'speckit.analyze', 'speckit.implement', 'speckit.converge', 'speckit.status'];
+    assert.deepEqual(Object.values(ChatSlashCommands), specKitNames);
     assert.deepEqual(
       participant?.commands.map((c) => c.name),
-      ['speckit.constitution', 'speckit.specify', 'speckit.clarify', 'speckit.plan', 'speckit.checklist', 'speckit.tasks', 'speckit.analyze', 'speckit.implement', 'speckit.converge', 'speckit.status'],
+      Object.values(ChatSlashCommands),
     );
+    // The short names the code uses are the slash command without its prefix.
+    for (const [short, slash] of Object.entries(ChatSlashCommands)) assert.equal(slash, `speckit.${short}`);
   });
 
   it('has every setting of src/ids.ts', () => {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { containPathIn } from '../../platform/containment';
+import { unsavedAfterSave } from '../../platform/edits';
 import { type WorkspaceModel } from '../../platform/workspaceModel';
 
 export interface PlannedWrite {
@@ -55,19 +56,6 @@ export async function writeArtifacts(model: WorkspaceModel, projectRoot: string,
   const unsaved = await unsavedAfterSave(plan.map((p) => p.uri));
   if (unsaved.length > 0) return { written: [], refused: unsaved.map((u) => ({ path: u.path, reason: 'it could not be saved' })) };
   return { written: plan.map((p) => p.uri), refused: [] };
-}
-
-/**
- * Saves documents an edit touched and returns those that stayed unsaved. TextDocument.save, not
- * workspace.save: the latter saves editors and leaves a document with no editor dirty.
- */
-export async function unsavedAfterSave(uris: readonly vscode.Uri[]): Promise<vscode.Uri[]> {
-  const unsaved: vscode.Uri[] = [];
-  for (const uri of uris) {
-    const doc = await vscode.workspace.openTextDocument(uri);
-    if (doc.isDirty && !(await doc.save())) unsaved.push(uri);
-  }
-  return unsaved;
 }
 
 /** Why a path may not be written (the one containment rule), or undefined when it may. */

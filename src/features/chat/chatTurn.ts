@@ -2,24 +2,16 @@ import * as path from 'node:path/posix';
 import * as vscode from 'vscode';
 import { FileStreamSplitter, type ModelFile, parseFileEnvelopes } from '../../core/chat/fileEnvelope';
 import { assemblePrompt, parsePromptTemplate, type PromptTemplate } from '../../core/chat/promptAssembly';
-import { type IndexedFeature, type IndexedProject } from '../../core/workspace/workspaceIndex';
-import { type SpeckitExtension } from '../../app';
-import { Commands } from '../../ids';
+import { type IndexedProject } from '../../core/workspace/workspaceIndex';
+import { ChatCommands, type ChatTurnKind, Commands } from '../../ids';
+import { slash } from '../../platform/chat';
 import { containPathIn } from '../../platform/containment';
-import { chooseModel, type ModelChoice } from '../modelProvider/modelChoice';
+import { chooseModel, type ModelChoice } from '../../platform/modelChoice';
+import { type SpeckitServices } from '../../platform/services';
+import { type FeatureInProject, type WorkspaceModel } from '../../platform/workspaceModel';
 import { type PlannedWrite, type ProposalStore, writeArtifacts } from './artifactWriter';
+import { type ChatMetadataFields, type ChatMetadataOf } from './chatMetadata';
 import { callModel, failureMessage, type ModelFailure, type ModelMessage } from './modelCall';
-
-/** What a command handler returns: the chat result, plus what the follow-ups need. */
-export interface SpeckitChatMetadata {
-  readonly command: string;
-  readonly featureDir?: string;
-  readonly projectRoot?: string;
-  /** Clarify sessions keep their state here: the chat history is the only session store. */
-  readonly clarify?: unknown;
-  readonly written?: readonly string[];
-  readonly failed?: boolean;
-}
 
 export interface ContextItem {
   readonly label: string;
@@ -33,12 +25,15 @@ const MAX_CONTEXT_CHARS = 120_000;
 const MAX_REFERENCE_CHARS = 40_000;
 
 /**
- * One chat request being answered: the request, the stream, the cancellation token and the
- * helpers every command uses to read artifacts, call the model, show progress and write files.
+ * One chat request being answered as command `C`: the request, the stream, the cancellation token
+ * and the helpers every command uses to read artifacts, call the model, show progress, write files
+ * and end with a result whose metadata names `C`.
  */
-export class ChatTurn {
+export class ChatTurn<C extends ChatTurnKind = ChatTurnKind> {
   constructor(
-    readonly app: SpeckitExtension,
+    readonly services: SpeckitServices,
+    /** The command this turn runs (from the slash command, or `ask`). */
+    readonly command: C,
     readonly request: vscode.ChatRequest,
     readonly context: vscode.ChatContext,
     readonly stream: vscode.ChatResponseStream,
@@ -49,8 +44,11 @@ export class ChatTurn {
     private readonly choice: { pending?: Promise<ModelChoice> } = {},
   ) {}
 
-  /** The model this request uses (`speckit.model`, else the chat's); says so when it is not the chat's. */
-  async model(): Promise<vscode.LanguageModelChat | undefined> {
+  /**
+   * The language model this request uses (`speckit.model`, else the chat's); says so when it is not
+   * the chat's. Not to be confused with `model`, the workspace model.
+   */
+  async languageModel(): Promise<vscode.LanguageModelChat | undefined> {
     this.choice.pending ??= chooseModel(this.request.model).then((c) => {
       if (c.note) this.stream.markdown(`_${escapeMarkdown(c.note)}_\n\n`);
       return c;
@@ -62,9 +60,19 @@ export class ChatTurn {
     return (this.promptOverride ?? this.request.prompt).trim();
   }
 
-  /** The same turn with another user input (one command running another, as implement runs plan). */
-  withPrompt(prompt: string): ChatTurn {
-    return new ChatTurn(this.app, this.request, this.context, this.stream, this.token, this.proposals, prompt, this.choice);
+  get model(): WorkspaceModel {
+    return this.services.model;
+  }
+
+  /** The same request run as another command with another input (implement runs plan and tasks first). */
+  as<D extends ChatTurnKind>(command: D, prompt: string): ChatTurn<D> {
+    return new ChatTurn(this.services, command, this.request, this.context, this.stream, this.token, this.proposals, prompt, this.choice);
+  }
+
+  /** The result of this turn, its metadata naming the command. */
+  result(fields: ChatMetadataFields<C> = {} as ChatMetadataFields<C>): vscode.ChatResult {
+    const metadata: ChatMetadataOf<C> = { command: this.command, ...fields };
+    return { metadata };
   }
 
   progress(message: string): void {
@@ -75,17 +83,22 @@ export class ChatTurn {
     this.stream.markdown(text);
   }
 
+  /** The result of a turn that did not do its work. */
+  failed(fields: ChatMetadataFields<C> = {} as ChatMetadataFields<C>): vscode.ChatResult {
+    return this.result({ ...fields, failed: true });
+  }
+
   /** Ends a turn that could not do its work, with the reason in the chat. */
-  fail(message: string, command: string, extra: Partial<SpeckitChatMetadata> = {}): vscode.ChatResult {
+  fail(message: string, fields?: ChatMetadataFields<C>): vscode.ChatResult {
     this.warn(message);
-    return { metadata: { command, failed: true, ...extra } satisfies SpeckitChatMetadata };
+    return this.failed(fields);
   }
 
   /** The reply when the workspace has no spec-kit project: the way to make one. */
-  noProject(command: string): vscode.ChatResult {
-    this.stream.markdown('This workspace has no spec-kit project yet. Initialize one, then describe a feature with `/speckit.specify`.');
+  noProject(): vscode.ChatResult {
+    this.stream.markdown(`This workspace has no spec-kit project yet. Initialize one, then describe a feature with \`${slash('specify')}\`.`);
     this.stream.button({ command: Commands.initProject, title: 'Initialize Project' });
-    return { metadata: { command, failed: true } satisfies SpeckitChatMetadata };
+    return this.failed();
   }
 
   /** A warning line with the theme's warning icon. */
@@ -93,35 +106,35 @@ export class ChatTurn {
     this.stream.markdown(new vscode.MarkdownString(`\n\n$(warning) **${escapeMarkdown(message)}**\n`, true));
   }
 
-  modelFailed(failure: ModelFailure, command: string, extra: Partial<SpeckitChatMetadata> = {}): vscode.ChatResult {
+  modelFailed(failure: ModelFailure, fields?: ChatMetadataFields<C>): vscode.ChatResult {
     if (failure.kind === 'cancelled') {
       this.stream.markdown('\n\n_Cancelled. Nothing was written._\n');
-      return { metadata: { command, failed: true, ...extra } satisfies SpeckitChatMetadata };
+      return this.failed(fields);
     }
-    return { errorDetails: { message: failureMessage(failure) }, metadata: { command, failed: true, ...extra } satisfies SpeckitChatMetadata };
+    return { errorDetails: { message: failureMessage(failure) }, ...this.failed(fields) };
   }
 
   /** The project a command works in: the current editor's or the only one; asks when several. */
   async project(): Promise<IndexedProject | undefined> {
-    await this.app.model.whenIdle();
-    return this.app.picker.project(undefined, 'Which spec-kit project?');
+    await this.model.whenIdle();
+    return this.services.picker.project(undefined, 'Which spec-kit project?');
   }
 
-  /** The feature a command works on: the active editor's, else the current one, else asks. */
-  async feature(): Promise<IndexedFeature | undefined> {
-    await this.app.model.whenIdle();
-    return this.app.picker.feature(undefined, 'Which feature?');
+  /** The feature a command works on, with its project: the active editor's, else the current one, else asks. */
+  async feature(): Promise<FeatureInProject | undefined> {
+    await this.model.whenIdle();
+    return this.model.withProject(await this.services.picker.feature(undefined, 'Which feature?'));
   }
 
   /** A prompt template: the workspace's `.specify/templates/overrides/speckit.<name>.md` wins over ours. */
   async template(name: string, project: IndexedProject | undefined): Promise<PromptTemplate> {
     if (project) {
-      const override = this.app.model.uriFor(path.join(project.project.specifyDir ?? path.join(project.project.root, '.specify'), 'templates', 'overrides', `speckit.${name}.md`));
+      const override = this.model.uriFor(path.join(project.project.specifyDir ?? path.join(project.project.root, '.specify'), 'templates', 'overrides', `speckit.${name}.md`));
       // Contained like every other read: an override that is a link out of the project is not used.
       const text = await this.readPath(override.path, project.project.root);
       if (text !== undefined) return parsePromptTemplate(name, text);
     }
-    const bundled = await this.readUri(vscode.Uri.joinPath(this.app.context.extensionUri, 'prompts', `${name}.md`));
+    const bundled = await this.readUri(vscode.Uri.joinPath(this.services.context.extensionUri, 'prompts', `${name}.md`));
     if (bundled === undefined) throw new Error(`The prompt ${name}.md is missing from the extension.`);
     return parsePromptTemplate(name, bundled);
   }
@@ -132,12 +145,12 @@ export class ChatTurn {
    */
   async readPath(p: string | undefined, root?: string): Promise<string | undefined> {
     if (!p) return undefined;
-    const uri = this.app.model.uriFor(p);
+    const uri = this.model.uriFor(p);
     const base = root ?? vscode.workspace.getWorkspaceFolder(uri)?.uri.path;
     if (!base) return undefined;
-    const checked = await containPathIn((q) => this.app.model.uriFor(q), base, p, 'read');
+    const checked = await containPathIn((q) => this.model.uriFor(q), base, p, 'read');
     if (!checked.ok || checked.kind !== 'file') {
-      if (!checked.ok) this.app.log.warn(`Not read: ${checked.reason}`);
+      if (!checked.ok) this.services.log.warn(`Not read: ${checked.reason}`);
       return undefined;
     }
     // An open editor's unsaved text is what the user sees; prefer it.
@@ -174,7 +187,7 @@ export class ChatTurn {
   /** Builds the messages for a template, with repository text fenced as data. */
   messages(template: PromptTemplate, vars: Record<string, string>, context: readonly ContextItem[], userInput: string, history: ModelMessage[] = []): ModelMessage[] {
     const assembled = assemblePrompt({ template, vars, context: [...context], userInput, history, maxContextChars: MAX_CONTEXT_CHARS });
-    if (assembled.truncated.length > 0) this.app.log.info(`Prompt ${template.name}: context cut to fit (${assembled.truncated.join(', ')})`);
+    if (assembled.truncated.length > 0) this.services.log.info(`Prompt ${template.name}: context cut to fit (${assembled.truncated.join(', ')})`);
     return assembled.messages;
   }
 
@@ -193,7 +206,7 @@ export class ChatTurn {
       }
       for (const e of splitter.push(chunk)) this.showEvent(e, fence);
     };
-    const result = await callModel(await this.model(), messages, this.token, display, justification);
+    const result = await callModel(await this.languageModel(), messages, this.token, display, justification);
     if (show === 'files') for (const e of splitter.end()) this.showEvent(e, fence);
     if (!result.ok) return { ok: false, failure: result.failure };
     const parsed = parseFileEnvelopes(result.text);
@@ -228,7 +241,7 @@ export class ChatTurn {
     }
     if (options.propose) {
       const existing: PlannedWrite[] = [];
-      for (const w of writes) if ((await this.readUri(this.app.model.uriFor(w.path))) !== undefined) existing.push(w);
+      for (const w of writes) if ((await this.readUri(this.model.uriFor(w.path))) !== undefined) existing.push(w);
       if (existing.length > 0) {
         const proposal = this.proposals.add(projectRoot, writes, label);
         this.stream.markdown(
@@ -238,23 +251,23 @@ export class ChatTurn {
           this.stream.button({
             command: 'vscode.diff',
             title: `Compare ${path.basename(w.path)}`,
-            arguments: [this.app.model.uriFor(w.path), this.proposals.uriFor(proposal, w), `${path.basename(w.path)} ↔ proposed`],
+            arguments: [this.model.uriFor(w.path), this.proposals.uriFor(proposal, w), `${path.basename(w.path)} ↔ proposed`],
           });
         }
-        this.stream.button({ command: 'speckit.chat.applyProposal', title: `Apply ${writes.length} file${writes.length === 1 ? '' : 's'}`, arguments: [proposal.id] });
+        this.stream.button({ command: ChatCommands.applyProposal, title: `Apply ${writes.length} file${writes.length === 1 ? '' : 's'}`, arguments: [proposal.id] });
         return { written: [], proposed: true, refused: false };
       }
     }
-    const outcome = await writeArtifacts(this.app.model, projectRoot, writes, label);
+    const outcome = await writeArtifacts(this.model, projectRoot, writes, label);
     if (outcome.refused.length > 0) {
       this.warn(`Nothing was written: ${outcome.refused.map((r) => `${path.relative(projectRoot, r.path) || r.path}: ${r.reason}`).join('; ')}.`);
       const proposal = this.proposals.add(projectRoot, writes, label);
       for (const w of writes) {
-        this.stream.button({ command: 'speckit.chat.openProposal', title: `Open generated ${path.basename(w.path)}`, arguments: [this.proposals.uriFor(proposal, w)] });
+        this.stream.button({ command: ChatCommands.openProposal, title: `Open generated ${path.basename(w.path)}`, arguments: [this.proposals.uriFor(proposal, w)] });
       }
       return { written: [], proposed: false, refused: true };
     }
-    await this.app.model.refreshNow(outcome.written.map((u) => u.path));
+    await this.model.refreshNow(outcome.written.map((u) => u.path));
     if (!options.quiet) this.showWritten(projectRoot, outcome.written);
     return { written: outcome.written, proposed: false, refused: false };
   }
@@ -264,7 +277,7 @@ export class ChatTurn {
     if (written.length === 0) return;
     const rels = written.map((u) => path.relative(base, u.path));
     this.stream.markdown(`\n\n**Written** (${written.length} file${written.length === 1 ? '' : 's'}):\n`);
-    this.stream.filetree(fileTree(rels), this.app.model.uriFor(base));
+    this.stream.filetree(fileTree(rels), this.model.uriFor(base));
     for (const uri of written.slice(0, 6)) this.stream.button({ command: 'vscode.open', title: `Open ${path.basename(uri.path)}`, arguments: [uri] });
   }
 }

@@ -1,13 +1,17 @@
 import * as vscode from 'vscode';
-import { followupsFor } from '../../core/chat/handoffs';
-import { type SpeckitExtension } from '../../app';
-import { CHAT_PARTICIPANT_ID, ChatCommands } from '../../ids';
+import { followupsFor, type HandoffSource } from '../../core/chat/handoffs';
+import { CHAT_ASK, CHAT_PARTICIPANT_ID, ChatCommands, ChatSlashCommands, type ChatTurnKind } from '../../ids';
+import { type ChatTranscript } from '../../platform/chat';
+import { makeBranch } from '../../platform/featureCreation';
+import { type SpeckitServices } from '../../platform/services';
+import { type WorkspaceModel } from '../../platform/workspaceModel';
 import { PROPOSAL_SCHEME, ProposalStore, writeArtifacts } from './artifactWriter';
-import { ChatTurn, type SpeckitChatMetadata } from './chatTurn';
+import { chatCommandOf, isChatCommand, metadataOf } from './chatMetadata';
+import { ChatTurn } from './chatTurn';
 import { analyze } from './commands/analyze';
 import { ask } from './commands/ask';
 import { checklist } from './commands/checklist';
-import { clarify, type ClarifyState, pendingSession } from './commands/clarify';
+import { clarify, pendingSession } from './commands/clarify';
 import { constitution } from './commands/constitution';
 import { converge } from './commands/converge';
 import { implement } from './commands/implement';
@@ -15,56 +19,61 @@ import { plan } from './commands/plan';
 import { specify } from './commands/specify';
 import { status } from './commands/status';
 import { tasks } from './commands/tasks';
-import { makeBranch } from '../commands/createFeature';
 
-type Handler = (turn: ChatTurn) => Promise<vscode.ChatResult>;
+type Handler<C extends ChatTurnKind> = (turn: ChatTurn<C>) => Promise<vscode.ChatResult>;
 
-/** Chat commands by name, as the user types them after `@speckit`. More are added by later features. */
-export const CHAT_HANDLERS = new Map<string, Handler>([
-  ['speckit.constitution', constitution],
-  ['speckit.specify', specify],
-  ['speckit.clarify', clarify],
-  ['speckit.plan', plan],
-  ['speckit.tasks', tasks],
-  ['speckit.status', status],
-  ['speckit.analyze', analyze],
-  ['speckit.checklist', checklist],
-  ['speckit.implement', implement],
-  ['speckit.converge', converge],
-]);
+/** The handler of each command (the slash commands of `ChatSlashCommands`, and `ask` for a bare question). */
+const HANDLERS: { readonly [C in ChatTurnKind]: Handler<C> } = {
+  constitution,
+  specify,
+  clarify,
+  plan,
+  checklist,
+  tasks,
+  analyze,
+  implement,
+  converge,
+  status,
+  [CHAT_ASK]: ask,
+};
+
+/** Runs a turn with its command's handler. */
+function run<C extends ChatTurnKind>(turn: ChatTurn<C>): Promise<vscode.ChatResult> {
+  const handler: Handler<C> = HANDLERS[turn.command];
+  return handler(turn);
+}
 
 /** The `@speckit` participant: spec-kit's commands in the chat view, streamed from the user's model. */
-export function registerChat(app: SpeckitExtension): void {
+export function registerChat(services: SpeckitServices): void {
+  const { log, context: extension, chatTranscripts } = services;
   const proposals = new ProposalStore();
-  const recording = app.context.extensionMode === vscode.ExtensionMode.Test;
   const participant = vscode.chat.createChatParticipant(CHAT_PARTICIPANT_ID, async (request, context, stream, token) => {
     const transcript: ChatTranscript = { command: request.command, prompt: request.prompt, parts: [], result: undefined };
-    const turn = new ChatTurn(app, request, context, recording ? recordingStream(stream, transcript) : stream, token, proposals);
-    const result = await dispatch(turn);
-    if (recording) {
+    const shown = chatTranscripts ? recordingStream(stream, transcript) : stream;
+    // A reply to an open clarification question needs no command.
+    const command = !request.command ? (pendingSession(context) ? 'clarify' : CHAT_ASK) : chatCommandOf(request.command);
+    const turn = new ChatTurn(services, command ?? CHAT_ASK, request, context, shown, token, proposals);
+    const result = command ? await dispatch(turn) : turn.fail(`Unknown command /${request.command ?? ''}.`);
+    if (chatTranscripts) {
       transcript.result = result;
-      app.chatTranscripts.push(transcript);
+      chatTranscripts.push(transcript);
     }
     return result;
   });
   const dispatch = async (turn: ChatTurn): Promise<vscode.ChatResult> => {
-    const { request, context } = turn;
-    // A reply to an open clarification question needs no command.
-    const handler = request.command ? CHAT_HANDLERS.get(request.command) : pendingSession(context) ? clarify : ask;
-    if (!handler) return turn.fail(`Unknown command /${request.command}.`, request.command ?? 'unknown');
     try {
-      return await handler(turn);
+      return await run(turn);
     } catch (e) {
-      app.log.error(`@speckit /${request.command ?? ''} failed`, e instanceof Error ? e : String(e));
-      return { errorDetails: { message: `Spec Kit could not finish: ${e instanceof Error ? e.message : String(e)}. Nothing half-written was left behind.` }, metadata: { command: request.command ?? 'ask', failed: true } };
+      log.error(`@speckit /${turn.request.command ?? ''} failed`, e instanceof Error ? e : String(e));
+      return { errorDetails: { message: `Spec Kit could not finish: ${e instanceof Error ? e.message : String(e)}. Nothing half-written was left behind.` }, ...turn.failed() };
     }
   };
-  participant.iconPath = vscode.Uri.joinPath(app.context.extensionUri, 'media', 'speckit-participant.svg');
+  participant.iconPath = vscode.Uri.joinPath(extension.extensionUri, 'media', 'speckit-participant.svg');
   participant.followupProvider = {
-    provideFollowups: (result) => followups(app, result),
+    provideFollowups: (result) => followups(services.model, result),
   };
 
-  app.own(
+  services.own(
     participant,
     vscode.workspace.registerTextDocumentContentProvider(PROPOSAL_SCHEME, proposals),
     vscode.commands.registerCommand(ChatCommands.applyProposal, async (id: string) => {
@@ -73,13 +82,13 @@ export function registerChat(app: SpeckitExtension): void {
         void vscode.window.showWarningMessage('This proposal is no longer available; run the command again.');
         return false;
       }
-      const outcome = await writeArtifacts(app.model, proposal.projectRoot, proposal.writes, proposal.label);
+      const outcome = await writeArtifacts(services.model, proposal.projectRoot, proposal.writes, proposal.label);
       if (outcome.refused.length > 0) {
         void vscode.window.showWarningMessage(`Nothing was written: ${outcome.refused.map((r) => `${r.path}: ${r.reason}`).join('; ')}`);
         return false;
       }
       proposals.delete(id);
-      await app.model.refreshNow(outcome.written.map((u) => u.path));
+      await services.model.refreshNow(outcome.written.map((u) => u.path));
       void vscode.window.showInformationMessage(`Spec Kit wrote ${outcome.written.length} file${outcome.written.length === 1 ? '' : 's'} (undo with Ctrl+Z in each).`);
       return true;
     }),
@@ -88,7 +97,7 @@ export function registerChat(app: SpeckitExtension): void {
       await vscode.window.showTextDocument(doc);
     }),
     vscode.commands.registerCommand(ChatCommands.createBranch, async (root: string, branch: string) => {
-      const result = await makeBranch(app, root, branch);
+      const result = await makeBranch(services, root, branch);
       if (result.branch) void vscode.window.showInformationMessage(`Created and checked out branch ${result.branch}.`);
       else void vscode.window.showWarningMessage(`No branch created: ${result.branchProblem ?? 'unknown reason'}.`);
       return result.branch;
@@ -96,33 +105,28 @@ export function registerChat(app: SpeckitExtension): void {
   );
 }
 
-/** Follow-ups ("handoffs") from the feature's real state after the command. */
-function followups(app: SpeckitExtension, result: vscode.ChatResult): vscode.ChatFollowup[] {
-  const meta = result.metadata as SpeckitChatMetadata | undefined;
-  if (!meta || meta.failed) return [];
-  const state = meta.clarify as ClarifyState | undefined;
-  if (meta.command === 'clarify' && state && !state.done && !state.allAtOnce) {
-    const q = state.questions[state.next];
-    const options: vscode.ChatFollowup[] = (q?.options ?? []).map((o) => ({ prompt: o.label, label: `${o.label}: ${o.description}`, command: 'speckit.clarify' }));
-    if (q?.recommended) options.unshift({ prompt: 'yes', label: `Accept the ${q.kind === 'choice' ? 'recommendation' : 'suggestion'} (${q.recommended})`, command: 'speckit.clarify' });
-    return [...options, { prompt: 'done', label: 'Done: stop asking', command: 'speckit.clarify' }];
-  }
-  const gate = meta as SpeckitChatMetadata & { gateBlocked?: boolean; scope?: string };
-  if (meta.command === 'implement' && gate.gateBlocked) {
-    return [{ prompt: `${gate.scope ?? ''} proceed anyway`.trim(), label: 'Proceed anyway', command: 'speckit.implement' }];
-  }
-  const feature = meta.featureDir ? app.model.index.featureFor(meta.featureDir) : undefined;
-  const after = (['constitution', 'specify', 'clarify', 'plan', 'tasks', 'status', 'ask'] as const).find((c) => c === meta.command);
-  if (!after) return [];
-  return followupsFor(after, feature?.status).map((f) => ({ prompt: f.prompt, label: f.label, command: `speckit.${f.command}` }));
-}
+/** The commands whose results get follow-ups from the feature's state. */
+const HANDOFF_AFTER: readonly HandoffSource[] = ['constitution', 'specify', 'clarify', 'plan', 'tasks', 'status', CHAT_ASK];
 
-/** What a chat request showed, recorded in test mode so integration tests can read the response. */
-export interface ChatTranscript {
-  readonly command: string | undefined;
-  readonly prompt: string;
-  readonly parts: Array<{ kind: string; text: string }>;
-  result: vscode.ChatResult | undefined;
+/** Follow-ups ("handoffs") from the feature's real state after the command. */
+function followups(model: WorkspaceModel, result: vscode.ChatResult): vscode.ChatFollowup[] {
+  const meta = metadataOf(result);
+  if (!meta || meta.failed) return [];
+  if (meta.command === 'clarify' && meta.clarify && !meta.clarify.done && !meta.clarify.allAtOnce) {
+    const state = meta.clarify;
+    const command = ChatSlashCommands.clarify;
+    const q = state.questions[state.next];
+    const options: vscode.ChatFollowup[] = (q?.options ?? []).map((o) => ({ prompt: o.label, label: `${o.label}: ${o.description}`, command }));
+    if (q?.recommended) options.unshift({ prompt: 'yes', label: `Accept the ${q.kind === 'choice' ? 'recommendation' : 'suggestion'} (${q.recommended})`, command });
+    return [...options, { prompt: 'done', label: 'Done: stop asking', command }];
+  }
+  if (meta.command === 'implement' && meta.gateBlocked) {
+    return [{ prompt: `${meta.scope ?? ''} proceed anyway`.trim(), label: 'Proceed anyway', command: ChatSlashCommands.implement }];
+  }
+  const feature = meta.featureDir ? model.index.featureFor(meta.featureDir) : undefined;
+  const after = HANDOFF_AFTER.find((c) => c === meta.command);
+  if (!after) return [];
+  return followupsFor(after, feature?.status).flatMap((f) => (isChatCommand(f.command) ? [{ prompt: f.prompt, label: f.label, command: ChatSlashCommands[f.command] }] : []));
 }
 
 function recordingStream(stream: vscode.ChatResponseStream, transcript: ChatTranscript): vscode.ChatResponseStream {

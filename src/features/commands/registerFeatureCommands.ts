@@ -4,31 +4,33 @@ import { type NextCommand } from '../../core/status/featureStatus';
 import { nextStepTitle } from '../../core/status/presentation';
 import { featureJsonText } from '../../core/workspace/currentFeature';
 import { type IndexedFeature, type IndexedProject } from '../../core/workspace/workspaceIndex';
-import { type SpeckitExtension } from '../../app';
 import { Commands } from '../../ids';
-import { sendToChat } from '../../platform/chat';
+import { sendToChat, slash } from '../../platform/chat';
 import { writeStateFile } from '../../platform/edits';
 import { type Target } from '../../platform/featurePicker';
+import { type SpeckitServices } from '../../platform/services';
+import { type WorkspaceModel } from '../../platform/workspaceModel';
 import { createFeature } from './createFeature';
 
 /** Palette and context-menu commands about features: create, switch, open, and hand off to chat. */
-export function registerFeatureCommands(app: SpeckitExtension): void {
+export function registerFeatureCommands(services: SpeckitServices): void {
+  const { model, picker, prompter } = services;
   const chatFor = (command: NextCommand | 'analyze') => async (target?: Target): Promise<void> => {
-    const feature = await app.picker.feature(target, `Feature to ${command}`);
+    const feature = await picker.feature(target, `Feature to ${command}`);
     if (!feature) return;
-    await makeCurrent(app, feature);
+    await makeCurrent(model, feature);
     await sendToChat(command);
   };
 
-  app.own(
+  services.own(
     vscode.commands.registerCommand(Commands.newFeature, async (target?: Target) => {
-      const project = await app.picker.project(target, 'Project for the new feature');
+      const project = await picker.project(target, 'Project for the new feature');
       if (!project) {
         const init = await vscode.window.showInformationMessage('This workspace has no spec-kit project yet.', 'Initialize Project');
         if (init) await vscode.commands.executeCommand(Commands.initProject);
         return undefined;
       }
-      const description = await app.prompter.input({
+      const description = await prompter.input({
         title: 'New Feature',
         prompt: 'Describe the feature in a sentence or two (what and why, not how)',
         placeHolder: 'Add PostgreSQL 15 with automatic daily encrypted backups',
@@ -38,11 +40,11 @@ export function registerFeatureCommands(app: SpeckitExtension): void {
       if (!description?.trim()) return undefined;
       try {
         const created = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Creating the feature…' }, () =>
-          createFeature(app, project, description),
+          createFeature(services, project, description),
         );
         await vscode.window.showTextDocument(created.specUri, { preview: false });
         const note = created.branch ? ` on branch ${created.branch}` : created.branchProblem ? ` (no branch: ${created.branchProblem})` : '';
-        void vscode.window.showInformationMessage(`Created ${created.plan.relDir}${note}. Describe it with @speckit /speckit.specify, or edit spec.md.`);
+        void vscode.window.showInformationMessage(`Created ${created.plan.relDir}${note}. Describe it with @speckit ${slash('specify')}, or edit spec.md.`);
         return created.plan.dir;
       } catch (e) {
         void vscode.window.showErrorMessage(`Could not create the feature: ${e instanceof Error ? e.message : String(e)}`);
@@ -51,22 +53,22 @@ export function registerFeatureCommands(app: SpeckitExtension): void {
     }),
 
     vscode.commands.registerCommand(Commands.switchFeature, async () => {
-      const feature = await app.picker.pickFeature(app.model.index.projects, 'Switch the current feature');
-      if (feature) await makeCurrent(app, feature);
+      const feature = await picker.pickFeature(model.index.projects, 'Switch the current feature');
+      if (feature) await makeCurrent(model, feature);
       return feature?.feature.dir;
     }),
 
     vscode.commands.registerCommand(Commands.setCurrentFeature, async (target?: Target) => {
-      const feature = await app.picker.feature(target, 'Set the current feature');
-      if (feature) await makeCurrent(app, feature);
+      const feature = await picker.feature(target, 'Set the current feature');
+      if (feature) await makeCurrent(model, feature);
     }),
 
     vscode.commands.registerCommand(Commands.openConstitution, async (target?: Target) => {
-      const project = await app.picker.project(target);
+      const project = await picker.project(target);
       if (!project) return;
       const file = project.project.constitutionPath;
       if (file) {
-        await vscode.window.showTextDocument(app.model.uriFor(file));
+        await vscode.window.showTextDocument(model.uriFor(file));
         return;
       }
       const choice = await vscode.window.showInformationMessage(
@@ -79,21 +81,21 @@ export function registerFeatureCommands(app: SpeckitExtension): void {
     }),
 
     vscode.commands.registerCommand(Commands.openNextArtifact, async (target?: Target) => {
-      const feature = await app.picker.feature(target, 'Open the next artifact of');
+      const feature = await picker.feature(target, 'Open the next artifact of');
       if (!feature) return;
       const file = nextArtifact(feature);
-      if (file) await vscode.window.showTextDocument(app.model.uriFor(file), { preview: false });
+      if (file) await vscode.window.showTextDocument(model.uriFor(file), { preview: false });
       const next = feature.status.next;
       if (next && !file) {
-        const run = await vscode.window.showInformationMessage(`${feature.feature.name}: ${nextStepTitle(next)} with /speckit.${next}.`, `Run /speckit.${next}`);
+        const run = await vscode.window.showInformationMessage(`${feature.feature.name}: ${nextStepTitle(next)} with ${slash(next)}.`, `Run ${slash(next)}`);
         if (run) await chatFor(next)(feature.feature.dir);
       }
     }),
 
     vscode.commands.registerCommand(Commands.runNextStep, async (target?: Target) => {
-      const feature = await app.picker.feature(target, 'Run the next step of');
+      const feature = await picker.feature(target, 'Run the next step of');
       if (!feature?.status.next) return;
-      await makeCurrent(app, feature);
+      await makeCurrent(model, feature);
       await sendToChat(feature.status.next);
     }),
 
@@ -106,11 +108,11 @@ export function registerFeatureCommands(app: SpeckitExtension): void {
 }
 
 /** Points `.specify/feature.json` at a feature, as spec-kit's /speckit.specify does. */
-export async function makeCurrent(app: SpeckitExtension, feature: IndexedFeature): Promise<void> {
-  const project = app.model.index.projectFor(feature.feature.dir);
+export async function makeCurrent(model: WorkspaceModel, feature: IndexedFeature): Promise<void> {
+  const project = model.index.projectFor(feature.feature.dir);
   if (!project || project.current?.dir === feature.feature.dir) return;
-  await writeStateFile(app.model.uriFor(featureJsonPath(project)), featureJsonText(feature.feature.relDir));
-  await app.model.refreshNow([featureJsonPath(project)]);
+  await writeStateFile(model.uriFor(featureJsonPath(project)), featureJsonText(feature.feature.relDir));
+  await model.refreshNow([featureJsonPath(project)]);
 }
 
 export function featureJsonPath(project: IndexedProject): string {

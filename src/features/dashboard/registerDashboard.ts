@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { type DashboardUiState, type VerificationFact } from '../../core/dashboard/protocol';
-import { type SpeckitExtension } from '../../app';
 import { Commands, WebviewPanels } from '../../ids';
 import { type Target } from '../../platform/featurePicker';
+import { type SpeckitServices } from '../../platform/services';
 import { type DashboardDeps, DashboardPanel } from './dashboardPanel';
 
 /** What the rest of the extension (and the integration tests) may do with dashboards. */
@@ -20,16 +20,17 @@ const MAX_BUILDS = 50;
 /** How long a restored panel waits for the first index before it shows what it has. */
 const RESTORE_WAIT_MS = 10_000;
 
-/** The feature dashboard: the command, the panels, and their serializer for window reloads. */
-export function registerDashboard(app: SpeckitExtension): void {
+/** The feature dashboard: the command, the panels, and their serializer for window reloads; returns its handle for tests. */
+export function registerDashboard(services: SpeckitServices): DashboardApi {
+  const { model, context, nix } = services;
   const builds: VerificationFact[] = [];
   const deps: DashboardDeps = {
-    model: app.model,
-    extensionUri: app.context.extensionUri,
-    log: app.log,
-    verification: () => app.verification,
+    model,
+    extensionUri: context.extensionUri,
+    log: services.log,
+    verification: () => nix.verification,
     builds: () => builds,
-    isTrusted: () => app.nix?.trust.isTrusted() ?? vscode.workspace.isTrusted,
+    isTrusted: () => nix.trust.isTrusted(),
   };
   const panels = new Set<DashboardPanel>();
 
@@ -52,32 +53,30 @@ export function registerDashboard(app: SpeckitExtension): void {
         WebviewPanels.dashboard,
         'Feature Dashboard',
         { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
-        { enableScripts: true, enableFindWidget: true, localResourceRoots: [vscode.Uri.joinPath(app.context.extensionUri, 'dist', 'webview')] },
+        { enableScripts: true, enableFindWidget: true, localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview')] },
       );
       return adopt(webviewPanel, featureDir);
     },
     restore: async (webviewPanel, state) => {
-      if (!app.model.started) {
+      if (!model.started) {
         await new Promise<void>((resolve) => {
           const done = (): void => {
             clearTimeout(timer);
             sub.dispose();
             resolve();
           };
-          const sub = app.model.onDidStart(done);
+          const sub = model.onDidStart(done);
           const timer = setTimeout(done, RESTORE_WAIT_MS);
         });
       }
       const saved = typeof state === 'object' && state !== null ? (state as Partial<DashboardUiState>).featureDir : undefined;
-      const fallback = app.model.index.projects.map((p) => app.model.index.currentFeature(p)).find((f) => f !== undefined)?.feature.dir;
+      const fallback = model.index.projects.map((p) => model.index.currentFeature(p)).find((f) => f !== undefined)?.feature.dir;
       return adopt(webviewPanel, typeof saved === 'string' && saved !== '' ? saved : (fallback ?? ''));
     },
   };
-  app.dashboard = api;
-
-  app.own(
+  services.own(
     vscode.commands.registerCommand(Commands.openDashboard, async (target?: Target) => {
-      const feature = await app.picker.feature(target, 'Open the dashboard of');
+      const feature = await services.picker.feature(target, 'Open the dashboard of');
       if (!feature) return undefined;
       api.open(feature.feature.dir);
       return feature.feature.dir;
@@ -87,14 +86,15 @@ export function registerDashboard(app: SpeckitExtension): void {
         await api.restore(webviewPanel, state);
       },
     }),
-    app.nix?.runner.onDidFinish((r) => {
+    nix.runner.onDidFinish((r) => {
       if (r.cancelled) return;
       builds.unshift({ ok: r.ok, exitCode: r.exitCode, label: r.label, finishedAt: Date.now(), durationMs: r.durationMs });
       builds.splice(MAX_BUILDS);
       for (const p of panels) void p.update();
-    }) ?? new vscode.Disposable(() => undefined),
+    }),
     new vscode.Disposable(() => {
       for (const p of [...panels]) p.dispose();
     }),
   );
+  return api;
 }

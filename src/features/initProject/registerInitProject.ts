@@ -1,9 +1,11 @@
 import * as path from 'node:path/posix';
 import * as vscode from 'vscode';
 import { planInit, TEMPLATE_NAMES } from '../../core/workspace/initProject';
-import { type SpeckitExtension } from '../../app';
 import { Commands, Views } from '../../ids';
-import { unsavedAfterSave } from '../chat/artifactWriter';
+import { slash } from '../../platform/chat';
+import { unsavedAfterSave } from '../../platform/edits';
+import { type SpeckitServices } from '../../platform/services';
+import { type Templates } from '../../platform/templates';
 
 /**
  * Spec Kit: Initialize Project — the spec-kit 1.0 layout (`.specify/memory/constitution.md`,
@@ -11,18 +13,19 @@ import { unsavedAfterSave } from '../chat/artifactWriter';
  * It shows what it will create first, never replaces a constitution, and asks before replacing
  * any other file. One undo step.
  */
-export function registerInitProject(app: SpeckitExtension): void {
-  app.own(
+export function registerInitProject(services: SpeckitServices): void {
+  const { model, prompter, log } = services;
+  services.own(
     vscode.commands.registerCommand(Commands.initProject, async (target?: string | vscode.Uri) => {
-      const folder = await pickFolder(app, target);
+      const folder = await pickFolder(services, target);
       if (!folder) return undefined;
       const root = folder.path;
-      const templates = await bundledTemplates(app);
+      const templates = await bundledTemplates(services.templates);
       const candidates = planInit(root, templates, new Set());
       const existing = new Set<string>();
       for (const f of candidates) {
         try {
-          await vscode.workspace.fs.stat(app.model.uriFor(f.path));
+          await vscode.workspace.fs.stat(model.uriFor(f.path));
           existing.add(f.path);
         } catch {
           // Not there: it will be created.
@@ -42,12 +45,12 @@ export function registerInitProject(app: SpeckitExtension): void {
       ]
         .filter(Boolean)
         .join('\n\n');
-      const go = await app.prompter.confirm(`Initialize Spec Kit in ${vscode.workspace.asRelativePath(folder) || path.basename(root)}?`, detail, `Create ${create.length} File${create.length === 1 ? '' : 's'}`);
+      const go = await prompter.confirm(`Initialize Spec Kit in ${vscode.workspace.asRelativePath(folder) || path.basename(root)}?`, detail, `Create ${create.length} File${create.length === 1 ? '' : 's'}`);
       if (!go) return undefined;
       let overwrite: typeof files = [];
       const replaceable = kept.filter((f) => !f.protected);
       if (replaceable.length > 0) {
-        const answer = await app.prompter.confirm(
+        const answer = await prompter.confirm(
           `Replace ${replaceable.length} existing file${replaceable.length === 1 ? '' : 's'} with the bundled version?`,
           `${replaceable.map((f) => rel(f.path)).join('\n')}\n\nThe constitution is never replaced.`,
           'Replace',
@@ -59,50 +62,45 @@ export function registerInitProject(app: SpeckitExtension): void {
       const edit = new vscode.WorkspaceEdit();
       const written = [...create, ...overwrite];
       for (const f of written) {
-        edit.createFile(app.model.uriFor(f.path), { contents: new TextEncoder().encode(f.content), overwrite: f.exists });
+        edit.createFile(model.uriFor(f.path), { contents: new TextEncoder().encode(f.content), overwrite: f.exists });
       }
       if (!(await vscode.workspace.applyEdit(edit))) {
         void vscode.window.showErrorMessage('Spec Kit could not create the project files.');
         return undefined;
       }
-      const unsaved = await unsavedAfterSave(written.map((f) => app.model.uriFor(f.path)));
+      const unsaved = await unsavedAfterSave(written.map((f) => model.uriFor(f.path)));
       if (unsaved.length > 0) void vscode.window.showWarningMessage(`Spec Kit could not save ${unsaved.map((u) => vscode.workspace.asRelativePath(u)).join(', ')}.`);
-      await app.model.refreshNow([path.join(root, '.specify')]);
-      app.log.info(`Initialized spec-kit in ${root}: ${written.length} file(s) written`);
+      await model.refreshNow([path.join(root, '.specify')]);
+      log.info(`Initialized spec-kit in ${root}: ${written.length} file(s) written`);
       void vscode.commands.executeCommand(`${Views.specs}.focus`);
       const constitution = files.find((f) => f.protected)!;
       if (!constitution.exists) {
         void vscode.window
-          .showInformationMessage('Spec Kit is set up. Next: write the project principles with @speckit /speckit.constitution.', 'Open Constitution')
-          .then((c) => (c ? vscode.window.showTextDocument(app.model.uriFor(constitution.path)) : undefined));
+          .showInformationMessage(`Spec Kit is set up. Next: write the project principles with @speckit ${slash('constitution')}.`, 'Open Constitution')
+          .then((c) => (c ? vscode.window.showTextDocument(model.uriFor(constitution.path)) : undefined));
       }
       return written.map((f) => f.path);
     }),
   );
 }
 
-async function pickFolder(app: SpeckitExtension, target?: string | vscode.Uri): Promise<vscode.Uri | undefined> {
+async function pickFolder({ model, prompter }: Pick<SpeckitServices, 'model' | 'prompter'>, target?: string | vscode.Uri): Promise<vscode.Uri | undefined> {
   if (target instanceof vscode.Uri) return target;
-  if (typeof target === 'string') return app.model.uriFor(target);
+  if (typeof target === 'string') return model.uriFor(target);
   const folders = vscode.workspace.workspaceFolders ?? [];
   if (folders.length === 0) {
     void vscode.window.showInformationMessage('Open a folder first: Spec Kit keeps its files in the workspace.');
     return undefined;
   }
   if (folders.length === 1) return folders[0]!.uri;
-  const picked = await app.prompter.pick(
+  const picked = await prompter.pick(
     folders.map((f) => ({ label: f.name, description: f.uri.fsPath, folder: f })),
     { title: 'Initialize Spec Kit in which folder?' },
   );
   return picked?.folder.uri;
 }
 
-async function bundledTemplates(app: SpeckitExtension): Promise<Record<(typeof TEMPLATE_NAMES)[number], string>> {
-  const entries = await Promise.all(
-    TEMPLATE_NAMES.map(async (name) => {
-      const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(app.context.extensionUri, 'prompts', 'templates', `${name}.md`));
-      return [name, new TextDecoder().decode(bytes)] as const;
-    }),
-  );
+async function bundledTemplates(templates: Templates): Promise<Record<(typeof TEMPLATE_NAMES)[number], string>> {
+  const entries = await Promise.all(TEMPLATE_NAMES.map(async (name) => [name, await templates.bundled(name)] as const));
   return Object.fromEntries(entries) as Record<(typeof TEMPLATE_NAMES)[number], string>;
 }

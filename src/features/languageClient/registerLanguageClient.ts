@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { CloseAction, ErrorAction, LanguageClient, type LanguageClientOptions, State, TransportKind } from 'vscode-languageclient/node';
-import { type SpeckitExtension } from '../../app';
-import { Commands, Settings } from '../../ids';
+import { Commands, LANGUAGE_CLIENT_ID, Settings } from '../../ids';
+import { type SpeckitServices } from '../../platform/services';
 import { RestartPolicy } from './restartPolicy';
 
 /** The spec-kit markdown the server checks: feature files and the constitution, never templates. */
@@ -24,10 +24,10 @@ export async function stopLanguageServer(): Promise<void> {
  * The language server: started the first time a spec-kit markdown file is open (not at activation),
  * restarted when it crashes, stopped when the setting turns it off or the extension deactivates.
  */
-export function registerLanguageClient(app: SpeckitExtension): void {
-  const controller = app.own(new LanguageServerController(app));
+export function registerLanguageClient(services: SpeckitServices): void {
+  const controller = services.own(new LanguageServerController(services));
   current = controller;
-  app.own(
+  services.own(
     vscode.workspace.onDidOpenTextDocument((d) => controller.documentOpened(d)),
     vscode.window.onDidChangeVisibleTextEditors((editors) => editors.forEach((e) => controller.documentOpened(e.document))),
     vscode.workspace.onDidChangeConfiguration((e) => {
@@ -49,7 +49,7 @@ class LanguageServerController implements vscode.Disposable {
   private output: vscode.LogOutputChannel | undefined;
   private watcher: vscode.FileSystemWatcher | undefined;
 
-  constructor(private readonly app: SpeckitExtension) {}
+  constructor(private readonly services: SpeckitServices) {}
 
   private get enabled(): boolean {
     return vscode.workspace.getConfiguration().get<boolean>(Settings.languageServerEnabled, true);
@@ -67,7 +67,7 @@ class LanguageServerController implements vscode.Disposable {
   async restart(): Promise<void> {
     this.policy.reset();
     if (this.client) {
-      this.app.log.info('Restarting the Spec Kit language server');
+      this.services.log.info('Restarting the Spec Kit language server');
       await this.client.restart();
     } else {
       await this.start();
@@ -82,9 +82,9 @@ class LanguageServerController implements vscode.Disposable {
   }
 
   private async doStart(): Promise<void> {
-    const module = this.app.context.asAbsolutePath('dist/server.js');
-    this.output ??= this.app.own(vscode.window.createOutputChannel('Spec Kit Language Server', { log: true }));
-    this.watcher ??= this.app.own(vscode.workspace.createFileSystemWatcher('**/{specs,.specify,memory}/**/*.md'));
+    const module = this.services.context.asAbsolutePath('dist/server.js');
+    this.output ??= this.services.own(vscode.window.createOutputChannel('Spec Kit Language Server', { log: true }));
+    this.watcher ??= this.services.own(vscode.workspace.createFileSystemWatcher('**/{specs,.specify,memory}/**/*.md'));
     const clientOptions: LanguageClientOptions = {
       documentSelector: DOCUMENT_SELECTOR,
       synchronize: { fileEvents: this.watcher },
@@ -94,16 +94,16 @@ class LanguageServerController implements vscode.Disposable {
         error: () => ({ action: ErrorAction.Continue }),
         closed: () => {
           if (this.policy.crashed()) {
-            this.app.log.warn('The Spec Kit language server stopped unexpectedly; restarting it');
+            this.services.log.warn('The Spec Kit language server stopped unexpectedly; restarting it');
             return { action: CloseAction.Restart, handled: true };
           }
-          this.app.log.error('The Spec Kit language server crashed 5 times in 3 minutes; it stays off until "Spec Kit: Restart Language Server"');
+          this.services.log.error('The Spec Kit language server crashed 5 times in 3 minutes; it stays off until "Spec Kit: Restart Language Server"');
           return { action: CloseAction.DoNotRestart, message: 'The Spec Kit language server keeps crashing and was stopped. See the "Spec Kit Language Server" output; run "Spec Kit: Restart Language Server" to try again.' };
         },
       },
     };
     const client = new LanguageClient(
-      'speckit.languageServer',
+      LANGUAGE_CLIENT_ID,
       'Spec Kit Language Server',
       {
         run: { module, transport: TransportKind.ipc },
@@ -115,10 +115,10 @@ class LanguageServerController implements vscode.Disposable {
     const started = Date.now();
     try {
       await client.start();
-      this.app.log.info(`Spec Kit language server started in ${Date.now() - started} ms`);
+      this.services.log.info(`Spec Kit language server started in ${Date.now() - started} ms`);
     } catch (e) {
       this.client = undefined;
-      this.app.log.error('The Spec Kit language server did not start', e instanceof Error ? e : String(e));
+      this.services.log.error('The Spec Kit language server did not start', e instanceof Error ? e : String(e));
     }
   }
 
@@ -129,9 +129,9 @@ class LanguageServerController implements vscode.Disposable {
     if (!client) return;
     try {
       if (client.state !== State.Stopped) await client.stop(2000);
-      this.app.log.info('Spec Kit language server stopped');
+      this.services.log.info('Spec Kit language server stopped');
     } catch (e) {
-      this.app.log.warn(`Stopping the Spec Kit language server: ${e instanceof Error ? e.message : String(e)}`);
+      this.services.log.warn(`Stopping the Spec Kit language server: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
 

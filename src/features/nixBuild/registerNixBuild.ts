@@ -1,29 +1,16 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { type SpeckitExtension } from '../../app';
 import { type FlakeInfo } from '../../core/nix/flakeDiscovery';
 import { attributePaths, checkAttrPath, joinAttrPath, splitAttrPath } from '../../core/nix/flakeOutputs';
 import { EXPERIMENTAL_ARGS, type NixAction } from '../../core/nix/nixInvocation';
 import { runProcess } from '../../core/nix/processRunner';
 import { NixCommands } from '../../ids';
-import { FlakeRegistry, INSTALL_HINT } from './flakeRegistry';
-import { NixDiagnostics } from './nixDiagnostics';
-import { NixRefusal, type NixRunResult, NixRunner } from './nixRunner';
-import { NixStatusBar } from './nixStatusBar';
-import { TrustGate } from './trust';
+import { INSTALL_HINT } from '../../platform/nix/flakeRegistry';
+import { NixRefusal, type NixRunResult } from '../../platform/nix/nixRunner';
+import { type TaskRef, type VerificationResult } from '../../platform/nix/verification';
+import { type SpeckitServices } from '../../platform/services';
 import { setTaskDone } from '../../platform/taskState';
-import { type TaskRef, type VerificationResult, VerificationService } from './verification';
 import { type VmRunResult, findVmScript, runVmInTerminal } from './vmTerminal';
-
-/** What the Nix feature exposes on the app (tests reach it through the test API). */
-export interface NixBuildServices {
-  readonly registry: FlakeRegistry;
-  readonly runner: NixRunner;
-  readonly diagnostics: NixDiagnostics;
-  readonly statusBar: NixStatusBar;
-  readonly verification: VerificationService;
-  readonly trust: TrustGate;
-}
 
 /** Arguments the commands accept from menus, lenses and tests; names are checked against discovery. */
 interface HostArg {
@@ -46,15 +33,10 @@ export interface VerifyTaskResult extends VerificationResult {
 
 const DRV_PATH = /^\/nix\/store\/[0-9a-df-np-sv-z]{32}-[^/\s]+\.drv$/;
 
-export function registerNixBuild(app: SpeckitExtension): void {
-  const trust = new TrustGate();
-  const registry = app.own(new FlakeRegistry(app.log, trust));
-  const diagnostics = app.own(new NixDiagnostics(registry.fs));
-  const runner = app.own(new NixRunner(registry, diagnostics, trust, app.log));
-  const statusBar = app.own(new NixStatusBar(registry, runner));
-  const verification = app.own(new VerificationService(app.context.workspaceState, registry, runner, app.prompter));
-  app.verification = verification;
-  app.nix = { registry, runner, diagnostics, statusBar, verification, trust };
+/** The Nix commands (build a host, its VM, flake check, an output, the log) and task verification. */
+export function registerNixBuild(services: SpeckitServices): void {
+  const { registry, runner, statusBar, verification, trust } = services.nix;
+  const { prompter, log, model } = services;
 
   const resolveDir = (flake: string | undefined): string | undefined => {
     if (!flake) return undefined;
@@ -76,7 +58,7 @@ export function registerNixBuild(app: SpeckitExtension): void {
       return undefined;
     }
     if (flakes.length === 1) return flakes[0];
-    const picked = await app.prompter.pick(flakes.map((f) => ({ label: vscode.workspace.asRelativePath(f.dir) || f.dir, flake: f })), { title: 'Which flake?' });
+    const picked = await prompter.pick(flakes.map((f) => ({ label: vscode.workspace.asRelativePath(f.dir) || f.dir, flake: f })), { title: 'Which flake?' });
     return picked?.flake;
   };
 
@@ -94,7 +76,7 @@ export function registerNixBuild(app: SpeckitExtension): void {
       return undefined;
     }
     if (candidates.length === 1) return candidates[0];
-    const picked = await app.prompter.pick(
+    const picked = await prompter.pick(
       candidates.map((c) => ({ label: c.host, description: `${vscode.workspace.asRelativePath(c.flake.dir)}${c.flake.source === 'static' ? ' (read from flake.nix)' : ''}`, ...c })),
       { title, placeHolder: 'NixOS host (nixosConfigurations)' },
     );
@@ -120,7 +102,7 @@ export function registerNixBuild(app: SpeckitExtension): void {
         return await fn(...args);
       } catch (e) {
         const message = e instanceof Error ? e.message : String(e);
-        app.log.warn(`${what}: ${message}`);
+        log.warn(`${what}: ${message}`);
         if (e instanceof NixRefusal && /not installed/.test(message)) {
           void vscode.window.showWarningMessage(message, 'Open nixos.org/download').then((c) => c && vscode.env.openExternal(vscode.Uri.parse('https://nixos.org/download')));
         } else {
@@ -136,7 +118,7 @@ export function registerNixBuild(app: SpeckitExtension): void {
     return r;
   };
 
-  app.own(
+  services.own(
     vscode.commands.registerCommand(
       NixCommands.buildHost,
       guarded('build a NixOS host', async (arg?: HostArg): Promise<NixRunResult | undefined> => {
@@ -178,11 +160,11 @@ export function registerNixBuild(app: SpeckitExtension): void {
         } else {
           const OTHER = 'Other attribute path…';
           const items = [...attributePaths(flake.outputs).map((p) => ({ label: joinAttrPath(p), path: p })), { label: OTHER, path: undefined }];
-          const picked = await app.prompter.pick(items, { title: 'nix build', placeHolder: 'Flake output to build' });
+          const picked = await prompter.pick(items, { title: 'nix build', placeHolder: 'Flake output to build' });
           if (!picked) return undefined;
           if (picked.path) attrPath = picked.path;
           else {
-            const typed = await app.prompter.input({
+            const typed = await prompter.input({
               prompt: 'Attribute path (for example packages.x86_64-linux.hello)',
               validateInput: (v) => {
                 const segs = splitAttrPath(v.trim());
@@ -200,7 +182,7 @@ export function registerNixBuild(app: SpeckitExtension): void {
       const flakes = await registry.all();
       const probe = await registry.nix();
       const lines = flakes.map((f) => `${vscode.workspace.asRelativePath(f.dir) || f.dir}: ${f.source === 'evaluation' ? 'evaluated with Nix' : 'read from flake.nix'}; hosts ${f.outputs.nixosConfigurations.join(', ') || 'none'}${f.notes.length ? ` (${f.notes.join('; ')})` : ''}`);
-      app.log.info(`Flake outputs:\n${lines.join('\n') || 'no flake.nix'}`);
+      log.info(`Flake outputs:\n${lines.join('\n') || 'no flake.nix'}`);
       const items = flakes.flatMap((f) => [
         { label: vscode.workspace.asRelativePath(f.dir) || f.dir, kind: vscode.QuickPickItemKind.Separator },
         ...attributePaths(f.outputs).map((p) => ({ label: joinAttrPath(p), description: f.source === 'evaluation' ? 'evaluated' : 'read from flake.nix' })),
@@ -239,7 +221,7 @@ export function registerNixBuild(app: SpeckitExtension): void {
         ...(runner.lastResult?.drvPath ? [{ label: '$(output) Show last build log', command: NixCommands.showBuildLog }] : []),
       ];
       if (!probe.available) items.unshift({ label: `$(warning) Nix not found — ${INSTALL_HINT}`, command: NixCommands.showOutputs });
-      const picked = await app.prompter.pick(items, { title: 'Spec Kit: Nix' });
+      const picked = await prompter.pick(items, { title: 'Spec Kit: Nix' });
       if (picked) await vscode.commands.executeCommand(picked.command);
     }),
     vscode.commands.registerCommand(
@@ -262,7 +244,7 @@ export function registerNixBuild(app: SpeckitExtension): void {
           { location: vscode.ProgressLocation.Notification, title: `Verifying ${arg.taskId}`, cancellable: true },
           (_progress, token) => verification.verify(ref, token),
         );
-        const ticked = result.ok ? (await setTaskDone(app.model, ref.uri, ref.taskId, true)) === 'changed' : false;
+        const ticked = result.ok ? (await setTaskDone(model, ref.uri, ref.taskId, true)) === 'changed' : false;
         if (result.ok) void vscode.window.showInformationMessage(`${arg.taskId} verified in ${(result.durationMs / 1000).toFixed(1)} s${ticked ? ' and ticked' : ''}.`);
         else void vscode.window.showWarningMessage(`${arg.taskId} stays open: the verification failed (exit code ${result.exitCode ?? '?'}).`, 'Show Problems').then((c) => c && vscode.commands.executeCommand('workbench.actions.view.problems'));
         return { ...result, ticked };

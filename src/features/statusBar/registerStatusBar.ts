@@ -2,23 +2,25 @@ import * as vscode from 'vscode';
 import { featureStatus } from '../../core/status/featureStatus';
 import { featureTooltip } from '../../core/status/presentation';
 import { type IndexedFeature, type IndexedProject } from '../../core/workspace/workspaceIndex';
-import { type SpeckitExtension } from '../../app';
-import { Commands } from '../../ids';
+import { Commands, StatusBarItems } from '../../ids';
+import { type SpeckitServices } from '../../platform/services';
+import { type WorkspaceModel } from '../../platform/workspaceModel';
 
 /** The current feature and its progress; a click switches features. */
-export function registerStatusBar(app: SpeckitExtension): void {
-  const item = vscode.window.createStatusBarItem('speckit.currentFeature', vscode.StatusBarAlignment.Left, 50);
+export function registerStatusBar(services: SpeckitServices): void {
+  const { model } = services;
+  const item = vscode.window.createStatusBarItem(StatusBarItems.currentFeature, vscode.StatusBarAlignment.Left, 50);
   item.name = 'Spec Kit: current feature';
   item.command = Commands.switchFeature;
 
   const update = (): void => {
-    const feature = shownFeature(app);
-    const project = shownProject(app);
+    const feature = shownFeature(model);
+    const project = shownProject(model);
     // Where spec-kit would stop (a feature.json naming a missing folder…): say so, offer the switch.
     const problem = project?.currentProblem;
     const problemText = problem ? `\n\n$(warning) ${problem.message}${problem.speckit ? `  \nspec-kit: \`${problem.speckit}\`` : ''}` : '';
     if (!feature) {
-      if (app.model.index.projects.length === 0) {
+      if (model.index.projects.length === 0) {
         item.hide();
         return;
       }
@@ -40,26 +42,26 @@ export function registerStatusBar(app: SpeckitExtension): void {
     item.show();
   };
 
-  app.own(
+  services.own(
     item,
-    app.model.onDidChange(update),
-    app.model.onDidStart(update),
+    model.onDidChange(update),
+    model.onDidStart(update),
     vscode.window.onDidChangeActiveTextEditor(update),
   );
   update();
 }
 
 /** The project the status bar speaks of: the active editor's, else the first with a current feature or a problem. */
-function shownProject(app: SpeckitExtension): IndexedProject | undefined {
-  const index = app.model.index;
+function shownProject(model: WorkspaceModel): IndexedProject | undefined {
+  const index = model.index;
   const active = vscode.window.activeTextEditor?.document.uri.path;
   const project = active ? index.projectFor(active) : undefined;
   return project ?? index.projects.find((p) => p.current) ?? index.projects.find((p) => p.currentProblem);
 }
 
 /** The current feature of the active editor's project, else of the first project that has one. */
-function shownFeature(app: SpeckitExtension): IndexedFeature | undefined {
-  const index = app.model.index;
+function shownFeature(model: WorkspaceModel): IndexedFeature | undefined {
+  const index = model.index;
   const active = vscode.window.activeTextEditor?.document.uri.path;
   const project = active ? index.projectFor(active) : undefined;
   if (project) return index.currentFeature(project);

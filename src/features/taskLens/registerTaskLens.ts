@@ -3,23 +3,24 @@ import { type SpecDoc } from '../../core/artifacts/spec';
 import { setItemCheckedEdit, setTaskDoneEdits, taskAtLine } from '../../core/artifacts/taskEdits';
 import { type TasksDoc } from '../../core/artifacts/tasks';
 import { phaseLabel } from '../../core/status/presentation';
-import { type SpeckitExtension } from '../../app';
-import { Commands } from '../../ids';
-import { sendToChat } from '../../platform/chat';
+import { CHAT_PARTICIPANT_NAME, Commands } from '../../ids';
+import { sendToChat, slash } from '../../platform/chat';
 import { applyTextEdits } from '../../platform/edits';
+import { type SpeckitServices } from '../../platform/services';
 import { setTaskDone } from '../../platform/taskState';
 
 const TASKS_SELECTOR: vscode.DocumentSelector = [{ language: 'markdown', pattern: '**/*tasks.md' }];
 const SPEC_SELECTOR: vscode.DocumentSelector = [{ language: 'markdown', pattern: '**/spec.md' }];
 
 /** CodeLens on tasks files (implement, tick, phase progress) and on specs (clarify each open marker). */
-export function registerTaskLens(app: SpeckitExtension): void {
+export function registerTaskLens(services: SpeckitServices): void {
+  const { model, nix } = services;
   const changed = new vscode.EventEmitter<void>();
   const provider: vscode.CodeLensProvider = {
     onDidChangeCodeLenses: changed.event,
     provideCodeLenses: async (document) => {
-      const doc = await app.model.parsed(document);
-      if (doc?.kind === 'tasks') return tasksLenses(document.uri, doc, vscode.workspace.isTrusted ? app.verification : undefined);
+      const doc = await model.parsed(document);
+      if (doc?.kind === 'tasks') return tasksLenses(document.uri, doc, vscode.workspace.isTrusted ? nix.verification : undefined);
       if (doc?.kind === 'spec') return specLenses(document.uri, doc);
       return [];
     },
@@ -28,23 +29,23 @@ export function registerTaskLens(app: SpeckitExtension): void {
   const withTasks = async (uri: vscode.Uri | undefined): Promise<{ uri: vscode.Uri; doc: TasksDoc } | undefined> => {
     const target = uri ?? vscode.window.activeTextEditor?.document.uri;
     if (!target) return undefined;
-    const doc = await app.model.parsed(await vscode.workspace.openTextDocument(target));
+    const doc = await model.parsed(await vscode.workspace.openTextDocument(target));
     return doc?.kind === 'tasks' ? { uri: target, doc } : undefined;
   };
 
   const setDone = async (uri: vscode.Uri, taskId: string, done: boolean): Promise<boolean> => {
-    const result = await setTaskDone(app.model, uri, taskId, done);
+    const result = await setTaskDone(model, uri, taskId, done);
     if (result === 'missing') void vscode.window.showWarningMessage(`${taskId} is not in ${vscode.workspace.asRelativePath(uri)} any more.`);
     return result === 'changed' || result === 'unchanged';
   };
 
-  app.own(
+  services.own(
     changed,
     vscode.languages.registerCodeLensProvider(TASKS_SELECTOR, provider),
     vscode.languages.registerCodeLensProvider(SPEC_SELECTOR, provider),
-    app.model.onDidChange(() => changed.fire()),
+    model.onDidChange(() => changed.fire()),
     // Verification results change lens titles.
-    app.verification?.onDidChangeResult(() => changed.fire()) ?? new vscode.Disposable(() => undefined),
+    nix.verification.onDidChangeResult(() => changed.fire()),
     vscode.commands.registerCommand(Commands.markTaskDone, (uri: vscode.Uri, taskId: string) => setDone(uri, taskId, true)),
     vscode.commands.registerCommand(Commands.markTaskNotDone, (uri: vscode.Uri, taskId: string) => setDone(uri, taskId, false)),
     vscode.commands.registerCommand(Commands.toggleAcceptance, async (uri: vscode.Uri, taskId: string, index: number) => {
@@ -96,13 +97,13 @@ export function tasksLenses(uri: vscode.Uri, doc: TasksDoc, verifier?: Verifier)
     lenses.push(new vscode.CodeLens(range, { title: `$(pulse) ${phase.done}/${phase.total} done`, command: '', tooltip: `${phaseLabel(phase)}: ${phase.done} of ${phase.total} tasks done` }));
     if (phase.done < phase.total) {
       const scope = phase.number !== undefined ? `Phase ${phase.number}` : phase.title;
-      lenses.push(new vscode.CodeLens(range, { title: '$(run-all) Implement phase', command: Commands.implementPhase, arguments: [uri, scope], tooltip: `@speckit /speckit.implement ${scope}` }));
+      lenses.push(new vscode.CodeLens(range, { title: '$(run-all) Implement phase', command: Commands.implementPhase, arguments: [uri, scope], tooltip: `@${CHAT_PARTICIPANT_NAME} ${slash('implement')} ${scope}` }));
     }
   }
   for (const task of doc.tasks) {
     const range = at(task.lineRange.start.line);
     if (!task.checked) {
-      lenses.push(new vscode.CodeLens(range, { title: '$(play) Implement', command: Commands.implementTask, arguments: [uri, task.id], tooltip: `@speckit /speckit.implement ${task.id}` }));
+      lenses.push(new vscode.CodeLens(range, { title: '$(play) Implement', command: Commands.implementTask, arguments: [uri, task.id], tooltip: `@${CHAT_PARTICIPANT_NAME} ${slash('implement')} ${task.id}` }));
     }
     lenses.push(
       task.checked
@@ -136,6 +137,6 @@ export function tasksLenses(uri: vscode.Uri, doc: TasksDoc, verifier?: Verifier)
 export function specLenses(uri: vscode.Uri, doc: SpecDoc): vscode.CodeLens[] {
   return doc.markers.map((m) => {
     const range = new vscode.Range(m.range.start.line, m.range.start.character, m.range.end.line, m.range.end.character);
-    return new vscode.CodeLens(range, { title: '$(question) Clarify', command: Commands.clarifyMarker, arguments: [uri, m.text], tooltip: `@speckit /speckit.clarify ${m.text}` });
+    return new vscode.CodeLens(range, { title: '$(question) Clarify', command: Commands.clarifyMarker, arguments: [uri, m.text], tooltip: `@${CHAT_PARTICIPANT_NAME} ${slash('clarify')} ${m.text}` });
   });
 }

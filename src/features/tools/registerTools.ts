@@ -3,9 +3,9 @@ import * as vscode from 'vscode';
 import { analysisMarkdown, analyzeFeature } from '../../core/analysis/analyze';
 import { statusMarkdown } from '../../core/chat/statusTable';
 import { type IndexedFeature } from '../../core/workspace/workspaceIndex';
-import { type SpeckitExtension } from '../../app';
 import { Tools } from '../../ids';
 import { containPathIn } from '../../platform/containment';
+import { type SpeckitServices } from '../../platform/services';
 import { setTaskDone } from '../../platform/taskState';
 
 interface FeatureInput {
@@ -21,14 +21,15 @@ const SAFE_NAME = /^[\w.-]{1,120}$/;
  * features, read and analyze one, set a task's state and run its verification (both confirmed by
  * the user; verification only in a trusted workspace).
  */
-export function registerTools(app: SpeckitExtension): void {
+export function registerTools(services: SpeckitServices): void {
+  const { model, nix } = services;
   /** A feature named by its folder name, number or path; the current one when omitted. */
   const resolve = async (input: FeatureInput): Promise<IndexedFeature> => {
-    await app.model.whenIdle();
-    const all = app.model.index.features;
+    await model.whenIdle();
+    const all = model.index.features;
     const name = input.feature?.trim();
     if (!name) {
-      const current = app.model.index.projects.map((p) => app.model.index.currentFeature(p)).find((f) => f !== undefined);
+      const current = model.index.projects.map((p) => model.index.currentFeature(p)).find((f) => f !== undefined);
       if (current) return current;
       throw new Error('No current feature; name one (see speckit_listFeatures).');
     }
@@ -40,17 +41,16 @@ export function registerTools(app: SpeckitExtension): void {
   /** The command each runVerification confirmation showed, by feature and task. */
   const confirmed = new Map<string, string>();
   const plannedVerification = async (input: FeatureInput & { taskId?: string }) => {
-    if (!app.verification) throw new Error('no verification is available');
     const feature = await resolve(input);
     const file = feature.feature.files.tasks;
     if (!file) throw new Error(`${feature.feature.name} has no tasks.md`);
-    const uri = app.model.uriFor(file.path);
-    const target = await app.verification.target(uri, false);
+    const uri = model.uriFor(file.path);
+    const target = await nix.verification.target(uri, false);
     if (!target) throw new Error('no verification is configured: set speckit.verify.command, or choose a build with "Spec Kit: Choose Verification Build"');
     const taskId = typeof input.taskId === 'string' && /^T\d+[a-z]?$/i.test(input.taskId) ? input.taskId : 'feature';
-    const command = app.verification.commandLine(target);
+    const command = nix.verification.commandLine(target);
     const key = `${file.path}#${taskId}`;
-    return { verification: app.verification, feature, uri, target, taskId, command, key };
+    return { verification: nix.verification, feature, uri, target, taskId, command, key };
   };
   const guard = <T>(run: (input: T, token: vscode.CancellationToken) => Promise<vscode.LanguageModelToolResult>): vscode.LanguageModelTool<T>['invoke'] =>
     async (options, token) => {
@@ -61,11 +61,11 @@ export function registerTools(app: SpeckitExtension): void {
       }
     };
 
-  app.own(
+  services.own(
     vscode.lm.registerTool<FeatureInput>(Tools.listFeatures, {
       invoke: guard(async () => {
-        await app.model.whenIdle();
-        return text(statusMarkdown(app.model.index.projects, (root) => vscode.workspace.asRelativePath(app.model.uriFor(root)) || root));
+        await model.whenIdle();
+        return text(statusMarkdown(model.index.projects, (root) => vscode.workspace.asRelativePath(model.uriFor(root)) || root));
       }),
     }),
     vscode.lm.registerTool<FeatureInput>(Tools.readFeature, {
@@ -76,12 +76,12 @@ export function registerTools(app: SpeckitExtension): void {
         for (const file of [f.feature.files.spec, f.feature.files.plan, f.feature.files.tasks]) {
           if (!file || budget <= 0) continue;
           // The one containment rule: an artifact that is a link out of the project is not read.
-          const checked = await containPathIn((p) => app.model.uriFor(p), f.projectRoot, file.path, 'read');
+          const checked = await containPathIn((p) => model.uriFor(p), f.projectRoot, file.path, 'read');
           if (!checked.ok || checked.kind !== 'file') {
             parts.push(`## ${path.basename(file.path)}\n\n(not read: ${checked.ok ? 'not a file' : checked.reason})`);
             continue;
           }
-          const content = new TextDecoder().decode(await vscode.workspace.fs.readFile(app.model.uriFor(file.path))).slice(0, budget);
+          const content = new TextDecoder().decode(await vscode.workspace.fs.readFile(model.uriFor(file.path))).slice(0, budget);
           budget -= content.length;
           parts.push(`## ${path.basename(file.path)}\n\n${content}`);
         }
@@ -92,7 +92,8 @@ export function registerTools(app: SpeckitExtension): void {
     vscode.lm.registerTool<FeatureInput>(Tools.analyzeFeature, {
       invoke: guard(async (input) => {
         const f = await resolve(input);
-        const project = app.model.index.projectFor(f.feature.dir)!;
+        const project = model.withProject(f)?.project;
+        if (!project) throw new Error(`${f.feature.name} is no longer in the workspace index`);
         const rel = (p: string | undefined): string | undefined => (p ? path.relative(project.project.root, p) : undefined);
         const report = analyzeFeature({
           spec: f.spec,
@@ -114,7 +115,7 @@ export function registerTools(app: SpeckitExtension): void {
         const f = await resolve(input);
         const file = f.feature.files.tasks;
         if (!file) throw new Error(`${f.feature.name} has no tasks.md`);
-        const result = await setTaskDone(app.model, app.model.uriFor(file.path), input.taskId, input.done !== false);
+        const result = await setTaskDone(model, model.uriFor(file.path), input.taskId, input.done !== false);
         if (result === 'missing') throw new Error(`${input.taskId} is not in ${f.feature.name}'s tasks.md`);
         return text(`${input.taskId} is ${input.done === false ? 'not done' : 'done'} (${result}).`);
       }),

@@ -1,7 +1,7 @@
 import * as path from 'node:path/posix';
 import type * as vscode from 'vscode';
 import { analysisMarkdown, analyzeFeature, parseModelFindings, withModelFindings } from '../../../core/analysis/analyze';
-import { type ChatTurn, type SpeckitChatMetadata } from '../chatTurn';
+import { type ChatTurn } from '../chatTurn';
 import { featureContext } from './featureContext';
 
 /**
@@ -9,10 +9,10 @@ import { featureContext } from './featureContext';
  * vague words, placeholders, `[P]` conflicts and unaddressed constitution rules; the model adds
  * judgement; one findings table in a stable order. Without a model the code's findings still show.
  */
-export async function analyze(turn: ChatTurn): Promise<vscode.ChatResult> {
-  const feature = await turn.feature();
-  if (!feature) return turn.fail('There is no feature to analyze yet.', 'analyze');
-  const project = turn.app.model.index.projectFor(feature.feature.dir)!;
+export async function analyze(turn: ChatTurn<'analyze'>): Promise<vscode.ChatResult> {
+  const found = await turn.feature();
+  if (!found) return turn.fail('There is no feature to analyze yet.');
+  const { feature, project } = found;
   turn.progress(`Checking ${feature.feature.name}: coverage, IDs, markers, vague words, the constitution…`);
   const rel = (p: string | undefined): string | undefined => (p ? path.relative(project.project.root, p) : undefined);
   const files = feature.feature.files;
@@ -26,17 +26,17 @@ export async function analyze(turn: ChatTurn): Promise<vscode.ChatResult> {
   });
   let final = report;
   let note = '';
-  if ((await turn.model()) && !/\b(no model|code only)\b/i.test(turn.prompt)) {
+  if ((await turn.languageModel()) && !/\b(no model|code only)\b/i.test(turn.prompt)) {
     turn.progress('Asking the model for what only judgement finds…');
     const template = await turn.template('analyze', project);
     const codeFindings = report.findings.map((f) => `- ${f.id} ${f.category} ${f.location.path}:${f.location.line} ${f.summary}`).join('\n') || '(none)';
     const reply = await turn.generate(turn.messages(template, { codeFindings }, await featureContext(turn, feature, ['constitution', 'spec', 'plan', 'tasks']), turn.prompt), `Analyze ${feature.feature.name}`, 'nothing');
     if (reply.ok) final = withModelFindings(report, parseModelFindings(reply.text, { spec: rel(files.spec?.path), plan: rel(files.plan?.path), tasks: rel(files.tasks?.path), constitution: rel(project.project.constitutionPath) }));
-    else if (reply.failure.kind === 'cancelled') return turn.modelFailed(reply.failure, 'analyze', { featureDir: feature.feature.dir });
+    else if (reply.failure.kind === 'cancelled') return turn.modelFailed(reply.failure, { featureDir: feature.feature.dir });
     else note = `\n\n_The model's review did not run (${reply.failure.kind}); these are the findings code is sure of._\n`;
   }
-  const link = (p: string, line: number): string => `${turn.app.model.uriFor(path.join(project.project.root, p)).toString()}#L${line}`;
+  const link = (p: string, line: number): string => `${turn.model.uriFor(path.join(project.project.root, p)).toString()}#L${line}`;
   turn.markdown(`## Specification analysis: ${feature.feature.name}\n\n${analysisMarkdown(final, link)}${note}`);
   turn.markdown('\n\nNothing was changed. Fix the findings in the files, or ask `@speckit` to propose edits for the top issues.');
-  return { metadata: { command: 'analyze', featureDir: feature.feature.dir, projectRoot: project.project.root } satisfies SpeckitChatMetadata };
+  return turn.result({ featureDir: feature.feature.dir, projectRoot: project.project.root });
 }

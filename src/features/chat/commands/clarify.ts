@@ -2,7 +2,6 @@ import * as path from 'node:path/posix';
 import * as vscode from 'vscode';
 import {
   allQuestionsMarkdown,
-  type ClarifyQuestion,
   parseClarifyQuestions,
   parseNumberedAnswers,
   questionMarkdown,
@@ -11,24 +10,16 @@ import {
 } from '../../../core/chat/clarify';
 import { checkSpecOutput } from '../../../core/chat/outputChecks';
 import { isoDate } from '../../../core/workspace/newFeature';
-import { type IndexedFeature } from '../../../core/workspace/workspaceIndex';
-import { type ChatTurn, type SpeckitChatMetadata } from '../chatTurn';
+import { Settings } from '../../../ids';
+import { slash } from '../../../platform/chat';
+import { type FeatureInProject } from '../../../platform/workspaceModel';
+import { type ClarifyState, metadataOf } from '../chatMetadata';
+import { type ChatTurn } from '../chatTurn';
 import { COMMAND_CONTEXT } from '../../../core/chat/commandContext';
 import { featureContext } from './featureContext';
 
 /** At most five questions a session, as spec-kit asks. */
 export const MAX_QUESTIONS = 5;
-
-/** The state of a clarify session, kept in the chat result's metadata (the history is the store). */
-export interface ClarifyState {
-  readonly featureDir: string;
-  readonly questions: readonly ClarifyQuestion[];
-  /** Index of the question awaiting an answer. */
-  readonly next: number;
-  readonly answered: ReadonlyArray<{ question: string; answer: string }>;
-  readonly allAtOnce: boolean;
-  readonly done: boolean;
-}
 
 /**
  * /speckit.clarify: the model picks up to five questions by impact; they are asked one at a time
@@ -36,7 +27,7 @@ export interface ClarifyState {
  * follow-ups; each answer is recorded by code under `## Clarifications` / `### Session <date>`, and
  * the model then updates the sections it affects. "done" ends the session.
  */
-export async function clarify(turn: ChatTurn): Promise<vscode.ChatResult> {
+export async function clarify(turn: ChatTurn<'clarify'>): Promise<vscode.ChatResult> {
   const pending = pendingSession(turn.context);
   if (pending && turn.prompt) return answer(turn, pending);
   if (pending && !turn.prompt) return present(turn, pending, 'Still open:');
@@ -48,23 +39,23 @@ export function pendingSession(context: vscode.ChatContext): ClarifyState | unde
   for (let i = context.history.length - 1; i >= 0; i--) {
     const turn = context.history[i];
     if (!(turn instanceof vscode.ChatResponseTurn)) continue;
-    const meta = turn.result.metadata as SpeckitChatMetadata | undefined;
+    const meta = metadataOf(turn.result);
     if (meta?.command !== 'clarify') return undefined;
-    const state = meta.clarify as ClarifyState | undefined;
+    const state = meta.clarify;
     return state && !state.done ? state : undefined;
   }
   return undefined;
 }
 
-async function start(turn: ChatTurn): Promise<vscode.ChatResult> {
+async function start(turn: ChatTurn<'clarify'>): Promise<vscode.ChatResult> {
   if (/^(done|stop|no more|proceed)$/i.test(turn.prompt)) {
     turn.markdown('There is no clarification session open.');
-    return { metadata: { command: 'clarify' } satisfies SpeckitChatMetadata };
+    return turn.result();
   }
-  const feature = await turn.feature();
-  if (!feature) return turn.fail('There is no feature to clarify yet. Describe one with `/speckit.specify`.', 'clarify');
-  if (!feature.feature.files.spec) return turn.fail(`${feature.feature.name} has no spec.md yet: run \`/speckit.specify\` first.`, 'clarify', { featureDir: feature.feature.dir });
-  const project = turn.app.model.index.projectFor(feature.feature.dir);
+  const found = await turn.feature();
+  if (!found) return turn.fail(`There is no feature to clarify yet. Describe one with \`${slash('specify')}\`.`);
+  const { feature, project } = found;
+  if (!feature.feature.files.spec) return turn.fail(`${feature.feature.name} has no spec.md yet: run \`${slash('specify')}\` first.`, { featureDir: feature.feature.dir });
   turn.progress(`Looking for ambiguities in ${feature.feature.name}…`);
   const answeredCount = feature.spec?.clarifications.reduce((n, s) => n + s.entries.length, 0) ?? 0;
   const template = await turn.template('clarify', project);
@@ -72,25 +63,25 @@ async function start(turn: ChatTurn): Promise<vscode.ChatResult> {
   const messages = turn.messages(
     template,
     { specPath: path.relative(feature.projectRoot, feature.feature.files.spec.path), maxQuestions: String(MAX_QUESTIONS), answeredCount: String(answeredCount), focus },
-    [...(await featureContext(turn, feature, COMMAND_CONTEXT['clarify']!)), ...(await turn.references())],
+    [...(await featureContext(turn, feature, COMMAND_CONTEXT[turn.command]!)), ...(await turn.references())],
     turn.prompt,
   );
   const reply = await turn.generate(messages, `Find open questions in ${feature.feature.name}`, 'nothing');
-  if (!reply.ok) return turn.modelFailed(reply.failure, 'clarify', { featureDir: feature.feature.dir });
+  if (!reply.ok) return turn.modelFailed(reply.failure, { featureDir: feature.feature.dir });
   const parsed = parseClarifyQuestions(reply.text);
   if (parsed.questions.length === 0) {
     if (parsed.problems.length > 0 && !/^\s*\[\s*\]\s*$/.test(reply.text.replace(/```(json)?/g, ''))) {
-      return turn.fail(`The model's questions could not be read (${parsed.problems.slice(0, 3).join('; ')}). Nothing was changed; try again.`, 'clarify', { featureDir: feature.feature.dir });
+      return turn.fail(`The model's questions could not be read (${parsed.problems.slice(0, 3).join('; ')}). Nothing was changed; try again.`, { featureDir: feature.feature.dir });
     }
-    turn.markdown('No critical ambiguities detected worth formal clarification. Next: `/speckit.plan`.');
-    return { metadata: { command: 'clarify', featureDir: feature.feature.dir, projectRoot: feature.projectRoot } satisfies SpeckitChatMetadata };
+    turn.markdown(`No critical ambiguities detected worth formal clarification. Next: \`${slash('plan')}\`.`);
+    return turn.result({ featureDir: feature.feature.dir, projectRoot: feature.projectRoot });
   }
-  const allAtOnce = vscode.workspace.getConfiguration('speckit', turn.app.model.uriFor(feature.feature.dir)).get<boolean>('clarify.askAllAtOnce', false);
+  const allAtOnce = vscode.workspace.getConfiguration(undefined, turn.model.uriFor(feature.feature.dir)).get<boolean>(Settings.clarifyAskAllAtOnce, false);
   const state: ClarifyState = { featureDir: feature.feature.dir, questions: parsed.questions.slice(0, MAX_QUESTIONS), next: 0, answered: [], allAtOnce, done: false };
   return present(turn, state, `${state.questions.length} question${state.questions.length === 1 ? '' : 's'} would make **${feature.feature.name}** clearer.`);
 }
 
-function present(turn: ChatTurn, state: ClarifyState, intro: string): vscode.ChatResult {
+function present(turn: ChatTurn<'clarify'>, state: ClarifyState, intro: string): vscode.ChatResult {
   turn.markdown(`${intro}\n\n`);
   if (state.allAtOnce) {
     turn.markdown(allQuestionsMarkdown(state.questions.slice(state.next)));
@@ -100,13 +91,14 @@ function present(turn: ChatTurn, state: ClarifyState, intro: string): vscode.Cha
     turn.markdown(questionMarkdown(q, state.next + 1, state.questions.length));
     turn.markdown(`\n\nReply with ${q.kind === 'choice' ? 'an option letter, ' : ''}**yes** for the ${q.kind === 'choice' ? 'recommendation' : 'suggestion'}, your own short answer, or **done**.`);
   }
-  return { metadata: { command: 'clarify', featureDir: state.featureDir, clarify: state } satisfies SpeckitChatMetadata };
+  return turn.result({ featureDir: state.featureDir, clarify: state });
 }
 
-async function answer(turn: ChatTurn, state: ClarifyState): Promise<vscode.ChatResult> {
-  await turn.app.model.whenIdle();
-  const feature = turn.app.model.index.featureFor(state.featureDir);
-  if (!feature?.feature.files.spec) return turn.fail('The feature of this clarification session is gone.', 'clarify');
+async function answer(turn: ChatTurn<'clarify'>, state: ClarifyState): Promise<vscode.ChatResult> {
+  await turn.model.whenIdle();
+  const found = turn.model.withProject(turn.model.index.featureFor(state.featureDir));
+  if (!found?.feature.feature.files.spec) return turn.fail('The feature of this clarification session is gone.');
+  const { feature } = found;
   const remaining = state.questions.slice(state.next);
   const entries: Array<{ question: string; answer: string }> = [];
   let stop = false;
@@ -131,8 +123,8 @@ async function answer(turn: ChatTurn, state: ClarifyState): Promise<vscode.ChatR
 
   let next = state.allAtOnce ? state.questions.length : state.next + entries.length;
   if (entries.length > 0) {
-    const applied = await record(turn, feature, entries);
-    if (!applied.ok) return { ...applied.result, metadata: { command: 'clarify', featureDir: state.featureDir, clarify: state, failed: true } satisfies SpeckitChatMetadata };
+    const applied = await record(turn, found, entries);
+    if (!applied.ok) return { ...applied.result, ...turn.failed({ featureDir: state.featureDir, clarify: state }) };
   }
   if (stop) next = state.questions.length;
   const updated: ClarifyState = { ...state, next, answered: [...state.answered, ...entries], done: next >= state.questions.length };
@@ -142,22 +134,21 @@ async function answer(turn: ChatTurn, state: ClarifyState): Promise<vscode.ChatR
   turn.markdown(
     `\n\n**Clarification session done:** ${asked} question${asked === 1 ? '' : 's'} answered${state.questions.length > asked ? `, ${state.questions.length - asked} deferred` : ''}. Answers are under \`## Clarifications\` in spec.md.`,
   );
-  return { metadata: { command: 'clarify', featureDir: state.featureDir, projectRoot: feature.projectRoot, clarify: updated } satisfies SpeckitChatMetadata };
+  return turn.result({ featureDir: state.featureDir, projectRoot: feature.projectRoot, clarify: updated });
 }
 
 /** Records answers in the spec (code), then has the model update the sections they affect. */
-async function record(turn: ChatTurn, feature: IndexedFeature, entries: Array<{ question: string; answer: string }>): Promise<{ ok: true } | { ok: false; result: vscode.ChatResult }> {
+async function record(turn: ChatTurn<'clarify'>, { feature, project }: FeatureInProject, entries: Array<{ question: string; answer: string }>): Promise<{ ok: true } | { ok: false; result: vscode.ChatResult }> {
   const specPath = feature.feature.files.spec!.path;
   const before = await turn.readPath(specPath);
-  if (before === undefined) return { ok: false, result: turn.fail('spec.md could not be read.', 'clarify') };
+  if (before === undefined) return { ok: false, result: turn.fail('spec.md could not be read.') };
   const today = isoDate(new Date());
   const recorded = recordClarification(before, entries, today);
   turn.progress('Recording the answers in spec.md…');
   const first = await turn.write(feature.projectRoot, [{ path: specPath, content: recorded }], 'Spec Kit: record clarification', { quiet: true });
-  if (first.written.length === 0) return { ok: false, result: { metadata: { command: 'clarify', failed: true } } };
+  if (first.written.length === 0) return { ok: false, result: turn.failed() };
 
   turn.progress('Updating the sections the answers affect…');
-  const project = turn.app.model.index.projectFor(feature.feature.dir);
   const template = await turn.template('clarify-apply', project);
   const answers = entries.map((e, i) => `${i + 1}. Q: ${e.question} → A: ${e.answer}`).join('\n');
   const reply = await turn.generate(
@@ -166,8 +157,8 @@ async function record(turn: ChatTurn, feature: IndexedFeature, entries: Array<{ 
     'nothing',
   );
   if (!reply.ok) {
-    turn.markdown('\n\n_The answers are recorded; updating the other sections did not finish. Edit them by hand or run `/speckit.clarify` again._\n');
-    return reply.failure.kind === 'cancelled' ? { ok: true } : { ok: false, result: turn.modelFailed(reply.failure, 'clarify') };
+    turn.markdown(`\n\n_The answers are recorded; updating the other sections did not finish. Edit them by hand or run \`${slash('clarify')}\` again._\n`);
+    return reply.failure.kind === 'cancelled' ? { ok: true } : { ok: false, result: turn.modelFailed(reply.failure) };
   }
   const file = reply.files.find((f) => path.basename(f.path) === 'spec.md') ?? (reply.files.length === 1 ? reply.files[0] : undefined);
   const check = checkSpecOutput(file?.content ?? reply.text);

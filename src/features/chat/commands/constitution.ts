@@ -1,11 +1,10 @@
 import * as path from 'node:path/posix';
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { finalizeConstitution, reviewFacts } from '../../../core/chat/constitution';
 import { checkConstitutionOutput } from '../../../core/chat/outputChecks';
 import { isoDate } from '../../../core/workspace/newFeature';
-import { resolveTemplate } from '../../../core/workspace/templates';
-import { VscodeFileSystem } from '../../../platform/vscodeFileSystem';
-import { type ChatTurn, type SpeckitChatMetadata } from '../chatTurn';
+import { slash } from '../../../platform/chat';
+import { type ChatTurn } from '../chatTurn';
 import { featureContext } from './featureContext';
 
 /**
@@ -13,9 +12,9 @@ import { featureContext } from './featureContext';
  * work at hand (nothing written); with arguments, the model fills or amends the constitution and
  * code checks the version bump, dates and placeholders and writes the Sync Impact Report.
  */
-export async function constitution(turn: ChatTurn): Promise<vscode.ChatResult> {
+export async function constitution(turn: ChatTurn<'constitution'>): Promise<vscode.ChatResult> {
   const project = await turn.project();
-  if (!project) return turn.noProject('constitution');
+  if (!project) return turn.noProject();
   const root = project.project.root;
   const target = project.project.constitutionPath ?? path.join(project.project.specifyDir ?? path.join(root, '.specify'), 'memory', 'constitution.md');
   const current = await turn.readPath(project.project.constitutionPath);
@@ -23,9 +22,9 @@ export async function constitution(turn: ChatTurn): Promise<vscode.ChatResult> {
   if (!turn.prompt) {
     if (!current || project.constitution?.isPlaceholder) {
       turn.markdown(
-        'The constitution is not written yet. Tell me the principles, for example:\n\n`/speckit.constitution Declarative NixOS modules; security by default; every change builds with nix build .#nixosConfigurations.<host>.config.system.build.toplevel`',
+        `The constitution is not written yet. Tell me the principles, for example:\n\n\`${slash('constitution')} Declarative NixOS modules; security by default; every change builds with nix build .#nixosConfigurations.<host>.config.system.build.toplevel\``,
       );
-      return { metadata: { command: 'constitution', projectRoot: root } satisfies SpeckitChatMetadata };
+      return turn.result({ projectRoot: root });
     }
     const facts = project.constitution ? reviewFacts(project.constitution) : undefined;
     turn.markdown(`Reviewing the **${facts?.name ?? 'project'}** constitution${facts?.version ? ` (v${facts.version})` : ''}…\n\n`);
@@ -34,29 +33,26 @@ export async function constitution(turn: ChatTurn): Promise<vscode.ChatResult> {
     const context = [{ label: 'Constitution', path: path.relative(root, target), text: current }, ...(feature ? await featureContext(turn, feature, ['spec']) : []), ...(await turn.references())];
     const template = await turn.template('constitution-review', project);
     const reply = await turn.generate(turn.messages(template, { work }, context, work), 'Review the constitution', 'prose');
-    if (!reply.ok) return turn.modelFailed(reply.failure, 'constitution');
-    return { metadata: { command: 'constitution', projectRoot: root, featureDir: feature?.feature.dir } satisfies SpeckitChatMetadata };
+    if (!reply.ok) return turn.modelFailed(reply.failure);
+    return turn.result({ projectRoot: root, featureDir: feature?.feature.dir });
   }
 
   let base = current;
-  if (!base) {
-    const fs = new VscodeFileSystem((p) => turn.app.model.uriFor(p));
-    base = (await resolveTemplate(fs, project.project, 'constitution-template', vscode.Uri.joinPath(turn.app.context.extensionUri, 'prompts', 'templates').path))?.content ?? '';
-  }
+  base ||= (await turn.services.templates.resolve(project.project, 'constitution-template')) ?? '';
   const today = isoDate(new Date());
   const template = await turn.template('constitution', project);
   const messages = turn.messages(template, { constitutionPath: path.relative(root, target), userInput: turn.prompt, today }, [{ label: 'Current constitution', path: path.relative(root, target), text: base }, ...(await turn.references())], turn.prompt);
   const reply = await turn.generate(messages, 'Write the constitution');
-  if (!reply.ok) return turn.modelFailed(reply.failure, 'constitution');
+  if (!reply.ok) return turn.modelFailed(reply.failure);
   const file = reply.files.find((f) => path.basename(f.path) === 'constitution.md') ?? (reply.files.length === 1 ? reply.files[0] : undefined);
-  if (file && !file.complete) return turn.fail('The model stopped before the end of the constitution, so nothing was written. Try again.', 'constitution');
+  if (file && !file.complete) return turn.fail('The model stopped before the end of the constitution, so nothing was written. Try again.');
   const check = checkConstitutionOutput(file?.content ?? reply.text);
-  if (!check.ok) return turn.fail(`The model's answer is not a usable constitution (${check.problems.join('; ')}). Nothing was written.`, 'constitution');
+  if (!check.ok) return turn.fail(`The model's answer is not a usable constitution (${check.problems.join('; ')}). Nothing was written.`);
 
   turn.progress('Checking the version bump, dates and placeholders…');
   const final = finalizeConstitution({ previous: current, proposed: check.text, today });
   const outcome = await turn.write(root, [{ path: target, content: final.text }], 'Spec Kit: constitution');
-  if (outcome.written.length === 0) return { metadata: { command: 'constitution', failed: true } satisfies SpeckitChatMetadata };
+  if (outcome.written.length === 0) return turn.failed();
 
   const lines = ['', `**Version ${final.previousVersion ? `${final.previousVersion} → ` : ''}${final.version}** (${final.bump}).`];
   if (final.versionFixed) lines.push(`- The version was set by the rules of semantic versioning${final.modelVersion ? ` (the model wrote ${final.modelVersion})` : ''}.`);
@@ -67,5 +63,5 @@ export async function constitution(turn: ChatTurn): Promise<vscode.ChatResult> {
   lines.push(`- Ratified ${final.ratified}, last amended ${final.lastAmended}; the Sync Impact Report is at the top of the file.`);
   lines.push('', `Suggested commit message: \`docs: ${final.bump === 'INITIAL' ? 'add' : 'amend'} constitution to v${final.version}\``);
   turn.markdown(lines.join('\n') + '\n');
-  return { metadata: { command: 'constitution', projectRoot: root, written: [target] } satisfies SpeckitChatMetadata };
+  return turn.result({ projectRoot: root, written: [target] });
 }

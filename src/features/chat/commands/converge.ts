@@ -1,36 +1,37 @@
 import * as vscode from 'vscode';
 import { appendConvergencePhase, convergeFindingsMarkdown, parseConvergeFindings } from '../../../core/analysis/converge';
-import { type ChatTurn, type SpeckitChatMetadata } from '../chatTurn';
+import { slash } from '../../../platform/chat';
+import { type ChatTurn } from '../chatTurn';
 import { featureContext, namedFilesContext } from './featureContext';
 
 const MAX_CODE_CHARS = 60_000;
 
 /** /speckit.converge: gaps between intent and code become a `## Phase N: Convergence`; existing tasks are never touched. */
-export async function converge(turn: ChatTurn): Promise<vscode.ChatResult> {
+export async function converge(turn: ChatTurn<'converge'>): Promise<vscode.ChatResult> {
   // The same gate as implement: converge reads the code the tasks name and writes tasks.md from a model's answer.
   if (!vscode.workspace.isTrusted) {
-    return turn.fail('Converging reads the project’s code into the prompt and appends tasks from the model’s answer, which a restricted (untrusted) workspace does not allow. Trust the workspace to converge.', 'converge');
+    return turn.fail('Converging reads the project’s code into the prompt and appends tasks from the model’s answer, which a restricted (untrusted) workspace does not allow. Trust the workspace to converge.');
   }
-  const feature = await turn.feature();
-  if (!feature) return turn.fail('There is no feature yet.', 'converge');
+  const found = await turn.feature();
+  if (!found) return turn.fail('There is no feature yet.');
+  const { feature, project } = found;
   const tasksPath = feature.feature.files.tasks?.path;
-  if (!tasksPath || !feature.tasks) return turn.fail(`${feature.feature.name} has no tasks.md yet: run \`/speckit.tasks\` first.`, 'converge', { featureDir: feature.feature.dir });
-  const project = turn.app.model.index.projectFor(feature.feature.dir)!;
+  if (!tasksPath || !feature.tasks) return turn.fail(`${feature.feature.name} has no tasks.md yet: run \`${slash('tasks')}\` first.`, { featureDir: feature.feature.dir });
   turn.progress('Reading the code the tasks name…');
   const code = await namedFilesContext(turn, project.project.root, feature.tasks.tasks.flatMap((t) => t.paths), 'Code', MAX_CODE_CHARS);
   const template = await turn.template('converge', project);
   const reply = await turn.generate(turn.messages(template, {}, [...(await featureContext(turn, feature, ['constitution', 'spec', 'plan', 'tasks'])), ...code], turn.prompt), `Converge ${feature.feature.name}`, 'nothing');
-  if (!reply.ok) return turn.modelFailed(reply.failure, 'converge', { featureDir: feature.feature.dir });
+  if (!reply.ok) return turn.modelFailed(reply.failure, { featureDir: feature.feature.dir });
   const findings = parseConvergeFindings(reply.text);
   if (findings.length === 0) {
     turn.markdown(`✅ Converged — the code does what the spec and plan of ${feature.feature.name} ask. tasks.md is unchanged.`);
-    return { metadata: { command: 'converge', featureDir: feature.feature.dir } satisfies SpeckitChatMetadata };
+    return turn.result({ featureDir: feature.feature.dir });
   }
   const before = await turn.readPath(tasksPath);
-  if (before === undefined) return turn.fail('tasks.md could not be read.', 'converge');
+  if (before === undefined) return turn.fail('tasks.md could not be read.');
   const appended = appendConvergencePhase(before, findings);
   turn.markdown(`## Convergence findings\n\n${convergeFindingsMarkdown(findings)}\n`);
   const outcome = await turn.write(project.project.root, [{ path: tasksPath, content: appended.text }], 'Spec Kit: convergence tasks');
-  if (outcome.written.length) turn.markdown(`\n\nAppended **Phase ${appended.phaseNumber}: Convergence** with ${appended.added.join(', ')}. Run \`/speckit.implement\` to close the gaps.`);
-  return { metadata: { command: 'converge', featureDir: feature.feature.dir, written: outcome.written.map((u) => u.path) } satisfies SpeckitChatMetadata };
+  if (outcome.written.length) turn.markdown(`\n\nAppended **Phase ${appended.phaseNumber}: Convergence** with ${appended.added.join(', ')}. Run \`${slash('implement')}\` to close the gaps.`);
+  return turn.result({ featureDir: feature.feature.dir, written: outcome.written.map((u) => u.path) });
 }

@@ -18,7 +18,7 @@ export async function featureContext(turn: ChatTurn, feature: IndexedFeature, wa
   for (const w of wanted) {
     switch (w) {
       case 'constitution': {
-        const project = turn.app.model.index.projectFor(feature.feature.dir);
+        const project = turn.model.withProject(feature)?.project;
         if (project?.constitution && !project.constitution.isPlaceholder) await add('Constitution', project.project.constitutionPath);
         break;
       }
@@ -59,7 +59,7 @@ export async function featureContext(turn: ChatTurn, feature: IndexedFeature, wa
 export async function namedFilesContext(turn: ChatTurn, root: string, paths: readonly string[], label: string, budget: number): Promise<ContextItem[]> {
   const out: ContextItem[] = [];
   const refused: string[] = [];
-  const fs = containmentFs((q) => turn.app.model.uriFor(q));
+  const fs = containmentFs((q) => turn.model.uriFor(q));
   for (const p of new Set(paths)) {
     if (budget <= 0 || p.endsWith('/')) continue;
     const checked = await containRelative(fs, root, p, 'read');

@@ -5,8 +5,11 @@ import { parseImplementScope } from '../../../core/analysis/implementScope';
 import { type Task, type TasksDoc } from '../../../core/artifacts/tasks';
 import { type IndexedFeature } from '../../../core/workspace/workspaceIndex';
 import { ChatCommands, Settings } from '../../../ids';
+import { slash } from '../../../platform/chat';
 import { setTaskDone } from '../../../platform/taskState';
-import { type ChatTurn, type SpeckitChatMetadata } from '../chatTurn';
+import { type FeatureInProject } from '../../../platform/workspaceModel';
+import { metadataOf } from '../chatMetadata';
+import { type ChatTurn } from '../chatTurn';
 import { callModelWithTools } from '../modelCall';
 import { type HeldWrite, type WritePolicy, workspaceTools } from '../workspaceTools';
 import { featureContext, namedFilesContext } from './featureContext';
@@ -22,27 +25,29 @@ const MAX_FILE_CONTEXT = 40_000;
  * only after its edits are applied and its verification passed. A failure stops the run; running
  * again resumes at the first open task; a cancel stops between steps.
  */
-export async function implement(turn: ChatTurn): Promise<vscode.ChatResult> {
+export async function implement(turn: ChatTurn<'implement'>): Promise<vscode.ChatResult> {
   if (!vscode.workspace.isTrusted) {
-    return turn.fail('Implementing runs verification builds, which a restricted (untrusted) workspace does not allow. Trust the workspace to implement tasks.', 'implement');
+    return turn.fail('Implementing runs verification builds, which a restricted (untrusted) workspace does not allow. Trust the workspace to implement tasks.');
   }
-  let feature = await turn.feature();
-  if (!feature) return turn.fail('There is no feature to implement yet. Describe one with `/speckit.specify`.', 'implement');
+  let found = await turn.feature();
+  if (!found) return turn.fail(`There is no feature to implement yet. Describe one with \`${slash('specify')}\`.`);
+  let { feature } = found;
   const dir = feature.feature.dir;
 
   // The seed's quick workflow: "the spec looks good, go ahead and implement it".
   if (!feature.tasks || feature.tasks.total === 0) {
-    if (!feature.feature.files.spec) return turn.fail(`${feature.feature.name} has no spec yet: run \`/speckit.specify\` first.`, 'implement', { featureDir: dir });
+    if (!feature.feature.files.spec) return turn.fail(`${feature.feature.name} has no spec yet: run \`${slash('specify')}\` first.`, { featureDir: dir });
     turn.markdown(`**${feature.feature.name}** has no tasks yet: planning and breaking it down first.\n\n`);
     if (!feature.feature.files.plan) {
-      const planned = await plan(turn.withPrompt(''));
-      if ((planned.metadata as SpeckitChatMetadata | undefined)?.failed || planned.errorDetails) return planned;
+      const planned = await plan(turn.as('plan', ''));
+      if (metadataOf(planned)?.failed || planned.errorDetails) return planned;
     }
-    const broken = await tasksCommand(turn.withPrompt(''));
-    if ((broken.metadata as SpeckitChatMetadata | undefined)?.failed || broken.errorDetails) return broken;
-    await turn.app.model.whenIdle();
-    feature = turn.app.model.index.featureFor(dir);
-    if (!feature?.tasks?.total) return turn.fail('No tasks were written, so there is nothing to implement.', 'implement', { featureDir: dir });
+    const broken = await tasksCommand(turn.as('tasks', ''));
+    if (metadataOf(broken)?.failed || broken.errorDetails) return broken;
+    await turn.model.whenIdle();
+    found = turn.model.withProject(turn.model.index.featureFor(dir));
+    if (!found?.feature.tasks?.total) return turn.fail('No tasks were written, so there is nothing to implement.', { featureDir: dir });
+    feature = found.feature;
     turn.markdown('\n\n---\n\n');
   }
 
@@ -50,24 +55,24 @@ export async function implement(turn: ChatTurn): Promise<vscode.ChatResult> {
   const proceed = PROCEED.test(turn.prompt);
   if (!gate.pass && !proceed) {
     turn.markdown(`Some checklists have open items:\n\n${checklistGateMarkdown(gate)}\n\nReview them first, or proceed anyway.`);
-    return { metadata: { command: 'implement', featureDir: dir, gateBlocked: true, scope: turn.prompt } };
+    return turn.result({ featureDir: dir, gateBlocked: true, scope: turn.prompt });
   }
 
   const tasksPath = feature.feature.files.tasks!.path;
-  const tasksUri = turn.app.model.uriFor(tasksPath);
-  const doc = (await turn.app.model.parsed(await vscode.workspace.openTextDocument(tasksUri))) as TasksDoc;
+  const tasksUri = turn.model.uriFor(tasksPath);
+  const doc = (await turn.model.parsed(await vscode.workspace.openTextDocument(tasksUri))) as TasksDoc;
   const scope = parseImplementScope(turn.prompt.replace(PROCEED, ' '), doc);
   if (scope.unknown.length > 0) turn.markdown(`_Not found in tasks.md: ${scope.unknown.join(', ')}._\n\n`);
   if (scope.tasks.length === 0) {
     turn.markdown(scope.unknown.length ? 'Nothing to implement.' : `Nothing to implement: every task in scope is done (${doc.done}/${doc.total}).`);
-    return { metadata: { command: 'implement', featureDir: dir } satisfies SpeckitChatMetadata };
+    return turn.result({ featureDir: dir });
   }
   turn.markdown(`Implementing ${scope.description}.\n\n`);
 
   // Read once before the loop: a command that changes during the run is not run without asking again.
-  const verification = turn.app.verification;
-  const initial = verification ? await verification.target(tasksUri, false) : undefined;
-  const run: RunState = { approvedCommand: initial && verification ? verification.commandLine(initial) : undefined };
+  const verification = turn.services.nix.verification;
+  const initial = await verification.target(tasksUri, false);
+  const run: RunState = { approvedCommand: initial ? verification.commandLine(initial) : undefined };
   if (run.approvedCommand) turn.markdown(`Each task is ticked only after this verification passes:\n\n~~~sh\n${run.approvedCommand}\n~~~\n\n`);
 
   const done: string[] = [];
@@ -75,22 +80,22 @@ export async function implement(turn: ChatTurn): Promise<vscode.ChatResult> {
   for (const [i, task] of scope.tasks.entries()) {
     if (turn.token.isCancellationRequested) break;
     const step = `${task.id} ${i + 1}/${total}`;
-    const result = await implementOne(turn, feature, doc, task, step, tasksUri, run);
+    const result = await implementOne(turn, found, doc, task, step, tasksUri, run);
     if (result === 'cancelled') break;
     if (result !== 'done') {
-      turn.markdown(`\n\n${done.length} task${done.length === 1 ? '' : 's'} done before this one. Fix the problem, then run \`/speckit.implement\` again: it resumes at ${task.id}.`);
-      return { metadata: { command: 'implement', featureDir: dir, failed: true } satisfies SpeckitChatMetadata };
+      turn.markdown(`\n\n${done.length} task${done.length === 1 ? '' : 's'} done before this one. Fix the problem, then run \`${slash('implement')}\` again: it resumes at ${task.id}.`);
+      return turn.failed({ featureDir: dir });
     }
     done.push(task.id);
   }
   if (turn.token.isCancellationRequested) {
-    turn.markdown(`\n\n_Stopped. tasks.md shows what was done (${done.length ? done.join(', ') : 'nothing'}); run \`/speckit.implement\` to resume._`);
-    return { metadata: { command: 'implement', featureDir: dir, failed: true } satisfies SpeckitChatMetadata };
+    turn.markdown(`\n\n_Stopped. tasks.md shows what was done (${done.length ? done.join(', ') : 'nothing'}); run \`${slash('implement')}\` to resume._`);
+    return turn.failed({ featureDir: dir });
   }
-  await turn.app.model.whenIdle();
-  const after = turn.app.model.index.featureFor(dir);
+  await turn.model.whenIdle();
+  const after = turn.model.index.featureFor(dir);
   turn.markdown(`\n\n**${done.length}/${total} tasks done** (${after?.status.label ?? ''}).`);
-  return { metadata: { command: 'implement', featureDir: dir } satisfies SpeckitChatMetadata };
+  return turn.result({ featureDir: dir });
 }
 
 /** What one implement run carries from task to task. */
@@ -116,16 +121,15 @@ function offerHeld(turn: ChatTurn, root: string, task: Task, held: readonly Held
   turn.markdown(`\n\n${latest.map((w) => `- \`${w.relPath}\`: ${w.why}`).join('\n')}\n\n`);
   const proposal = turn.proposals.add(root, latest.map((w) => ({ path: w.path, content: w.content })), `Spec Kit: ${task.id} protected files`);
   for (const w of latest) {
-    const left = turn.app.model.uriFor(w.path);
+    const left = turn.model.uriFor(w.path);
     turn.stream.button({ command: 'vscode.diff', title: `Compare ${w.relPath}`, arguments: [left, turn.proposals.uriFor(proposal, w), `${w.relPath} ↔ proposed by the model`] });
   }
   turn.stream.button({ command: ChatCommands.applyProposal, title: `Apply ${latest.length} protected change${latest.length === 1 ? '' : 's'}`, arguments: [proposal.id] });
 }
 
 /** One task: the model edits with tools, then verification, then the tick. */
-async function implementOne(turn: ChatTurn, feature: IndexedFeature, doc: TasksDoc, task: Task, step: string, tasksUri: vscode.Uri, run: RunState): Promise<'done' | 'failed' | 'cancelled'> {
+async function implementOne(turn: ChatTurn<'implement'>, { feature, project }: FeatureInProject, doc: TasksDoc, task: Task, step: string, tasksUri: vscode.Uri, run: RunState): Promise<'done' | 'failed' | 'cancelled'> {
   const root = feature.projectRoot;
-  const project = turn.app.model.index.projectFor(feature.feature.dir);
   turn.progress(`${step} · reading`);
   const phase = doc.phases.find((p) => p.key === task.phase);
   const context = [...(await featureContext(turn, feature, ['constitution', 'plan'])), ...(await namedFilesContext(turn, root, task.paths, 'File', MAX_FILE_CONTEXT))];
@@ -137,7 +141,7 @@ async function implementOne(turn: ChatTurn, feature: IndexedFeature, doc: TasksD
   turn.markdown(`**${task.id}** ${task.description}\n\n`);
   const held: HeldWrite[] = [];
   const tools = workspaceTools(
-    turn.app.model,
+    turn.model,
     root,
     (rel) => {
       edited.push(rel);
@@ -146,7 +150,7 @@ async function implementOne(turn: ChatTurn, feature: IndexedFeature, doc: TasksD
     writePolicy(turn, feature, held),
   );
   const result = await callModelWithTools(
-    await turn.model(),
+    await turn.languageModel(),
     messages,
     tools,
     turn.token,
@@ -175,13 +179,13 @@ async function implementOne(turn: ChatTurn, feature: IndexedFeature, doc: TasksD
     return 'failed';
   }
 
-  const verification = turn.app.verification;
-  const target = verification ? await verification.target(tasksUri, false) : undefined;
-  const command = target && verification ? verification.commandLine(target) : undefined;
+  const verification = turn.services.nix.verification;
+  const target = await verification.target(tasksUri, false);
+  const command = target ? verification.commandLine(target) : undefined;
   if (command !== run.approvedCommand) {
     // Settings changed during the run (by the model or anyone else): ask before running anything new.
     const now = command ?? '(none: the task would be ticked without verification)';
-    const answer = await turn.app.prompter.confirm(
+    const answer = await turn.services.prompter.confirm(
       'The verification changed during /speckit.implement. Run the new one?',
       `Now:\n${now}\n\nWhen the run started:\n${run.approvedCommand ?? '(none)'}`,
       command ? 'Run It' : 'Tick Without Verification',
@@ -193,7 +197,7 @@ async function implementOne(turn: ChatTurn, feature: IndexedFeature, doc: TasksD
     run.approvedCommand = command;
   }
   let verified = 'no verification configured (set `speckit.verify.command`)';
-  if (verification && target) {
+  if (target) {
     turn.progress(`${step} · verifying`);
     const v = await verification.verify({ uri: tasksUri, taskId: task.id }, turn.token, target);
     if (turn.token.isCancellationRequested) return 'cancelled';
@@ -204,7 +208,7 @@ async function implementOne(turn: ChatTurn, feature: IndexedFeature, doc: TasksD
     }
     verified = `verified in ${(v.durationMs / 1000).toFixed(1)} s`;
   }
-  const ticked = await setTaskDone(turn.app.model, tasksUri, task.id, true);
+  const ticked = await setTaskDone(turn.model, tasksUri, task.id, true);
   if (ticked === 'failed' || ticked === 'missing') {
     turn.warn(`${task.id} was done but could not be ticked in tasks.md (${ticked}).`);
     return 'failed';

@@ -4,10 +4,9 @@ import { parsePlan } from '../../../core/artifacts/plan';
 import { checkRelativePath } from '../../../core/chat/fileEnvelope';
 import { checkMarkdownOutput, checkPlanOutput } from '../../../core/chat/outputChecks';
 import { isoDate } from '../../../core/workspace/newFeature';
-import { resolveTemplate } from '../../../core/workspace/templates';
-import { VscodeFileSystem } from '../../../platform/vscodeFileSystem';
+import { slash } from '../../../platform/chat';
 import { type PlannedWrite } from '../artifactWriter';
-import { type ChatTurn, type SpeckitChatMetadata } from '../chatTurn';
+import { type ChatTurn } from '../chatTurn';
 import { COMMAND_CONTEXT } from '../../../core/chat/commandContext';
 import { featureContext } from './featureContext';
 
@@ -18,20 +17,19 @@ const CONTRACT = /^contracts\/[\w.-]+\.(md|json|ya?ml|graphql|proto|txt)$/;
  * /speckit.plan: the model writes plan.md and its design documents; code checks each, reports the
  * constitution check as a gate, and never overwrites an existing plan without showing the change.
  */
-export async function plan(turn: ChatTurn): Promise<vscode.ChatResult> {
-  const feature = await turn.feature();
-  if (!feature) return turn.fail('There is no feature to plan yet. Describe one with `/speckit.specify`.', 'plan');
-  if (!feature.feature.files.spec) return turn.fail(`${feature.feature.name} has no spec.md yet: run \`/speckit.specify\` first.`, 'plan', { featureDir: feature.feature.dir });
-  const project = turn.app.model.index.projectFor(feature.feature.dir)!;
+export async function plan(turn: ChatTurn<'plan'>): Promise<vscode.ChatResult> {
+  const found = await turn.feature();
+  if (!found) return turn.fail(`There is no feature to plan yet. Describe one with \`${slash('specify')}\`.`);
+  const { feature, project } = found;
+  if (!feature.feature.files.spec) return turn.fail(`${feature.feature.name} has no spec.md yet: run \`${slash('specify')}\` first.`, { featureDir: feature.feature.dir });
   const dir = feature.feature.dir;
   if (feature.status.markers > 0) {
-    turn.markdown(`> ${feature.status.markers} open \`[NEEDS CLARIFICATION]\` marker${feature.status.markers === 1 ? '' : 's'} remain in the spec; planning now risks rework (\`/speckit.clarify\` first).\n\n`);
+    turn.markdown(`> ${feature.status.markers} open \`[NEEDS CLARIFICATION]\` marker${feature.status.markers === 1 ? '' : 's'} remain in the spec; planning now risks rework (\`${slash('clarify')}\` first).\n\n`);
   }
   turn.progress(`Planning ${feature.feature.name}…`);
-  const fs = new VscodeFileSystem((p) => turn.app.model.uriFor(p));
-  const planTemplate = (await resolveTemplate(fs, project.project, 'plan-template', vscode.Uri.joinPath(turn.app.context.extensionUri, 'prompts', 'templates').path))?.content ?? '';
+  const planTemplate = (await turn.services.templates.resolve(project.project, 'plan-template')) ?? '';
   const context = [
-    ...(await featureContext(turn, feature, COMMAND_CONTEXT['plan']!)),
+    ...(await featureContext(turn, feature, COMMAND_CONTEXT[turn.command]!)),
     { label: 'Plan template', text: planTemplate },
     { label: 'Repository layout', text: await repositoryTree(turn, project.project.root) },
     ...(await turn.references()),
@@ -39,7 +37,7 @@ export async function plan(turn: ChatTurn): Promise<vscode.ChatResult> {
   const template = await turn.template('plan', project);
   const specRel = path.relative(project.project.root, feature.feature.files.spec.path);
   const reply = await turn.generate(turn.messages(template, { specPath: specRel, userInput: turn.prompt || '(nothing more)', today: isoDate(new Date()) }, context, turn.prompt), `Plan ${feature.feature.name}`);
-  if (!reply.ok) return turn.modelFailed(reply.failure, 'plan', { featureDir: dir });
+  if (!reply.ok) return turn.modelFailed(reply.failure, { featureDir: dir });
 
   const writes: PlannedWrite[] = [];
   const problems: string[] = [];
@@ -58,7 +56,7 @@ export async function plan(turn: ChatTurn): Promise<vscode.ChatResult> {
     else writes.push({ path: path.join(dir, checked.path), content: check.text });
   }
   if (!writes.some((w) => path.basename(w.path) === 'plan.md')) {
-    return turn.fail(`No usable plan.md in the model's answer${problems.length ? ` (${problems.join('; ')})` : ''}. Nothing was written.`, 'plan', { featureDir: dir });
+    return turn.fail(`No usable plan.md in the model's answer${problems.length ? ` (${problems.join('; ')})` : ''}. Nothing was written.`, { featureDir: dir });
   }
   if (problems.length > 0) turn.markdown(`\n\n_Left out: ${problems.join('; ')}._\n`);
 
@@ -66,32 +64,32 @@ export async function plan(turn: ChatTurn): Promise<vscode.ChatResult> {
   const gate = gateLine(planText);
   const outcome = await turn.write(project.project.root, writes, `Spec Kit: plan ${feature.feature.name}`, { propose: true });
   turn.markdown(`\n\n${gate}\n`);
-  return { metadata: { command: 'plan', featureDir: dir, projectRoot: project.project.root, written: outcome.written.map((u) => u.path), failed: outcome.refused } satisfies SpeckitChatMetadata };
+  return turn.result({ featureDir: dir, projectRoot: project.project.root, written: outcome.written.map((u) => u.path), failed: outcome.refused });
 }
 
 /** The constitution check as a gate line, read by our plan parser. */
 function gateLine(planText: string): string {
   // Parsed here, not read from the index: the plan is not on disk yet.
   const check = parsePlan(planText).constitutionCheck;
-  if (!check) return '**Constitution check:** not found in the plan — add one before `/speckit.tasks`.';
+  if (!check) return `**Constitution check:** not found in the plan — add one before \`${slash('tasks')}\`.`;
   const open = check.items.filter((i) => !i.checked).map((i) => i.text);
   switch (check.state) {
     case 'pass':
       return `**Constitution check: ✅ passed** (${check.items.length} item${check.items.length === 1 ? '' : 's'}).`;
     case 'fail':
-      return `**Constitution check: ❌ failed** — ${open.length ? open.join('; ') : 'see the plan'}. Justify it under Complexity Tracking or change the plan before \`/speckit.tasks\`.`;
+      return `**Constitution check: ❌ failed** — ${open.length ? open.join('; ') : 'see the plan'}. Justify it under Complexity Tracking or change the plan before \`${slash('tasks')}\`.`;
     default:
       return `**Constitution check: ⚠️ pending** — ${open.length ? `open: ${open.join('; ')}` : 'not decided'}.`;
   }
 }
 
 /** A few levels of the repository's folders, so the plan uses real paths. */
-async function repositoryTree(turn: ChatTurn, root: string, depth = 3): Promise<string> {
+async function repositoryTree(turn: ChatTurn<'plan'>, root: string, depth = 3): Promise<string> {
   const lines: string[] = [];
   const skip = new Set(['.git', 'node_modules', 'dist', 'out', 'result', '.direnv', 'target', 'build', '.venv']);
   const walk = async (dir: string, prefix: string, level: number): Promise<void> => {
     if (level > depth || lines.length > 200) return;
-    const entries = await vscode.workspace.fs.readDirectory(turn.app.model.uriFor(dir)).then(
+    const entries = await vscode.workspace.fs.readDirectory(turn.model.uriFor(dir)).then(
       (e) => e,
       () => undefined,
     );

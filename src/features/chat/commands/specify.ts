@@ -3,27 +3,29 @@ import type * as vscode from 'vscode';
 import { checkSpecOutput } from '../../../core/chat/outputChecks';
 import { specQualityChecklist } from '../../../core/chat/qualityChecklist';
 import { isoDate, titleFor } from '../../../core/workspace/newFeature';
-import { finishFeature, prepareFeature } from '../../commands/createFeature';
-import { type ChatTurn, type ContextItem, type SpeckitChatMetadata } from '../chatTurn';
+import { ChatCommands } from '../../../ids';
+import { slash } from '../../../platform/chat';
+import { finishFeature, prepareFeature } from '../../../platform/featureCreation';
+import { type ChatTurn, type ContextItem } from '../chatTurn';
 
 /**
  * /speckit.specify <description>: code picks number and slug, the model writes the spec, code
  * checks it, writes spec.md and the quality checklist, points feature.json at it and handles the
  * branch. Nothing is written until the spec is complete and passes the checks.
  */
-export async function specify(turn: ChatTurn): Promise<vscode.ChatResult> {
+export async function specify(turn: ChatTurn<'specify'>): Promise<vscode.ChatResult> {
   const description = turn.prompt;
   if (!description) {
-    return turn.fail('No feature description provided. Describe what to build and why, e.g. `/speckit.specify Add PostgreSQL 15 with daily encrypted backups`.', 'specify');
+    return turn.fail(`No feature description provided. Describe what to build and why, e.g. \`${slash('specify')} Add PostgreSQL 15 with daily encrypted backups\`.`);
   }
   const project = await turn.project();
-  if (!project) return turn.noProject('specify');
+  if (!project) return turn.noProject();
   turn.progress('Choosing the feature number and folder…');
   let prepared;
   try {
-    prepared = await prepareFeature(turn.app, project, description);
+    prepared = await prepareFeature(turn.services, project, description);
   } catch (e) {
-    return turn.fail(e instanceof Error ? e.message : String(e), 'specify');
+    return turn.fail(e instanceof Error ? e.message : String(e));
   }
   const { plan } = prepared;
   const specRel = path.relative(project.project.root, plan.specPath);
@@ -38,12 +40,12 @@ export async function specify(turn: ChatTurn): Promise<vscode.ChatResult> {
   const messages = turn.messages(template, { specPath: specRel, userInput: description, featureTitle: titleFor(description), branch: plan.name, today }, context, description);
 
   const reply = await turn.generate(messages, `Write ${specRel}`);
-  if (!reply.ok) return turn.modelFailed(reply.failure, 'specify');
+  if (!reply.ok) return turn.modelFailed(reply.failure);
   const file = reply.files.find((f) => path.basename(f.path) === 'spec.md') ?? (reply.files.length === 1 ? reply.files[0] : undefined);
   const content = file?.content ?? reply.text;
-  if (file && !file.complete) return turn.fail('The model stopped before the end of spec.md, so nothing was written. Try again, perhaps with a shorter description.', 'specify');
+  if (file && !file.complete) return turn.fail('The model stopped before the end of spec.md, so nothing was written. Try again, perhaps with a shorter description.');
   const check = checkSpecOutput(content);
-  if (!check.ok || !check.doc) return turn.fail(`The model's answer is not a usable spec (${check.problems.join('; ')}). Nothing was written; try again.`, 'specify');
+  if (!check.ok || !check.doc) return turn.fail(`The model's answer is not a usable spec (${check.problems.join('; ')}). Nothing was written; try again.`);
   const repaired = [...(file?.unwrapped ? ['removed the ```markdown fence around the spec'] : []), ...check.repaired];
   if (repaired.length > 0) turn.markdown(`\n\n_Repaired: ${repaired.join('; ')}._\n`);
 
@@ -53,8 +55,8 @@ export async function specify(turn: ChatTurn): Promise<vscode.ChatResult> {
     { path: plan.specPath, content: check.text },
     { path: path.join(plan.dir, 'checklists', 'requirements.md'), content: checklist.text },
   ], `Spec Kit: specify ${plan.name}`);
-  if (outcome.written.length === 0) return { metadata: { command: 'specify', failed: true } satisfies SpeckitChatMetadata };
-  const finished = await finishFeature(turn.app, project, prepared, 'button');
+  if (outcome.written.length === 0) return turn.failed();
+  const finished = await finishFeature(turn.services, project, prepared, 'button');
 
   const markers = check.doc.markers.length;
   const lines = [
@@ -62,12 +64,12 @@ export async function specify(turn: ChatTurn): Promise<vscode.ChatResult> {
     `**${plan.name}** is now the current feature.`,
     `- Quality checklist: ${checklist.passed}/${checklist.total} items pass${checklist.failing.length ? ` (open: ${checklist.failing.slice(0, 4).join('; ')}${checklist.failing.length > 4 ? '; …' : ''})` : ''}.`,
     markers > 0
-      ? `- ${markers} open question${markers === 1 ? '' : 's'} (\`[NEEDS CLARIFICATION]\`)${markers > 3 ? ' — more than the three spec-kit allows; clarify before planning' : ''}: run \`/speckit.clarify\`.`
-      : '- No open questions: ready for `/speckit.plan`.',
+      ? `- ${markers} open question${markers === 1 ? '' : 's'} (\`[NEEDS CLARIFICATION]\`)${markers > 3 ? ' — more than the three spec-kit allows; clarify before planning' : ''}: run \`${slash('clarify')}\`.`
+      : `- No open questions: ready for \`${slash('plan')}\`.`,
   ];
   if (finished.branch) lines.push(`- Branch \`${finished.branch}\` created and checked out.`);
   if (finished.branchProblem) lines.push(`- No branch: ${finished.branchProblem}.`);
   turn.markdown(lines.join('\n') + '\n');
-  if (finished.branchOffered) turn.stream.button({ command: 'speckit.chat.createBranch', title: `Create branch ${plan.branch}`, arguments: [project.project.root, plan.branch] });
-  return { metadata: { command: 'specify', featureDir: plan.dir, projectRoot: project.project.root, written: outcome.written.map((u) => u.path) } satisfies SpeckitChatMetadata };
+  if (finished.branchOffered) turn.stream.button({ command: ChatCommands.createBranch, title: `Create branch ${plan.branch}`, arguments: [project.project.root, plan.branch] });
+  return turn.result({ featureDir: plan.dir, projectRoot: project.project.root, written: outcome.written.map((u) => u.path) });
 }

@@ -1,27 +1,28 @@
 import * as path from 'node:path/posix';
 import * as vscode from 'vscode';
 import { nextStepLine, statusMarkdown } from '../../../core/chat/statusTable';
-import { Commands } from '../../../ids';
-import { type ChatTurn, type SpeckitChatMetadata } from '../chatTurn';
+import { type CHAT_ASK, Commands } from '../../../ids';
+import { slash } from '../../../platform/chat';
+import { type ChatTurn } from '../chatTurn';
 
 /** /speckit.status (and an empty request): every feature, its phase, progress and next step. No model. */
-export async function status(turn: ChatTurn, command = 'status'): Promise<vscode.ChatResult> {
-  await turn.app.model.whenIdle();
-  const projects = turn.app.model.index.projects;
+export async function status(turn: ChatTurn<'status' | typeof CHAT_ASK>): Promise<vscode.ChatResult> {
+  await turn.model.whenIdle();
+  const projects = turn.model.index.projects;
   if (projects.length === 0) {
-    turn.markdown('No spec-kit project in this workspace yet. Initialize one, then describe a feature with `/speckit.specify`.');
-    turn.stream.button({ command: 'speckit.initProject', title: 'Initialize Project' });
-    return { metadata: { command } satisfies SpeckitChatMetadata };
+    turn.markdown(`No spec-kit project in this workspace yet. Initialize one, then describe a feature with \`${slash('specify')}\`.`);
+    turn.stream.button({ command: Commands.initProject, title: 'Initialize Project' });
+    return turn.result();
   }
   turn.markdown(
     statusMarkdown(
       projects,
-      (root) => vscode.workspace.asRelativePath(turn.app.model.uriFor(root)) || path.basename(root),
-      (f) => turn.app.model.uriFor(f.feature.files.spec?.path ?? f.feature.dir).toString(),
+      (root) => vscode.workspace.asRelativePath(turn.model.uriFor(root)) || path.basename(root),
+      (f) => turn.model.uriFor(f.feature.files.spec?.path ?? f.feature.dir).toString(),
     ),
   );
-  const current = projects.map((p) => turn.app.model.index.currentFeature(p)).find((f) => f !== undefined);
+  const current = projects.map((p) => turn.model.index.currentFeature(p)).find((f) => f !== undefined);
   turn.markdown(`\n\n${nextStepLine(current)}\n`);
   if (current) turn.stream.button({ command: Commands.openDashboard, title: `Open the dashboard of ${current.feature.name}`, arguments: [current.feature.dir] });
-  return { metadata: { command, featureDir: current?.feature.dir, projectRoot: current?.projectRoot } satisfies SpeckitChatMetadata };
+  return turn.result({ featureDir: current?.feature.dir, projectRoot: current?.projectRoot });
 }

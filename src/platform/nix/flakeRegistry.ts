@@ -5,7 +5,7 @@ import { nodeProcessRunner } from '../../core/nix/processRunner';
 import { type Resolution } from '../../core/security/executables';
 import { NodeFileSystem } from '../../core/workspace/nodeFileSystem';
 import { NixContextKeys, Settings } from '../../ids';
-import { resolveProgram } from '../../platform/executables';
+import { resolveProgram } from '../executables';
 import { type TrustGate } from './trust';
 
 export const INSTALL_HINT =

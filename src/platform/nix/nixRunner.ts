@@ -6,7 +6,7 @@ import { checkAttrPath, splitAttrPath } from '../../core/nix/flakeOutputs';
 import { type Invocation, type NixAction, describeAction, displayCommand, hostAttrPath, invocationFor } from '../../core/nix/nixInvocation';
 import { parseNixOutput, summarize } from '../../core/nix/nixOutput';
 import { NIX_TASK_TYPE, Settings } from '../../ids';
-import { resolveProgram } from '../../platform/executables';
+import { resolveProgram } from '../executables';
 import { type FlakeRegistry, INSTALL_HINT } from './flakeRegistry';
 import { type NixDiagnostics } from './nixDiagnostics';
 import { ProcessPty, type PtyResult, renderLogLine } from './nixPty';

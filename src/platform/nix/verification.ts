@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { type FlakeInfo } from '../../core/nix/flakeDiscovery';
 import { type NixAction, describeAction, displayCommand } from '../../core/nix/nixInvocation';
 import { Settings } from '../../ids';
-import { type Prompter } from '../../platform/prompter';
+import { type Prompter } from '../prompter';
 import { type FlakeRegistry } from './flakeRegistry';
 import { type NixRunResult, type NixRunner, checkAction } from './nixRunner';
 

@@ -1,10 +1,10 @@
 import * as path from 'node:path/posix';
 import * as vscode from 'vscode';
-import { type Task, type TaskPhase } from '../../core/artifacts/tasks';
-import { constitutionDescription, featureDescription, featureTooltip, phaseDescription, phaseLabel } from '../../core/status/presentation';
-import { type IndexChange, type IndexedFeature, type IndexedProject } from '../../core/workspace/workspaceIndex';
-import { Commands } from '../../ids';
-import { type WorkspaceModel } from '../../platform/workspaceModel';
+import { type Task, type TaskPhase } from '../core/artifacts/tasks';
+import { constitutionDescription, featureDescription, featureTooltip, phaseDescription, phaseLabel } from '../core/status/presentation';
+import { type IndexChange, type IndexedFeature, type IndexedProject } from '../core/workspace/workspaceIndex';
+import { Commands } from '../ids';
+import { type WorkspaceModel } from './workspaceModel';
 
 export type SpecNode =
   | { readonly kind: 'project'; readonly id: string; readonly root: string }

@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
-import { NixCommands } from '../../ids';
+import { NixCommands, StatusBarItems } from '../../ids';
 import { type FlakeRegistry, INSTALL_HINT } from './flakeRegistry';
 import { type NixRunResult, type NixRunner } from './nixRunner';
 
 /** One status bar item: the running build with its elapsed time, else the last result, else the hosts. */
 export class NixStatusBar implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('speckit.nix', vscode.StatusBarAlignment.Left, 40);
+  private readonly item = vscode.window.createStatusBarItem(StatusBarItems.nix, vscode.StatusBarAlignment.Left, 40);
   private ticker: ReturnType<typeof setInterval> | undefined;
   private readonly disposables: vscode.Disposable[] = [this.item];
 

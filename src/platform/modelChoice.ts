@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { parseModelSetting } from '../../core/openai/endpoints';
-import { MODEL_VENDOR, Settings } from '../../ids';
+import { parseModelSetting } from '../core/openai/endpoints';
+import { MODEL_VENDOR, Settings } from '../ids';
 
 export interface ModelChoice {
   readonly model: vscode.LanguageModelChat | undefined;
