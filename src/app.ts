@@ -3,6 +3,7 @@ import { type IndexChange } from './core/workspace/workspaceIndex';
 import { type ScanJson, toScanJson } from './core/workspace/scanJson';
 import { registerChat } from './features/chat/registerChat';
 import { registerDashboard } from './features/dashboard/registerDashboard';
+import { registerGithubIssues } from './features/githubIssues/registerGithubIssues';
 import { registerFeatureCommands } from './features/commands/registerFeatureCommands';
 import { registerInitProject } from './features/initProject/registerInitProject';
 import { registerLanguageClient } from './features/languageClient/registerLanguageClient';
@@ -41,6 +42,7 @@ const FEATURES = {
   chat: registerChat,
   tools: registerTools,
   dashboard: registerDashboard,
+  githubIssues: registerGithubIssues,
 } satisfies Record<string, RegisterFeature<unknown>>;
 
 type FeatureName = keyof typeof FEATURES;
@@ -63,6 +65,8 @@ export interface SpeckitTestApi {
   readonly nix: NixServices;
   /** The feature dashboards: open panels, the serializer's restore (undefined if the feature failed to register). */
   readonly dashboard: FeatureHandles['dashboard'];
+  /** GitHub issues: the sign-in its flows use in test mode (undefined if the feature failed to register). */
+  readonly githubIssues: FeatureHandles['githubIssues'];
   /** The features, in the order they registered (a feature that failed is missing). */
   readonly registered: readonly FeatureName[];
 }
@@ -128,6 +132,7 @@ export class SpeckitExtension implements vscode.Disposable {
       chatTranscripts: chatTranscripts ?? [],
       nix,
       dashboard: this.handles.dashboard,
+      githubIssues: this.handles.githubIssues,
       registered: this.registered,
     };
   }

@@ -57,7 +57,12 @@ export const Commands = {
   openDashboard: 'speckit.openDashboard',
   // Built-in OpenAI-compatible model vendor (issue 14).
   manageModelEndpoints: 'speckit.manageModelEndpoints',
+  // GitHub issues both ways (issue 18).
+  createGitHubIssues: 'speckit.github.createIssues',
+  syncTaskStates: 'speckit.github.syncTaskStates',
+  openGitHubIssue: 'speckit.github.openIssue',
 } as const;
+
 
 /** The language-model vendor of OpenAI-compatible endpoints (package.json `languageModelChatProviders`). */
 export const MODEL_VENDOR = 'speckit-openai';
@@ -95,6 +100,8 @@ export const ChatSlashCommands = {
   implement: 'speckit.implement',
   converge: 'speckit.converge',
   status: 'speckit.status',
+  // GitHub issues (issue 18); `sync` as its argument reads the issues back.
+  taskstoissues: 'speckit.taskstoissues',
 } as const;
 export type ChatCommand = keyof typeof ChatSlashCommands;
 /** A request to @speckit with no slash command: a question about the current feature. */
@@ -137,6 +144,9 @@ export const Settings = {
   // Model provider (issue 14).
   modelEndpoints: 'speckit.modelProvider.endpoints',
   model: 'speckit.model',
+  // GitHub issues (issue 18).
+  githubEnterpriseUri: 'speckit.github.enterpriseUri',
+  githubCloseIssuesOnTick: 'speckit.github.closeIssuesOnTick',
 } as const;
 
 export const OUTPUT_CHANNEL = 'Spec Kit';

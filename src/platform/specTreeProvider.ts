@@ -289,11 +289,12 @@ export class SpecTreeProvider implements vscode.TreeDataProvider<SpecNode> {
     const item = new vscode.TreeItem(task ? `${task.id} ${task.description}` : node.taskId, vscode.TreeItemCollapsibleState.None);
     item.id = node.id;
     if (!task || !f?.feature.files.tasks) return item;
-    const tags = [task.parallel ? '[P]' : '', task.story ?? ''].filter(Boolean).join(' ');
+    const tags = [task.parallel ? '[P]' : '', task.story ?? '', task.issue ? `#${task.issue.number}` : ''].filter(Boolean).join(' ');
     item.description = tags || undefined;
     item.checkboxState = task.checked ? vscode.TreeItemCheckboxState.Checked : vscode.TreeItemCheckboxState.Unchecked;
-    item.tooltip = `${task.id}${task.checked ? ' (done)' : ''}: ${task.description}${task.dependsOn.length ? `\nDepends on ${task.dependsOn.join(', ')}` : ''}`;
-    item.contextValue = `speckit.task.${task.checked ? 'done' : 'open'}`;
+    item.tooltip = `${task.id}${task.checked ? ' (done)' : ''}: ${task.description}${task.dependsOn.length ? `\nDepends on ${task.dependsOn.join(', ')}` : ''}${task.issue ? `\nGitHub issue: ${task.issue.url}` : ''}`;
+    // `.issue` when the task links to a GitHub issue (the context menu's Open GitHub Issue).
+    item.contextValue = `speckit.task.${task.checked ? 'done' : 'open'}${task.issue ? '.issue' : ''}`;
     const uri = this.model.uriFor(f.feature.files.tasks.path);
     item.command = {
       command: 'vscode.open',

@@ -13,6 +13,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startOpenAIServer } from '../fixtures/openai-server/server.mjs';
+import { startGitHubServer } from '../fixtures/github-server/server.mjs';
 import { runE2E } from './e2e.mjs';
 import { ensureInstalled } from './install.mjs';
 import { runVsix } from './vsix.mjs';
@@ -76,7 +77,7 @@ function textOf(args) {
 }
 
 /** One VS Code session: a fresh workspace copy, a fresh server, one browser page. */
-async function runSession(browser, install, name, opts, openai) {
+async function runSession(browser, install, name, opts, openai, github) {
   const started = Date.now();
   const [workspace, part] = name.split(':');
   const copy = copyWorkspace(workspace);
@@ -86,7 +87,8 @@ async function runSession(browser, install, name, opts, openai) {
     dataDir: join(copy.tmp, 'vscode-data'),
     logFile: join(copy.tmp, 'server.log'),
     // SPECKIT_TEST_OPENAI_URL: the test OpenAI-compatible server the model-provider suites configure and script.
-    env: { SPECKIT_TEST_WORKSPACE: workspace, SPECKIT_TEST_PART: part ?? '', SPECKIT_TEST_OPENAI_URL: openai.origin },
+    // SPECKIT_TEST_GITHUB_URL: the test GitHub REST server the GitHub issues suite points its remote at.
+    env: { SPECKIT_TEST_WORKSPACE: workspace, SPECKIT_TEST_PART: part ?? '', SPECKIT_TEST_OPENAI_URL: openai.origin, SPECKIT_TEST_GITHUB_URL: github.origin },
     // Only one extensionDevelopmentPath survives the web payload; the fake model is "installed".
     installed: process.env.SPECKIT_TEST_FAKE_ONLY ? [] : [FAKE_LM],
     trust: !UNTRUSTED.has(workspace),
@@ -203,6 +205,8 @@ async function main() {
   const browser = await launchBrowser(install);
   const openai = await startOpenAIServer();
   onCleanup(() => openai.close());
+  const github = await startGitHubServer();
+  onCleanup(() => github.close());
 
   const sessions = opts.only ? SESSIONS.filter((s) => opts.only.includes(s) || opts.only.includes(s.split(':')[0])) : SESSIONS;
   for (const s of opts.only ?? []) if (!SESSIONS.some((x) => x === s || x.split(':')[0] === s)) throw new Error(`unknown workspace ${s}; known: ${SESSIONS.join(', ')}`);
@@ -211,7 +215,8 @@ async function main() {
     for (const name of sessions) {
       try {
         openai.reset();
-        results.push(await runSession(browser, install, name, opts, openai));
+        github.reset();
+        results.push(await runSession(browser, install, name, opts, openai, github));
       } catch (err) {
         console.log(`  ✗ session ${name} could not run: ${err.message}`);
         results.push({ name, passed: 0, failed: 1, seconds: 0 });

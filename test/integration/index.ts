@@ -8,6 +8,7 @@ import * as chatImplement from './chatImplement.test';
 import * as dashboard from './dashboard.test';
 import * as explorer from './explorer.test';
 import * as fakeLm from './fakeLm.test';
+import * as githubIssues from './githubIssues.test';
 import { currentWorkspace, type SuiteModule } from './helpers';
 import * as initProject from './initProject.test';
 import * as languageServer from './languageServer.test';
@@ -19,7 +20,7 @@ import * as untrusted from './untrusted.test';
 import * as workspaceIndex from './workspaceIndex.test';
 
 /** Every suite file; each says which sample workspaces it belongs to. */
-const SUITES: readonly SuiteModule[] = [activation, workspaceIndex, fakeLm, explorer, taskLens, initProject, nix, languageServer, chat, chatImplement, speckitInterop, dashboard, modelProvider, untrusted];
+const SUITES: readonly SuiteModule[] = [activation, workspaceIndex, fakeLm, explorer, taskLens, initProject, nix, languageServer, chat, chatImplement, speckitInterop, dashboard, modelProvider, githubIssues, untrusted];
 
 /** Marks the lines the harness prints as mocha's report; everything else in the console is noise. */
 export const REPORT_PREFIX = '[mocha] ';
@@ -30,7 +31,7 @@ export const RESULT_PREFIX = '[speckit-test] result ';
  * Suites that run in a session of their own (the harness's `nixos-flake:chat`): the chat drives
  * many long model turns, and apart from the editor suites a slow or hung turn costs only its part.
  */
-const PARTS: Readonly<Record<string, readonly SuiteModule[]>> = { chat: [fakeLm, chat, chatImplement, modelProvider] };
+const PARTS: Readonly<Record<string, readonly SuiteModule[]>> = { chat: [fakeLm, chat, chatImplement, modelProvider, githubIssues] };
 
 /** Whether a suite belongs to this session's part (SPECKIT_TEST_PART; empty = every suite not in a part). */
 function inPart(suite: SuiteModule): boolean {

@@ -42,7 +42,7 @@ describe('package.json', () => {
     const participant = manifest.contributes.chatParticipants?.[0];
     assert.equal(participant?.id, CHAT_PARTICIPANT_ID);
     assert.equal(participant?.name, CHAT_PARTICIPANT_NAME);
-    const specKitNames = ['speckit.constitution', 'speckit.specify', 'speckit.clarify', 'speckit.plan', 'speckit.checklist', 'speckit.tasks', 'speckit.analyze', 'speckit.implement', 'speckit.converge', 'speckit.status'];
+    const specKitNames = ['speckit.constitution', 'speckit.specify', 'speckit.clarify', 'speckit.plan', 'speckit.checklist', 'speckit.tasks', 'speckit.analyze', 'speckit.implement', 'speckit.converge', 'speckit.status', 'speckit.taskstoissues'];
     assert.deepEqual(Object.values(ChatSlashCommands), specKitNames);
     assert.deepEqual(
       participant?.commands.map((c) => c.name),

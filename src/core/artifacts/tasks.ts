@@ -1,6 +1,7 @@
 import { type Heading, type List, type ListItem, type Nodes, type RootContent } from 'mdast';
 import { type MarkdownDoc, nodeEnd, nodeRange, nodeStart, parseMarkdown, plainText } from '../markdown/markdownDoc';
 import { type Located, type Problem, type Range } from '../text/range';
+import { issueAtLineEnd, type IssueRef } from '../github/issueLink';
 import { firstParagraph } from './docScan';
 import { requirementRefs } from './ids';
 
@@ -69,6 +70,13 @@ export interface Task {
   readonly acceptance: CheckItem[];
   readonly priority: string | undefined;
   readonly estimate: string | undefined;
+  /**
+   * The GitHub issue linked to the task: its URL at the end of the task's first line
+   * (`- [ ] T012 … https://github.com/o/r/issues/34`, see core/github/issueLink.ts). Not part of the description.
+   */
+  readonly issue: IssueRef | undefined;
+  /** Where that URL is written on the line. */
+  readonly issueRange: Range | undefined;
 }
 
 export interface SubItem {
@@ -279,6 +287,7 @@ class TasksParser {
     }
     const number = Number(m[1]);
     const headingRange = nodeRange(index, node);
+    const link = this.issueOn(headingRange.start.line);
     const last = content.length > 0 ? content[content.length - 1]! : node;
     this.seedTasks++;
     this.addTask({
@@ -288,7 +297,7 @@ class TasksParser {
       checked: acceptance.length > 0 && acceptance.every((a) => a.checked),
       parallel: false,
       story: undefined,
-      description: m[2]!.trim(),
+      description: link ? m[2]!.trim().slice(0, m[2]!.trim().length - link.issue.url.length).trim() : m[2]!.trim(),
       paths: [...new Set(content.flatMap((c) => textsOf(c as Nodes).flatMap(pathsIn)))],
       dependsOn: /\ball\s+(?:previous|prior|other)\b/i.test(dependencies)
         ? this.tasks.filter((t) => t.derived).map((t) => t.id)
@@ -305,6 +314,8 @@ class TasksParser {
       acceptance,
       priority,
       estimate,
+      issue: link?.issue,
+      issueRange: link?.range,
     });
     if (this.current) this.current.end = nodeEnd(last);
     return j;
@@ -340,8 +351,10 @@ class TasksParser {
       }
       // Closing emphasis around the ID (`**T001**`) and separators before the text.
       rest = rest.replace(/^\s*(?:\*\*|__)?\s*[:：—–-]?\s*/, '');
+      const link = this.issueOn(index.positionAt(paraStart).line);
       const fullText = para ? plainText(para) : '';
-      const description = describe(rest, fullText, idMatch[2]!);
+      const described = describe(rest, fullText, idMatch[2]!);
+      const description = link ? withoutIssue(described, link.issue.url) : described;
       const itemText = this.doc.text.slice(nodeStart(item), nodeEnd(item));
       if (!box) {
         this.problems.push({
@@ -373,6 +386,8 @@ class TasksParser {
         acceptance: [],
         priority: undefined,
         estimate: undefined,
+        issue: link?.issue,
+        issueRange: link?.range,
       };
       this.addTask(task);
     } else if (box) {
@@ -397,6 +412,14 @@ class TasksParser {
     if (!this.current) return false;
     if (this.tasks.some((t) => t.id === id)) return false;
     return !/^\s*(?:\*\*|__)?\s*(?:[,&/→>]|-\s*T\d|–\s*T\d|\.\.|to\s+T\d|and\s+T\d|\()/.test(rest);
+  }
+
+  /** The issue URL ending a task's first line, if any. */
+  private issueOn(line: number): { issue: IssueRef; range: Range } | undefined {
+    const found = issueAtLineEnd(this.doc.index.lineText(line));
+    if (!found) return undefined;
+    const { start, end, ...issue } = found;
+    return { issue, range: { start: { line, character: start }, end: { line, character: end } } };
   }
 
   private addTask(task: Task): void {
@@ -486,6 +509,12 @@ function dependencies(text: string, own: string): string[] {
     for (const ref of clause[0].matchAll(TASK_REF)) if (ref[0] !== own) out.add(ref[0]);
   }
   return [...out];
+}
+
+/** The description without the issue URL that ends the line (plain text may have kept it, or a part after a wrap). */
+function withoutIssue(description: string, url: string): string {
+  const at = description.lastIndexOf(url);
+  return (at >= 0 ? description.slice(0, at) : description).trim();
 }
 
 /** Description as a reader sees it: the first line's remainder, rendered as plain text. */

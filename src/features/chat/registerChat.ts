@@ -19,6 +19,7 @@ import { plan } from './commands/plan';
 import { specify } from './commands/specify';
 import { status } from './commands/status';
 import { tasks } from './commands/tasks';
+import { taskstoissues } from './commands/taskstoissues';
 
 type Handler<C extends ChatTurnKind> = (turn: ChatTurn<C>) => Promise<vscode.ChatResult>;
 
@@ -34,6 +35,7 @@ const HANDLERS: { readonly [C in ChatTurnKind]: Handler<C> } = {
   implement,
   converge,
   status,
+  taskstoissues,
   [CHAT_ASK]: ask,
 };
 
@@ -122,6 +124,10 @@ function followups(model: WorkspaceModel, result: vscode.ChatResult): vscode.Cha
   }
   if (meta.command === 'implement' && meta.gateBlocked) {
     return [{ prompt: `${meta.scope ?? ''} proceed anyway`.trim(), label: 'Proceed anyway', command: ChatSlashCommands.implement }];
+  }
+  if (meta.command === 'taskstoissues') {
+    // Once tasks have issues, the way back is the sync.
+    return [{ prompt: 'sync', label: 'Sync task states from GitHub', command: ChatSlashCommands.taskstoissues }];
   }
   const feature = meta.featureDir ? model.index.featureFor(meta.featureDir) : undefined;
   const after = HANDOFF_AFTER.find((c) => c === meta.command);

@@ -110,6 +110,10 @@ export function tasksLenses(uri: vscode.Uri, doc: TasksDoc, verifier?: Verifier)
         ? new vscode.CodeLens(range, { title: '$(discard) Mark not done', command: Commands.markTaskNotDone, arguments: [uri, task.id] })
         : new vscode.CodeLens(range, { title: '$(check) Mark done', command: Commands.markTaskDone, arguments: [uri, task.id] }),
     );
+    if (task.issue) {
+      // The task's GitHub issue (its URL ends the line), as a link.
+      lenses.push(new vscode.CodeLens(range, { title: `$(github) #${task.issue.number}`, command: Commands.openGitHubIssue, arguments: [task.issue.url], tooltip: task.issue.url }));
+    }
     if (verifier) {
       const last = verifier.describe({ uri, taskId: task.id });
       lenses.push(
