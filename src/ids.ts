@@ -137,6 +137,8 @@ export const Settings = {
   nixPath: 'speckit.nix.path',
   nixExtraArgs: 'speckit.nix.extraArgs',
   verifyCommand: 'speckit.verify.command',
+  // Security (issue 12): user settings only.
+  protectedPaths: 'speckit.protectedPaths',
   // Chat (issue 5).
   clarifyAskAllAtOnce: 'speckit.clarify.askAllAtOnce',
   // Model provider (issue 14).

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { createBranch } from '../core/workspace/git';
+import { resolveProgram } from './executables';
 import { type NewFeaturePlan, planNewFeature } from '../core/workspace/newFeature';
 import { type IndexedProject } from '../core/workspace/workspaceIndex';
 import { Settings } from '../ids';
@@ -80,6 +81,8 @@ export async function makeBranch(services: Pick<SpeckitServices, 'model'>, root:
   if (!localGit || !vscode.workspace.isTrusted || rootUri.scheme !== 'file') {
     return { branch: undefined, branchProblem: 'git branches are only created in a trusted workspace on local files' };
   }
-  const result = await createBranch(rootUri.fsPath, branch);
+  const git = resolveProgram({ name: 'git', trusted: vscode.workspace.isTrusted });
+  if (!git.ok) return { branch: undefined, branchProblem: `git cannot be run: ${git.reason}` };
+  const result = await createBranch(rootUri.fsPath, branch, { gitPath: git.path });
   return result.ok ? { branch, branchProblem: undefined } : { branch: undefined, branchProblem: result.message };
 }

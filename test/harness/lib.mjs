@@ -183,7 +183,7 @@ export function registerInstalledExtensions(extensionsDir, folders) {
  * --enable-smoke-test-driver; without that flag the payload's test paths are ignored).
  * Resolves once the extension host agent listens. Returns { child, port, dataDir, logFile, stop }.
  */
-export async function startServer(install, { dataDir, logFile, env = {}, installed = [], port: wanted, timeoutMs = 60_000 }) {
+export async function startServer(install, { dataDir, logFile, env = {}, installed = [], port: wanted, timeoutMs = 60_000, trust = true }) {
   const port = wanted ?? (await freePort());
   mkdirSync(dataDir, { recursive: true });
   registerInstalledExtensions(join(dataDir, 'ext'), installed);
@@ -196,7 +196,8 @@ export async function startServer(install, { dataDir, logFile, env = {}, install
     '--without-connection-token',
     '--accept-server-license-terms',
     '--enable-smoke-test-driver',
-    '--disable-workspace-trust',
+    // trust: false keeps workspace trust on, so a folder opened for the first time is in Restricted Mode.
+    ...(trust ? ['--disable-workspace-trust'] : []),
     '--disable-telemetry',
     '--server-data-dir', join(dataDir, 'server'),
     '--user-data-dir', join(dataDir, 'user'),

@@ -40,7 +40,9 @@ import {
 // A session is a sample workspace, or `workspace:part` for one part of its suites in a VS Code of its
 // own (nixos-flake's chat suites run apart from its editor suites: shorter sessions, and a hang in
 // one part leaves the other's results). --only=nixos-flake runs every part of that workspace.
-export const SESSIONS = ['nixos-flake', 'nixos-flake:chat', 'multi-root', 'monorepo', 'empty', 'speckit-1.0'];
+export const SESSIONS = ['nixos-flake', 'nixos-flake:chat', 'multi-root', 'monorepo', 'empty', 'speckit-1.0', 'untrusted'];
+/** Sessions opened with workspace trust on and the folder not trusted (Restricted Mode). */
+const UNTRUSTED = new Set(['untrusted']);
 const REPORT_PREFIX = '[mocha] ';
 const RESULT_PREFIX = '[speckit-test] result ';
 const SESSION_TIMEOUT_MS = Number(process.env.SPECKIT_TEST_SESSION_TIMEOUT_MS ?? 900_000);
@@ -89,6 +91,7 @@ async function runSession(browser, install, name, opts, openai, github) {
     env: { SPECKIT_TEST_WORKSPACE: workspace, SPECKIT_TEST_PART: part ?? '', SPECKIT_TEST_OPENAI_URL: openai.origin, SPECKIT_TEST_GITHUB_URL: github.origin },
     // Only one extensionDevelopmentPath survives the web payload; the fake model is "installed".
     installed: process.env.SPECKIT_TEST_FAKE_ONLY ? [] : [FAKE_LM],
+    trust: !UNTRUSTED.has(workspace),
   });
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();

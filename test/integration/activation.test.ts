@@ -27,7 +27,7 @@ export function define(): void {
 
     test('every feature registers, in reverse order in test mode: none relies on another registering first', async () => {
       const api = await testApi();
-      const features = ['chat', 'dashboard', 'featureCommands', 'initProject', 'languageClient', 'modelProvider', 'nixBuild', 'specExplorer', 'statusBar', 'taskLens', 'tools'];
+      const features = ['chat', 'dashboard', 'featureCommands', 'githubIssues', 'initProject', 'languageClient', 'modelProvider', 'nixBuild', 'specExplorer', 'statusBar', 'taskLens', 'tools'];
       assert.deepEqual([...api.registered].sort(), [...features].sort(), 'a feature failed to register (see the Spec Kit log)');
       // The Nix feature used to have to come first, or the explorer lost its hosts and the lenses their
       // verification; here it registers after both (the nixos-flake explorer and lens suites check them).

@@ -1,12 +1,12 @@
 // @speckit /speckit.implement, /speckit.analyze, /speckit.checklist and /speckit.converge with the
 // deterministic model scripting tool calls: edits, verification gates, resume, cancel, refusals.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import * as vscode from 'vscode';
 import { chat as chatWithin, received, script, selectTestModel, shown, transcripts } from './chatHelpers';
-import { featureDir, projectRoot } from './editorHelpers';
+import { featureDir, projectRoot, queueAnswers } from './editorHelpers';
 import { readText, testApi, waitForSnapshot, waitUntil, writeText, type SpeckitTestApi, type WorkspaceName } from './helpers';
 
 export const workspaces: readonly WorkspaceName[] = ['nixos-flake'];
@@ -131,6 +131,76 @@ export function define(): void {
       await assert.rejects(Promise.resolve(vscode.workspace.fs.stat(vscode.Uri.joinPath(projectRoot(api, 0), '..', '..', 'outside.txt'))));
       await assert.rejects(Promise.resolve(vscode.workspace.fs.stat(vscode.Uri.joinPath(projectRoot(api, 0), 'src', 'huge.txt'))));
       assert.ok(dir);
+    });
+
+    test('writes to protected paths are held back as diffs to apply, never written; the task stays open', async () => {
+      const api = await testApi();
+      const dir = await feature(api, '080-protected');
+      const root = projectRoot(api, 0);
+      await setVerify('true');
+      const settingsBefore = await readText(vscode.Uri.joinPath(root, '.vscode', 'settings.json'));
+      await script(
+        {
+          match: 'Implement T001.',
+          toolCalls: [
+            { name: 'write_file', input: { path: 'src/ok.txt', content: 'ok\n' } },
+            { name: 'write_file', input: { path: '.vscode/settings.json', content: '{ "speckit.verify.command": "touch pwned" }\n' } },
+            { name: 'write_file', input: { path: '.git/hooks/pre-commit', content: '#!/bin/sh\ntouch pwned\n' } },
+            { name: 'replace_in_file', input: { path: 'specs/080-protected/tasks.md', find: '- [ ] T001', replace: '- [X] T001' } },
+          ],
+        },
+        { match: 'Implement T001.', text: 'Done.' },
+      );
+      const t = await chat('@speckit /speckit.implement T001');
+      const text = shown(t);
+      assert.equal(await readText(vscode.Uri.joinPath(root, 'src', 'ok.txt')), 'ok\n', 'ordinary files are the normal work');
+      assert.equal(await readText(vscode.Uri.joinPath(root, '.vscode', 'settings.json')), settingsBefore, '.vscode/settings.json untouched');
+      await assert.rejects(Promise.resolve(vscode.workspace.fs.stat(vscode.Uri.joinPath(root, '.git', 'hooks', 'pre-commit'))));
+      assert.match(await readText(vscode.Uri.joinPath(dir, 'tasks.md')), /^- \[ \] T001 /m, 'only Spec Kit ticks tasks');
+      assert.match(text, /T001 stays open: the model changed protected files/);
+      assert.match(text, /Compare \.vscode\/settings\.json/);
+      assert.match(text, /Apply 3 protected changes/);
+      assert.match(text, /\.git\/hooks\/pre-commit is protected/, 'the model is told, and the chat shows it');
+    });
+
+    test('files a task names outside the project are not attached to the prompt', async () => {
+      const api = await testApi();
+      const root = projectRoot(api, 0);
+      const outside = mkdtempSync(join(tmpdir(), 'speckit-secret-'));
+      writeFileSync(join(outside, 'id_rsa'), 'TOP-SECRET-KEY');
+      symlinkSync(outside, join(root.fsPath, 'secret-link'));
+      const rel = relative(root.fsPath, join(outside, 'id_rsa'));
+      const dir = await feature(api, '081-contain');
+      await writeText(vscode.Uri.joinPath(dir, 'tasks.md'), `# Tasks: Files\n\n## Phase 1: Setup\n\n- [ ] T001 Update ${rel} and secret-link/id_rsa (FR-001)\n- [ ] T002 Create src/b.txt (FR-002)\n`);
+      await waitForSnapshot(api, (s) => s.projects[0]!.features.some((f) => f.name === '081-contain' && f.tasks.total === 2), 'the edited tasks');
+      await setVerify('true');
+      await script({ match: 'Implement T001.', text: 'Nothing to do.' });
+      const t = await chat('@speckit /speckit.implement T001');
+      const prompts = (await received()).map((r) => r.messages.map((m) => m.text).join('\n')).join('\n');
+      assert.ok(prompts.includes('T001 Update'), 'the model was asked');
+      assert.ok(!prompts.includes('TOP-SECRET-KEY'), 'the secret reached the prompt');
+      assert.match(shown(t), /Not attached to the prompt \(outside the project\)/);
+    });
+
+    test('a verification command that changes during the run is not run without asking again', async () => {
+      const api = await testApi();
+      const dir = await feature(api, '082-changed');
+      const root = projectRoot(api, 0);
+      await setVerify('true');
+      // Slow enough that the settings change lands while the model still answers.
+      await script({ match: 'Implement T001.', chunks: ['Working', ' on', ' it', ' very', ' slowly', ' while', ' settings', ' change.'], delayMs: 1000 });
+      const count = transcripts(api).length;
+      const asked = (await received()).length;
+      await vscode.commands.executeCommand('workbench.action.chat.open', { query: '@speckit /speckit.implement T001' });
+      await waitUntil(async () => (await received()).length > asked, 'the model to be asked for T001', 60_000);
+      await setVerify('touch changed-marker');
+      queueAnswers(api, undefined);
+      await waitUntil(() => transcripts(api).length > count, 'the implement request to end', 60_000);
+      const text = shown(transcripts(api)[transcripts(api).length - 1]!);
+      assert.match(text, /~~~sh\n\/bin\/sh -c true/, 'the command was shown in full before the loop');
+      assert.match(text, /verification changed during the run and was not confirmed/);
+      await assert.rejects(Promise.resolve(vscode.workspace.fs.stat(vscode.Uri.joinPath(root, 'changed-marker'))), 'the changed command did not run');
+      assert.match(await readText(vscode.Uri.joinPath(dir, 'tasks.md')), /^- \[ \] T001 /m);
     });
 
     test('a cancel stops between steps and leaves tasks.md as it was', async () => {

@@ -12,7 +12,8 @@ export type { SpeckitTestApi };
 export const EXTENSION_ID = 'speckit-vscode.speckit-vscode';
 
 /** The sample workspaces in test/fixtures/workspaces. */
-export type WorkspaceName = 'nixos-flake' | 'multi-root' | 'monorepo' | 'empty' | 'speckit-1.0';
+/** `untrusted` runs only its own suite, in Restricted Mode (see untrusted.test.ts). */
+export type WorkspaceName = 'nixos-flake' | 'multi-root' | 'monorepo' | 'empty' | 'speckit-1.0' | 'untrusted';
 export const ALL_WORKSPACES: readonly WorkspaceName[] = ['nixos-flake', 'multi-root', 'monorepo', 'empty', 'speckit-1.0'];
 
 /** A suite file: which sample workspaces it runs in, and its mocha suites. */

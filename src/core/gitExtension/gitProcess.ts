@@ -5,6 +5,7 @@
  */
 import { type ProcessResult } from '../nix/flakeDiscovery';
 import { runProcess, type StreamingOptions } from '../nix/processRunner';
+import { resolveExecutable } from '../security/executables';
 
 export interface GitRun {
   (args: readonly string[]): Promise<ProcessResult>;
@@ -32,13 +33,19 @@ export interface GitRunOptions {
 export function gitRunner(cwd: string, options: GitRunOptions = {}): GitRun {
   const run = options.run ?? runProcess;
   const env = { ...(options.env ?? process.env), GIT_TERMINAL_PROMPT: '0' };
+  // A bare `git` would be looked up by the OS, an empty PATH entry meaning the repository itself.
+  const resolved = options.gitPath === undefined ? resolveExecutable({ name: 'git', pathEnv: (env as NodeJS.ProcessEnv)['PATH'], workspaceRoots: [cwd] }) : undefined;
+  const git = options.gitPath ?? (resolved?.ok ? resolved.path : undefined);
+  const missing: ProcessResult = { exitCode: null, stdout: '', stderr: '', spawnError: resolved && !resolved.ok ? resolved.reason : 'git not found' };
   return (args) =>
-    run(options.gitPath ?? 'git', args, {
-      cwd,
-      env,
-      timeoutMs: options.timeoutMs ?? 60_000,
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
+    git === undefined
+      ? Promise.resolve(missing)
+      : run(git, args, {
+          cwd,
+          env,
+          timeoutMs: options.timeoutMs ?? 60_000,
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
 }
 
 /** git could be started at all (spec-kit: `command -v git`). */

@@ -6,6 +6,7 @@
 import { type ExecFileException, execFile } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
+import { resolveExecutable } from '../security/executables';
 
 export type GitFailure = 'no-git' | 'not-a-repository' | 'invalid-name' | 'exists' | 'failed';
 
@@ -14,7 +15,7 @@ export type GitResult<T> =
   | { readonly ok: false; readonly reason: GitFailure; readonly message: string };
 
 export interface GitOptions {
-  /** The git executable; default `git` from PATH. */
+  /** The git executable; default `git` from PATH, never from inside the working directory (core/security/executables). */
   readonly gitPath?: string;
   /** Per-command timeout in milliseconds; default 15 s. */
   readonly timeoutMs?: number;
@@ -123,9 +124,11 @@ async function runGit(cwd: string, args: readonly string[], options: GitOptions,
   // A missing cwd makes spawn fail with ENOENT too, which would read as "git not installed".
   const dir = await stat(cwd).catch(() => undefined);
   if (!dir?.isDirectory()) return { ok: false, reason: 'not-a-repository', message: `${cwd} is not a directory` };
+  const git = options.gitPath ?? resolveExecutable({ name: 'git', pathEnv: process.env['PATH'], workspaceRoots: [cwd] });
+  if (typeof git !== 'string' && !git.ok) return { ok: false, reason: 'no-git', message: `git is not installed or not on PATH (${git.reason})` };
   const out = await new Promise<{ error?: ExecFileException; stdout: string; stderr: string }>((resolve) => {
     execFile(
-      options.gitPath ?? 'git',
+      typeof git === 'string' ? git : git.path,
       [...args],
       {
         cwd,

@@ -1,6 +1,5 @@
-import * as path from 'node:path/posix';
 import * as vscode from 'vscode';
-import { isInside } from '../../core/workspace/projects';
+import { containPathIn } from '../../platform/containment';
 import { unsavedAfterSave } from '../../platform/edits';
 import { type WorkspaceModel } from '../../platform/workspaceModel';
 
@@ -59,28 +58,10 @@ export async function writeArtifacts(model: WorkspaceModel, projectRoot: string,
   return { written: plan.map((p) => p.uri), refused: [] };
 }
 
-/** Why a path may not be written, or undefined when it may. */
+/** Why a path may not be written (the one containment rule), or undefined when it may. */
 async function unsafeReason(model: WorkspaceModel, projectRoot: string, target: string): Promise<string | undefined> {
-  const normalized = path.normalize(target);
-  if (normalized !== target || !path.isAbsolute(target)) return 'the path is not a plain absolute path';
-  if (!isInside(projectRoot, target)) return `it is outside the project ${projectRoot}`;
-  // A symlinked folder on the way could lead out of the project.
-  for (let dir = path.dirname(target); dir.length >= projectRoot.length && dir !== projectRoot; dir = path.dirname(dir)) {
-    try {
-      const stat = await vscode.workspace.fs.stat(model.uriFor(dir));
-      if (stat.type & vscode.FileType.SymbolicLink) return `${path.relative(projectRoot, dir)} is a symbolic link`;
-    } catch {
-      // Not there yet: it will be created inside the project.
-    }
-  }
-  try {
-    const stat = await vscode.workspace.fs.stat(model.uriFor(target));
-    if (stat.type & vscode.FileType.SymbolicLink) return 'it is a symbolic link';
-    if (stat.type & vscode.FileType.Directory) return 'it is a folder';
-  } catch {
-    // A new file.
-  }
-  return undefined;
+  const checked = await containPathIn((p) => model.uriFor(p), projectRoot, target, 'write');
+  return checked.ok ? undefined : checked.reason;
 }
 
 /** Generated files held back until the user has looked at the change (plan and tasks never overwrite unseen). */

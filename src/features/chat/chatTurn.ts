@@ -5,6 +5,7 @@ import { assemblePrompt, parsePromptTemplate, type PromptTemplate } from '../../
 import { type IndexedProject } from '../../core/workspace/workspaceIndex';
 import { ChatCommands, type ChatTurnKind, Commands } from '../../ids';
 import { slash } from '../../platform/chat';
+import { containPathIn } from '../../platform/containment';
 import { chooseModel, type ModelChoice } from '../../platform/modelChoice';
 import { type SpeckitServices } from '../../platform/services';
 import { type FeatureInProject, type WorkspaceModel } from '../../platform/workspaceModel';
@@ -129,7 +130,8 @@ export class ChatTurn<C extends ChatTurnKind = ChatTurnKind> {
   async template(name: string, project: IndexedProject | undefined): Promise<PromptTemplate> {
     if (project) {
       const override = this.model.uriFor(path.join(project.project.specifyDir ?? path.join(project.project.root, '.specify'), 'templates', 'overrides', `speckit.${name}.md`));
-      const text = await this.readUri(override);
+      // Contained like every other read: an override that is a link out of the project is not used.
+      const text = await this.readPath(override.path, project.project.root);
       if (text !== undefined) return parsePromptTemplate(name, text);
     }
     const bundled = await this.readUri(vscode.Uri.joinPath(this.services.context.extensionUri, 'prompts', `${name}.md`));
@@ -137,10 +139,21 @@ export class ChatTurn<C extends ChatTurnKind = ChatTurnKind> {
     return parsePromptTemplate(name, bundled);
   }
 
-  async readPath(p: string | undefined): Promise<string | undefined> {
+  /**
+   * A workspace file's text, only when the containment rule allows it: inside `root` (default: its
+   * workspace folder), no symlink out, a regular file. Undefined otherwise, as for a missing file.
+   */
+  async readPath(p: string | undefined, root?: string): Promise<string | undefined> {
     if (!p) return undefined;
-    // An open editor's unsaved text is what the user sees; prefer it.
     const uri = this.model.uriFor(p);
+    const base = root ?? vscode.workspace.getWorkspaceFolder(uri)?.uri.path;
+    if (!base) return undefined;
+    const checked = await containPathIn((q) => this.model.uriFor(q), base, p, 'read');
+    if (!checked.ok || checked.kind !== 'file') {
+      if (!checked.ok) this.services.log.warn(`Not read: ${checked.reason}`);
+      return undefined;
+    }
+    // An open editor's unsaved text is what the user sees; prefer it.
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     return open ? open.getText() : this.readUri(uri);
   }

@@ -1,8 +1,10 @@
 import * as path from 'node:path/posix';
 import * as vscode from 'vscode';
-import { checkRelativePath } from '../../core/chat/fileEnvelope';
+import { type Contained } from '../../core/security/containment';
+import { type ProtectionContext, protectionOf } from '../../core/security/protectedPaths';
+import { containIn } from '../../platform/containment';
 import { type WorkspaceModel } from '../../platform/workspaceModel';
-import { writeArtifacts } from './artifactWriter';
+import { type PlannedWrite, writeArtifacts } from './artifactWriter';
 import { type LoopTool } from './modelCall';
 
 /** Writes larger than this are refused: a model does not need to write a 200 kB file in one go. */
@@ -11,26 +13,41 @@ const MAX_READ_CHARS = 60_000;
 /** Characters a file path of ours never needs; their presence suggests an injection attempt. */
 const SHELL_META = /[;&|`$<>*?!"'\n\r\\]/;
 
-/** Refuses paths outside the root: absolute, `..`, shell metacharacters, symlinks leading out. */
-export async function safePath(model: WorkspaceModel, root: string, raw: unknown): Promise<string> {
-  if (typeof raw !== 'string' || raw.trim() === '') throw new Error('a relative file path is required');
-  if (SHELL_META.test(raw)) throw new Error(`"${raw}" contains characters a file path here may not contain`);
-  const checked = checkRelativePath(raw.trim(), () => true);
-  if (!checked.ok) throw new Error(checked.reason.replace(/the feature directory/g, 'the project root'));
-  const full = path.join(root, checked.path);
-  for (let dir = full; dir.length > root.length; dir = path.dirname(dir)) {
-    const stat = await vscode.workspace.fs.stat(model.uriFor(dir)).then(
-      (s) => s,
-      () => undefined,
-    );
-    if (stat && stat.type & vscode.FileType.SymbolicLink) throw new Error(`"${raw}" goes through a symbolic link`);
-  }
-  return full;
+/** A path a tool call named, checked by the one containment rule (inside the project, realpath checked). */
+export async function safePath(model: WorkspaceModel, root: string, raw: unknown, access: 'read' | 'write' = 'read'): Promise<Contained> {
+  if (typeof raw === 'string' && SHELL_META.test(raw)) throw new Error(`"${raw}" contains characters a file path here may not contain`);
+  const checked = await containIn((p) => model.uriFor(p), root, raw, access);
+  if (!checked.ok) throw new Error(checked.reason);
+  return checked;
+}
+
+/** A write to a protected path, held back for the user to review instead of being applied. */
+export interface HeldWrite extends PlannedWrite {
+  readonly relPath: string;
+  readonly why: string;
+}
+
+/** What the implement loop protects this run (see core/security/protectedPaths). */
+export interface WritePolicy {
+  readonly context: ProtectionContext;
+  /** Called instead of writing when a write is protected. */
+  hold(write: HeldWrite): void;
 }
 
 /** Files the implement loop may read and edit, all inside `root`; every edit is undoable. */
-export function workspaceTools(model: WorkspaceModel, root: string, onEdit: (relPath: string) => void): LoopTool[] {
+export function workspaceTools(model: WorkspaceModel, root: string, onEdit: (relPath: string) => void, policy?: WritePolicy): LoopTool[] {
   const rel = (p: string): string => path.relative(root, p);
+  /** Applies a write, or holds it back when the path is protected (never silently). */
+  const write = async (target: Contained, content: string): Promise<void> => {
+    const protection = policy && protectionOf([target.relPath, target.realRelPath], policy.context);
+    if (policy && protection) {
+      policy.hold({ path: target.path, content, relPath: target.relPath, why: protection.why });
+      throw new Error(`${target.relPath} is protected (${protection.why}). The change was set aside for the user to review and apply; do not try to make it another way, and continue with the rest of the task.`);
+    }
+    const outcome = await writeArtifacts(model, root, [{ path: target.path, content }], 'Spec Kit: implement');
+    if (outcome.refused.length > 0) throw new Error(outcome.refused.map((r) => r.reason).join('; '));
+    onEdit(target.relPath);
+  };
   return [
     {
       definition: {
@@ -39,7 +56,10 @@ export function workspaceTools(model: WorkspaceModel, root: string, onEdit: (rel
         inputSchema: { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] },
       },
       async run(input) {
-        const p = await safePath(model, root, (input as { path?: unknown }).path);
+        const target = await safePath(model, root, (input as { path?: unknown }).path);
+        if (target.kind === undefined) return `${target.relPath} does not exist.`;
+        if (target.kind !== 'file') return `${target.relPath} is a folder; use list_files.`;
+        const p = target.path;
         const bytes = await vscode.workspace.fs.readFile(model.uriFor(p)).then(
           (b) => b,
           () => undefined,
@@ -58,7 +78,7 @@ export function workspaceTools(model: WorkspaceModel, root: string, onEdit: (rel
       },
       async run(input) {
         const raw = (input as { path?: unknown }).path;
-        const p = raw === '.' || raw === '' ? root : await safePath(model, root, raw);
+        const p = (await safePath(model, root, raw === '' ? '.' : raw)).path;
         const entries = await vscode.workspace.fs.readDirectory(model.uriFor(p)).then(
           (e) => e,
           () => undefined,
@@ -75,13 +95,11 @@ export function workspaceTools(model: WorkspaceModel, root: string, onEdit: (rel
       },
       async run(input) {
         const { content } = input as { content?: unknown };
-        const p = await safePath(model, root, (input as { path?: unknown }).path);
+        const target = await safePath(model, root, (input as { path?: unknown }).path, 'write');
         if (typeof content !== 'string') throw new Error('content must be text');
         if (content.length > MAX_WRITE_CHARS) throw new Error(`the content has ${content.length} characters; at most ${MAX_WRITE_CHARS} may be written at once`);
-        const outcome = await writeArtifacts(model, root, [{ path: p, content }], 'Spec Kit: implement');
-        if (outcome.refused.length > 0) throw new Error(outcome.refused.map((r) => r.reason).join('; '));
-        onEdit(rel(p));
-        return `Wrote ${rel(p)} (${content.length} characters).`;
+        await write(target, content);
+        return `Wrote ${target.relPath} (${content.length} characters).`;
       },
     },
     {
@@ -92,7 +110,9 @@ export function workspaceTools(model: WorkspaceModel, root: string, onEdit: (rel
       },
       async run(input) {
         const { find, replace } = input as { find?: unknown; replace?: unknown };
-        const p = await safePath(model, root, (input as { path?: unknown }).path);
+        const target = await safePath(model, root, (input as { path?: unknown }).path, 'write');
+        const p = target.path;
+        if (target.kind !== 'file') throw new Error(`${target.relPath} does not exist; use write_file to create it`);
         if (typeof find !== 'string' || typeof replace !== 'string' || find === '') throw new Error('find and replace must be text, find not empty');
         const doc = await vscode.workspace.openTextDocument(model.uriFor(p));
         const text = doc.getText();
@@ -101,10 +121,8 @@ export function workspaceTools(model: WorkspaceModel, root: string, onEdit: (rel
         if (text.indexOf(find, at + 1) !== -1) throw new Error(`the text to replace occurs more than once in ${rel(p)}; include more context`);
         const next = text.slice(0, at) + replace + text.slice(at + find.length);
         if (next.length > MAX_WRITE_CHARS * 2) throw new Error('the file would be too large');
-        const outcome = await writeArtifacts(model, root, [{ path: p, content: next }], 'Spec Kit: implement');
-        if (outcome.refused.length > 0) throw new Error(outcome.refused.map((r) => r.reason).join('; '));
-        onEdit(rel(p));
-        return `Edited ${rel(p)}.`;
+        await write(target, next);
+        return `Edited ${target.relPath}.`;
       },
     },
   ];

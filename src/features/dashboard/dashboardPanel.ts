@@ -15,6 +15,7 @@ import {
   type VerificationFact,
 } from '../../core/dashboard/protocol';
 import { fileAtCommit, fileCommits } from '../../core/workspace/git';
+import { resolveProgram } from '../../platform/executables';
 import { type IndexChange } from '../../core/workspace/workspaceIndex';
 import { Commands, Settings } from '../../ids';
 import { sendToChat } from '../../platform/chat';
@@ -311,8 +312,11 @@ export class DashboardPanel implements vscode.Disposable {
     if (!this.deps.isTrusted()) return note('The history of tasks.md is read with git only in a trusted workspace; this is today’s point.');
     if (uri.scheme !== 'file') return note('The history of tasks.md needs git on a local folder; this is today’s point.');
     const file = uri.fsPath;
+    const git = resolveProgram({ name: 'git', trusted: this.deps.isTrusted() });
+    if (!git.ok) return note(`git cannot be run (${git.reason}): this is today’s point only.`);
+    const gitPath = git.path;
     this.historyRun = (async () => {
-      const log = await fileCommits(file);
+      const log = await fileCommits(file, { gitPath });
       if (!log.ok) {
         note(log.reason === 'no-git' ? 'git is not installed: this is today’s point only.' : log.reason === 'not-a-repository' ? 'The workspace is not a git repository: this is today’s point only.' : `git log failed: ${log.message}`);
         return;
@@ -321,7 +325,7 @@ export class DashboardPanel implements vscode.Disposable {
         {
           log: () => Promise.resolve(log.value),
           show: async (c: FileCommit) => {
-            const r = await fileAtCommit(vscode.Uri.joinPath(uri, '..').fsPath, c.sha, c.path);
+            const r = await fileAtCommit(vscode.Uri.joinPath(uri, '..').fsPath, c.sha, c.path, { gitPath });
             return r.ok ? r.value : undefined;
           },
         },

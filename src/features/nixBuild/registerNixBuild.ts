@@ -201,7 +201,9 @@ export function registerNixBuild(services: SpeckitServices): void {
         const drv = drvPath ?? runner.lastResult?.drvPath;
         if (!drv || !DRV_PATH.test(drv)) throw new NixRefusal('there is no failed derivation to show the log of.');
         const cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '/';
-        const r = await runProcess(registry.nixExecutable(), [...EXPERIMENTAL_ARGS, 'log', drv], { cwd, timeoutMs: 60_000 });
+        const nix = registry.nixExecutable();
+        if (!nix.ok) throw new NixRefusal(nix.reason);
+        const r = await runProcess(nix.path, [...EXPERIMENTAL_ARGS, 'log', drv], { cwd, timeoutMs: 60_000 });
         const text = r.exitCode === 0 ? r.stdout : `nix log ${drv} failed:\n${r.stderr}`;
         const doc = await vscode.workspace.openTextDocument({ content: text, language: 'log' });
         await vscode.window.showTextDocument(doc, { preview: true });

@@ -5,6 +5,7 @@ import { isTaskId } from '../../core/artifacts/taskGrammar';
 import { statusMarkdown } from '../../core/chat/statusTable';
 import { type IndexedFeature } from '../../core/workspace/workspaceIndex';
 import { Tools } from '../../ids';
+import { containPathIn } from '../../platform/containment';
 import { type SpeckitServices } from '../../platform/services';
 import { setTaskDone } from '../../platform/taskState';
 
@@ -38,6 +39,20 @@ export function registerTools(services: SpeckitServices): void {
     if (!found) throw new Error(`No feature "${name}". Features: ${all.map((f) => f.feature.name).join(', ') || 'none'}.`);
     return found;
   };
+  /** The command each runVerification confirmation showed, by feature and task. */
+  const confirmed = new Map<string, string>();
+  const plannedVerification = async (input: FeatureInput & { taskId?: string }) => {
+    const feature = await resolve(input);
+    const file = feature.feature.files.tasks;
+    if (!file) throw new Error(`${feature.feature.name} has no tasks.md`);
+    const uri = model.uriFor(file.path);
+    const target = await nix.verification.target(uri, false);
+    if (!target) throw new Error('no verification is configured: set speckit.verify.command, or choose a build with "Spec Kit: Choose Verification Build"');
+    const taskId = typeof input.taskId === 'string' && isTaskId(input.taskId) ? input.taskId : 'feature';
+    const command = nix.verification.commandLine(target);
+    const key = `${file.path}#${taskId}`;
+    return { verification: nix.verification, feature, uri, target, taskId, command, key };
+  };
   const guard = <T>(run: (input: T, token: vscode.CancellationToken) => Promise<vscode.LanguageModelToolResult>): vscode.LanguageModelTool<T>['invoke'] =>
     async (options, token) => {
       try {
@@ -61,6 +76,12 @@ export function registerTools(services: SpeckitServices): void {
         let budget = MAX_ARTIFACT_CHARS;
         for (const file of [f.feature.files.spec, f.feature.files.plan, f.feature.files.tasks]) {
           if (!file || budget <= 0) continue;
+          // The one containment rule: an artifact that is a link out of the project is not read.
+          const checked = await containPathIn((p) => model.uriFor(p), f.projectRoot, file.path, 'read');
+          if (!checked.ok || checked.kind !== 'file') {
+            parts.push(`## ${path.basename(file.path)}\n\n(not read: ${checked.ok ? 'not a file' : checked.reason})`);
+            continue;
+          }
           const content = new TextDecoder().decode(await vscode.workspace.fs.readFile(model.uriFor(file.path))).slice(0, budget);
           budget -= content.length;
           parts.push(`## ${path.basename(file.path)}\n\n${content}`);
@@ -102,17 +123,27 @@ export function registerTools(services: SpeckitServices): void {
       }),
     }),
     vscode.lm.registerTool<FeatureInput & { taskId?: string }>(Tools.runVerification, {
-      prepareInvocation: (options) => ({
-        invocationMessage: `Running the verification of ${options.input.taskId ?? 'the feature'}`,
-        confirmationMessages: { title: 'Run the verification build?', message: 'This runs the project’s verification command (for a Nix flake, the host build) in a terminal.' },
-      }),
+      // The confirmation shows the exact command; invoke runs only that command, or refuses.
+      prepareInvocation: async (options) => {
+        const planned = await plannedVerification(options.input).catch((e: unknown) => (e instanceof Error ? e.message : String(e)));
+        if (typeof planned !== 'string') confirmed.set(planned.key, planned.command);
+        const message =
+          typeof planned === 'string'
+            ? new vscode.MarkdownString(`Nothing will run: ${planned}`)
+            : new vscode.MarkdownString(`This runs, in a terminal, the verification of **${planned.feature.feature.name}**:\n\n~~~sh\n${planned.command}\n~~~`);
+        return {
+          invocationMessage: `Running the verification of ${options.input.taskId ?? 'the feature'}`,
+          confirmationMessages: { title: 'Run the verification build?', message },
+        };
+      },
       invoke: guard(async (input, token) => {
         if (!vscode.workspace.isTrusted) throw new Error('the workspace is not trusted, so nothing is run');
-        const f = await resolve(input);
-        const file = f.feature.files.tasks;
-        if (!file) throw new Error(`${f.feature.name} has no tasks.md`);
-        const taskId = typeof input.taskId === 'string' && isTaskId(input.taskId) ? input.taskId : 'feature';
-        const v = await nix.verification.verify({ uri: model.uriFor(file.path), taskId }, token);
+        const planned = await plannedVerification(input);
+        const shown = confirmed.get(planned.key);
+        confirmed.delete(planned.key);
+        // Settings changed between the confirmation and now: what would run is not what was shown.
+        if (shown !== undefined && shown !== planned.command) throw new Error(`the verification command is not the one that was confirmed; it is now: ${planned.command}`);
+        const v = await planned.verification.verify({ uri: planned.uri, taskId: planned.taskId }, token, planned.target);
         return text(`${v.ok ? 'Passed' : 'Failed'} (exit ${v.exitCode ?? '?'}, ${(v.durationMs / 1000).toFixed(1)} s).\n\n${v.output.split('\n').slice(-40).join('\n')}`);
       }),
     }),

@@ -1,6 +1,7 @@
 import * as path from 'node:path/posix';
 import * as vscode from 'vscode';
 import { gitRunner, out } from '../../core/gitExtension/gitProcess';
+import { resolveProgram } from '../executables';
 import { GitHubClient } from '../../core/github/githubClient';
 import { githubTarget, type GitHubTarget } from '../../core/github/remote';
 import { Settings } from '../../ids';
@@ -22,7 +23,10 @@ export async function repoContext(projectRootUri: vscode.Uri): Promise<{ ok: tru
     return { ok: false, reason: 'GitHub issues need a trusted workspace: Spec Kit runs git in it and sends its task text to GitHub. Trust the workspace (Manage Workspace Trust), then run the command again.' };
   }
   if (projectRootUri.scheme !== 'file') return { ok: false, reason: 'GitHub issues need a local git repository; this workspace is not on local files.' };
-  const git = gitRunner(projectRootUri.fsPath, { timeoutMs: 20_000 });
+  // git by absolute path from outside the workspace folders (core/security/executables).
+  const gitPath = resolveProgram({ name: 'git', trusted: vscode.workspace.isTrusted });
+  if (!gitPath.ok) return { ok: false, reason: `git cannot be run (${gitPath.reason}); GitHub issues need git to read the repository's \`origin\` remote.` };
+  const git = gitRunner(projectRootUri.fsPath, { timeoutMs: 20_000, gitPath: gitPath.path });
   const top = await git(['rev-parse', '--show-toplevel']);
   if (top.spawnError) return { ok: false, reason: 'git was not found; GitHub issues need git to read the repository\'s `origin` remote.' };
   if (top.exitCode !== 0) return { ok: false, reason: 'This project is not in a git repository, so there is no GitHub repository to create issues in.' };

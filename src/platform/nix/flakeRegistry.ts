@@ -2,8 +2,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { type FlakeInfo, type NixProbe, discoverByEvaluation, discoverStatically, findFlakes, probeNix } from '../../core/nix/flakeDiscovery';
 import { nodeProcessRunner } from '../../core/nix/processRunner';
+import { type Resolution } from '../../core/security/executables';
 import { NodeFileSystem } from '../../core/workspace/nodeFileSystem';
 import { NixContextKeys, Settings } from '../../ids';
+import { resolveProgram } from '../executables';
 import { type TrustGate } from './trust';
 
 export const INSTALL_HINT =
@@ -43,15 +45,19 @@ export class FlakeRegistry implements vscode.Disposable {
     void this.refresh();
   }
 
-  nixExecutable(scope?: vscode.Uri): string {
-    return vscode.workspace.getConfiguration(undefined, scope).get<string>(Settings.nixPath)?.trim() || 'nix';
+  /** The nix to run: an absolute path outside the workspace (or the user's configured one), never a bare name. */
+  nixExecutable(scope?: vscode.Uri): Resolution {
+    return resolveProgram({ name: 'nix', setting: Settings.nixPath, ...(scope ? { scope } : {}), trusted: this.trust.isTrusted() });
   }
 
-  /** Whether nix can be run, probed once (again after speckit.nix.path changes). */
+  /** Whether nix can be run, probed once (again after speckit.nix.path changes); never in a restricted workspace. */
   async nix(): Promise<NixProbe> {
+    // Not cached: trust may be granted later, and then the probe runs.
+    if (!this.trust.isTrusted()) return { available: false, error: 'the workspace is not trusted, so Nix is not run' };
     if (!this.probe) {
       const cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
-      this.probe = await probeNix(nodeProcessRunner, this.nixExecutable(), cwd);
+      const nix = this.nixExecutable();
+      this.probe = nix.ok ? await probeNix(nodeProcessRunner, nix.path, cwd) : { available: false, error: nix.reason };
       if (this.probe.available) this.log.info(`Nix ${this.probe.version ?? ''} found`);
       else this.log.warn(`Nix not available (${this.probe.error ?? 'unknown'}). ${INSTALL_HINT}`);
     }
@@ -86,8 +92,13 @@ export class FlakeRegistry implements vscode.Disposable {
     const flakes = await Promise.all(
       dirs.map(async (dir) => {
         try {
-          if (evaluate) return await discoverByEvaluation(this.fs, nodeProcessRunner, this.nixExecutable(vscode.Uri.file(dir)), dir);
-          const why = !this.trust.isTrusted() ? 'the workspace is not trusted, so flake.nix was read, not evaluated' : 'Nix is not installed, so flake.nix was read, not evaluated';
+          const nix = evaluate ? this.nixExecutable(vscode.Uri.file(dir)) : undefined;
+          if (nix?.ok) return await discoverByEvaluation(this.fs, nodeProcessRunner, nix.path, dir);
+          const why = !this.trust.isTrusted()
+            ? 'the workspace is not trusted, so flake.nix was read, not evaluated'
+            : nix && !nix.ok
+              ? `${nix.reason}, so flake.nix was read, not evaluated`
+              : 'Nix is not installed, so flake.nix was read, not evaluated';
           return await discoverStatically(this.fs, dir, why);
         } catch (e) {
           this.log.warn(`Reading the flake in ${dir} failed: ${e instanceof Error ? e.message : String(e)}`);

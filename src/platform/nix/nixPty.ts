@@ -10,6 +10,8 @@ export interface PtyRun {
   readonly display: string;
   /** stderr is `--log-format internal-json`: shown as readable text, kept raw for the parser. */
   readonly jsonLog: boolean;
+  /** Why nothing may run: the terminal says so and no process starts. */
+  readonly refused?: string;
 }
 
 export interface PtyResult extends ProcessResult {
@@ -40,14 +42,17 @@ export class ProcessPty implements vscode.Pseudoterminal {
   open(): void {
     const started = Date.now();
     this.write.fire(`${DIM}$ ${this.run.display}${RESET}\r\n`);
-    void runProcess(this.run.command, this.run.args, {
+    const refusedResult: ProcessResult = { exitCode: 1, stdout: '', stderr: `Not run: ${this.run.refused ?? ''}\n` };
+    const ran = this.run.refused !== undefined ? Promise.resolve(refusedResult) : runProcess(this.run.command, this.run.args, {
       cwd: this.run.cwd,
       // Colours stay on for the terminal; the parser strips them.
       env: { ...process.env, NIX_PAGER: '', PAGER: 'cat' },
       signal: this.abort.signal,
       onStdout: (c) => this.write.fire(crlf(c)),
       onStderr: (c) => this.stderr(c),
-    }).then((r) => {
+    });
+    void ran.then((r) => {
+      if (this.run.refused !== undefined) this.stderr(r.stderr);
       this.stderr('\n');
       const durationMs = Date.now() - started;
       const result: PtyResult = { ...r, durationMs, cancelled: this.abort.signal.aborted };

@@ -1,4 +1,3 @@
-import { accessSync, constants as fsConstants } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { stripAnsi } from '../../core/nix/ansi';
@@ -7,6 +6,7 @@ import { checkAttrPath, splitAttrPath } from '../../core/nix/flakeOutputs';
 import { type Invocation, type NixAction, describeAction, displayCommand, hostAttrPath, invocationFor } from '../../core/nix/nixInvocation';
 import { parseNixOutput, summarize } from '../../core/nix/nixOutput';
 import { NIX_TASK_TYPE, Settings } from '../../ids';
+import { resolveProgram } from '../executables';
 import { type FlakeRegistry, INSTALL_HINT } from './flakeRegistry';
 import { type NixDiagnostics } from './nixDiagnostics';
 import { ProcessPty, type PtyResult, renderLogLine } from './nixPty';
@@ -111,7 +111,7 @@ export class NixRunner implements vscode.Disposable {
   async runCommandLine(cwd: string, commandLine: string, label: string, token?: vscode.CancellationToken): Promise<NixRunResult> {
     if (!this.trust.isTrusted()) throw new NixRefusal('the workspace is not trusted');
     const flake: FlakeInfo = (await this.registry.flakeFor(cwd)) ?? { dir: cwd, source: 'static', outputs: { nixosConfigurations: [], homeConfigurations: [], checks: {}, packages: {}, devShells: {} }, notes: [] };
-    const inv: Invocation = { command: '/bin/sh', args: ['-c', commandLine], jsonLog: false };
+    const inv = this.shellInvocation(commandLine);
     let pty: ProcessPty | undefined;
     const created = new Promise<ProcessPty>((resolve) => {
       const execution = new vscode.CustomExecution(() => {
@@ -143,25 +143,27 @@ export class NixRunner implements vscode.Disposable {
     return checkAction(flake, action);
   }
 
-  /** `nixos-rebuild` on PATH: on NixOS, VMs are built the way users know. */
+  /** `nixos-rebuild` on PATH (outside the workspace): on NixOS, VMs are built the way users know. */
   nixosRebuild(): string | undefined {
-    for (const dir of (process.env['PATH'] ?? '').split(path.delimiter)) {
-      if (!dir) continue;
-      const candidate = path.join(dir, 'nixos-rebuild');
-      try {
-        accessSync(candidate, fsConstants.X_OK);
-        return candidate;
-      } catch {
-        /* not here */
-      }
-    }
-    return undefined;
+    const r = resolveProgram({ name: 'nixos-rebuild', trusted: this.trust.isTrusted() });
+    return r.ok ? r.path : undefined;
   }
 
+  /** The exact program and arguments an action runs; throws a NixRefusal when nix cannot be resolved. */
   invocation(flake: FlakeInfo, action: NixAction): Invocation {
     const scope = vscode.Uri.file(flake.dir);
     const extraArgs = vscode.workspace.getConfiguration(undefined, scope).get<string[]>(Settings.nixExtraArgs) ?? [];
-    return invocationFor(action, { nix: this.registry.nixExecutable(scope), nixosRebuild: this.nixosRebuild(), extraArgs: extraArgs.filter((a) => typeof a === 'string') });
+    const nixosRebuild = action.kind === 'build-vm' ? this.nixosRebuild() : undefined;
+    const nix = this.registry.nixExecutable(scope);
+    if (!nix.ok && !nixosRebuild) throw new NixRefusal(nix.reason);
+    return invocationFor(action, { nix: nix.ok ? nix.path : 'nix', ...(nixosRebuild ? { nixosRebuild } : {}), extraArgs: extraArgs.filter((a) => typeof a === 'string') });
+  }
+
+  /** `speckit.verify.command` runs as `/bin/sh -c <command line>` (checked to exist, never looked up in PATH). */
+  shellInvocation(commandLine: string): Invocation {
+    const sh = resolveProgram({ name: 'sh', fixed: '/bin/sh', trusted: this.trust.isTrusted() });
+    if (!sh.ok) throw new NixRefusal(sh.reason);
+    return { command: sh.path, args: ['-c', commandLine], jsonLog: false };
   }
 
   private scopeFor(dir: string): vscode.WorkspaceFolder | vscode.TaskScope {
@@ -183,8 +185,16 @@ export class NixRunner implements vscode.Disposable {
     const execution = new vscode.CustomExecution(async () => {
       // Checked again at run time: a task from tasks.json reaches here without the command's checks.
       const refusal = await this.refusal(flake, action);
-      const inv = refusal ? { command: '/bin/false', args: [], jsonLog: false } : this.invocation(flake, action);
-      const pty = this.pty(flake, inv, label, action, flake.dir, refusal);
+      let why = refusal;
+      let inv: Invocation = { command: '/bin/false', args: [], jsonLog: false };
+      if (!why) {
+        try {
+          inv = this.invocation(flake, action);
+        } catch (e) {
+          why = e instanceof Error ? e.message : String(e);
+        }
+      }
+      const pty = this.pty(flake, inv, label, action, flake.dir, why);
       onPty?.(pty);
       return pty;
     });
@@ -199,7 +209,7 @@ export class NixRunner implements vscode.Disposable {
     const display = refusal ? `# refused: ${refusal}` : displayCommand(inv);
     let settle!: (r: NixRunResult) => void;
     const result = new Promise<NixRunResult>((resolve) => (settle = resolve));
-    const pty = new ProcessPty({ command: inv.command, args: inv.args, cwd, display, jsonLog: inv.jsonLog }, (r) => {
+    const pty = new ProcessPty({ command: inv.command, args: inv.args, cwd, display, jsonLog: inv.jsonLog, ...(refusal !== undefined ? { refused: refusal } : {}) }, (r) => {
       void this.finish(flake, inv, label, action, r, display).then((res) => {
         this.running.delete(state);
         this.lastResult = res;

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { type FlakeInfo } from '../../core/nix/flakeDiscovery';
-import { type NixAction, describeAction } from '../../core/nix/nixInvocation';
+import { type NixAction, describeAction, displayCommand } from '../../core/nix/nixInvocation';
 import { Settings } from '../../ids';
 import { type Prompter } from '../prompter';
 import { type FlakeRegistry } from './flakeRegistry';
@@ -63,9 +63,13 @@ export class VerificationService implements vscode.Disposable {
     private readonly prompter: Prompter,
   ) {}
 
-  /** Runs the verification of the task's project. Throws when nothing is configured and the user chose nothing. */
-  async verify(ref: TaskRef, token?: vscode.CancellationToken): Promise<VerificationResult> {
-    const target = await this.target(ref.uri, true);
+  /**
+   * Runs the verification of the task's project: `expected` when the caller showed and confirmed
+   * one (so what runs is what was shown), else the configured one. Throws when nothing is
+   * configured and the user chose nothing.
+   */
+  async verify(ref: TaskRef, token?: vscode.CancellationToken, expected?: VerificationTarget): Promise<VerificationResult> {
+    const target = expected ?? (await this.target(ref.uri, true));
     if (!target) throw new Error('No verification is configured: set speckit.verify.command, or pick a host with "Spec Kit: Choose Verification".');
     const run: NixRunResult =
       target.kind === 'nix'
@@ -78,6 +82,18 @@ export class VerificationService implements vscode.Disposable {
     await this.state.update(RESULTS_KEY, { ...this.state.get<Record<string, StoredVerification>>(RESULTS_KEY, {}), [key]: stored });
     this.changed.fire(ref);
     return result;
+  }
+
+  /** The exact program and arguments a target runs, as a user would type them (for every confirmation). */
+  commandLine(target: VerificationTarget): string {
+    try {
+      return target.kind === 'command'
+        ? `${displayCommand(this.runner.shellInvocation(target.commandLine))}   # in ${target.cwd}`
+        : `${displayCommand(this.runner.invocation(target.flake, target.action))}   # in ${target.flake.dir}`;
+    } catch (e) {
+      const what = target.kind === 'command' ? target.commandLine : describeAction(target.action);
+      return `${what}   # cannot run: ${e instanceof Error ? e.message : String(e)}`;
+    }
   }
 
   /** The last result of a task's verification, if it ever ran (survives reloads). */

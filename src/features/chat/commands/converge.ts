@@ -1,4 +1,4 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import { appendConvergencePhase, convergeFindingsMarkdown, parseConvergeFindings } from '../../../core/analysis/converge';
 import { slash } from '../../../platform/chat';
 import { type ChatTurn } from '../chatTurn';
@@ -8,6 +8,10 @@ const MAX_CODE_CHARS = 60_000;
 
 /** /speckit.converge: gaps between intent and code become a `## Phase N: Convergence`; existing tasks are never touched. */
 export async function converge(turn: ChatTurn<'converge'>): Promise<vscode.ChatResult> {
+  // The same gate as implement: converge reads the code the tasks name and writes tasks.md from a model's answer.
+  if (!vscode.workspace.isTrusted) {
+    return turn.fail('Converging reads the project’s code into the prompt and appends tasks from the model’s answer, which a restricted (untrusted) workspace does not allow. Trust the workspace to converge.');
+  }
   const found = await turn.feature();
   if (!found) return turn.fail('There is no feature yet.');
   const { feature, project } = found;

@@ -1,5 +1,7 @@
 import * as path from 'node:path/posix';
+import { containRelative } from '../../../core/security/containment';
 import { type IndexedFeature } from '../../../core/workspace/workspaceIndex';
+import { containmentFs } from '../../../platform/containment';
 import { type ChatTurn, type ContextItem } from '../chatTurn';
 
 import { type ContextArtifact } from '../../../core/chat/commandContext';
@@ -10,7 +12,7 @@ export async function featureContext(turn: ChatTurn, feature: IndexedFeature, wa
   const root = feature.projectRoot;
   const out: ContextItem[] = [];
   const add = async (label: string, p: string | undefined): Promise<void> => {
-    const text = await turn.readPath(p);
+    const text = await turn.readPath(p, root);
     if (p && text !== undefined && text.trim()) out.push({ label, path: path.relative(root, p), text });
   };
   for (const w of wanted) {
@@ -49,15 +51,28 @@ export async function featureContext(turn: ChatTurn, feature: IndexedFeature, wa
   return out;
 }
 
-/** Text files named by tasks (relative to the project root), as context within a character budget. */
+/**
+ * Text files named by tasks (relative to the project root), as context within a character budget.
+ * Task lines are repository text: a path that leaves the project (`../../.ssh/id_rsa`, a symlink
+ * out) is not read, and the chat says so.
+ */
 export async function namedFilesContext(turn: ChatTurn, root: string, paths: readonly string[], label: string, budget: number): Promise<ContextItem[]> {
   const out: ContextItem[] = [];
+  const refused: string[] = [];
+  const fs = containmentFs((q) => turn.model.uriFor(q));
   for (const p of new Set(paths)) {
     if (budget <= 0 || p.endsWith('/')) continue;
-    const text = await turn.readPath(path.join(root, p));
+    const checked = await containRelative(fs, root, p, 'read');
+    if (!checked.ok) {
+      refused.push(checked.reason);
+      continue;
+    }
+    if (checked.kind !== 'file') continue;
+    const text = await turn.readPath(checked.path, root);
     if (text === undefined || text.includes('\u0000')) continue;
     out.push({ label: `${label} ${p}`, path: p, text: text.slice(0, budget) });
     budget -= text.length;
   }
+  if (refused.length > 0) turn.warn(`Not attached to the prompt (outside the project): ${refused.join('; ')}`);
   return out;
 }

@@ -1,14 +1,17 @@
+import * as path from 'node:path/posix';
 import * as vscode from 'vscode';
 import { checklistGate, checklistGateMarkdown } from '../../../core/analysis/checklistGate';
 import { parseImplementScope } from '../../../core/analysis/implementScope';
 import { type Task, type TasksDoc } from '../../../core/artifacts/tasks';
+import { type IndexedFeature } from '../../../core/workspace/workspaceIndex';
+import { ChatCommands, Settings } from '../../../ids';
 import { slash } from '../../../platform/chat';
 import { setTaskDone } from '../../../platform/taskState';
 import { type FeatureInProject } from '../../../platform/workspaceModel';
 import { metadataOf } from '../chatMetadata';
 import { type ChatTurn } from '../chatTurn';
 import { callModelWithTools } from '../modelCall';
-import { workspaceTools } from '../workspaceTools';
+import { type HeldWrite, type WritePolicy, workspaceTools } from '../workspaceTools';
 import { featureContext, namedFilesContext } from './featureContext';
 import { plan } from './plan';
 import { tasks as tasksCommand } from './tasks';
@@ -66,12 +69,18 @@ export async function implement(turn: ChatTurn<'implement'>): Promise<vscode.Cha
   }
   turn.markdown(`Implementing ${scope.description}.\n\n`);
 
+  // Read once before the loop: a command that changes during the run is not run without asking again.
+  const verification = turn.services.nix.verification;
+  const initial = await verification.target(tasksUri, false);
+  const run: RunState = { approvedCommand: initial ? verification.commandLine(initial) : undefined };
+  if (run.approvedCommand) turn.markdown(`Each task is ticked only after this verification passes:\n\n~~~sh\n${run.approvedCommand}\n~~~\n\n`);
+
   const done: string[] = [];
   const total = scope.tasks.length;
   for (const [i, task] of scope.tasks.entries()) {
     if (turn.token.isCancellationRequested) break;
     const step = `${task.id} ${i + 1}/${total}`;
-    const result = await implementOne(turn, found, doc, task, step, tasksUri);
+    const result = await implementOne(turn, found, doc, task, step, tasksUri, run);
     if (result === 'cancelled') break;
     if (result !== 'done') {
       turn.markdown(`\n\n${done.length} task${done.length === 1 ? '' : 's'} done before this one. Fix the problem, then run \`${slash('implement')}\` again: it resumes at ${task.id}.`);
@@ -89,8 +98,37 @@ export async function implement(turn: ChatTurn<'implement'>): Promise<vscode.Cha
   return turn.result({ featureDir: dir });
 }
 
+/** What one implement run carries from task to task. */
+interface RunState {
+  /** The verification command as shown to the user (in full); undefined when none is configured. */
+  approvedCommand: string | undefined;
+}
+
+/** The write policy of an implement run: protected paths (core/security/protectedPaths) are held back for review. */
+function writePolicy(turn: ChatTurn, feature: IndexedFeature, held: HeldWrite[]): WritePolicy {
+  const root = feature.projectRoot;
+  const own = [feature.feature.files.tasks?.path, feature.feature.files.spec?.path].filter((p): p is string => !!p).map((p) => path.relative(root, p));
+  // User settings only: a workspace cannot shorten or change the list.
+  const user = vscode.workspace.getConfiguration().inspect<unknown>(Settings.protectedPaths)?.globalValue;
+  const userPatterns = Array.isArray(user) ? user.filter((p): p is string => typeof p === 'string') : [];
+  return { context: { runFiles: own, userPatterns }, hold: (w) => held.push(w) };
+}
+
+/** Shows held-back changes to protected files as diffs with one Apply button; nothing of them is written until the user applies. */
+function offerHeld(turn: ChatTurn, root: string, task: Task, held: readonly HeldWrite[]): void {
+  const latest = [...new Map(held.map((w) => [w.path, w])).values()];
+  turn.warn(`${task.id} stays open: the model changed protected files (${latest.map((w) => w.relPath).join(', ')}). Nothing was written to them. Review each change; apply it only if you want it, then run /speckit.implement again.`);
+  turn.markdown(`\n\n${latest.map((w) => `- \`${w.relPath}\`: ${w.why}`).join('\n')}\n\n`);
+  const proposal = turn.proposals.add(root, latest.map((w) => ({ path: w.path, content: w.content })), `Spec Kit: ${task.id} protected files`);
+  for (const w of latest) {
+    const left = turn.model.uriFor(w.path);
+    turn.stream.button({ command: 'vscode.diff', title: `Compare ${w.relPath}`, arguments: [left, turn.proposals.uriFor(proposal, w), `${w.relPath} ↔ proposed by the model`] });
+  }
+  turn.stream.button({ command: ChatCommands.applyProposal, title: `Apply ${latest.length} protected change${latest.length === 1 ? '' : 's'}`, arguments: [proposal.id] });
+}
+
 /** One task: the model edits with tools, then verification, then the tick. */
-async function implementOne(turn: ChatTurn<'implement'>, { feature, project }: FeatureInProject, doc: TasksDoc, task: Task, step: string, tasksUri: vscode.Uri): Promise<'done' | 'failed' | 'cancelled'> {
+async function implementOne(turn: ChatTurn<'implement'>, { feature, project }: FeatureInProject, doc: TasksDoc, task: Task, step: string, tasksUri: vscode.Uri, run: RunState): Promise<'done' | 'failed' | 'cancelled'> {
   const root = feature.projectRoot;
   turn.progress(`${step} · reading`);
   const phase = doc.phases.find((p) => p.key === task.phase);
@@ -101,10 +139,16 @@ async function implementOne(turn: ChatTurn<'implement'>, { feature, project }: F
   const edited: string[] = [];
   let refused = 0;
   turn.markdown(`**${task.id}** ${task.description}\n\n`);
-  const tools = workspaceTools(turn.model, root, (rel) => {
-    edited.push(rel);
-    turn.progress(`${step} · editing ${rel}`);
-  });
+  const held: HeldWrite[] = [];
+  const tools = workspaceTools(
+    turn.model,
+    root,
+    (rel) => {
+      edited.push(rel);
+      turn.progress(`${step} · editing ${rel}`);
+    },
+    writePolicy(turn, feature, held),
+  );
   const result = await callModelWithTools(
     await turn.languageModel(),
     messages,
@@ -126,6 +170,10 @@ async function implementOne(turn: ChatTurn<'implement'>, { feature, project }: F
     return 'failed';
   }
   if (turn.token.isCancellationRequested) return 'cancelled';
+  if (held.length > 0) {
+    offerHeld(turn, root, task, held);
+    return 'failed';
+  }
   if (refused > 0 && edited.length === 0) {
     turn.warn(`${task.id} stays open: every change the model tried was refused.`);
     return 'failed';
@@ -133,10 +181,25 @@ async function implementOne(turn: ChatTurn<'implement'>, { feature, project }: F
 
   const verification = turn.services.nix.verification;
   const target = await verification.target(tasksUri, false);
+  const command = target ? verification.commandLine(target) : undefined;
+  if (command !== run.approvedCommand) {
+    // Settings changed during the run (by the model or anyone else): ask before running anything new.
+    const now = command ?? '(none: the task would be ticked without verification)';
+    const answer = await turn.services.prompter.confirm(
+      'The verification changed during /speckit.implement. Run the new one?',
+      `Now:\n${now}\n\nWhen the run started:\n${run.approvedCommand ?? '(none)'}`,
+      command ? 'Run It' : 'Tick Without Verification',
+    );
+    if (!answer) {
+      turn.warn(`${task.id} stays open: the verification changed during the run and was not confirmed. Now: ${now}`);
+      return 'failed';
+    }
+    run.approvedCommand = command;
+  }
   let verified = 'no verification configured (set `speckit.verify.command`)';
   if (target) {
     turn.progress(`${step} · verifying`);
-    const v = await verification.verify({ uri: tasksUri, taskId: task.id }, turn.token);
+    const v = await verification.verify({ uri: tasksUri, taskId: task.id }, turn.token, target);
     if (turn.token.isCancellationRequested) return 'cancelled';
     if (!v.ok) {
       const tail = v.output.split('\n').slice(-30).join('\n');
