@@ -5,6 +5,7 @@ import { type TextEdit } from '../core/artifacts/taskEdits';
  * Applies core text edits to a document through a WorkspaceEdit: undoable, and it works on an open
  * unsaved buffer without clobbering it. A document that was clean before is saved afterwards, so
  * the file on disk (which other tools and the index read) matches; a dirty one is left for its owner.
+ * Ticks and box toggles go through platform/taskState.ts, which checks each edit against the buffer.
  */
 export async function applyTextEdits(uri: vscode.Uri, edits: readonly TextEdit[], label: string): Promise<boolean> {
   if (edits.length === 0) return true;
@@ -18,7 +19,8 @@ export async function applyTextEdits(uri: vscode.Uri, edits: readonly TextEdit[]
     });
   }
   const applied = await vscode.workspace.applyEdit(edit);
-  if (applied && !wasDirty) await document.save();
+  // A save that fails is a failure too: the edit is then only in the editor, not on disk.
+  if (applied && !wasDirty) return document.save();
   return applied;
 }
 

@@ -1,6 +1,7 @@
 // CodeLens on tasks and specs: titles and commands for every task shape, ticking through an
 // undoable edit that changes only the checkbox, unsaved documents, and the toggle keybinding command.
 import * as assert from 'node:assert/strict';
+import { utimesSync, writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { featureDir } from './editorHelpers';
 import { readText, testApi, waitForSnapshot, waitUntil, writeText, type WorkspaceName } from './helpers';
@@ -65,6 +66,11 @@ async function write(name: string, file: string, text: string): Promise<vscode.U
 export function define(): void {
   suite('Task CodeLens', function () {
     this.timeout(60_000);
+
+    // Later suites act on "the feature of the active editor": leave none of this suite's open.
+    suiteTeardown(async () => {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    });
 
     test('every task shape gets Implement and Mark done; phases get progress and Implement phase', async () => {
       const uri = await write('090-lens-variants', 'tasks.md', VARIANTS);
@@ -149,6 +155,59 @@ export function define(): void {
       await waitUntil(async () => (await lensesOf(uri)).some((l) => l.line === 2 && l.title === '$(discard) Mark not done'), 'the task to count as done once every box is ticked');
       assert.ok(await vscode.commands.executeCommand('speckit.markTaskNotDone', uri, 'T1'));
       assert.match(editor.document.getText(), /^- \[ \] Directory structure created\n- \[ \] Files exist/m);
+    });
+
+    test('a CR-only tasks.md: Mark done ticks T001 on its own line, never the title (issue #12 probe)', async () => {
+      const cr = VARIANTS.replace(/\n/g, '\r');
+      const uri = await write('098-lens-cr', 'tasks.md', cr);
+      const editor = await vscode.window.showTextDocument(uri);
+      assert.ok(await vscode.commands.executeCommand('speckit.markTaskDone', uri, 'T001'));
+      // VS Code keeps one kind of line break in its buffer; the lines are what count.
+      const lines = (await readText(uri)).split(/\r\n|\r|\n/);
+      assert.deepEqual(lines, VARIANTS.replace('- [ ] T001', '- [X] T001').split('\n'));
+      assert.equal(editor.document.lineAt(0).text, '# Tasks: Lens variants');
+    });
+
+    test('a tick whose save fails is reported as failed, and the tick stays in the buffer to save or undo', async () => {
+      const uri = await write('099-lens-save-fails', 'tasks.md', VARIANTS);
+      const editor = await vscode.window.showTextDocument(uri);
+      assert.ok(!editor.document.isDirty);
+      // Another program rewrites the file the moment the tick lands in the buffer: VS Code then
+      // refuses to save over the newer file (a real save failure, not a stand-in).
+      const other = VARIANTS.replace('# Tasks: Lens variants', '# Tasks: Rewritten elsewhere');
+      const listener = vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document.uri.toString() !== uri.toString()) return;
+        listener.dispose();
+        writeFileSync(uri.fsPath, other);
+        const later = new Date(Date.now() + 60_000);
+        utimesSync(uri.fsPath, later, later);
+      });
+      try {
+        assert.equal(await vscode.commands.executeCommand('speckit.markTaskDone', uri, 'T001'), false, 'a failed save is not "changed"');
+      } finally {
+        listener.dispose();
+      }
+      assert.ok(editor.document.isDirty, 'the unsaved tick is left in the editor');
+      assert.match(editor.document.getText(), /^- \[X\] T001 /m);
+      assert.equal(await readText(uri), other, 'the newer file on disk is not overwritten');
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    });
+
+    test('a numbered task list without T-IDs (- [ ] **1.1 Title** - …): every task gets its lenses and ticks by its number', async () => {
+      const numbered = ['# Tasks: Backups', '', '## Phase 1: First Steps', '', '- [ ] **1.1 Restic Repository** - Create it', '  - [ ] Run `restic init`', '', '- [x] **1.2 Nightly Timer** - Every night', '', '## 2. Offsite', '- [ ] 2.1 Copy to the bucket', ''].join('\n');
+      const uri = await write('089-lens-numbered', 'tasks.md', numbered);
+      const editor = await vscode.window.showTextDocument(uri);
+      const lenses = await lensesOf(uri);
+      const tick = lenses.filter((l) => l.command === 'speckit.markTaskDone' || l.command === 'speckit.markTaskNotDone').map((l) => [l.line, l.args[1]]);
+      assert.deepEqual(tick, [
+        [4, '1.1'],
+        [7, '1.2'],
+        [10, '2.1'],
+      ]);
+      assert.ok(lenses.some((l) => l.line === 2 && l.title === '$(pulse) 1/2 done'));
+      assert.ok(lenses.some((l) => l.line === 9 && l.title === '$(pulse) 0/1 done'));
+      assert.ok(await vscode.commands.executeCommand('speckit.markTaskDone', uri, '2.1'));
+      assert.equal(editor.document.getText(), numbered.replace('- [ ] 2.1', '- [X] 2.1'));
     });
 
     test('each [NEEDS CLARIFICATION] in a spec gets Clarify', async () => {

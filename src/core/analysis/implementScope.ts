@@ -24,7 +24,7 @@ interface Selection {
 
 /**
  * Reads `/speckit.implement` arguments as a scope: task IDs and ranges (`T012`, `T001-T010`,
- * `T001..T010`, `T3`, `Task 3`, `Tasks 2-4`), phases (`Phase 3`, `phase 3.1`, `Setup`, `Polish`, "the
+ * `T001..T010`, `T3`, `Task 3`, `Tasks 2-4`, `1.1` in a numbered list), phases (`Phase 3`, `phase 3.1`, `Setup`, `Polish`, "the
  * Setup phase"), stories (`US1`, `User Story 1`). Free words around them ("only", "and") are ignored;
  * no selector at all means every open task.
  */
@@ -43,10 +43,12 @@ export function parseImplementScope(args: string, tasks: TasksDoc): ImplementSco
       const [from, to] = [Number(m[1]), Number(m[3])];
       const lo = Math.min(from, to);
       const hi = Math.max(from, to);
-      pick(`${prefixOf(m[0])}${m[1]}${m[2]}–${prefixOf(m[0])}${m[3]}${m[4]}`, tasks.tasks.filter((t) => t.number >= lo && t.number <= hi));
+      pick(`${prefixOf(m[0])}${m[1]}${m[2]}–${prefixOf(m[0])}${m[3]}${m[4]}`, tasks.tasks.filter((t) => !isNumberedId(t.id) && t.number >= lo && t.number <= hi));
     }],
     [/\btasks?\s+(\d+)([a-z]?)\b/iy, (m) => pick(`Task ${m[1]}${m[2]}`, byNumber(tasks, Number(m[1]), m[2]!))],
     [/\bT(\d+)([a-z]?)\b/iy, (m) => pick(`T${m[1]}${m[2]}`, byNumber(tasks, Number(m[1]), m[2]!))],
+    // A numbered task (`1.1`) of a list without T-IDs.
+    [/\b(\d{1,4}(?:\.\d{1,4})+)(?![\d.]*\d)/y, (m) => pick(m[1]!, tasks.tasks.filter((t) => t.id === m[1]))],
     [/\bphase\s+(\d+(?:\.\d+)*)\b/iy, (m) => {
       const phases = tasks.phases.filter((p) => p.number !== undefined && (p.number === m[1] || (!m[1]!.includes('.') && p.number.startsWith(`${m[1]}.`))));
       pick(phases.length === 1 ? `Phase ${phases[0]!.number}: ${phases[0]!.title}` : `Phase ${m[1]}`, inPhases(tasks, phases));
@@ -103,7 +105,12 @@ function prefixOf(matched: string): string {
 /** `T3` finds T003 or the seed's derived T3; a suffix letter (`T004a`) must match too. */
 function byNumber(doc: TasksDoc, n: number, suffix: string): Task[] {
   const s = suffix.toLowerCase();
-  return doc.tasks.filter((t) => t.number === n && (/[a-z]$/.test(t.id) ? t.id.endsWith(s) && s !== '' : s === ''));
+  return doc.tasks.filter((t) => !isNumberedId(t.id) && t.number === n && (/[a-z]$/.test(t.id) ? t.id.endsWith(s) && s !== '' : s === ''));
+}
+
+/** `1.1`: a task of a numbered list, whose `number` is its group's, not a T-number. */
+function isNumberedId(id: string): boolean {
+  return /^\d/.test(id);
 }
 
 function inPhases(doc: TasksDoc, phases: readonly TaskPhase[]): Task[] {

@@ -1,6 +1,5 @@
 import { type Heading } from 'mdast';
-import { visit } from 'unist-util-visit';
-import { type MarkdownDoc, nodeStart, parseMarkdown, plainText } from '../markdown/markdownDoc';
+import { type MarkdownDoc, nodeStart, parseMarkdown, plainText, walk } from '../markdown/markdownDoc';
 import { type Located, type Problem, type Range } from '../text/range';
 import { checkboxSpan, firstParagraph, nodeRangeOf } from './docScan';
 import { documentTitle, internalError, preambleMetadata } from './spec';
@@ -72,7 +71,7 @@ function readChecklist(doc: MarkdownDoc): ChecklistDoc {
   let current: (typeof categories)[number] | undefined;
   let currentHeading: Heading | undefined;
 
-  visit(doc.root, (node) => {
+  walk(doc.root, (node) => {
     if (node.type === 'code' || node.type === 'html') return 'skip';
     if (node.type === 'heading') {
       currentHeading = node;

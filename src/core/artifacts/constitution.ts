@@ -1,6 +1,5 @@
-import { type Heading, type Html } from 'mdast';
-import { visit } from 'unist-util-visit';
-import { type MarkdownDoc, nodeEnd, parseMarkdown, plainText, type Section, sections } from '../markdown/markdownDoc';
+import { type Heading } from 'mdast';
+import { type MarkdownDoc, nodeEnd, parseMarkdown, plainText, type Section, sections, walk } from '../markdown/markdownDoc';
 import { type Located, type Problem, type Range } from '../text/range';
 import {
   findAllCapsPlaceholders,
@@ -177,7 +176,7 @@ interface Footer {
 /** The last paragraph that names a version (`**Version**: 1.0.0 | **Ratified**: … | **Last Amended**: …` and variants). */
 function readFooter(doc: MarkdownDoc): Footer {
   let footer: Footer = { version: undefined, ratified: undefined, lastAmended: undefined };
-  visit(doc.root, (node) => {
+  walk(doc.root, (node) => {
     if (node.type === 'code' || node.type === 'html') return 'skip';
     if (node.type !== 'paragraph') return undefined;
     const found: Footer = { version: undefined, ratified: undefined, lastAmended: undefined };
@@ -194,11 +193,12 @@ function readFooter(doc: MarkdownDoc): Footer {
 }
 
 const REPORT_TITLE = /sync\s+impact\s+report|同期影響レポート|同期影響報告|同步影响报告|同步影響報告|同步影响/i;
-const VERSION_CHANGE = /(?:version|バージョン|版本|版)[^:：\n]{0,30}[:：]\s*([^\n]*?)\s*(?:→|->|=>|⇒|⟶)\s*v?(\d+\.\d+\.\d+)/i;
+const VERSION_CHANGE = /(?:version|バージョン|版本|版)[^:：\r\n]{0,30}[:：]\s*([^\r\n]*?)\s*(?:→|->|=>|⇒|⟶)\s*v?(\d+\.\d+\.\d+)/i;
 
 function readSyncImpactReport(doc: MarkdownDoc): SyncImpactReport | undefined {
   let report: SyncImpactReport | undefined;
-  visit(doc.root, 'html', (node: Html) => {
+  walk(doc.root, (node) => {
+    if (node.type !== 'html') return undefined;
     if (report || !/^\s*<!--/.test(node.value) || !REPORT_TITLE.test(node.value)) return undefined;
     const raw = node.value.replace(/^\s*<!--/, '').replace(/-->\s*$/, '');
     const m = VERSION_CHANGE.exec(raw);
@@ -209,7 +209,7 @@ function readSyncImpactReport(doc: MarkdownDoc): SyncImpactReport | undefined {
       ...(m ? { versionTo: m[2]! } : {}),
       raw: raw.trim(),
     };
-    return false;
+    return 'stop';
   });
   return report;
 }

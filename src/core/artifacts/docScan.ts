@@ -1,6 +1,5 @@
-import { type Heading, type Html, type ListItem, type Nodes, type Paragraph, type RootContent, type TableCell } from 'mdast';
-import { visit } from 'unist-util-visit';
-import { type MarkdownDoc, nodeEnd, nodeStart, type Section } from '../markdown/markdownDoc';
+import { type Heading, type ListItem, type Nodes, type Paragraph, type RootContent, type TableCell } from 'mdast';
+import { type MarkdownDoc, nodeEnd, nodeStart, type Section, walk } from '../markdown/markdownDoc';
 import { type Located, type Problem, type Range } from '../text/range';
 
 /**
@@ -38,7 +37,7 @@ export type PhrasingBlock = Paragraph | Heading | TableCell;
  */
 export function maskedText(doc: MarkdownDoc, keepInlineCode = false): string {
   const spans: [number, number][] = [];
-  visit(doc.root, (node) => {
+  walk(doc.root, (node) => {
     if (node.type === 'code' || (node.type === 'inlineCode' && !keepInlineCode) || node.type === 'html' || node.type === 'yaml') {
       spans.push([nodeStart(node), nodeEnd(node)]);
       return 'skip';
@@ -54,7 +53,7 @@ export function maskedText(doc: MarkdownDoc, keepInlineCode = false): string {
 /** Every paragraph, heading and table cell of the document, in document order. */
 export function phrasingBlocks(doc: MarkdownDoc): PhrasingBlock[] {
   const out: PhrasingBlock[] = [];
-  visit(doc.root, (node) => {
+  walk(doc.root, (node) => {
     if (node.type === 'paragraph' || node.type === 'heading' || node.type === 'tableCell') {
       out.push(node);
       return 'skip';
@@ -82,7 +81,44 @@ export function scanBlocks(doc: MarkdownDoc, masked: string, re: RegExp, blocks 
   return out;
 }
 
-const MARKER = /\[\s*NEEDS[ \t]+CLARIFICATION\s*(?:[:：]([^\]]*))?\]/gi;
+const MARKER_HEAD = /\[\s*NEEDS[ \t]+CLARIFICATION\s*/gi;
+
+/** A `[NEEDS CLARIFICATION…]` marker in a string: offsets, and the text after the colon (undefined for a bare one). */
+export interface MarkerSpan {
+  readonly start: number;
+  readonly end: number;
+  readonly question: string | undefined;
+}
+
+/**
+ * Every `[NEEDS CLARIFICATION: …]` and bare `[NEEDS CLARIFICATION]` in a string, in linear time: the
+ * closing bracket is found by a cursor that only moves forward, so thousands of unclosed markers in
+ * one paragraph cost one pass (a `[^\]]*` pattern rescanned the rest of the paragraph for each).
+ * `steps` counts the characters the cursor and the pattern moved over.
+ */
+export function markerSpans(s: string, work?: { steps: number }): MarkerSpan[] {
+  const out: MarkerSpan[] = [];
+  const head = new RegExp(MARKER_HEAD.source, 'gi');
+  let close = -1;
+  let scanned = 0;
+  for (let m = head.exec(s); m; m = head.exec(s)) {
+    const after = m.index + m[0].length;
+    if (close < after) {
+      const from = Math.max(after, scanned);
+      close = s.indexOf(']', from);
+      scanned = close < 0 ? s.length : close;
+      if (work) work.steps += scanned - from;
+      if (close < 0) break; // no bracket left to close this marker or any later one
+    }
+    const c = s[after];
+    if (c === ']') out.push({ start: m.index, end: after + 1, question: undefined });
+    else if (c === ':' || c === '：') out.push({ start: m.index, end: close + 1, question: s.slice(after + 1, close) });
+    else continue;
+    head.lastIndex = out[out.length - 1]!.end;
+  }
+  if (work) work.steps += s.length;
+  return out;
+}
 
 /**
  * Every `[NEEDS CLARIFICATION: …]` and bare `[NEEDS CLARIFICATION]` outside code. A bare marker directly
@@ -90,9 +126,13 @@ const MARKER = /\[\s*NEEDS[ \t]+CLARIFICATION\s*(?:[:：]([^\]]*))?\]/gi;
  */
 export function findMarkers(doc: MarkdownDoc, masked: string): ClarificationMarker[] {
   const out: ClarificationMarker[] = [];
-  for (const { match, start, end } of scanBlocks(doc, masked, MARKER)) {
-    if (match[1] === undefined && /^\s*markers?\b/i.test(masked.slice(end, end + 20))) continue;
-    out.push({ text: (match[1] ?? '').replace(/\s+/g, ' ').trim(), range: doc.index.rangeOf(start, end) });
+  for (const block of phrasingBlocks(doc)) {
+    const from = nodeStart(block);
+    for (const m of markerSpans(masked.slice(from, nodeEnd(block)))) {
+      const [start, end] = [from + m.start, from + m.end];
+      if (m.question === undefined && /^\s*markers?\b/i.test(masked.slice(end, end + 20))) continue;
+      out.push({ text: (m.question ?? '').replace(/\s+/g, ' ').trim(), range: doc.index.rangeOf(start, end) });
+    }
   }
   return out;
 }
@@ -125,7 +165,7 @@ function isTemplateToken(inner: string): boolean {
   return TEMPLATE_TOKENS.has(inner) || TEMPLATE_TOKEN_PATTERNS.some((re) => re.test(inner));
 }
 
-const BRACKETED = /\[([^[\]\n]{1,200})\]|\$ARGUMENTS\b/g;
+const BRACKETED = /\[([^[\]\r\n]{1,200})\]|\$ARGUMENTS\b/g;
 
 /** Unfilled spec/plan template placeholders outside code (`[FEATURE NAME]`, `[###-feature-name]`, `[DATE]`, `$ARGUMENTS`…). */
 export function findTemplatePlaceholders(doc: MarkdownDoc, masked: string): PlaceholderToken[] {
@@ -160,7 +200,8 @@ export function placeholderProblems(tokens: readonly PlaceholderToken[], what: s
 /** `<!-- ACTION REQUIRED … -->` comments copied from a template and never removed. */
 export function templateGuidanceProblems(doc: MarkdownDoc): Problem[] {
   const out: Problem[] = [];
-  visit(doc.root, 'html', (node: Html) => {
+  walk(doc.root, (node) => {
+    if (node.type !== 'html') return;
     if (/^\s*<!--/.test(node.value) && /ACTION REQUIRED/i.test(node.value)) {
       out.push({
         code: 'template-guidance',
@@ -239,8 +280,8 @@ export function topListItems(nodes: readonly RootContent[]): ListItem[] {
 export function allListItems(nodes: readonly Nodes[]): ListItem[] {
   const out: ListItem[] = [];
   for (const n of nodes) {
-    visit(n, 'listItem', (item: ListItem) => {
-      out.push(item);
+    walk(n, (item) => {
+      if (item.type === 'listItem') out.push(item);
     });
   }
   return out;
@@ -270,8 +311,8 @@ export function contentSpan(content: readonly RootContent[]): [number, number] |
 }
 
 // Metadata lines: `**Label**: value`, `**Label:** value`, several per line separated by `|` or `·`.
-const BOLD_LABEL_OUTSIDE = /^([ \t]*(?:>[ \t]*)*(?:[-*+][ \t]+)?)\*\*([^*\n]{1,60}?)\*\*[ \t]*[:：][ \t]*/;
-const BOLD_LABEL_INSIDE = /^([ \t]*(?:>[ \t]*)*(?:[-*+][ \t]+)?)\*\*([^*\n]{1,60}?)[:：][ \t]*\*\*[ \t]*/;
+const BOLD_LABEL_OUTSIDE = /^([ \t]*(?:>[ \t]*)*(?:[-*+][ \t]+)?)\*\*([^*\r\n]{1,60}?)\*\*[ \t]*[:：][ \t]*/;
+const BOLD_LABEL_INSIDE = /^([ \t]*(?:>[ \t]*)*(?:[-*+][ \t]+)?)\*\*([^*\r\n]{1,60}?)[:：][ \t]*\*\*[ \t]*/;
 const PLAIN_LABEL = /^([ \t]*(?:>[ \t]*)*)([A-Za-z][A-Za-z /-]{0,30}?|[^\p{ASCII}]{1,12}?)[ \t]*[:：][ \t]+/u;
 
 /**
@@ -282,10 +323,10 @@ export function metadataFields(doc: MarkdownDoc, block: Paragraph, plain = false
   const out: MetadataField[] = [];
   const start = nodeStart(block);
   const src = doc.text.slice(start, nodeEnd(block));
-  let lineStart = 0;
-  for (const line of src.split('\n')) {
-    const lineOffset = start + lineStart;
-    lineStart += line.length + 1;
+  for (const m of src.matchAll(/([^\r\n]*)(?:\r\n|\r|\n|$)/g)) {
+    if (m.index === src.length && m[0] === '' && m.index > 0) break;
+    const line = m[1]!;
+    const lineOffset = start + m.index;
     let segStart = 0;
     const separators = [...line.matchAll(/[ \t]+[|·][ \t]+/g)];
     const bounds: [number, number][] = [];
@@ -293,7 +334,7 @@ export function metadataFields(doc: MarkdownDoc, block: Paragraph, plain = false
       bounds.push([segStart, sep.index]);
       segStart = sep.index + sep[0].length;
     }
-    bounds.push([segStart, line.replace(/\r$/, '').length]);
+    bounds.push([segStart, line.length]);
     for (const [s, e] of bounds) {
       const seg = line.slice(s, e);
       const m = BOLD_LABEL_OUTSIDE.exec(seg) ?? BOLD_LABEL_INSIDE.exec(seg) ?? (plain ? PLAIN_LABEL.exec(seg) : null);

@@ -1,6 +1,5 @@
 import { type Nodes, type Paragraph, type Table, type TableRow } from 'mdast';
-import { visit } from 'unist-util-visit';
-import { type MarkdownDoc, nodeEnd, nodeStart, parseMarkdown, plainText, type Section, sections } from '../markdown/markdownDoc';
+import { type MarkdownDoc, nodeEnd, nodeStart, parseMarkdown, plainText, type Section, sections, walk } from '../markdown/markdownDoc';
 import { type Located, type Problem, type Range } from '../text/range';
 import {
   allListItems,
@@ -195,7 +194,7 @@ const CONSTITUTION_CHECK = /^(?:constitution check|constitutional check|憲法�
 const FAIL_MARK = /^\s*(?:❌|✗|✘|⛔|🚫|🔴)/u;
 const PENDING_MARK = /^\s*(?:⚠|⏳|🟡|🟠|❓)/u;
 const PASS_MARK = /^\s*(?:✅|✔|☑|🟢)/u;
-const VERDICT = /(?:gate|result|status|check|verdict|判定|結果|结果|状態|状态)[^:：\n]{0,40}[:：]\s*(PASS(?:ED)?|FAIL(?:ED)?|OK|VIOLATIONS?|PENDING|BLOCKED)\b/i;
+const VERDICT = /(?:gate|result|status|check|verdict|判定|結果|结果|状態|状态)[^:：\r\n]{0,40}[:：]\s*(PASS(?:ED)?|FAIL(?:ED)?|OK|VIOLATIONS?|PENDING|BLOCKED)\b/i;
 
 function markState(text: string): GateItemState | undefined {
   if (FAIL_MARK.test(text)) return 'fail';
@@ -267,10 +266,10 @@ function tableGateItems(table: Table): [string, GateItemState, TableRow][] {
 
 function readStructureDecision(doc: MarkdownDoc): Located<string> | undefined {
   let found: Located<string> | undefined;
-  visit(doc.root, 'paragraph', (p: Paragraph) => {
-    if (found) return false;
+  walk(doc.root, (p) => {
+    if (p.type !== 'paragraph') return undefined;
     found = labelledParagraph(doc, p, /Structure\s+Decision|構成の決定|構造の決定|構成決定|结构决策|結構決策|结构决定/);
-    return found ? false : undefined;
+    return found ? 'stop' : 'skip';
   });
   return found;
 }

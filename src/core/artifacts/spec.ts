@@ -1,6 +1,5 @@
 import { type Heading, type List, type ListItem, type Paragraph, type RootContent, type Table } from 'mdast';
-import { visit } from 'unist-util-visit';
-import { type MarkdownDoc, nodeEnd, nodeStart, parseMarkdown, plainText, type Section, sections } from '../markdown/markdownDoc';
+import { type MarkdownDoc, nodeEnd, nodeStart, parseMarkdown, plainText, type Section, sections, walk } from '../markdown/markdownDoc';
 import { type Located, type Problem, type Range } from '../text/range';
 import {
   allListItems,
@@ -304,7 +303,7 @@ export function labelledParagraph(doc: MarkdownDoc, para: Paragraph, label: RegE
   if (!lm) return undefined;
   const start = nodeStart(para);
   const src = doc.text.slice(start, nodeEnd(para));
-  const sm = /^[*_]{0,2}[^:：\n]{1,60}?(?:[*_]{0,2}\s*[:：]\s*[*_]{0,2}|[:：]\s*[*_]{0,2})\s*/.exec(src);
+  const sm = /^[*_]{0,2}[^:：\r\n]{1,60}?(?:[*_]{0,2}\s*[:：]\s*[*_]{0,2}|[:：]\s*[*_]{0,2})\s*/.exec(src);
   const [s, e] = trimSpan(doc.text, start + (sm ? sm[0].length : 0), nodeEnd(para));
   return { value: text.slice(lm[0].length).trim(), range: doc.index.rangeOf(s, e) };
 }
@@ -326,12 +325,19 @@ function readScenarios(doc: MarkdownDoc, content: readonly RootContent[]): Accep
 function givenWhenThen(text: string): { given?: string; when?: string; then?: string } {
   const parts: { given?: string; when?: string; then?: string } = {};
   const keys = [...text.matchAll(/\b(Given|When|Then)\b/g)];
+  // Each part runs from the first of its keyword to the next keyword of a part not yet read: one pass
+  // from the end records, for every position, where the next keyword of each kind is.
+  const nextOf: { given: number; when: number; then: number }[] = new Array<{ given: number; when: number; then: number }>(keys.length + 1);
+  nextOf[keys.length] = { given: -1, when: -1, then: -1 };
+  for (let i = keys.length - 1; i >= 0; i--) nextOf[i] = { ...nextOf[i + 1]!, [keys[i]![1]!.toLowerCase()]: i };
   const seen = new Set<string>();
   keys.forEach((k, i) => {
     const key = k[1]!.toLowerCase() as 'given' | 'when' | 'then';
     if (seen.has(key)) return;
     seen.add(key);
-    const next = keys.slice(i + 1).find((n) => !seen.has(n[1]!.toLowerCase()));
+    const later = nextOf[i + 1]!;
+    const candidates = (['given', 'when', 'then'] as const).filter((x) => !seen.has(x)).map((x) => later[x]).filter((x) => x >= 0);
+    const next = candidates.length > 0 ? keys[Math.min(...candidates)] : undefined;
     const value = text
       .slice(k.index + k[0].length, next ? next.index : text.length)
       .trim()
@@ -388,8 +394,10 @@ function readRequirements(doc: MarkdownDoc, all: readonly Section[]): Requiremen
     });
   }
 
-  visit(doc.root, 'table', (table: Table) => {
-    found.push(...tableRequirements(doc, table));
+  walk(doc.root, (node) => {
+    if (node.type !== 'table') return undefined;
+    found.push(...tableRequirements(doc, node));
+    return 'skip';
   });
 
   // The seed's dialect: numbered lists without IDs under "Functional Requirements" headings.
@@ -505,7 +513,7 @@ function readEntities(doc: MarkdownDoc, all: readonly Section[]): KeyEntity[] {
     if (!para) continue;
     const start = nodeStart(para);
     const src = doc.text.slice(start, nodeEnd(para));
-    const m = /^(\*\*|__)(.+?)\1\s*[:：]?\s*(?:[-–—]\s+)?/.exec(src) ?? /^()([^:：\n]{1,80}?)\s*[:：]\s*/.exec(src);
+    const m = /^(\*\*|__)(.+?)\1\s*[:：]?\s*(?:[-–—]\s+)?/.exec(src) ?? /^()([^:：\r\n]{1,80}?)\s*[:：]\s*/.exec(src);
     if (!m) continue;
     let name = m[2]!.trim();
     let nameAt = start + m[1]!.length + (m[2]!.length - m[2]!.trimStart().length);
@@ -546,9 +554,10 @@ function readClarifications(doc: MarkdownDoc, all: readonly Section[]): Clarific
   if (!section) return [];
   const sessions: { date: string | undefined; start: number; end: number; entries: ClarificationEntry[] }[] = [];
   let current: (typeof sessions)[number] | undefined;
+  const byHeading = new Map(all.map((s) => [s.heading, s]));
   for (const node of section.content) {
     if (node.type === 'heading') {
-      const sub = all.find((s) => s.heading === node);
+      const sub = byHeading.get(node);
       const date = /\d{4}-\d{2}-\d{2}/.exec(plainText(node))?.[0];
       current = { date, start: nodeStart(node), end: sub?.end ?? nodeEnd(node), entries: [] };
       sessions.push(current);

@@ -1,11 +1,13 @@
 import { type Heading, type List, type ListItem, type Nodes, type RootContent } from 'mdast';
-import { type MarkdownDoc, nodeEnd, nodeRange, nodeStart, parseMarkdown, plainText } from '../markdown/markdownDoc';
+import { type MarkdownDoc, nodeEnd, nodeRange, nodeStart, parseMarkdown, plainText, walk } from '../markdown/markdownDoc';
+import { splitLines } from '../text/lineIndex';
 import { type Located, type Problem, type Range } from '../text/range';
 import { issueAtLineEnd, type IssueRef } from '../github/issueLink';
 import { firstParagraph } from './docScan';
 import { requirementRefs } from './ids';
+import { internalError } from './spec';
+import { continuesIdList, leadingTags, leadingTaskId, type PhaseHeading, phaseHeading, phaseKind, type PhaseKind, priorityInTitle, storyInTitle } from './taskGrammar';
 
-export type PhaseKind = 'setup' | 'foundational' | 'story' | 'polish' | 'convergence' | 'other';
 
 export interface TaskPhase {
   /** Stable key within the file: `phase-3`, `phase-3.1`, or `section-<line>` for unnumbered ones. */
@@ -38,7 +40,7 @@ export interface CheckItem {
 export type TaskStyle = 'checkbox' | 'no-checkbox' | 'heading';
 
 export interface Task {
-  /** `T001`; the seed's `### Task 3: …` sections get `T3`. */
+  /** `T001`; `1.1` in a numbered list without T-IDs; the seed's `### Task 3: …` sections get `T3`. */
   readonly id: string;
   readonly number: number;
   readonly derived: boolean;
@@ -103,14 +105,8 @@ export interface TasksDoc {
   readonly markdown: MarkdownDoc;
 }
 
-const PHASE_HEADING = /^(?:phase|フェーズ|阶段|階段|fase|étape)\s*([0-9]+(?:\.[0-9]+)*)\s*[:：.—–-]*\s*(.*)$/iu;
 const SEED_TASK_HEADING = /^task\s+([0-9]+)\s*[:：.—–-]\s*(.+)$/i;
-/** An ID at the start of an item: `T001`, `T004a`, `**T001**`, `[T001]`, `**T001 [P]**`. */
-const LEADING_ID = /^(\s*(?:\*\*|__)?\s*\[?\s*)(T(\d{3,})[a-z]?)\b\]?/;
-const TAG = /^\s*(?:\*\*|__)?\s*\[(P|US-?\d+|Story\s*\d+|S\d+)\]\s*(?:\*\*|__)?/i;
-const STORY_IN_TITLE = /\b(?:user\s*story|story|US)\s*-?\s*(\d+)\b/i;
-const PRIORITY = /\bP(\d)\b/;
-const DEPENDENCY_CLAUSE = /\b(?:depends\s+on|dependency|dependencies|requires|after|blocked\s+by|needs)\b[^.;\n]*/gi;
+const DEPENDENCY_CLAUSE = /\b(?:depends\s+on|dependency|dependencies|requires|after|blocked\s+by|needs)\b[^.;\r\n]*/gi;
 const TASK_REF = /\bT\d{3,}[a-z]?\b/g;
 const PATH_EXT = 'nix|ts|tsx|js|jsx|mjs|cjs|json|jsonc|py|rs|go|java|kt|kts|swift|rb|php|c|h|cc|cpp|hpp|cs|fs|lua|sh|bash|zsh|ps1|md|yml|yaml|toml|ini|cfg|conf|sql|html|css|scss|vue|svelte|xml|gradle|txt|lock|proto|graphql|tf|dockerfile|env';
 const PATH_TOKEN = new RegExp(
@@ -120,7 +116,25 @@ const PATH_TOKEN = new RegExp(
 
 /** Parses a tasks file (spec-kit's task-line grammar, its variants in the wild, and the seed's `### Task N` dialect). */
 export function parseTasks(raw: string | Uint8Array): TasksDoc {
-  return new TasksParser(parseMarkdown(raw)).run();
+  const doc = parseMarkdown(raw);
+  try {
+    return new TasksParser(doc).run();
+  } catch (e) {
+    // A parser bug must not take the explorer, the index or the language server down with it.
+    return {
+      kind: 'tasks',
+      title: undefined,
+      dialect: 'speckit',
+      phases: [],
+      tasks: [],
+      untracked: [],
+      fencedCheckboxes: [],
+      done: 0,
+      total: 0,
+      problems: [...doc.problems, internalError(doc, e)],
+      markdown: doc,
+    };
+  }
 }
 
 interface PhaseDraft {
@@ -132,6 +146,7 @@ interface PhaseDraft {
   priority: string | undefined;
   mvp: boolean;
   heading: Heading;
+  form: PhaseHeading['form'];
   depth: number;
   end: number;
   taskIds: string[];
@@ -139,6 +154,8 @@ interface PhaseDraft {
 
 class TasksParser {
   private readonly tasks: Task[] = [];
+  private readonly ids = new Set<string>();
+  private readonly derivedIds: string[] = [];
   private readonly phases: PhaseDraft[] = [];
   private readonly untracked: CheckItem[] = [];
   private readonly fenced: Located<string>[] = [];
@@ -170,7 +187,14 @@ class TasksParser {
       if (this.current) this.current.end = nodeEnd(node);
     }
     this.checkOrder();
-    const phases = this.phases.map((p) => this.finishPhase(p));
+    const byPhase = new Map<string, Task[]>();
+    for (const t of this.tasks) {
+      if (t.phase === undefined) continue;
+      const list = byPhase.get(t.phase);
+      if (list) list.push(t);
+      else byPhase.set(t.phase, [t]);
+    }
+    const phases = this.phases.map((p) => this.finishPhase(p, byPhase.get(p.key) ?? []));
     const done = this.tasks.filter((t) => t.checked).length;
     return {
       kind: 'tasks',
@@ -190,9 +214,11 @@ class TasksParser {
   private heading(node: Heading): void {
     const text = plainText(node);
     if (node.depth === 1 && !this.title) this.title = { value: text.replace(/^[^:：]*[:：]\s*/, '') || text, range: nodeRange(this.doc.index, node) };
-    const m = PHASE_HEADING.exec(text);
-    if (m) {
-      this.current = this.newPhase(node, m[1], m[2] ?? '');
+    const m = phaseHeading(text);
+    // A numbered group heading (`## 1. Group`) nested inside a `Phase N` is a section of it, not a phase.
+    const nestedGroup = m?.form === 'group' && this.current?.form === 'phase' && node.depth > this.current.depth;
+    if (m && !nestedGroup) {
+      this.current = this.newPhase(node, m);
       this.phases.push(this.current);
       return;
     }
@@ -200,38 +226,25 @@ class TasksParser {
     if (this.current && node.depth <= this.current.depth) this.current = undefined;
   }
 
-  private newPhase(node: Heading, number: string | undefined, rest: string): PhaseDraft {
-    const title = rest.trim() || plainText(node);
-    const story = STORY_IN_TITLE.exec(title);
-    const lower = title.toLowerCase();
-    const kind: PhaseKind = story
-      ? 'story'
-      : /setup|セットアップ|設定|初始化|准备/.test(lower)
-        ? 'setup'
-        : /foundation|blocking|基盤|基礎|基础/.test(lower)
-          ? 'foundational'
-          : /polish|cross-cutting|仕上げ|完善/.test(lower)
-            ? 'polish'
-            : /converge/.test(lower)
-              ? 'convergence'
-              : 'other';
+  private newPhase(node: Heading, heading: PhaseHeading): PhaseDraft {
+    const title = heading.title.trim() || plainText(node);
     return {
-      key: number !== undefined ? `phase-${number}` : `section-${node.position?.start.line ?? 0}`,
-      number,
+      key: `phase-${heading.number}`,
+      number: heading.number,
       title,
-      kind,
-      story: story ? `US${Number(story[1])}` : undefined,
-      priority: PRIORITY.exec(title) ? `P${PRIORITY.exec(title)![1]}` : undefined,
+      kind: phaseKind(title),
+      story: storyInTitle(title)?.id,
+      priority: priorityInTitle(title),
       mvp: /🎯|\bMVP\b/.test(title),
       heading: node,
+      form: heading.form,
       depth: node.depth,
       end: nodeEnd(node),
       taskIds: [],
     };
   }
 
-  private finishPhase(p: PhaseDraft): TaskPhase {
-    const tasks = this.tasks.filter((t) => t.phase === p.key);
+  private finishPhase(p: PhaseDraft, tasks: readonly Task[]): TaskPhase {
     return {
       key: p.key,
       number: p.number,
@@ -273,7 +286,7 @@ class TasksParser {
         priority ??= field(src, 'priority');
         estimate ??= field(src, 'estimated time') ?? field(src, 'estimate');
         dependencies ||= field(src, 'dependencies') ?? field(src, 'depends on') ?? '';
-        inAcceptance = /^\s*(?:\*\*|__)?\s*(acceptance|acceptance criteria|done when)\s*:?\s*(?:\*\*|__)?\s*:?\s*$/i.test(src.split('\n').pop() ?? '');
+        inAcceptance = /^\s*(?:\*\*|__)?\s*(acceptance|acceptance criteria|done when)\s*:?\s*(?:\*\*|__)?\s*:?\s*$/i.test(splitLines(src).pop() ?? '');
       } else if (c.type === 'list') {
         for (const item of c.children) {
           const box = this.checkbox(item);
@@ -300,7 +313,7 @@ class TasksParser {
       description: link ? m[2]!.trim().slice(0, m[2]!.trim().length - link.issue.url.length).trim() : m[2]!.trim(),
       paths: [...new Set(content.flatMap((c) => textsOf(c as Nodes).flatMap(pathsIn)))],
       dependsOn: /\ball\s+(?:previous|prior|other)\b/i.test(dependencies)
-        ? this.tasks.filter((t) => t.derived).map((t) => t.id)
+        ? this.derivedIds.slice()
         : seedDependencies(dependencies),
       requirements: requirementRefs(content.map((c) => plainText(c as Nodes)).join(' ')),
       phase: this.current?.key,
@@ -334,52 +347,54 @@ class TasksParser {
     const rawLead = para ? this.doc.text.slice(paraStart, Math.min(nodeEnd(para), firstLineEnd)) : '';
     const lead = rawLead.replace(/^[ \t]+/, '');
     const leadStart = paraStart + rawLead.length - lead.length;
-    const idMatch = LEADING_ID.exec(lead);
+    const found = leadingTaskId(lead);
+    // A numbered ID (`1.1`) names a task only with a checkbox, and not under a T-ID task (whose
+    // numbered sub-items are its steps).
+    const idMatch = found && (found.scheme === 'T' || (box && (!parent || isNumberedId(parent.id)))) ? found : undefined;
     let task: Task | undefined;
-    if (idMatch && !box && !this.isTaskWithoutCheckbox(idMatch[2]!, lead.slice(idMatch[0].length))) {
+    if (idMatch && !box && !this.isTaskWithoutCheckbox(idMatch.id, lead.slice(idMatch.end))) {
       // "- T004, T005 can run in parallel", or an item outside any phase: a reference, not a task.
     } else if (idMatch) {
-      const idStart = leadStart + idMatch[1]!.length;
-      let rest = lead.slice(idMatch[0].length);
+      const id = idMatch.id;
+      const idStart = leadStart + idMatch.start;
       let parallel = false;
       let story: string | undefined;
-      for (let t = TAG.exec(rest); t; t = TAG.exec(rest)) {
-        const tag = t[1]!.toUpperCase();
-        if (tag === 'P') parallel = true;
-        else story = `US${Number(/\d+/.exec(tag)![0])}`;
-        rest = rest.slice(t[0].length);
+      const tagged = leadingTags(lead.slice(idMatch.end));
+      for (const tag of tagged.tags) {
+        if (tag.kind === 'parallel') parallel = true;
+        else story ??= tag.id;
       }
       // Closing emphasis around the ID (`**T001**`) and separators before the text.
-      rest = rest.replace(/^\s*(?:\*\*|__)?\s*[:：—–-]?\s*/, '');
+      const rest = tagged.rest.replace(/^\s*(?:\*\*|__)?\s*[:：—–-]?\s*/, '');
       const link = this.issueOn(index.positionAt(paraStart).line);
       const fullText = para ? plainText(para) : '';
-      const described = describe(rest, fullText, idMatch[2]!);
+      const described = describe(rest, fullText, id);
       const description = link ? withoutIssue(described, link.issue.url) : described;
       const itemText = this.doc.text.slice(nodeStart(item), nodeEnd(item));
       if (!box) {
         this.problems.push({
           code: 'task-missing-checkbox',
-          message: `${idMatch[2]} has no checkbox; spec-kit writes tasks as "- [ ] ${idMatch[2]} …", and its progress cannot be tracked.`,
+          message: `${id} has no checkbox; spec-kit writes tasks as "- [ ] ${id} …", and its progress cannot be tracked.`,
           severity: 'warning',
-          range: index.rangeOf(idStart, idStart + idMatch[2]!.length),
+          range: index.rangeOf(idStart, idStart + id.length),
         });
       }
       task = {
-        id: idMatch[2]!,
-        number: Number(idMatch[3]),
+        id,
+        number: idMatch.number,
         derived: false,
         checked: item.checked === true,
         parallel,
         story,
         description,
         paths: pathsIn(itemCodeAndText(item, description)),
-        dependsOn: dependencies(itemText, idMatch[2]!),
+        dependsOn: dependencies(itemText, id),
         requirements: requirementRefs(itemText),
         phase: this.current?.key,
         style: box ? 'checkbox' : 'no-checkbox',
         range: nodeRange(index, item),
         lineRange: index.rangeOf(nodeStart(item), firstLineEnd),
-        idRange: index.rangeOf(idStart, idStart + idMatch[2]!.length),
+        idRange: index.rangeOf(idStart, idStart + id.length),
         checkboxRange: box,
         parent: parent?.id,
         children: [],
@@ -410,8 +425,8 @@ class TasksParser {
    */
   private isTaskWithoutCheckbox(id: string, rest: string): boolean {
     if (!this.current) return false;
-    if (this.tasks.some((t) => t.id === id)) return false;
-    return !/^\s*(?:\*\*|__)?\s*(?:[,&/→>]|-\s*T\d|–\s*T\d|\.\.|to\s+T\d|and\s+T\d|\()/.test(rest);
+    if (this.ids.has(id)) return false;
+    return !continuesIdList(rest);
   }
 
   /** The issue URL ending a task's first line, if any. */
@@ -424,6 +439,8 @@ class TasksParser {
 
   private addTask(task: Task): void {
     this.tasks.push(task);
+    this.ids.add(task.id);
+    if (task.derived) this.derivedIds.push(task.id);
     this.current?.taskIds.push(task.id);
   }
 
@@ -441,8 +458,9 @@ class TasksParser {
   }
 
   /** Checkbox lines inside fenced code are remembered so the language server can say they are not tasks. */
-  private scanCode(node: Nodes): void {
-    if (node.type === 'code') {
+  private scanCode(root: Nodes): void {
+    walk(root, (node) => {
+      if (node.type !== 'code') return undefined;
       const start = this.doc.index.positionAt(nodeStart(node)).line;
       const end = this.doc.index.positionAt(nodeEnd(node)).line;
       for (let line = start + 1; line < end; line++) {
@@ -452,9 +470,8 @@ class TasksParser {
           this.fenced.push({ value: text.trim(), range: { start: { line, character: from }, end: { line, character: text.length } } });
         }
       }
-      return;
-    }
-    if ('children' in node) for (const c of node.children as Nodes[]) this.scanCode(c);
+      return 'skip';
+    });
   }
 
   private checkOrder(): void {
@@ -472,7 +489,7 @@ class TasksParser {
       } else {
         seen.set(t.id, t);
       }
-      if (previous && !t.derived && !previous.derived && t.number < previous.number && !first) {
+      if (previous && !t.derived && !previous.derived && comesBefore(t.id, previous.id) && !first) {
         this.problems.push({
           code: 'task-out-of-order',
           message: `${t.id} comes after ${previous.id}; spec-kit numbers tasks in execution order.`,
@@ -485,9 +502,23 @@ class TasksParser {
   }
 }
 
+function isNumberedId(id: string): boolean {
+  return /^\d/.test(id);
+}
+
+/** Whether task ID `a` orders before `b` (T012 < T013; 1.9 < 1.10); IDs of different schemes do not compare. */
+function comesBefore(a: string, b: string): boolean {
+  if (isNumberedId(a) !== isNumberedId(b)) return false;
+  if (!isNumberedId(a)) return Number(/\d+/.exec(a)![0]) < Number(/\d+/.exec(b)![0]);
+  const x = a.split('.').map(Number);
+  const y = b.split('.').map(Number);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! < y[i]!;
+  return x.length < y.length;
+}
+
 /** `**Priority:** High` → `High`, from a paragraph's source. */
 function field(src: string, name: string): string | undefined {
-  const re = new RegExp(String.raw`(?:^|\n)\s*(?:\*\*|__)?${name.replace(/ /g, '\\s+')}\s*:?\s*(?:\*\*|__)?\s*:?\s*(.+)`, 'i');
+  const re = new RegExp(String.raw`(?:^|[\r\n])\s*(?:\*\*|__)?${name.replace(/ /g, '\\s+')}\s*:?\s*(?:\*\*|__)?\s*:?\s*(.+)`, 'i');
   const m = re.exec(src);
   return m ? m[1]!.replace(/\s+$/, '').trim() || undefined : undefined;
 }
@@ -520,35 +551,34 @@ function withoutIssue(description: string, url: string): string {
 /** Description as a reader sees it: the first line's remainder, rendered as plain text. */
 function describe(restSource: string, fullText: string, id: string): string {
   const afterId = fullText.slice(fullText.indexOf(id) + id.length);
-  const cleaned = afterId.replace(/^\s*\]?\s*/, '').replace(/^(?:\[(?:P|US-?\d+|Story\s*\d+|S\d+)\]\s*)+/i, '').replace(/^[:：—–-]\s*/, '').trim();
+  const cleaned = leadingTags(afterId.replace(/^\s*\]?\s*/, '')).rest.replace(/^\s*[:：—–-]\s*/, '').trim();
   return cleaned || restSource.trim();
 }
 
 /** Paragraph and heading texts and inline code values, each on its own (joining them would glue words). */
-function textsOf(node: Nodes): string[] {
-  if (node.type === 'paragraph' || node.type === 'heading') {
-    const codes: string[] = [];
-    const visit = (n: Nodes): void => {
-      if (n.type === 'inlineCode') codes.push(n.value);
-      if ('children' in n) for (const c of n.children as Nodes[]) visit(c);
-    };
-    visit(node);
-    return [plainText(node), ...codes];
-  }
-  if (node.type === 'code' || node.type === 'html') return [];
-  return 'children' in node ? (node.children as Nodes[]).flatMap(textsOf) : [];
+function textsOf(root: Nodes): string[] {
+  const out: string[] = [];
+  walk(root, (node) => {
+    if (node.type === 'code' || node.type === 'html') return 'skip';
+    if (node.type !== 'paragraph' && node.type !== 'heading') return undefined;
+    out.push(plainText(node), ...inlineCodes(node));
+    return 'skip';
+  });
+  return out;
+}
+
+function inlineCodes(root: Nodes): string[] {
+  const codes: string[] = [];
+  walk(root, (n) => {
+    if (n.type === 'inlineCode') codes.push(n.value);
+  });
+  return codes;
 }
 
 /** Text of the item's first paragraph plus its inline code (paths are often in backticks). */
 function itemCodeAndText(item: ListItem, description: string): string {
-  const codes: string[] = [];
-  const visit = (n: Nodes): void => {
-    if (n.type === 'inlineCode') codes.push(n.value);
-    if ('children' in n) for (const c of n.children as Nodes[]) visit(c);
-  };
   const para = firstParagraph(item);
-  if (para) visit(para);
-  return [description, ...codes].join(' ');
+  return [description, ...(para ? inlineCodes(para) : [])].join(' ');
 }
 
 /** File paths named in a text: tokens with a slash, or a file name with a known extension; no URLs. */

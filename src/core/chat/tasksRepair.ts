@@ -1,6 +1,7 @@
 import { formatTaskId } from '../artifacts/ids';
 import { type SpecDoc } from '../artifacts/spec';
 import { parseTasks } from '../artifacts/tasks';
+import { continuesIdList, leadingTags, leadingTaskId, NON_STORY_KINDS, phaseHeading, phaseKind, type PhaseKind } from '../artifacts/taskGrammar';
 
 export interface TasksRepair {
   text: string;
@@ -15,26 +16,11 @@ export interface TasksRepair {
   unknownStories: string[];
 }
 
-type PhaseKind = 'setup' | 'foundational' | 'story' | 'polish' | 'other';
-
 const HEADING = /^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$/;
-const PHASE = /^(?:phase|フェーズ|阶段|階段|fase|étape)\s*([0-9]+(?:\.[0-9]+)*)\s*[:：.—–-]*\s*(.*)$/iu;
 const FENCE = /^[ \t]*(`{3,}|~{3,})/;
 /** A list item line: indent, marker, space, optional checkbox, rest. */
 const ITEM = /^([ \t]*)([-*+]|\d{1,9}[.)])([ \t]+)(?:\[([ xX])\][ \t]+)?(.*)$/;
-/** A task ID at the start of the rest, in the shapes seen in the wild: `T001`, `**T001**`, `[T001]`, `**T001 [P]**`. */
-const LEAD_ID = /^(\*\*|__)?\s*(\[)?\s*(T\d{3,}[a-z]?)\b\s*(\])?/;
-const TAG = /^\s*(\*\*|__)?\s*\[\s*(P|US[-\s]?\d+|Story[-\s]?\d+|S\d+)\s*\]\s*(\*\*|__)?/i;
 const TASK_REF = /\bT\d{3,}[a-z]?\b/g;
-
-function phaseKind(title: string): PhaseKind {
-  const lower = title.toLowerCase();
-  if (/\b(?:user\s*story|story|US)\s*-?\s*\d+\b/i.test(title)) return 'story';
-  if (/setup|セットアップ|設定|初始化|准备/.test(lower)) return 'setup';
-  if (/foundation|blocking|基盤|基礎|基础/.test(lower)) return 'foundational';
-  if (/polish|cross-cutting|仕上げ|完善/.test(lower)) return 'polish';
-  return 'other';
-}
 
 interface Line {
   text: string;
@@ -85,7 +71,7 @@ export function repairTasks(text: string, spec?: SpecDoc): TasksRepair {
   const rebuilt = new Map<number, { prefix: string; oldId: string | undefined; tags: string; rest: string }>();
 
   let fence: string | undefined;
-  let phase: { depth: number; kind: PhaseKind } | undefined;
+  let phase: { depth: number; kind: PhaseKind; form: 'phase' | 'group' } | undefined;
   let parallel: number | undefined;
   let lastTask: TaskLine | undefined;
   const seenIds = new Set<string>();
@@ -109,8 +95,9 @@ export function repairTasks(text: string, spec?: SpecDoc): TasksRepair {
       const title = h[2]!;
       if (parallel !== undefined && depth <= parallel) parallel = undefined;
       if (/parallel\s+example/i.test(title)) parallel = depth;
-      const p = PHASE.exec(title);
-      if (p) phase = { depth, kind: phaseKind(p[2] || title) };
+      const p = phaseHeading(title);
+      // As the parser reads them: a numbered group heading inside a `Phase N` is a section of it.
+      if (p && !(p.form === 'group' && phase?.form === 'phase' && depth > phase.depth)) phase = { depth, kind: phaseKind(p.title.trim() || title), form: p.form };
       else if (phase && depth <= phase.depth) phase = undefined;
       lastTask = undefined;
       return;
@@ -122,25 +109,23 @@ export function repairTasks(text: string, spec?: SpecDoc): TasksRepair {
     }
     const [, indentText, marker, space, box, rest] = m as unknown as [string, string, string, string, string | undefined, string];
     const indent = indentText.replace(/\t/g, '    ').length;
-    const lead = LEAD_ID.exec(rest);
-    let oldId: string | undefined;
+    // Numbered IDs (`1.1`) are not spec-kit's: such an item is a task that gets a T-ID.
+    const found = leadingTaskId(rest);
+    const lead = found?.scheme === 'T' ? found : undefined;
+    const oldId = lead?.id;
     let after = rest;
     if (lead) {
-      const closeBold = lead[1] ? new RegExp(`^\\s*${lead[1] === '**' ? '\\*\\*' : '__'}`) : undefined;
-      const bracketOk = !lead[2] || lead[4];
-      if (bracketOk) {
-        oldId = lead[3]!;
-        after = rest.slice(lead[0].length);
-        // `**T001**` closes right after the ID; `**T001 [P]**` closes after the tags (handled below).
-        if (closeBold && closeBold.test(after)) after = after.replace(closeBold, '');
-      }
+      after = rest.slice(lead.end);
+      // `**T001**` closes right after the ID; `**T001 [P]**` closes after the tags (handled below).
+      const closeBold = lead.bold ? new RegExp(`^\\s*${lead.bold === '**' ? '\\*\\*' : '__'}`) : undefined;
+      if (closeBold && closeBold.test(after)) after = after.replace(closeBold, '');
     }
     const inPhase = phase !== undefined;
     const nested = lastTask !== undefined && indent > lastTask.indent;
     let isTask: boolean;
     if (oldId) {
       // Without a checkbox an ID'd item is a task only inside a phase and when it is not a list of IDs.
-      isTask = box !== undefined || (inPhase && !seenIds.has(oldId) && !/^\s*(?:\*\*|__)?\s*(?:[,&/→>]|-\s*T\d|–\s*T\d|\.\.|to\s+T\d|and\s+T\d|\()/.test(after));
+      isTask = box !== undefined || (inPhase && !seenIds.has(oldId) && !continuesIdList(after));
     } else {
       isTask = box !== undefined && inPhase && !nested;
     }
@@ -148,30 +133,21 @@ export function repairTasks(text: string, spec?: SpecDoc): TasksRepair {
       if (!nested) lastTask = undefined;
       return;
     }
-    if (oldId && (lead?.[1] || lead?.[2])) idSpelling.push(i);
+    if (lead?.decorated) idSpelling.push(i);
     // Tags, in any order and spelling, then the description.
-    let parallelTag = false;
-    const stories: string[] = [];
-    let tagsRaw = '';
-    let misspelledStory = false;
-    for (let tag = TAG.exec(after); tag; tag = TAG.exec(after)) {
-      tagsRaw += tag[0];
-      const v = tag[2]!;
-      if (/^p$/i.test(v)) parallelTag = true;
-      else {
-        const id = `US${Number(/\d+/.exec(v)![0])}`;
-        if (!/^US\d+$/.test(v) || String(Number(/\d+/.exec(v)![0])) !== /\d+/.exec(v)![0]) misspelledStory = true;
-        stories.push(id);
-      }
-      after = after.slice(tag[0].length);
-    }
+    const tagged = leadingTags(after);
+    const tagsRaw = tagged.raw;
+    after = tagged.rest;
+    const parallelTag = tagged.tags.some((t) => t.kind === 'parallel');
+    const stories = tagged.tags.flatMap((t) => (t.kind === 'story' ? [t.id] : []));
+    const misspelledStory = tagged.tags.some((t) => t.kind === 'story' && !t.canonical);
     // A bold run that opened before the ID and closes after the tags.
-    if (lead?.[1] && /^\s*(\*\*|__)/.test(after)) after = after.replace(/^\s*(\*\*|__)/, '');
+    if (lead?.bold && /^\s*(\*\*|__)/.test(after)) after = after.replace(/^\s*(\*\*|__)/, '');
     if (misspelledStory) storySpelling.push(i);
     const canonicalOrder = /^\s*(?:\[P\]\s*)?(?:\[US\d+\]\s*)*$/.test(tagsRaw);
     if (tagsRaw && !canonicalOrder && !misspelledStory) tagOrder.push(i);
     let story = stories[0];
-    if (story && phase && (phase.kind === 'setup' || phase.kind === 'foundational' || phase.kind === 'polish')) {
+    if (story && phase && NON_STORY_KINDS.has(phase.kind)) {
       storyRemoved.push({ line: i, tag: story });
       story = undefined;
     }

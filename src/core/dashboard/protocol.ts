@@ -3,6 +3,7 @@
  * JSON-safe data only: the webview bundle imports these types too, so nothing here may pull in
  * Node or editor code. All text is repository text: the webview renders it as text, never as HTML.
  */
+import { isTaskId } from '../artifacts/taskGrammar';
 
 /** The spec-kit workflow, in the order a feature goes through it. */
 export const STEP_IDS = ['constitution', 'specify', 'clarify', 'plan', 'tasks', 'checklist', 'analyze', 'implement', 'converge'] as const;
@@ -217,7 +218,7 @@ export type FromWebview =
 export function parseFromWebview(value: unknown): FromWebview | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const m = value as Record<string, unknown>;
-  const taskId = typeof m['taskId'] === 'string' && /^T\d{1,6}[a-z]?$/i.test(m['taskId']) ? m['taskId'] : undefined;
+  const taskId = typeof m['taskId'] === 'string' && isTaskId(m['taskId']) ? m['taskId'] : undefined;
   switch (m['type']) {
     case 'ready':
       return { type: 'ready' };

@@ -2,6 +2,7 @@ import { artifactKind } from '../artifacts/artifactKind';
 import { type ChecklistDoc, parseChecklist } from '../artifacts/checklist';
 import { type ConstitutionDoc, parseConstitution } from '../artifacts/constitution';
 import { normalizeStoryId } from '../artifacts/ids';
+import { storyInTitle } from '../artifacts/taskGrammar';
 import { maskedText } from '../artifacts/docScan';
 import { type PlanDoc, parsePlan } from '../artifacts/plan';
 import { parseSpec, type SpecDoc } from '../artifacts/spec';
@@ -97,10 +98,11 @@ function memo<T>(f: () => T): () => T {
 /** Any ID family at a word boundary; alternatives are tried left to right, so `US-1` is a story, not a requirement. */
 const ANY_ID = /\b(?:US-?(\d+)|(T\d{3,}[a-z]?)|(CHK\d{3,})|([A-Z]{1,5})-(\d{1,4}[a-z]?))\b/g;
 const NOT_REQUIREMENTS = new Set(['US', 'UTF', 'ISO', 'RFC', 'SHA', 'TLS', 'SSL', 'HTTP', 'CVE', 'GPL', 'MIT', 'ES', 'PEP', 'X']);
-const STORY_IN_PHASE = /\b(?:user\s*story|story)\s*-?\s*(\d+)\b|\bUS-?(\d+)\b/i;
 
 /** Definitions from the parsed model, references from the text outside code blocks and comments. */
 export function idOccurrences(doc: AnalyzedDoc): IdOccurrence[] {
+  // A file that was not analysed (binary, too large, too complex) has no IDs to navigate.
+  if (doc.markdown.skipped !== undefined) return [];
   const index = doc.markdown.index;
   const defs: IdOccurrence[] = [];
   const def = (id: string, family: IdFamily, range: Range, form: IdOccurrence['form'] = 'id', definition = true): void => {
@@ -119,12 +121,10 @@ export function idOccurrences(doc: AnalyzedDoc): IdOccurrence[] {
       for (const t of doc.model.tasks) if (!t.derived) def(t.id, 'task', t.idRange);
       for (const p of doc.model.phases) {
         if (!p.story) continue;
-        const text = index.textOf(p.headingRange);
-        const m = STORY_IN_PHASE.exec(text);
+        const m = storyInTitle(index.textOf(p.headingRange));
         if (!m) continue;
-        const form = m[2] !== undefined ? 'id' : 'number';
-        const start = m.index + (form === 'id' ? 0 : m[0].length - m[1]!.length);
-        def(p.story, 'story', shift(p.headingRange, start, form === 'id' ? m[0].length : m[1]!.length), form, false);
+        const [start, length] = m.form === 'id' ? [m.start, m.length] : [m.numberStart, m.numberLength];
+        def(p.story, 'story', shift(p.headingRange, start, length), m.form, false);
       }
       break;
     case 'checklist':

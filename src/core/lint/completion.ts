@@ -16,7 +16,7 @@ export interface CompletionCandidate {
 }
 
 const AFTER_CHECKBOX = /^([ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\[[ xX]\][ \t]+)(T\d*)?$/;
-const AFTER_ID = /^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\[[ xX]\][ \t]+T\d{3,}[a-z]?(?:[ \t]+\[[^\]\n]*\])*[ \t]+(\[[A-Za-z0-9-]*)?$/;
+const AFTER_ID = /^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\[[ xX]\][ \t]+T\d{3,}[a-z]?(?:[ \t]+\[[^\]\r\n]*\])*[ \t]+(\[[A-Za-z0-9-]*)?$/;
 const EMPTY_ITEM = /^([ \t]*)([-*+][ \t]*)?$/;
 /** An ID being typed: `US`, `T0`, `CHK`, `FR-` (a bare capital letter is just a word). */
 const ID_WORD = /(?<![\w-])(?:US\d*|T\d*|CHK\d*|[A-Z]{1,5}-\d*)$/;

@@ -1,6 +1,7 @@
 import { findMarkers, maskedText } from '../artifacts/docScan';
 import { type SpecDoc } from '../artifacts/spec';
 import { type Task, type TasksDoc } from '../artifacts/tasks';
+import { NON_STORY_KINDS, STORY_TAG } from '../artifacts/taskGrammar';
 import { type Problem, type Range, comparePositions, containsPosition } from '../text/range';
 import { type AnalyzedDoc } from './analyzedDoc';
 
@@ -61,9 +62,7 @@ function markerProblems(markers: readonly { text: string; range: Range }[]): Pro
   }));
 }
 
-const STORY_TAG = /\[(?:US-?\d+|Story\s*\d+|S\d+)\]/i;
 const PARALLEL_TAG = /\[P\]/;
-const NON_STORY_KINDS = new Set(['setup', 'foundational', 'polish']);
 
 function taskRules(model: TasksDoc, doc: AnalyzedDoc, spec: SpecDoc | undefined): Problem[] {
   const index = doc.markdown.index;

@@ -37,6 +37,7 @@ export const RULES = {
   'frontmatter-invalid': { severity: 'warning', description: 'The YAML front matter does not parse.' },
   'binary-file': { severity: 'error', description: 'The file is not text.' },
   'file-too-large': { severity: 'warning', description: 'The file is too large to analyse.' },
+  'file-too-complex': { severity: 'warning', description: 'The file nests too deep, or has too many lines, table cells or inline marks, to analyse in bounded time.' },
   'parse-failed': { severity: 'error', description: 'The markdown could not be parsed.' },
   'internal-error': { severity: 'error', description: 'The file could not be analysed (a bug in Spec Kit).' },
 } as const satisfies Record<string, RuleInfo>;

@@ -1,5 +1,4 @@
 import { type Heading, type Nodes, type Root, type RootContent, type Yaml } from 'mdast';
-import { toString } from 'mdast-util-to-string';
 import { gfmStrikethroughFromMarkdown } from 'mdast-util-gfm-strikethrough';
 import { gfmTableFromMarkdown } from 'mdast-util-gfm-table';
 import { gfmTaskListItemFromMarkdown } from 'mdast-util-gfm-task-list-item';
@@ -9,9 +8,10 @@ import { gfmTaskListItem } from 'micromark-extension-gfm-task-list-item';
 import remarkFrontmatter from 'remark-frontmatter';
 import remarkParse from 'remark-parse';
 import { type Processor, unified } from 'unified';
-import { parse as parseYaml } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
 import { LineIndex } from '../text/lineIndex';
 import { type Problem, type Range } from '../text/range';
+import { measureComplexity, tooComplex } from './complexity';
 
 /** One parse of a markdown file: the tree, a line index over the exact text, and what was odd. */
 export interface MarkdownDoc {
@@ -25,6 +25,8 @@ export interface MarkdownDoc {
   readonly wrappedInFence: boolean;
   /** The file was not text; the tree is empty. */
   readonly binary: boolean;
+  /** Why the file was not parsed (its tree is empty), or undefined when it was. */
+  readonly skipped: 'binary' | 'too-large' | 'too-complex' | undefined;
   readonly problems: Problem[];
 }
 
@@ -59,33 +61,49 @@ export function decodeText(raw: string | Uint8Array): { text: string; binary: bo
 }
 
 /**
- * Parses markdown. Never throws: binary input yields an empty tree and a problem; a file wrapped in
- * one ```markdown fence is parsed as its content with positions unchanged (the fence lines are
- * blanked to spaces of the same length) and the wrapping is reported.
+ * Parses markdown. Never throws: binary input yields an empty tree and a problem, and so does input
+ * too large or too complex to read in bounded time (see ./complexity); a file wrapped in one
+ * ```markdown fence is parsed as its content with positions unchanged (the fence lines are blanked
+ * to spaces of the same length) and the wrapping is reported.
  */
 export function parseMarkdown(raw: string | Uint8Array): MarkdownDoc {
+  // Input that is not text or bytes at all is a host's bug, not a file's content: that throws, and
+  // the index reports the file as one it could not analyse.
+  const text = decodeText(raw).text;
+  try {
+    return readMarkdown(raw);
+  } catch (e) {
+    // Nothing below is known to throw on any text; one file must still never take its workspace down with it.
+    const index = new LineIndex(text);
+    const problem: Problem = { code: 'parse-failed', message: `Markdown could not be parsed: ${String(e)}`, severity: 'error', range: index.rangeOf(0, 0) };
+    return { text, index, root: emptyRoot(), frontmatter: undefined, wrappedInFence: false, binary: false, skipped: 'too-complex', problems: [problem] };
+  }
+}
+
+function emptyRoot(): Root {
+  return { type: 'root', children: [] };
+}
+
+function readMarkdown(raw: string | Uint8Array): MarkdownDoc {
   const { text, binary } = decodeText(raw);
   const index = new LineIndex(text);
   const problems: Problem[] = [];
+  const skip = (skipped: 'binary' | 'too-large' | 'too-complex', problem: Omit<Problem, 'range'>, line = 0): MarkdownDoc => {
+    problems.push({ ...problem, range: index.rangeOf(index.lineStart(line), index.lineStart(line)) });
+    return { text, index, root: emptyRoot(), frontmatter: undefined, wrappedInFence: false, binary: skipped === 'binary', skipped, problems };
+  };
   if (binary) {
-    problems.push({
-      code: 'binary-file',
-      message: 'This file is not text; it was not read as a spec-kit document.',
-      severity: 'error',
-      range: index.rangeOf(0, 0),
-    });
-    return { text, index, root: { type: 'root', children: [] }, frontmatter: undefined, wrappedInFence: false, binary, problems };
+    return skip('binary', { code: 'binary-file', message: 'This file is not text; it was not read as a spec-kit document.', severity: 'error' });
   }
-
   if (text.length > MAX_PARSE_CHARS) {
-    problems.push({
+    return skip('too-large', {
       code: 'file-too-large',
       message: `This file has ${(text.length / 1048576).toFixed(1)} MB of text; spec-kit files are read up to ${MAX_PARSE_CHARS / 1048576} MB, so it was not analysed.`,
       severity: 'warning',
-      range: index.rangeOf(0, 0),
     });
-    return { text, index, root: { type: 'root', children: [] }, frontmatter: undefined, wrappedInFence: false, binary: false, problems };
   }
+  const complex = tooComplex(measureComplexity(text));
+  if (complex) return skip('too-complex', { code: 'file-too-complex', message: complex.message, severity: 'warning' }, complex.line);
 
   let source = text;
   const wrap = findWrappingFence(index);
@@ -105,25 +123,86 @@ export function parseMarkdown(raw: string | Uint8Array): MarkdownDoc {
   } catch (e) {
     // micromark does not throw on any input we know of; keep the promise of never throwing anyway.
     problems.push({ code: 'parse-failed', message: `Markdown could not be parsed: ${String(e)}`, severity: 'error', range: index.rangeOf(0, 0) });
-    root = { type: 'root', children: [] };
+    root = emptyRoot();
+  }
+  // The pre-check bounds nesting line by line; the tree itself is the final word, before any walk recurses into it.
+  const shape = treeShape(root);
+  if (shape.depth > MAX_TREE_DEPTH || shape.nodes > MAX_TREE_NODES) {
+    return skip('too-complex', {
+      code: 'file-too-complex',
+      message:
+        shape.depth > MAX_TREE_DEPTH
+          ? `This file's markdown nests ${shape.depth} levels deep; spec-kit files are read up to ${MAX_TREE_DEPTH}, so it was not analysed.`
+          : `This file's markdown has ${shape.nodes.toLocaleString('en-US')} elements; spec-kit files are read up to ${MAX_TREE_NODES.toLocaleString('en-US')}, so it was not analysed.`,
+      severity: 'warning',
+    });
   }
 
   let frontmatter: Record<string, unknown> | undefined;
   const yamlNode = root.children.find((n): n is Yaml => n.type === 'yaml');
   if (yamlNode) {
-    try {
-      const value: unknown = parseYaml(yamlNode.value);
-      if (value && typeof value === 'object' && !Array.isArray(value)) frontmatter = value as Record<string, unknown>;
-    } catch (e) {
-      problems.push({
-        code: 'frontmatter-invalid',
-        message: `The YAML front matter does not parse: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`,
-        severity: 'warning',
-        range: nodeRange(index, yamlNode),
-      });
-    }
+    const read = readFrontmatter(yamlNode.value);
+    frontmatter = read.value;
+    if (read.error) problems.push({ code: 'frontmatter-invalid', message: `The YAML front matter does not parse: ${read.error}`, severity: 'warning', range: nodeRange(index, yamlNode) });
   }
-  return { text, index, root, frontmatter, wrappedInFence: wrap !== undefined, binary: false, problems };
+  return { text, index, root, frontmatter, wrappedInFence: wrap !== undefined, binary: false, skipped: undefined, problems };
+}
+
+/** Above these a parsed tree is dropped: recursion in tree walks stays far from the stack's limit. */
+export const MAX_TREE_DEPTH = 256;
+export const MAX_TREE_NODES = 500_000;
+
+/** Depth and node count of a tree, by an explicit stack (the tree may be deeper than the call stack). */
+export function treeShape(root: Nodes): { depth: number; nodes: number } {
+  let depth = 0;
+  let nodes = 0;
+  const stack: [Nodes, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [node, d] = stack.pop()!;
+    nodes++;
+    if (d > depth) depth = d;
+    if ('children' in node) for (const c of node.children as Nodes[]) stack.push([c, d + 1]);
+  }
+  return { depth, nodes };
+}
+
+/**
+ * YAML front matter as an object. Duplicate keys are an error, as the yaml library reports them, but
+ * found with one set per mapping: the library's own check compares each key with every earlier one
+ * (100,000 keys took over a minute). `steps` counts the nodes visited.
+ */
+export function readFrontmatter(source: string): { value: Record<string, unknown> | undefined; error: string | undefined; steps: number } {
+  let steps = 0;
+  try {
+    const doc = parseDocument(source, { uniqueKeys: false });
+    const first = doc.errors[0];
+    if (first) return { value: undefined, error: first.message.split('\n')[0], steps };
+    const stack: unknown[] = [doc.contents];
+    while (stack.length > 0) {
+      const node = stack.pop();
+      steps++;
+      if (isMap(node)) {
+        const seen = new Set<string>();
+        for (const pair of node.items) {
+          steps++;
+          const key = isScalar(pair.key) ? `${typeof pair.key.value}:${String(pair.key.value)}` : undefined;
+          if (key !== undefined) {
+            if (seen.has(key)) return { value: undefined, error: `Map keys must be unique ("${String((pair.key as { value: unknown }).value)}" is repeated).`, steps };
+            seen.add(key);
+          }
+          stack.push(pair.value);
+        }
+      } else if (isSeq(node)) {
+        for (const item of node.items) stack.push(item);
+      } else if (isPair(node)) {
+        stack.push(node.value);
+      }
+    }
+    const value: unknown = doc.toJS({ maxAliasCount: 100 });
+    return { value: value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined, error: undefined, steps };
+  } catch (e) {
+    return { value: undefined, error: e instanceof Error ? e.message.split('\n')[0] : String(e), steps };
+  }
 }
 
 function findWrappingFence(index: LineIndex): { open: number; close: number } | undefined {
@@ -165,8 +244,33 @@ export function nodeSource(doc: MarkdownDoc, node: Nodes): string {
   return doc.text.slice(nodeStart(node), nodeEnd(node));
 }
 
+/** The text a node shows (what mdast-util-to-string gives without image alts), white space collapsed. */
 export function plainText(node: Nodes): string {
-  return toString(node, { includeImageAlt: false }).replace(/\s+/g, ' ').trim();
+  let out = '';
+  walk(node, (n) => {
+    if ('value' in n && typeof n.value === 'string') {
+      out += n.value;
+      return 'skip';
+    }
+    return undefined;
+  });
+  return out.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Visits a tree in document order with an explicit stack, so no input can exhaust the call stack.
+ * `enter` returns 'skip' to leave a node's children out, 'stop' to end the walk.
+ */
+export function walk(root: Nodes, enter: (node: Nodes) => 'skip' | 'stop' | undefined | void): void {
+  const stack: Nodes[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    const verdict = enter(node);
+    if (verdict === 'stop') return;
+    if (verdict === 'skip' || !('children' in node)) continue;
+    const children = node.children as Nodes[];
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+  }
 }
 
 /** A heading and the top-level nodes under it, up to the next heading of the same or a higher level. */

@@ -1,8 +1,9 @@
 import { type Position, type Range } from './range';
 
 /**
- * Maps offsets in a text to line/character positions and back. Lines end at \n; a \r before it
- * belongs to the line break, so CRLF files give the same columns as LF files.
+ * Maps offsets in a text to line/character positions and back. A line ends at `\r\n`, `\n` or a lone
+ * `\r`, as in VS Code and LSP, so a file saved with any line endings (or a mix) has the same lines
+ * and columns; the line break itself belongs to no line.
  */
 export class LineIndex {
   /** Offset at which each line starts. */
@@ -10,7 +11,14 @@ export class LineIndex {
 
   constructor(readonly text: string) {
     const starts = [0];
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) starts.push(i + 1);
+      else if (c === 13) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        starts.push(i + 1);
+      }
+    }
     this.starts = starts;
   }
 
@@ -41,10 +49,14 @@ export class LineIndex {
     return { start: this.positionAt(start), end: this.positionAt(end) };
   }
 
-  /** Offset just past the line's last character, before any \r\n or \n. */
+  /** Offset just past the line's last character, before its line break. */
   lineEnd(line: number): number {
-    const next = line + 1 < this.starts.length ? this.starts[line + 1]! - 1 : this.text.length;
-    return next > this.starts[line]! && this.text.charCodeAt(next - 1) === 13 ? next - 1 : next;
+    if (line < 0 || line >= this.starts.length) return line < 0 ? 0 : this.text.length;
+    if (line + 1 >= this.starts.length) return this.text.length;
+    const start = this.starts[line]!;
+    // The next line starts right after the break: `\n`, a lone `\r`, or `\r\n`.
+    const last = this.starts[line + 1]! - 1;
+    return this.text.charCodeAt(last) === 10 && last > start && this.text.charCodeAt(last - 1) === 13 ? last - 1 : last;
   }
 
   lineStart(line: number): number {
@@ -63,4 +75,9 @@ export class LineIndex {
   textOf(r: Range): string {
     return this.text.slice(this.offsetAt(r.start), this.offsetAt(r.end));
   }
+}
+
+/** The text's lines without their line breaks, for any mix of `\r\n`, `\n` and `\r`. */
+export function splitLines(text: string): string[] {
+  return text.split(/\r\n|\r|\n/);
 }

@@ -1,13 +1,12 @@
 import * as vscode from 'vscode';
 import { type SpecDoc } from '../../core/artifacts/spec';
-import { setItemCheckedEdit, setTaskDoneEdits, taskAtLine } from '../../core/artifacts/taskEdits';
+import { setItemCheckedEdit, taskAtLine } from '../../core/artifacts/taskEdits';
 import { type TasksDoc } from '../../core/artifacts/tasks';
 import { phaseLabel } from '../../core/status/presentation';
 import { CHAT_PARTICIPANT_NAME, Commands } from '../../ids';
 import { sendToChat, slash } from '../../platform/chat';
-import { applyTextEdits } from '../../platform/edits';
 import { type SpeckitServices } from '../../platform/services';
-import { setTaskDone } from '../../platform/taskState';
+import { setBoxEdit, setParsedTaskDone, setTaskDone } from '../../platform/taskState';
 
 const TASKS_SELECTOR: vscode.DocumentSelector = [{ language: 'markdown', pattern: '**/*tasks.md' }];
 const SPEC_SELECTOR: vscode.DocumentSelector = [{ language: 'markdown', pattern: '**/spec.md' }];
@@ -53,7 +52,7 @@ export function registerTaskLens(services: SpeckitServices): void {
       const item = found?.doc.tasks.find((t) => t.id === taskId)?.acceptance[index];
       if (!found || !item) return false;
       const edit = setItemCheckedEdit(item, !item.checked);
-      return edit ? applyTextEdits(uri, [edit], `Toggle acceptance of ${taskId}`) : true;
+      return edit ? setBoxEdit(uri, edit, `Toggle acceptance of ${taskId}`) : true;
     }),
     vscode.commands.registerCommand(Commands.toggleTaskAtCursor, async () => {
       const editor = vscode.window.activeTextEditor;
@@ -72,9 +71,9 @@ export function registerTaskLens(services: SpeckitServices): void {
       const box = task.acceptance.find((a) => a.range.start.line === line);
       if (box) {
         const edit = setItemCheckedEdit(box, !box.checked);
-        return edit ? applyTextEdits(found.uri, [edit], `Toggle acceptance of ${task.id}`) : true;
+        return edit ? setBoxEdit(found.uri, edit, `Toggle acceptance of ${task.id}`) : true;
       }
-      return applyTextEdits(found.uri, setTaskDoneEdits(found.doc, task, !task.checked), `Toggle ${task.id}`);
+      return (await setParsedTaskDone(found.uri, found.doc, task, !task.checked)) !== 'failed';
     }),
     vscode.commands.registerCommand(Commands.implementTask, (_uri: vscode.Uri, taskId: string) => sendToChat('implement', taskId)),
     vscode.commands.registerCommand(Commands.implementPhase, (_uri: vscode.Uri, phase: string) => sendToChat('implement', phase)),

@@ -1,6 +1,7 @@
 import * as path from 'node:path/posix';
 import * as vscode from 'vscode';
 import { analysisMarkdown, analyzeFeature } from '../../core/analysis/analyze';
+import { isTaskId } from '../../core/artifacts/taskGrammar';
 import { statusMarkdown } from '../../core/chat/statusTable';
 import { type IndexedFeature } from '../../core/workspace/workspaceIndex';
 import { Tools } from '../../ids';
@@ -47,7 +48,7 @@ export function registerTools(services: SpeckitServices): void {
     const uri = model.uriFor(file.path);
     const target = await nix.verification.target(uri, false);
     if (!target) throw new Error('no verification is configured: set speckit.verify.command, or choose a build with "Spec Kit: Choose Verification Build"');
-    const taskId = typeof input.taskId === 'string' && /^T\d+[a-z]?$/i.test(input.taskId) ? input.taskId : 'feature';
+    const taskId = typeof input.taskId === 'string' && isTaskId(input.taskId) ? input.taskId : 'feature';
     const command = nix.verification.commandLine(target);
     const key = `${file.path}#${taskId}`;
     return { verification: nix.verification, feature, uri, target, taskId, command, key };
@@ -111,12 +112,13 @@ export function registerTools(services: SpeckitServices): void {
         confirmationMessages: { title: 'Change a task in tasks.md?', message: `Mark **${options.input.taskId ?? '?'}** of ${options.input.feature ?? 'the current feature'} as ${options.input.done === false ? 'not done' : 'done'}.` },
       }),
       invoke: guard(async (input) => {
-        if (typeof input.taskId !== 'string' || !/^T\d+[a-z]?$/i.test(input.taskId)) throw new Error('taskId must look like T012');
+        if (typeof input.taskId !== 'string' || !isTaskId(input.taskId)) throw new Error('taskId must look like T012 (or 1.2 in a numbered list)');
         const f = await resolve(input);
         const file = f.feature.files.tasks;
         if (!file) throw new Error(`${f.feature.name} has no tasks.md`);
         const result = await setTaskDone(model, model.uriFor(file.path), input.taskId, input.done !== false);
         if (result === 'missing') throw new Error(`${input.taskId} is not in ${f.feature.name}'s tasks.md`);
+        if (result === 'failed') throw new Error(`${input.taskId} could not be changed in ${f.feature.name}'s tasks.md (the edit was refused or the save failed)`);
         return text(`${input.taskId} is ${input.done === false ? 'not done' : 'done'} (${result}).`);
       }),
     }),

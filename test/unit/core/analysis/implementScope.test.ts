@@ -102,6 +102,17 @@ describe('parseImplementScope', () => {
     assert.deepEqual(ids(scope('T8 T1', SEED)), ['T1', 'T8']);
   });
 
+  it('reads numbered task IDs (1.1) of a list without T-IDs, and T-numbers never pick them', () => {
+    const numbered = parseTasks(readFileSync(fixture('dialects', 'numbered-bold-tasks.md'), 'utf8'));
+    assert.deepEqual(ids(scope('2.3', numbered)), ['2.3']);
+    assert.deepEqual(ids(scope('1.1 and 4.4', numbered)), ['1.1', '4.4']);
+    assert.deepEqual(ids(scope('1.2', numbered)), [], '1.2 is done');
+    assert.deepEqual(scope('9.9', numbered).unknown, ['9.9']);
+    assert.deepEqual(scope('T1', numbered).unknown, ['T1']);
+    assert.deepEqual(scope('T001-T003', numbered).unknown, ['T001–T003']);
+    assert.deepEqual(ids(scope('Phase 3', numbered)), ['3.1', '3.2']);
+  });
+
   it('never returns checked tasks', () => {
     assert.deepEqual(ids(scope('T001 T006')), []);
     assert.deepEqual(scope('T001 T006').unknown, []);

@@ -38,6 +38,8 @@ describe('dashboard messages from the webview', () => {
     assert.deepEqual(parseFromWebview({ type: 'open', artifact: 'checklist', name: 'requirements' }), { type: 'open', artifact: 'checklist', name: 'requirements' });
     assert.deepEqual(parseFromWebview({ type: 'run', command: 'analyze' }), { type: 'run', command: 'analyze' });
     assert.deepEqual(parseFromWebview({ type: 'verifyTask', taskId: 't004a' }), { type: 'verifyTask', taskId: 't004a' });
+    // A numbered task list without T-IDs (issue #17).
+    assert.deepEqual(parseFromWebview({ type: 'setTask', taskId: '2.3', done: false }), { type: 'setTask', taskId: '2.3', done: false });
   });
 
   it('drops anything else: unknown types, paths, bad IDs, negative lines, unknown commands', () => {
@@ -47,6 +49,8 @@ describe('dashboard messages from the webview', () => {
       { type: 'exec', command: 'rm -rf /' },
       { type: 'open', artifact: '../../etc/passwd' },
       { type: 'setTask', taskId: 'T006; rm', done: true },
+      { type: 'setTask', taskId: '2.3.', done: true },
+      { type: 'setTask', taskId: '1', done: true },
       { type: 'setTask', taskId: 'T006', done: 'yes' },
       { type: 'run', command: 'speckit.analyze' },
       { type: 'implementTask' },

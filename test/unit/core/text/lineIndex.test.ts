@@ -30,3 +30,35 @@ describe('LineIndex', () => {
     );
   });
 });
+
+describe('LineIndex line endings', () => {
+  it('reads a lone CR as a line break, and mixed endings line by line', () => {
+    const idx = new LineIndex('a\rbb\r\nccc\nd\r\r\ne');
+    assert.equal(idx.lineCount, 6);
+    assert.deepEqual(
+      Array.from({ length: idx.lineCount }, (_, i) => idx.lineText(i)),
+      ['a', 'bb', 'ccc', 'd', '', 'e'],
+    );
+    assert.deepEqual(idx.positionAt(2), { line: 1, character: 0 });
+    assert.equal(idx.offsetAt({ line: 2, character: 1 }), 7);
+    // Past the end of a line stops before its break, whatever the break is.
+    assert.equal(idx.offsetAt({ line: 0, character: 9 }), 1);
+    assert.equal(idx.offsetAt({ line: 1, character: 9 }), 4);
+  });
+
+  it('round-trips every offset outside a line break, for any mix of endings', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('a', '\r', '\n', '\r\n', 'é', ' ') }), (text) => {
+        const idx = new LineIndex(text);
+        const lines = text.split(/\r\n|\r|\n/);
+        assert.equal(idx.lineCount, lines.length);
+        lines.forEach((l, i) => assert.equal(idx.lineText(i), l));
+        for (let o = 0; o <= text.length; o++) {
+          const insideCrlf = text[o - 1] === '\r' && text[o] === '\n';
+          if (!insideCrlf) assert.equal(idx.offsetAt(idx.positionAt(o)), o);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
