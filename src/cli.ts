@@ -117,7 +117,7 @@ function internalError(e: unknown): string {
 
 async function parse(files: readonly string[], json: boolean, io: Io, cwd: string): Promise<number> {
   if (files.length === 0) throw new UsageError('parse needs at least one file');
-  const fs = new NodeFileSystem();
+  const fs = new NodeFileSystem({ blocking: true });
   const results: ParsedFileJson[] = [];
   // Every file is read before anything is printed, so an unreadable one gives exit 2 and no partial output.
   for (const f of files) results.push(await parseFile(fs, nodePath.resolve(cwd, f), f));
@@ -165,7 +165,7 @@ async function check(targets: readonly string[], severities: readonly string[], 
   }
   // Whatever the rules could not read is reported, so a tree that could not be looked at is never called clean.
   const audit: AuditedFileSystem = new AuditedFileSystem(
-    new NodeFileSystem({ onUnreadableFolder: (e) => audit.record(readProblem(e, 'This folder')) }),
+    new NodeFileSystem({ blocking: true, onUnreadableFolder: (e) => audit.record(readProblem(e, 'This folder')) }),
     (p) => lintKind(p) !== undefined || STATE_FILES.has(nodePath.posix.basename(p)),
   );
   const found = await checkFiles(audit, paths, overrides);
@@ -296,7 +296,7 @@ function phaseHeading(doc: TasksDoc, key: string | undefined): string | null {
 export async function scan(dir: string): Promise<ScanJson> {
   const root = toPosix(dir);
   const folders: WorkspaceProblem[] = [];
-  const fs = new NodeFileSystem({ onUnreadableFolder: (e) => folders.push(readProblem(e, 'This folder')) });
+  const fs = new NodeFileSystem({ blocking: true, onUnreadableFolder: (e) => folders.push(readProblem(e, 'This folder')) });
   const index = new WorkspaceIndex(fs, {
     env: process.env,
     currentBranch: (r, problems) => branchFromGitHead(fs, r, '/', problems),

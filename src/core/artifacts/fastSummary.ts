@@ -1,5 +1,5 @@
 import { decodeText, headingKey, MAX_PARSE_CHARS } from '../markdown/markdownDoc';
-import { measureComplexity, tooComplex } from '../markdown/complexity';
+import { LIMITS, measureComplexity, tooComplex } from '../markdown/complexity';
 import { type ChecklistDoc } from './checklist';
 import { isTemplateToken } from './docScan';
 import { type PlanDoc } from './plan';
@@ -49,7 +49,7 @@ export function fastSummary(kind: SummaryKind, raw: string | Uint8Array): FileSu
   try {
     const { text, binary } = decodeText(raw);
     // Files the full parse skips (binary, huge, too complex) are cheap to parse in full: it skips them.
-    if (binary || text.length > MAX_PARSE_CHARS || tooComplex(measureComplexity(text))) return undefined;
+    if (binary || text.length > MAX_PARSE_CHARS || (!surelySimple(text) && tooComplex(measureComplexity(text)))) return undefined;
     switch (kind) {
       case 'plan':
         return mayHaveMarkersOrPlaceholders(text) ? undefined : { kind: 'plan', markers: 0, placeholders: 0 };
@@ -66,6 +66,26 @@ export function fastSummary(kind: SummaryKind, raw: string | Uint8Array): FileSu
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Whether the text is certainly within the parser's complexity limits (../markdown/complexity), by
+ * a count cheaper than measuring: fewer line breaks than the line limit, fewer `|` than the cell
+ * limit, and fewer characters that can make a mark (emphasis, brackets, code spans) than the
+ * per-paragraph limit, so no paragraph can have more and their squares cannot sum past the work
+ * limit. Nesting is bounded by the reader itself (no block quotes, list items indented ≤ 16).
+ */
+function surelySimple(text: string): boolean {
+  let breaks = 0;
+  let pipes = 0;
+  let marks = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) breaks++;
+    else if (c === 124) pipes++;
+    else if (c === 42 || c === 95 || c === 91 || c === 93 || c === 96 || c === 126 || c === 60 || c === 62 || c === 33 || c === 40 || c === 41) marks++;
+  }
+  return breaks < LIMITS.lines && pipes < LIMITS.cells && marks < LIMITS.marksPerBlock && marks * marks < LIMITS.markWork;
 }
 
 const BRACKETED = /\[([^[\]\r\n]{1,200})\]|\$ARGUMENTS\b/g;
