@@ -55,7 +55,7 @@ export interface WorkspaceIndexOptions {
   readonly currentBranch?: (root: string, problems: WorkspaceProblem[]) => Promise<string | undefined>;
   readonly maxDepth?: number;
   /** Summaries persisted from an earlier run (./summaryStore), consulted before a file is summarized or parsed. */
-  readonly summaries?: SummaryStore;
+  summaries?: SummaryStore;
 }
 
 /** Per-file summaries kept between runs, keyed by path, size and modification time. */
@@ -132,6 +132,11 @@ export class WorkspaceIndex {
   /** Every problem of every project and feature, projects first. */
   get problems(): WorkspaceProblem[] {
     return this.projects.flatMap((p) => [...p.problems, ...p.features.flatMap((f) => f.problems)]);
+  }
+
+  /** Uses persisted summaries from now on (the extension opens its store after the index exists). */
+  useSummaries(store: SummaryStore | undefined): void {
+    this.options.summaries = store;
   }
 
   hasFolder(folder: string): boolean {

@@ -37,7 +37,7 @@ describe('persisted summaries (the index on a second start)', () => {
     const data = cacheJson();
     const key = ws.path('specs/001-a/tasks.md');
     assert.ok(data.entries[key], 'the first scan stored the tasks summary');
-    data.entries[key]![2] = { kind: 'tasks', done, total };
+    data.entries[key][2] = { kind: 'tasks', done, total };
     writeFileSync(`${cache.root}/${SUMMARY_FILE}`, JSON.stringify(data));
   }
 
