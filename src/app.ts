@@ -86,7 +86,9 @@ export class SpeckitExtension implements vscode.Disposable {
       return items[0];
     };
     const log = own(vscode.window.createOutputChannel(OUTPUT_CHANNEL, { log: true }));
-    const model = own(new WorkspaceModel(log));
+    // The index's summaries persist in the workspace's storage when it is a local folder.
+    const storage = context.storageUri?.scheme === 'file' ? { dir: context.storageUri.fsPath, release: (context.extension.packageJSON as { version?: string }).version ?? '0' } : undefined;
+    const model = own(new WorkspaceModel(log, storage));
     const prompter = new Prompter();
     const nix = createNixServices(log, context.workspaceState, prompter, own);
     this.services = Object.freeze({

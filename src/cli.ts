@@ -1,7 +1,7 @@
 /**
  * `speckit-vscode`: the workspace model on the command line, for CI, scripts and pre-commit hooks.
  *   speckit-vscode parse <file>… [--json]
- *   speckit-vscode scan <dir> [--json]
+ *   speckit-vscode scan <dir> [--json] [--cache DIR]
  *   speckit-vscode check [dir|file…] [--json] [--severity code=level…]
  * Exit codes: 0 clean, 1 findings (an error), 2 bad arguments or unreadable input, 3 internal error.
  */
@@ -26,12 +26,15 @@ import { branchFromGitHead } from './core/workspace/gitHead';
 import { NodeFileSystem } from './core/workspace/nodeFileSystem';
 import { isInside } from './core/workspace/projects';
 import { type ScanJson, toScanJson } from './core/workspace/scanJson';
+import { PersistedSummaries } from './core/workspace/summaryStore';
 import { MAX_DOCUMENT_BYTES, WorkspaceIndex } from './core/workspace/workspaceIndex';
 import { readProblem, type WorkspaceProblem } from './core/workspace/workspaceProblem';
 
 const USAGE = `Usage:
   speckit-vscode parse <file>... [--json]   parse spec-kit files (spec, plan, tasks, checklists, constitution)
-  speckit-vscode scan <dir> [--json]        list every spec-kit project and feature under a folder
+  speckit-vscode scan <dir> [--json] [--cache DIR]
+                                            list every spec-kit project and feature under a folder;
+                                            --cache keeps per-file summaries in DIR for the next scan
   speckit-vscode check [dir|file]... [--json] [--severity code=level]...
                                             run the language server's rules (default: the current folder)
   speckit-vscode --help | --version
@@ -79,6 +82,7 @@ export async function runCli(argv: readonly string[], io: Io, cwd = process.cwd(
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
         severity: { type: 'string', multiple: true },
+        cache: { type: 'string' },
       },
     });
     if (values.help) {
@@ -91,7 +95,7 @@ export async function runCli(argv: readonly string[], io: Io, cwd = process.cwd(
     }
     const [command, ...rest] = positionals;
     if (command === 'parse') return await parse(rest, values.json === true, io, cwd);
-    if (command === 'scan') return await scanCommand(rest, values.json === true, io, cwd);
+    if (command === 'scan') return await scanCommand(rest, values.json === true, io, cwd, values.cache);
     if (command === 'check') return await check(rest, values.severity ?? [], values.json === true, io, cwd);
     throw new UsageError(command ? `unknown command '${printable(command)}'` : 'no command given');
   } catch (e) {
@@ -117,7 +121,7 @@ function internalError(e: unknown): string {
 
 async function parse(files: readonly string[], json: boolean, io: Io, cwd: string): Promise<number> {
   if (files.length === 0) throw new UsageError('parse needs at least one file');
-  const fs = new NodeFileSystem();
+  const fs = new NodeFileSystem({ blocking: true });
   const results: ParsedFileJson[] = [];
   // Every file is read before anything is printed, so an unreadable one gives exit 2 and no partial output.
   for (const f of files) results.push(await parseFile(fs, nodePath.resolve(cwd, f), f));
@@ -128,13 +132,18 @@ async function parse(files: readonly string[], json: boolean, io: Io, cwd: strin
   return results.some((r) => r.problems.some((p) => p.severity === 'error')) ? 1 : 0;
 }
 
-async function scanCommand(args: readonly string[], json: boolean, io: Io, cwd: string): Promise<number> {
+async function scanCommand(args: readonly string[], json: boolean, io: Io, cwd: string, cache: string | undefined): Promise<number> {
   if (args.length !== 1) throw new UsageError('scan needs exactly one folder');
   const dir = nodePath.resolve(cwd, args[0]!);
   const s = await stat(dir).catch(() => undefined);
   if (!s?.isDirectory()) throw new UsageError(`not a folder: ${args[0]}`);
   await readable(dir, args[0]!, true);
-  const result = await scan(dir);
+  if (cache === '') throw new UsageError('--cache needs a folder');
+  const store = cache !== undefined ? await PersistedSummaries.open(nodePath.resolve(cwd, cache), VERSION) : undefined;
+  if (store?.ignored) io.err(`speckit-vscode: the cache in ${printable(cache!)} was ignored and will be rebuilt: ${store.ignored}`);
+  const result = await scan(dir, store);
+  // A cache that cannot be written costs the next run time, not this run its answer.
+  await store?.save().catch((e: unknown) => io.err(`speckit-vscode: the cache could not be written: ${printable(e instanceof Error ? e.message.split('\n')[0]! : String(e))}`));
   if (json) io.out(jsonLine(result));
   else printScan(result, io);
   const problems = [...result.problems, ...result.projects.flatMap((p) => p.problems)];
@@ -165,7 +174,7 @@ async function check(targets: readonly string[], severities: readonly string[], 
   }
   // Whatever the rules could not read is reported, so a tree that could not be looked at is never called clean.
   const audit: AuditedFileSystem = new AuditedFileSystem(
-    new NodeFileSystem({ onUnreadableFolder: (e) => audit.record(readProblem(e, 'This folder')) }),
+    new NodeFileSystem({ blocking: true, onUnreadableFolder: (e) => audit.record(readProblem(e, 'This folder')) }),
     (p) => lintKind(p) !== undefined || STATE_FILES.has(nodePath.posix.basename(p)),
   );
   const found = await checkFiles(audit, paths, overrides);
@@ -293,13 +302,14 @@ function phaseHeading(doc: TasksDoc, key: string | undefined): string | null {
 }
 
 /** The index of a folder as JSON, with what could not be read. HEAD is read as a file: no git process runs. */
-export async function scan(dir: string): Promise<ScanJson> {
+export async function scan(dir: string, summaries?: PersistedSummaries): Promise<ScanJson> {
   const root = toPosix(dir);
   const folders: WorkspaceProblem[] = [];
-  const fs = new NodeFileSystem({ onUnreadableFolder: (e) => folders.push(readProblem(e, 'This folder')) });
+  const fs = new NodeFileSystem({ blocking: true, onUnreadableFolder: (e) => folders.push(readProblem(e, 'This folder')) });
   const index = new WorkspaceIndex(fs, {
     env: process.env,
     currentBranch: (r, problems) => branchFromGitHead(fs, r, '/', problems),
+    ...(summaries ? { summaries } : {}),
   });
   await index.addFolder(root);
   return toScanJson(index, folders);

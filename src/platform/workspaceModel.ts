@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { branchFromGitHead } from '../core/workspace/gitHead';
 import { type FileSystemHost } from '../core/workspace/fileSystem';
+import { PersistedSummaries } from '../core/workspace/summaryStore';
 import { type IndexChange, type IndexedFeature, type IndexedProject, WorkspaceIndex } from '../core/workspace/workspaceIndex';
 import { VscodeFileSystem } from './vscodeFileSystem';
 
@@ -39,7 +40,17 @@ export class WorkspaceModel implements vscode.Disposable {
   private busy = 0;
   private idleWaiters: Array<() => void> = [];
 
-  constructor(private readonly log: vscode.LogOutputChannel) {
+  private summaries: PersistedSummaries | undefined;
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * `storage`: where the index's summaries persist between sessions (the extension's storageUri, a
+   * local folder) and the release that wrote them; without it every start summarizes every file.
+   */
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    private readonly storage?: { readonly dir: string; readonly release: string },
+  ) {
     const fs = (this.fs = new VscodeFileSystem((p) => this.uriFor(p)));
     this.index = new WorkspaceIndex(fs, {
       // Read HEAD instead of running git: works untrusted, remote and virtual.
@@ -63,6 +74,15 @@ export class WorkspaceModel implements vscode.Disposable {
   /** Scans every workspace folder. Resolves when the first index is complete. */
   async start(): Promise<void> {
     const started = Date.now();
+    if (this.storage) {
+      try {
+        this.summaries = await PersistedSummaries.open(this.storage.dir, this.storage.release);
+        if (this.summaries.ignored) this.log.warn(`The saved index was ignored and will be rebuilt: ${this.summaries.ignored}`);
+        this.index.useSummaries(this.summaries);
+      } catch (e) {
+        this.log.warn(`The saved index could not be opened; scanning without it: ${String(e)}`);
+      }
+    }
     await this.enqueue(async () => {
       await Promise.all((vscode.workspace.workspaceFolders ?? []).map((f) => this.addFolder(f)));
     });
@@ -70,6 +90,16 @@ export class WorkspaceModel implements vscode.Disposable {
     this.startedEmitter.fire();
     const features = this.index.features.length;
     this.log.info(`Indexed ${this.index.projects.length} spec-kit project(s), ${features} feature(s) in ${Date.now() - started} ms`);
+    this.scheduleSave(0);
+  }
+
+  /** Writes the persisted summaries a little after the index settles (a burst of edits writes once). */
+  private scheduleSave(delay = 5000): void {
+    if (!this.summaries || this.saveTimer) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      this.summaries?.save().catch((e: unknown) => this.log.warn(`The index could not be saved for the next start: ${String(e)}`));
+    }, delay);
   }
 
   /** Resolves once no refresh is pending or running. */
@@ -167,6 +197,7 @@ export class WorkspaceModel implements vscode.Disposable {
         const change = await this.index.refresh(paths);
         this.log.debug(`Refreshed ${paths.length} path(s): ${change.features.length} feature(s), ${change.projects.length} project(s)`);
         if (change.features.length > 0 || change.projects.length > 0 || change.structure) this.changed.fire(change);
+        this.scheduleSave();
       });
     }, DEBOUNCE_MS);
   }
@@ -189,6 +220,11 @@ export class WorkspaceModel implements vscode.Disposable {
 
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
+    if (this.saveTimer) {
+      clearTimeout(this.saveTimer);
+      // Best effort on shutdown: the write is atomic, so an interrupted one leaves the previous file.
+      this.summaries?.save().catch(() => undefined);
+    }
     for (const w of this.watchers.values()) w.dispose();
     for (const d of this.disposables) d.dispose();
     for (const w of this.idleWaiters) w();

@@ -161,7 +161,7 @@ const TEMPLATE_TOKEN_PATTERNS = [
   /^(?:Describe|Explain|Extract from|Document the|Add more|Gates determined|What it represents|specific capability|key interaction|data requirement|behavior, e\.g\.|if applicable|domain-specific|single\/web\/mobile|why \d+ projects|why direct)/,
 ];
 
-function isTemplateToken(inner: string): boolean {
+export function isTemplateToken(inner: string): boolean {
   return TEMPLATE_TOKENS.has(inner) || TEMPLATE_TOKEN_PATTERNS.some((re) => re.test(inner));
 }
 

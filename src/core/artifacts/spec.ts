@@ -545,7 +545,7 @@ function bulletTexts(doc: MarkdownDoc, all: readonly Section[], key: RegExp): Lo
   });
 }
 
-const CLARIFICATIONS_SECTION = /^(?:clarifications?|明確化|明確化事項|確認事項|澄清|澄清事项|澄清事項|釐清|釐清事項|明确)/;
+export const CLARIFICATIONS_SECTION = /^(?:clarifications?|明確化|明確化事項|確認事項|澄清|澄清事项|澄清事項|釐清|釐清事項|明确)/;
 const QUESTION = /^Q\s*\d*\s*[:：]\s*/;
 const ARROW_ANSWER = /\s*(?:→|->|=>|⇒)\s*A\s*[:：]\s*/;
 

@@ -26,6 +26,14 @@ export interface PhaseHeading {
   readonly form: 'phase' | 'group';
 }
 
+/** The seed dialect's task heading, `### Task 3: Title`: 1 = number, 2 = title. */
+const SEED_TASK_HEADING = /^task\s+([0-9]+)\s*[:：.—–-]\s*(.+)$/i;
+
+/** The seed task a heading's plain text opens (`Task 3: Title`), if it opens one. */
+export function seedTaskHeading(text: string): RegExpExecArray | null {
+  return SEED_TASK_HEADING.exec(text);
+}
+
 /** The phase a heading's plain text opens, if it opens one. */
 export function phaseHeading(text: string): PhaseHeading | undefined {
   const m = PHASE_HEADING.exec(text);

@@ -6,7 +6,7 @@ import { issueAtLineEnd, type IssueRef } from '../github/issueLink';
 import { firstParagraph } from './docScan';
 import { requirementRefs } from './ids';
 import { internalError } from './spec';
-import { continuesIdList, leadingTags, leadingTaskId, type PhaseHeading, phaseHeading, phaseKind, type PhaseKind, priorityInTitle, storyInTitle } from './taskGrammar';
+import { continuesIdList, leadingTags, leadingTaskId, type PhaseHeading, phaseHeading, phaseKind, type PhaseKind, priorityInTitle, seedTaskHeading, storyInTitle } from './taskGrammar';
 
 
 export interface TaskPhase {
@@ -105,7 +105,6 @@ export interface TasksDoc {
   readonly markdown: MarkdownDoc;
 }
 
-const SEED_TASK_HEADING = /^task\s+([0-9]+)\s*[:：.—–-]\s*(.+)$/i;
 const DEPENDENCY_CLAUSE = /\b(?:depends\s+on|dependency|dependencies|requires|after|blocked\s+by|needs)\b[^.;\r\n]*/gi;
 const TASK_REF = /\bT\d{3,}[a-z]?\b/g;
 const PATH_EXT = 'nix|ts|tsx|js|jsx|mjs|cjs|json|jsonc|py|rs|go|java|kt|kts|swift|rb|php|c|h|cc|cpp|hpp|cs|fs|lua|sh|bash|zsh|ps1|md|yml|yaml|toml|ini|cfg|conf|sql|html|css|scss|vue|svelte|xml|gradle|txt|lock|proto|graphql|tf|dockerfile|env';
@@ -264,7 +263,7 @@ class TasksParser {
   /** The seed's `### Task N: Title` section; returns the index after it, or `i` when node i is not one. */
   private seedTask(children: RootContent[], i: number): number {
     const node = children[i] as Heading;
-    const m = SEED_TASK_HEADING.exec(plainText(node));
+    const m = seedTaskHeading(plainText(node));
     if (!m) return i;
     let j = i + 1;
     const content: RootContent[] = [];

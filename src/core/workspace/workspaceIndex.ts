@@ -4,6 +4,7 @@ import { parseConstitution, type ConstitutionDoc } from '../artifacts/constituti
 import { parsePlan, type PlanDoc } from '../artifacts/plan';
 import { parseSpec, type SpecDoc } from '../artifacts/spec';
 import { parseTasks, type TasksDoc } from '../artifacts/tasks';
+import { fastSummary, type FileSummary, type SummaryKind, summaryOfDoc } from '../artifacts/fastSummary';
 import { featureStatus, type FeatureStatus } from '../status/featureStatus';
 import { type CurrentFeatureProblem, type CurrentFeatureSource, loadCurrentFeature } from './currentFeature';
 import { type Feature, listFeatures, reloadFeature } from './features';
@@ -53,6 +54,14 @@ export interface WorkspaceIndexOptions {
    */
   readonly currentBranch?: (root: string, problems: WorkspaceProblem[]) => Promise<string | undefined>;
   readonly maxDepth?: number;
+  /** Summaries persisted from an earlier run (./summaryStore), consulted before a file is summarized or parsed. */
+  summaries?: SummaryStore;
+}
+
+/** Per-file summaries kept between runs, keyed by path, size and modification time. */
+export interface SummaryStore {
+  get(path: string, size: number, mtime: number): FileSummary | undefined;
+  set(path: string, size: number, mtime: number, summary: FileSummary): void;
 }
 
 /** What a refresh changed, so views update only what they show. */
@@ -71,10 +80,21 @@ export interface LoadedDocument {
   readonly problem?: WorkspaceProblem;
 }
 
-interface CacheEntry extends LoadedDocument {
+/**
+ * One file as read: its text until a full parse is asked for, the summary the index needs, and the
+ * parsed document or the problem that kept it out once there is one. Mutable: the parse is filled in
+ * when something first asks for it.
+ */
+interface CacheEntry {
   readonly key: string;
+  /** Bytes of the file on disk (the persisted summary's key), undefined for an editor's overlay. */
+  readonly size: number | undefined;
+  raw: string | Uint8Array | undefined;
+  summary: FileSummary | undefined;
+  doc: ParsedDoc | undefined;
+  problem: WorkspaceProblem | undefined;
+  parsed: boolean;
 }
-
 /**
  * Far above the parser's own limit (2 M characters, at most 4 bytes each): a bigger file is not read,
  * so a huge or sparse file cannot fill memory before the parser would refuse it anyway.
@@ -112,6 +132,11 @@ export class WorkspaceIndex {
   /** Every problem of every project and feature, projects first. */
   get problems(): WorkspaceProblem[] {
     return this.projects.flatMap((p) => [...p.problems, ...p.features.flatMap((f) => f.problems)]);
+  }
+
+  /** Uses persisted summaries from now on (the extension opens its store after the index exists). */
+  useSummaries(store: SummaryStore | undefined): void {
+    this.options.summaries = store;
   }
 
   hasFolder(folder: string): boolean {
@@ -185,13 +210,26 @@ export class WorkspaceIndex {
    * Both are empty when nothing is there.
    */
   async load(p: string, mtime?: number): Promise<LoadedDocument> {
+    const entry = await this.read(p, mtime);
+    if (!entry) return {};
+    if ('failed' in entry) return { problem: entry.failed };
+    this.parse(p, entry);
+    return entry.doc || entry.problem ? { ...(entry.doc ? { doc: entry.doc } : {}), ...(entry.problem ? { problem: entry.problem } : {}) } : {};
+  }
+
+  /**
+   * The file's cache entry, read when it changed (never parsed here); a read failure other than
+   * "missing" is returned, not cached: a permission fixed without touching the file must be seen
+   * on the next refresh.
+   */
+  private async read(p: string, mtime?: number): Promise<CacheEntry | { failed: WorkspaceProblem } | undefined> {
     const overlay = this.overlays.get(p);
     let key: string;
     if (overlay) {
       key = `overlay:${overlay.key}`;
     } else {
       const m = mtime ?? (await this.fs.stat(p))?.mtime;
-      if (m === undefined) return {};
+      if (m === undefined) return undefined;
       key = `disk:${m}`;
     }
     const cached = this.cache.get(p);
@@ -200,21 +238,49 @@ export class WorkspaceIndex {
     try {
       raw = overlay ? overlay.text : await this.fs.readFile(p, { maxBytes: MAX_DOCUMENT_BYTES });
     } catch (e) {
-      // Not cached: a permission fixed without touching the file must be seen on the next refresh.
       const error = toFileReadError(p, e);
-      return error.reason === 'missing' ? {} : { problem: readProblem(error) };
+      return error.reason === 'missing' ? undefined : { failed: readProblem(error) };
     }
-    let entry: CacheEntry;
-    try {
-      const doc = parseByKind(p, raw);
-      if (!doc) return {};
-      entry = { key, doc };
-    } catch (e) {
-      // Cached: a file that broke the parser would break it again on every refresh until it changes.
-      entry = { key, problem: analysisFailed(p, e) };
-    }
+    const entry: CacheEntry = { key, size: overlay ? undefined : raw.length, raw, summary: undefined, doc: undefined, problem: undefined, parsed: false };
     this.cache.set(p, entry);
     return entry;
+  }
+
+  /** Parses an entry in full, once; the text is dropped afterwards. */
+  private parse(p: string, entry: CacheEntry): void {
+    if (entry.parsed) return;
+    entry.parsed = true;
+    const raw = entry.raw ?? '';
+    entry.raw = undefined;
+    try {
+      entry.doc = parseByKind(p, raw);
+    } catch (e) {
+      // Cached: a file that broke the parser would break it again on every refresh until it changes.
+      entry.problem = analysisFailed(p, e);
+    }
+  }
+
+  /**
+   * What the index needs of a file, without a full parse where the persisted index or the fast
+   * reader can say (the full parse waits until something opens or expands the file).
+   */
+  private summarize(p: string, entry: CacheEntry): FileSummary | undefined {
+    if (entry.summary) return entry.summary;
+    const kind = summaryKindOf(p);
+    if (!kind) return undefined;
+    const mtime = entry.key.startsWith('disk:') ? Number(entry.key.slice(5)) : undefined;
+    const store = this.options.summaries;
+    const stored = store && mtime !== undefined && entry.size !== undefined ? store.get(p, entry.size, mtime) : undefined;
+    let summary = stored?.kind === kind ? stored : undefined;
+    if (!summary && !entry.parsed && entry.raw !== undefined) summary = fastSummary(kind, entry.raw);
+    if (!summary) {
+      this.parse(p, entry);
+      const doc = entry.doc;
+      summary = doc && doc.kind !== 'constitution' ? summaryOfDoc(doc) : undefined;
+    }
+    entry.summary = summary;
+    if (summary && store && mtime !== undefined && entry.size !== undefined && summary !== stored) store.set(p, entry.size, mtime, summary);
+    return summary;
   }
 
   /**
@@ -377,42 +443,66 @@ export class WorkspaceIndex {
     }
   }
 
+  /**
+   * A feature's status from its files' summaries; the parsed documents are built when first read
+   * (the tree expands tasks, a command or the language server asks), not on the scan.
+   */
   private async indexFeatureFiles(feature: Feature, projectRoot: string): Promise<IndexedFeature> {
     const f = feature.files;
     const problems: WorkspaceProblem[] = [...(feature.problems ?? [])];
-    const load = async (info: { path: string; mtime: number } | undefined): Promise<ParsedDoc | undefined> => {
+    const read = async (info: { path: string; mtime: number } | undefined): Promise<{ path: string; entry: CacheEntry; summary: FileSummary } | undefined> => {
       if (!info) return undefined;
-      const loaded = await this.load(info.path, info.mtime);
-      if (loaded.problem) problems.push(loaded.problem);
-      return loaded.doc;
+      const entry = await this.read(info.path, info.mtime);
+      if (!entry) return undefined;
+      if ('failed' in entry) {
+        problems.push(entry.failed);
+        return undefined;
+      }
+      const summary = this.summarize(info.path, entry);
+      if (entry.problem) problems.push(entry.problem);
+      return summary ? { path: info.path, entry, summary } : undefined;
     };
-    const [spec, plan, tasks, checklists] = await Promise.all([
-      load(f.spec) as Promise<SpecDoc | undefined>,
-      load(f.plan) as Promise<PlanDoc | undefined>,
-      load(f.tasks) as Promise<TasksDoc | undefined>,
-      Promise.all(
-        f.checklists.map(async (c) => {
-          const doc = (await load(c)) as ChecklistDoc | undefined;
-          return doc ? { path: c.path, name: path.basename(c.path, '.md'), doc } : undefined;
-        }),
-      ),
-    ]);
+    const [spec, plan, tasks, checklists] = await Promise.all([read(f.spec), read(f.plan), read(f.tasks), Promise.all(f.checklists.map(read))]);
     problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    const lists = checklists.filter((c): c is IndexedChecklist => c !== undefined);
+    const docOf = <T extends ParsedDoc>(file: { path: string; entry: CacheEntry } | undefined): T | undefined => {
+      if (!file) return undefined;
+      this.parse(file.path, file.entry);
+      return file.entry.doc as T | undefined;
+    };
+    const lists = checklists.filter((c) => c !== undefined).map((c) => ({
+      path: c.path,
+      name: path.basename(c.path, '.md'),
+      summary: c.summary,
+      // The checklist parser never throws nor refuses a checklists/*.md; an empty document stands in for the impossible.
+      get doc(): ChecklistDoc {
+        return docOf<ChecklistDoc>(c) ?? parseChecklist('');
+      },
+    }));
+    const s = spec?.summary.kind === 'spec' ? spec.summary : undefined;
+    const p = plan?.summary.kind === 'plan' ? plan.summary : undefined;
+    const t = tasks?.summary.kind === 'tasks' ? tasks.summary : undefined;
     const status = featureStatus({
-      spec: spec && f.spec
-        ? {
-            mtime: f.spec.mtime,
-            markers: spec.markers.length,
-            placeholders: spec.problems.filter((p) => p.code === 'placeholder').length,
-            clarificationSessions: spec.clarifications.length,
-          }
-        : undefined,
-      plan: plan && f.plan ? { mtime: f.plan.mtime, markers: plan.markers.length, placeholders: plan.problems.filter((p) => p.code === 'placeholder').length } : undefined,
-      tasks: tasks && f.tasks ? { mtime: f.tasks.mtime, done: tasks.done, total: tasks.total } : undefined,
-      checklists: lists.map((c) => ({ name: c.name, passed: c.doc.items.filter((i) => i.checked).length, total: c.doc.items.length })),
+      spec: s && f.spec ? { mtime: f.spec.mtime, markers: s.markers, placeholders: s.placeholders, clarificationSessions: s.clarificationSessions } : undefined,
+      plan: p && f.plan ? { mtime: f.plan.mtime, markers: p.markers, placeholders: p.placeholders } : undefined,
+      tasks: t && f.tasks ? { mtime: f.tasks.mtime, done: t.done, total: t.total } : undefined,
+      checklists: lists.map((c) => (c.summary.kind === 'checklist' ? { name: c.name, passed: c.summary.passed, total: c.summary.total } : { name: c.name, passed: 0, total: 0 })),
     });
-    return { feature, projectRoot, status, spec, plan, tasks, checklists: lists, problems };
+    return {
+      feature,
+      projectRoot,
+      status,
+      get spec(): SpecDoc | undefined {
+        return docOf<SpecDoc>(spec);
+      },
+      get plan(): PlanDoc | undefined {
+        return docOf<PlanDoc>(plan);
+      },
+      get tasks(): TasksDoc | undefined {
+        return docOf<TasksDoc>(tasks);
+      },
+      checklists: lists,
+      problems,
+    };
   }
 }
 
@@ -429,6 +519,17 @@ function analysisFailed(p: string, e: unknown): WorkspaceProblem {
 /** A feature directory belongs to its nearest project (a nested project's specs are not the outer one's). */
 function isNearest(project: Project, dir: string, known: readonly Project[]): boolean {
   return !known.some((p) => p.root !== project.root && isInside(project.root, p.root) && isInside(p.root, dir));
+}
+
+/** The summary a file of this path gets (constitutions are parsed in full: one per project). */
+function summaryKindOf(p: string): SummaryKind | undefined {
+  const base = path.basename(p).toLowerCase();
+  const parent = path.basename(path.dirname(p)).toLowerCase();
+  if (parent === 'checklists' && base.endsWith('.md')) return 'checklist';
+  if (base === 'spec.md') return 'spec';
+  if (base === 'plan.md') return 'plan';
+  if (base === 'tasks.md') return 'tasks';
+  return undefined;
 }
 
 export function parseByKind(p: string, raw: string | Uint8Array): ParsedDoc | undefined {

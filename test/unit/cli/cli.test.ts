@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../../../src/cli';
+import { SUMMARY_FILE } from '../../../src/core/workspace/summaryStore';
 import { corpusDir, fixture, repoRoot } from '../helpers/paths';
 import { tempWorkspace } from '../helpers/tempWorkspace';
 
@@ -86,5 +88,29 @@ describe('speckit-vscode CLI', () => {
     const bad = spawnSync(process.execPath, [cli, 'frobnicate'], { encoding: 'utf8' });
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /unknown command 'frobnicate'/);
+  });
+
+  it('scan --cache DIR keeps summaries for the next scan, which answers the same; a bad cache is rebuilt with a note', async () => {
+    const ws = tempWorkspace({
+      '.specify/memory/constitution.md': '# C\n',
+      'specs/001-a/spec.md': '# Feature Specification: A\n',
+      'specs/001-a/tasks.md': '# Tasks\n\n## Phase 1: Setup\n\n- [x] T001 a\n- [ ] T002 b\n',
+    });
+    try {
+      const first = await run(['scan', '.', '--json', '--cache', '.cache'], ws.root);
+      assert.equal(first.code, 0, first.err.join('\n'));
+      assert.ok(existsSync(join(ws.root, '.cache', SUMMARY_FILE)));
+      const second = await run(['scan', '.', '--json', '--cache', '.cache'], ws.root);
+      assert.deepEqual(second.out, first.out);
+      assert.deepEqual(second.err, []);
+      assert.deepEqual(JSON.parse(second.out[0]!).projects[0].features[0].tasks, { done: 1, total: 2 });
+      writeFileSync(join(ws.root, '.cache', SUMMARY_FILE), '{"truncated');
+      const third = await run(['scan', '.', '--json', '--cache', '.cache'], ws.root);
+      assert.deepEqual(third.out, first.out);
+      assert.match(third.err.join('\n'), /ignored and will be rebuilt: not valid JSON/);
+      assert.equal((await run(['scan', '.', '--cache', ''], ws.root)).code, 2);
+    } finally {
+      ws.dispose();
+    }
   });
 });

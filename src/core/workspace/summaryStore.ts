@@ -1,0 +1,151 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
+import * as nodePath from 'node:path';
+import { type FileSummary } from '../artifacts/fastSummary';
+import { type SummaryStore } from './workspaceIndex';
+
+/**
+ * The index's per-file summaries kept between runs (the extension's storageUri, the CLI's
+ * `--cache DIR`), so a second start reads files but neither parses nor summarizes them again.
+ * Keyed by path, size and modification time; stamped with the summary format and the release, so
+ * a new release never reads an older one's results. A file that does not parse, is foreign, of
+ * another version or too big is ignored whole (and replaced on the next save); an entry that does
+ * not have the expected shape is dropped. Never trusted beyond that: the worst a stale entry can
+ * do is show old counts for a file whose size and mtime did not change.
+ */
+export const SUMMARY_FILE = 'speckit-summaries.json';
+
+/** Bump when the summary's shape or the fast reader's meaning changes within one release. */
+export const SUMMARY_FORMAT = 1;
+
+const MAGIC = 'speckit-vscode/summaries';
+/** A cache of this many bytes is not read: 1,000 features take about 300 KB. */
+const MAX_CACHE_BYTES = 64 * 1024 * 1024;
+
+type Entry = readonly [size: number, mtime: number, summary: FileSummary];
+
+export class PersistedSummaries implements SummaryStore {
+  private readonly entries: Map<string, Entry>;
+  /** Paths looked up or stored in this run: what the next save keeps (deleted files drop out). */
+  private readonly used = new Set<string>();
+  private dirty = false;
+  /** Why an existing cache file was ignored, for the log; undefined when it was read or absent. */
+  readonly ignored: string | undefined;
+
+  private constructor(
+    private readonly file: string,
+    private readonly version: string,
+    entries: Map<string, Entry>,
+    ignored: string | undefined,
+  ) {
+    this.entries = entries;
+    this.ignored = ignored;
+    // A file that was there but unusable is rewritten even if nothing changes.
+    this.dirty = ignored !== undefined;
+  }
+
+  /** Opens the store in `dir` for `release` (the extension's or CLI's version). Never throws on a bad file. */
+  static async open(dir: string, release: string): Promise<PersistedSummaries> {
+    const file = nodePath.join(dir, SUMMARY_FILE);
+    const version = `${SUMMARY_FORMAT}:${release}`;
+    const { entries, ignored } = await readStore(file, version);
+    return new PersistedSummaries(file, version, entries, ignored);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(p: string, size: number, mtime: number): FileSummary | undefined {
+    const e = this.entries.get(p);
+    this.used.add(p);
+    return e && e[0] === size && e[1] === mtime ? e[2] : undefined;
+  }
+
+  set(p: string, size: number, mtime: number, summary: FileSummary): void {
+    this.entries.set(p, [size, mtime, summary]);
+    this.used.add(p);
+    this.dirty = true;
+  }
+
+  /**
+   * Writes the entries used in this run, atomically (a temporary file renamed over the old one), so a
+   * crash or a second window mid-write leaves the old file or the new one, never half of one.
+   */
+  async save(): Promise<void> {
+    const dropped = [...this.entries.keys()].some((p) => !this.used.has(p));
+    if (!this.dirty && !dropped) return;
+    const entries: Record<string, Entry> = {};
+    for (const p of [...this.used].sort()) {
+      const e = this.entries.get(p);
+      if (e) entries[p] = e;
+    }
+    const text = JSON.stringify({ format: MAGIC, version: this.version, entries });
+    await mkdir(nodePath.dirname(this.file), { recursive: true });
+    const tmp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      await writeFile(tmp, text, { mode: 0o600 });
+      await rename(tmp, this.file);
+    } catch (e) {
+      await rm(tmp, { force: true });
+      throw e;
+    }
+    this.dirty = false;
+  }
+}
+
+async function readStore(file: string, version: string): Promise<{ entries: Map<string, Entry>; ignored: string | undefined }> {
+  const entries = new Map<string, Entry>();
+  let text: string;
+  try {
+    const handle = await open(file, 'r');
+    try {
+      const s = await handle.stat();
+      if (!s.isFile()) return { entries, ignored: 'not a regular file' };
+      if (s.size > MAX_CACHE_BYTES) return { entries, ignored: `${s.size} bytes, more than a cache of this kind can be` };
+      text = await handle.readFile('utf8');
+    } finally {
+      await handle.close();
+    }
+  } catch (e) {
+    const code = typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : '';
+    return { entries, ignored: code === 'ENOENT' ? undefined : `unreadable (${code || String(e)})` };
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return { entries, ignored: 'not valid JSON (truncated or corrupt)' };
+  }
+  if (!isRecord(data) || data.format !== MAGIC) return { entries, ignored: 'not a Spec Kit summary cache' };
+  if (data.version !== version) return { entries, ignored: `written by another version (${String(data.version)})` };
+  if (!isRecord(data.entries)) return { entries, ignored: 'no entries' };
+  for (const [p, e] of Object.entries(data.entries)) {
+    if (Array.isArray(e) && e.length === 3 && isCount(e[0]) && typeof e[1] === 'number' && Number.isFinite(e[1]) && isSummary(e[2])) entries.set(p, [e[0], e[1], e[2]]);
+  }
+  return { entries, ignored: undefined };
+}
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function isCount(x: unknown): x is number {
+  return typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+}
+
+/** Exactly the fields of one kind of summary, every count a non-negative integer. */
+function isSummary(x: unknown): x is FileSummary {
+  if (!isRecord(x)) return false;
+  const fields: Record<string, readonly string[]> = {
+    tasks: ['done', 'total'],
+    spec: ['markers', 'placeholders', 'clarificationSessions'],
+    plan: ['markers', 'placeholders'],
+    checklist: ['passed', 'total'],
+  };
+  const want = typeof x.kind === 'string' && Object.hasOwn(fields, x.kind) ? fields[x.kind] : undefined;
+  if (!want || Object.keys(x).length !== want.length + 1 || !want.every((k) => isCount(x[k]))) return false;
+  const done = x.kind === 'tasks' ? x.done : x.kind === 'checklist' ? x.passed : 0;
+  const total = x.kind === 'tasks' || x.kind === 'checklist' ? x.total : 0;
+  return (done as number) <= (total as number);
+}

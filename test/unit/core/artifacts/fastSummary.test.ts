@@ -1,0 +1,156 @@
+import * as assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import * as fc from 'fast-check';
+import { artifactKind } from '../../../../src/core/artifacts/artifactKind';
+import { parseChecklist } from '../../../../src/core/artifacts/checklist';
+import { fastSummary, type SummaryKind, summaryOfDoc } from '../../../../src/core/artifacts/fastSummary';
+import { parsePlan } from '../../../../src/core/artifacts/plan';
+import { parseSpec } from '../../../../src/core/artifacts/spec';
+import { parseTasks } from '../../../../src/core/artifacts/tasks';
+import { corpusDir, corpusFiles, repoRoot } from '../../helpers/paths';
+
+const FULL = { spec: parseSpec, plan: parsePlan, tasks: parseTasks, checklist: parseChecklist } as const;
+
+function full(kind: SummaryKind, raw: string | Uint8Array): ReturnType<typeof summaryOfDoc> {
+  return summaryOfDoc(FULL[kind](raw));
+}
+
+/** Asserts the fast reader agrees with the full parse; true when it answered (did not defer to the parse). */
+function agrees(kind: SummaryKind, raw: string | Uint8Array, label: string): boolean {
+  const fast = fastSummary(kind, raw);
+  if (fast === undefined) return false;
+  assert.deepEqual(fast, full(kind, raw), `${label} (${kind})`);
+  return true;
+}
+
+function summaryKind(file: string): SummaryKind | undefined {
+  const kind = artifactKind(file);
+  return kind === 'spec' || kind === 'plan' || kind === 'tasks' || kind === 'checklist' ? kind : undefined;
+}
+
+function markdownFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...markdownFiles(p));
+    else if (name.endsWith('.md')) out.push(p);
+  }
+  return out;
+}
+
+/** Task-file pieces: phases, tasks of both ID schemes, nesting, fences, comments, tables, line endings. */
+const TASK_FRAGMENTS = [
+  '# Tasks: X\n',
+  '## Phase 1: Setup\n',
+  '## Phase 3: User Story 1 - Title (Priority: P1) 🎯 MVP\n',
+  '### Phase 3.1 — Tests\n',
+  '## 1. Group\n',
+  '### 2. Nested group\n',
+  '## Dependencies & Execution Order\n',
+  '## Notes *(optional)*\n',
+  '### Task 3: Seed task\n',
+  '- [ ] T001 Create project structure\n',
+  '- [x] T002 [P] [US1] Done thing in src/a.ts\n',
+  '- [X] **T003** bold\n',
+  '- [ ] [T004] bracketed\n',
+  '- T005 no checkbox\n',
+  '- T005, T006 can run in parallel\n',
+  '- [ ] 1.1 numbered\n',
+  '- [x] 1.2 numbered done\n',
+  '1. [ ] T007 ordered\n',
+  '2. [x] T008 ordered two\n',
+  '  - [ ] T009 nested\n',
+  '    - [x] 2.1 deeper\n',
+  '  - [ ] sub step\n',
+  '   continuation text\n',
+  '- [ ]\n',
+  '- [x]T010 glued\n',
+  '* [ ] T011 star\n',
+  '+ [x] T012 plus\n',
+  '-\n',
+  '```\n',
+  '```bash\n',
+  '~~~\n',
+  '    - [ ] T013 indented\n',
+  '<!-- comment\n',
+  '-->\n',
+  '<!-- one line -->\n',
+  '<div>\n',
+  '> - [ ] T014 quoted\n',
+  '---\n',
+  '***\n',
+  '===\n',
+  '---\ntitle: x\n---\n',
+  '| a | b |\n|---|---|\n| - [ ] T015 | x |\n',
+  'Some paragraph text.\n',
+  '\n',
+  '\r\n',
+  '\r',
+  '\t',
+  '  ',
+  '**Purpose**: x\n',
+  '[NEEDS CLARIFICATION: q]\n',
+  '## Clarifications\n',
+  '### Session 2025-01-01\n',
+  '- Q: why? → A: because\n',
+  '[DATE] [FEATURE NAME] `[###-x]`\n',
+  '- [ ] CHK001 item\n',
+  '```markdown\n',
+];
+
+const taskish = fc.array(fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...TASK_FRAGMENTS) }, { weight: 1, arbitrary: fc.string({ maxLength: 8 }) }), { maxLength: 40 }).map((parts) => parts.join(''));
+
+describe('fast summary (the first scan) equals the full parse', function () {
+  this.timeout(300_000);
+
+  it('on every spec, plan, tasks and checklist file of the real corpus, and answers for most of them', () => {
+    let files = 0;
+    let answered = 0;
+    for (const name of corpusFiles('.md')) {
+      const kind = summaryKind(name.split('__').join('/'));
+      if (!kind) continue;
+      files++;
+      if (agrees(kind, readFileSync(join(corpusDir(), name)), name)) answered++;
+    }
+    assert.ok(files >= 30, `corpus has ${files} artifact files`);
+    // The reader must be worth having: deferring everything to the full parse would pass the check above.
+    assert.ok(answered >= files * 0.5, `the fast reader answered for ${answered} of ${files} corpus files`);
+  });
+
+  it('on every artifact file of the test fixtures', () => {
+    let files = 0;
+    for (const p of markdownFiles(join(repoRoot(), 'test', 'fixtures'))) {
+      const kind = summaryKind(p);
+      if (!kind) continue;
+      files++;
+      agrees(kind, readFileSync(p), p);
+    }
+    assert.ok(files >= 10, `fixtures have ${files} artifact files`);
+  });
+
+  it('with CRLF and CR line endings and a BOM, as with LF', () => {
+    const text = TASK_FRAGMENTS.slice(0, 22).join('');
+    for (const variant of [text, text.replace(/\n/g, '\r\n'), text.replace(/\n/g, '\r'), `\uFEFF${text}`]) {
+      for (const kind of ['tasks', 'checklist', 'spec', 'plan'] as const) agrees(kind, variant, JSON.stringify(variant.slice(0, 40)));
+    }
+  });
+
+  for (const kind of ['tasks', 'checklist', 'spec', 'plan'] as const) {
+    it(`on generated ${kind} files (fences, CRLF/CR, nesting, front matter, comments)`, () => {
+      let answered = 0;
+      fc.assert(
+        fc.property(taskish, (text) => {
+          if (agrees(kind, text, JSON.stringify(text))) answered++;
+        }),
+        { numRuns: 1500 },
+      );
+      assert.ok(answered > 100, `the fast reader answered ${answered} of 1500 generated files`);
+    });
+  }
+
+  it('counts a plain spec-kit tasks file without deferring', () => {
+    const text = '# Tasks\n\n## Phase 1: Setup\n\n- [x] T001 a\n- [ ] T002 [P] b\n  - [ ] 2.1 step\n\n## Notes\n\n- T003 outside a phase is a reference\n';
+    assert.deepEqual(fastSummary('tasks', text), { kind: 'tasks', done: 1, total: 2 });
+  });
+});

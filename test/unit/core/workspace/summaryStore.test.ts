@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { NodeFileSystem } from '../../../../src/core/workspace/nodeFileSystem';
+import { PersistedSummaries, SUMMARY_FILE } from '../../../../src/core/workspace/summaryStore';
+import { WorkspaceIndex } from '../../../../src/core/workspace/workspaceIndex';
+import { makeTempDir, type TempDir } from './helpers';
+
+const TASKS = '# Tasks\n\n## Phase 1: Setup\n\n- [x] T001 a\n- [ ] T002 b\n- [ ] T003 c\n';
+
+describe('persisted summaries (the index on a second start)', () => {
+  let ws: TempDir;
+  let cache: TempDir;
+  beforeEach(() => {
+    ws = makeTempDir();
+    cache = makeTempDir('speckit-cache-');
+    ws.write({ '.specify/memory/constitution.md': '# C\n', 'specs/001-a/spec.md': '# Feature Specification: A\n', 'specs/001-a/tasks.md': TASKS });
+  });
+  afterEach(() => {
+    ws.dispose();
+    cache.dispose();
+  });
+
+  async function scan(release = '1.0.0'): Promise<{ index: WorkspaceIndex; store: PersistedSummaries }> {
+    const store = await PersistedSummaries.open(cache.root, release);
+    const index = new WorkspaceIndex(new NodeFileSystem(), { summaries: store });
+    await index.addFolder(ws.root);
+    await store.save();
+    return { index, store };
+  }
+
+  function cacheJson(): { version: string; entries: Record<string, [number, number, Record<string, unknown>]> } {
+    return JSON.parse(readFileSync(`${cache.root}/${SUMMARY_FILE}`, 'utf8')) as never;
+  }
+
+  /** Rewrites the stored tasks summary, so a second scan that shows it provably read the store. */
+  function forgeTasks(done: number, total: number): void {
+    const data = cacheJson();
+    const key = ws.path('specs/001-a/tasks.md');
+    assert.ok(data.entries[key], 'the first scan stored the tasks summary');
+    data.entries[key][2] = { kind: 'tasks', done, total };
+    writeFileSync(`${cache.root}/${SUMMARY_FILE}`, JSON.stringify(data));
+  }
+
+  it('stores per-file summaries keyed by size and mtime, and a second start uses them', async () => {
+    const first = await scan();
+    assert.deepEqual(first.index.features[0]!.status.tasks, { done: 1, total: 3 });
+    const tasksPath = ws.path('specs/001-a/tasks.md');
+    const entry = cacheJson().entries[tasksPath]!;
+    assert.equal(entry[0], statSync(tasksPath).size);
+    assert.equal(entry[1], statSync(tasksPath).mtimeMs);
+    forgeTasks(7, 9);
+    const second = await scan();
+    assert.deepEqual(second.index.features[0]!.status.tasks, { done: 7, total: 9 });
+    // The full parse, when asked for, still reads the file itself.
+    assert.equal(second.index.features[0]!.tasks?.total, 3);
+  });
+
+  it('does not use an entry whose file changed (size or mtime)', async () => {
+    await scan();
+    forgeTasks(7, 9);
+    ws.write({ 'specs/001-a/tasks.md': TASKS.replace('- [ ] T003', '- [x] T003') });
+    const { index } = await scan();
+    assert.deepEqual(index.features[0]!.status.tasks, { done: 2, total: 3 });
+  });
+
+  it('never reads a cache written by another release', async () => {
+    await scan('1.0.0');
+    forgeTasks(7, 9);
+    const { index, store } = await scan('1.0.1');
+    assert.match(store.ignored ?? '', /another version/);
+    assert.deepEqual(index.features[0]!.status.tasks, { done: 1, total: 3 });
+    assert.match(cacheJson().version, /:1\.0\.1$/);
+  });
+
+  for (const [name, content, reason] of [
+    ['garbage', '\u0000\u0001binary garbage', /not valid JSON/],
+    ['truncated', '{"format":"speckit-vscode/summaries","version":"1:1.0.0","entries":{"/a":[1,2,{"ki', /not valid JSON/],
+    ['foreign', '{"name":"some other tool","entries":{}}', /not a Spec Kit summary cache/],
+    ['empty', '', /not valid JSON/],
+  ] as const) {
+    it(`ignores a cache file that is ${name}, and rebuilds it`, async () => {
+      writeFileSync(`${cache.root}/${SUMMARY_FILE}`, content);
+      const { index, store } = await scan();
+      assert.match(store.ignored ?? '', reason);
+      assert.deepEqual(index.features[0]!.status.tasks, { done: 1, total: 3 });
+      assert.ok(cacheJson().entries[ws.path('specs/001-a/tasks.md')], 'rebuilt');
+    });
+  }
+
+  it('drops entries of the wrong shape and keeps the good ones', async () => {
+    await scan();
+    const data = cacheJson();
+    const tasksPath = ws.path('specs/001-a/tasks.md');
+    const specPath = ws.path('specs/001-a/spec.md');
+    const good = data.entries[specPath]!;
+    data.entries[specPath] = [good[0], good[1], { kind: 'spec', markers: 5, placeholders: 0, clarificationSessions: 0 }];
+    const [size, mtime] = data.entries[tasksPath]!;
+    for (const bad of [{ kind: 'tasks', done: 5, total: 2 }, { kind: 'tasks', done: -1, total: 2 }, { kind: 'toString', done: 0, total: 0 }, { kind: 'tasks', done: 1, total: 3, extra: 1 }, null]) {
+      writeFileSync(`${cache.root}/${SUMMARY_FILE}`, JSON.stringify({ ...data, entries: { ...data.entries, [tasksPath]: [size, mtime, bad] } }));
+      const { index, store } = await scan();
+      assert.equal(store.ignored, undefined);
+      assert.deepEqual(index.features[0]!.status.tasks, { done: 1, total: 3 }, JSON.stringify(bad));
+      // The well-formed spec entry was used: its (forged) markers show.
+      assert.equal(index.features[0]!.status.markers, 5);
+      writeFileSync(`${cache.root}/${SUMMARY_FILE}`, JSON.stringify(data));
+    }
+  });
+
+  it('writes atomically: no temporary file left, a missing folder created', async () => {
+    const nested = `${cache.root}/a/b`;
+    const store = await PersistedSummaries.open(nested, '1.0.0');
+    const index = new WorkspaceIndex(new NodeFileSystem(), { summaries: store });
+    await index.addFolder(ws.root);
+    await store.save();
+    assert.deepEqual(readdirSync(nested), [SUMMARY_FILE]);
+    assert.ok(existsSync(`${nested}/${SUMMARY_FILE}`));
+  });
+});
