@@ -19,6 +19,12 @@ export interface ContextItem {
   readonly text: string;
 }
 
+/** What the mandatory hooks of a request did, for the command to build on. */
+export interface TurnHooks {
+  /** The branch speckit.git.feature created: the command does not create its own. */
+  branch?: string;
+}
+
 /** Context a prompt may include at most, in characters (about 30k tokens). */
 const MAX_CONTEXT_CHARS = 120_000;
 /** A referenced file larger than this is cut. */
@@ -42,7 +48,12 @@ export class ChatTurn<C extends ChatTurnKind = ChatTurnKind> {
     private readonly promptOverride?: string,
     /** The model choice, made once per request and shared by the turns derived from it. */
     private readonly choice: { pending?: Promise<ModelChoice> } = {},
+    /** What this request's hooks did, shared by the turns derived from it. */
+    readonly hooks: TurnHooks = {},
   ) {}
+
+  /** The project, asked for once per request (hooks and the command need the same one). */
+  private projectPick?: Promise<IndexedProject | undefined>;
 
   /**
    * The language model this request uses (`speckit.model`, else the chat's); says so when it is not
@@ -66,7 +77,9 @@ export class ChatTurn<C extends ChatTurnKind = ChatTurnKind> {
 
   /** The same request run as another command with another input (implement runs plan and tasks first). */
   as<D extends ChatTurnKind>(command: D, prompt: string): ChatTurn<D> {
-    return new ChatTurn(this.services, command, this.request, this.context, this.stream, this.token, this.proposals, prompt, this.choice);
+    const turn = new ChatTurn(this.services, command, this.request, this.context, this.stream, this.token, this.proposals, prompt, this.choice, this.hooks);
+    if (this.projectPick) turn.projectPick = this.projectPick;
+    return turn;
   }
 
   /** The result of this turn, its metadata naming the command. */
@@ -116,8 +129,8 @@ export class ChatTurn<C extends ChatTurnKind = ChatTurnKind> {
 
   /** The project a command works in: the current editor's or the only one; asks when several. */
   async project(): Promise<IndexedProject | undefined> {
-    await this.model.whenIdle();
-    return this.services.picker.project(undefined, 'Which spec-kit project?');
+    this.projectPick ??= this.model.whenIdle().then(() => this.services.picker.project(undefined, 'Which spec-kit project?'));
+    return this.projectPick;
   }
 
   /** The feature a command works on, with its project: the active editor's, else the current one, else asks. */
