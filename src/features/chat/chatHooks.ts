@@ -68,7 +68,7 @@ export async function beforeCommand(turn: ChatTurn): Promise<vscode.ChatResult |
       return turn.failed();
     }
     if (outcome.branch && hook.command === 'speckit.git.feature' && outcome.created) turn.hooks.branch = outcome.branch;
-    turn.markdown(`_Hook \`/${hook.command}\`: ${escapeMarkdown(outcome.summary)}._\n\n`);
+    turn.markdown(`_Hook \`/${hook.command}\`: ${summaryMarkdown(outcome.summary)}._\n\n`);
   }
   offer(turn, project, plan);
   return undefined;
@@ -91,13 +91,18 @@ export async function afterCommand(turn: ChatTurn, result: vscode.ChatResult): P
   for (const hook of plan.mandatory) {
     turn.progress(`Running hook /${hook.command}…`);
     const outcome = await runHook(turn.services, project.project.root, hook, turn.prompt);
-    if (outcome.ok) turn.markdown(`\n\n_Hook \`/${hook.command}\`: ${escapeMarkdown(outcome.summary)}._\n`);
+    if (outcome.ok) turn.markdown(`\n\n_Hook \`/${hook.command}\`: ${summaryMarkdown(outcome.summary)}._\n`);
     else {
       turn.warn(`The mandatory hook /${hook.command} failed after ${turn.command} (its files are written).`);
       if (outcome.lines.length > 0) turn.markdown(`\n~~~text\n${outcome.lines.join('\n').replace(/^~~~/gm, '~ ~~')}\n~~~\n`);
     }
   }
   offer(turn, project, plan);
+}
+
+/** A hook's summary: escaped, but its code spans (branch names) kept. */
+function summaryMarkdown(summary: string): string {
+  return escapeMarkdown(summary).replace(/\\`/g, '`');
 }
 
 function listSkipped(turn: ChatTurn, plan: HookPlan): void {

@@ -2,6 +2,7 @@ import * as path from 'node:path/posix';
 import * as vscode from 'vscode';
 import { FileStreamSplitter, type ModelFile, parseFileEnvelopes } from '../../core/chat/fileEnvelope';
 import { assemblePrompt, parsePromptTemplate, type PromptTemplate } from '../../core/chat/promptAssembly';
+import { type CommandSource } from '../../core/workspace/templates';
 import { type IndexedProject } from '../../core/workspace/workspaceIndex';
 import { ChatCommands, type ChatTurnKind, Commands } from '../../ids';
 import { slash } from '../../platform/chat';
@@ -18,6 +19,9 @@ export interface ContextItem {
   readonly path?: string;
   readonly text: string;
 }
+
+/** How the answer names where a command file came from. */
+const SOURCE_WORDS: Record<Exclude<CommandSource, 'bundled'>, string> = { override: 'project override', preset: 'preset', extension: 'extension', core: 'core command file' };
 
 /** What the mandatory hooks of a request did, for the command to build on. */
 export interface TurnHooks {
@@ -139,18 +143,36 @@ export class ChatTurn<C extends ChatTurnKind = ChatTurnKind> {
     return this.model.withProject(await this.services.picker.feature(undefined, 'Which feature?'));
   }
 
-  /** A prompt template: the workspace's `.specify/templates/overrides/speckit.<name>.md` wins over ours. */
+  /**
+   * A command's prompt, resolved as spec-kit resolves command files: the project's override
+   * (`.specify/templates/overrides/speckit.<name>.md`) → presets by priority → extensions → core
+   * command files → our bundled prompt. Says so (once) when a project file replaced ours.
+   */
   async template(name: string, project: IndexedProject | undefined): Promise<PromptTemplate> {
     if (project) {
-      const override = this.model.uriFor(path.join(project.project.specifyDir ?? path.join(project.project.root, '.specify'), 'templates', 'overrides', `speckit.${name}.md`));
-      // Contained like every other read: an override that is a link out of the project is not used.
-      const text = await this.readPath(override.path, project.project.root);
-      if (text !== undefined) return parsePromptTemplate(name, text);
+      const resolved = await this.services.templates.command(project.project, name);
+      for (const problem of resolved?.problems ?? []) this.services.log.warn(`Command ${name}: ${problem}`);
+      if (resolved && resolved.source !== 'bundled') {
+        // Contained like every other read: a command file that is a link out of the project is not used.
+        const top = await this.readPath(resolved.path, project.project.root);
+        if (top !== undefined) {
+          const rel = path.relative(project.project.root, resolved.path);
+          if (!this.announced.has(rel)) {
+            this.announced.add(rel);
+            const layers = resolved.layers.length > 1 ? ` (with ${resolved.layers.length - 1} more layer${resolved.layers.length > 2 ? 's' : ''})` : '';
+            this.markdown(`_Instructions for ${escapeMarkdown(name)} from the project's \`${escapeMarkdown(rel)}\` (${SOURCE_WORDS[resolved.source]})${layers}, in place of Spec Kit's own._\n\n`);
+          }
+          return parsePromptTemplate(name, resolved.frontMatter !== undefined ? `${resolved.frontMatter}\n${resolved.instructions}` : resolved.instructions);
+        }
+      }
     }
     const bundled = await this.readUri(vscode.Uri.joinPath(this.services.context.extensionUri, 'prompts', `${name}.md`));
     if (bundled === undefined) throw new Error(`The prompt ${name}.md is missing from the extension.`);
     return parsePromptTemplate(name, bundled);
   }
+
+  /** Command files already named in this answer. */
+  private readonly announced = new Set<string>();
 
   /**
    * A workspace file's text, only when the containment rule allows it: inside `root` (default: its
