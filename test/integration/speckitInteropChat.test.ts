@@ -75,7 +75,7 @@ function buttons(t: Transcript): string[] {
 
 export function define(): void {
   suite('spec-kit 1.0.1 hooks and the git extension in @speckit (speckit-1.0)', function () {
-    this.timeout(120_000);
+    this.timeout(240_000);
     let root: vscode.Uri;
 
     suiteSetup(async () => {
@@ -97,7 +97,7 @@ export function define(): void {
       await edit(root, GIT_CONFIG, (t) => t.replace('branch_template: ""', 'branch_template: "{author}/{app}/{number}-{slug}"'));
       const before = await specsNow(root);
       await script({ text: `<file path="spec.md">\n${SPEC}</file>\n` });
-      const t = await chat('@speckit /speckit.specify Add nightly encrypted backups');
+      const t = await chat('@speckit /speckit.specify Add nightly encrypted backups', 90_000);
       assert.equal(t.result?.errorDetails, undefined, shown(t));
       const created = (await specsNow(root)).filter((n) => !before.includes(n));
       assert.equal(created.length, 1, shown(t));
@@ -115,7 +115,7 @@ export function define(): void {
       const before = await specsNow(root);
       const pointer = await readText(vscode.Uri.joinPath(root, '.specify', 'feature.json'));
       await script({ text: `<file path="spec.md">\n${SPEC}</file>\n` });
-      const t = await chat('@speckit /speckit.specify Add a Redis cache');
+      const t = await chat('@speckit /speckit.specify Add a Redis cache', 90_000);
       assert.equal(t.result?.metadata?.['failed'], true, shown(t));
       assert.match(shown(t), /mandatory hook \/speckit\.git\.feature \(git\) failed/);
       assert.match(shown(t), /Error: .*\{slug\}/, 'the script\'s error is shown');
@@ -126,7 +126,7 @@ export function define(): void {
     });
 
     test('optional hooks are buttons labelled with their prompt; the button runs speckit.git.commit with auto_commit\'s message', async () => {
-      const t = await chat('@speckit /speckit.analyze code only');
+      const t = await chat('@speckit /speckit.analyze code only', 90_000);
       assert.equal(t.result?.metadata?.['failed'], undefined, shown(t));
       const labels = buttons(t);
       assert.ok(labels.some((b) => b.startsWith('Commit outstanding changes before analysis?')), labels.join('\n'));
@@ -143,10 +143,10 @@ export function define(): void {
     test('disabled and conditional hooks are listed as skipped, not run', async () => {
       await edit(root, HOOKS, (t) =>
         t
-          .replace(/(  before_analyze:\n  - extension: git\n    command: speckit.git.commit\n    enabled: )true/, '$1false')
-          .replace(/(  after_analyze:\n(?:    .*\n|  - .*\n)*?    condition: )null/, '$1"git diff --quiet"'),
+          .replace(/( {2}before_analyze:\n {2}- extension: git\n {4}command: speckit.git.commit\n {4}enabled: )true/, '$1false')
+          .replace(/( {2}after_analyze:\n(?: {4}.*\n| {2}- .*\n)*? {4}condition: )null/, '$1"git diff --quiet"'),
       );
-      const t = await chat('@speckit /speckit.analyze code only');
+      const t = await chat('@speckit /speckit.analyze code only', 90_000);
       assert.match(shown(t), /Hook skipped: The hook \/speckit\.git\.commit of extension git is disabled/);
       assert.match(shown(t), /Hook skipped: The hook \/speckit\.git\.commit of extension git has a condition \(git diff --quiet\)/);
       assert.ok(!buttons(t).some((b) => b.startsWith('Commit')), buttons(t).join('\n'));
@@ -158,7 +158,7 @@ export function define(): void {
       try {
         const before = await specsNow(root);
         await script({ text: `<file path="spec.md">\n${SPEC}</file>\n` });
-        const t = await chat('@speckit /speckit.specify Add audit logging');
+        const t = await chat('@speckit /speckit.specify Add audit logging', 90_000);
         assert.equal(t.result?.errorDetails, undefined, shown(t));
         assert.match(shown(t), /\.specify\/extensions\.yml is not valid YAML .*its hooks were skipped/);
         assert.equal((await specsNow(root)).filter((n) => !before.includes(n)).length, 1);
@@ -174,7 +174,7 @@ export function define(): void {
       await writeText(vscode.Uri.joinPath(presets, 'lean', 'commands', 'speckit.specify.md'), '---\ndescription: Lean specs\n---\nLEAN-PRESET-MARKER: write the spec for {{specPath}} in as few words as the template allows.\n');
       try {
         await script({ text: `<file path="spec.md">\n${SPEC}</file>\n` });
-        const t = await chat('@speckit /speckit.specify Add rate limiting');
+        const t = await chat('@speckit /speckit.specify Add rate limiting', 90_000);
         assert.equal(t.result?.errorDetails, undefined, shown(t));
         assert.match(shown(t), /Instructions for specify from the project's `\.specify\/presets\/lean\/commands\/speckit\.specify\.md` \(preset\), in place of Spec Kit's own/);
         const prompt = (await received())[0]!.messages.map((m) => m.text).join('\n');
