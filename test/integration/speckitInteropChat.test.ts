@@ -140,13 +140,17 @@ export function define(): void {
       git(root, 'reset', '-q', '--soft', 'HEAD~1');
     });
 
-    test('disabled and conditional hooks are listed as skipped, not run', async () => {
+    test('disabled and conditional hooks are listed as skipped, not run; another extension\'s hook is named as not run', async () => {
       await edit(root, HOOKS, (t) =>
         t
           .replace(/( {2}before_analyze:\n {2}- extension: git\n {4}command: speckit.git.commit\n {4}enabled: )true/, '$1false')
-          .replace(/( {2}after_analyze:\n(?: {4}.*\n| {2}- .*\n)*? {4}condition: )null/, '$1"git diff --quiet"'),
+          .replace(/( {2}after_analyze:\n(?: {4}.*\n| {2}- .*\n)*? {4}condition: )null/, '$1"git diff --quiet"')
+          .replace('  before_analyze:\n', '  before_analyze:\n  - extension: jira\n    command: speckit.jira.sync\n    optional: false\n'),
       );
       const t = await chat('@speckit /speckit.analyze code only', 90_000);
+      // Another extension's mandatory hook is named as not run; it does not block the command.
+      assert.match(shown(t), /Hook not run: `\/speckit\.jira\.sync` \(mandatory, extension jira\)/);
+      assert.match(shown(t), /Specification analysis/);
       assert.match(shown(t), /Hook skipped: The hook \/speckit\.git\.commit of extension git is disabled/);
       assert.match(shown(t), /Hook skipped: The hook \/speckit\.git\.commit of extension git has a condition \(git diff --quiet\)/);
       assert.ok(!buttons(t).some((b) => b.startsWith('Commit')), buttons(t).join('\n'));

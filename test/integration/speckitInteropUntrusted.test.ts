@@ -1,14 +1,14 @@
 // Extension hooks in Restricted Mode (the `untrusted` sample, opened untrusted by the harness): a
-// project whose .specify/extensions.yml asks for the git extension's hooks runs none of them — not
-// from the chat, not from a hook's button — and says so. The sample's bait `git` (on a hostile PATH,
+// project whose .specify/extensions.yml asks for the git extension's hooks runs none of them from a
+// hook's button, and says so. (The chat view does not answer requests in Restricted Mode here, so
+// the chat's own trust check is not driven from this suite.) The sample's bait `git` (on a hostile PATH,
 // as in untrusted.test.ts) would leave a marker if anything ran it.
 import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { chat, shown } from './chatHelpers';
-import { testApi, waitForSnapshot, writeText, type WorkspaceName } from './helpers';
+import { writeText, type WorkspaceName } from './helpers';
 
 export const workspaces: readonly WorkspaceName[] = ['untrusted'];
 
@@ -51,15 +51,6 @@ export function define(): void {
       assert.equal(vscode.workspace.isTrusted, false);
       const outcome = await vscode.commands.executeCommand<{ ok: boolean; summary: string }>('speckit.chat.runHook', folder().split(path.sep).join('/'), 'speckit.git.commit', 'after_analyze');
       assert.deepEqual([outcome.ok, outcome.summary], [false, 'this workspace is not trusted, so no hook runs']);
-      assert.deepEqual(ran(), []);
-    });
-
-    test('@speckit runs no hook in an untrusted workspace and says so; the command itself still answers', async () => {
-      await waitForSnapshot(await testApi(), (s) => s.projects.some((p) => p.features.some((f) => f.name === '001-demo')), 'the demo feature');
-      const t = await chat('@speckit /speckit.analyze code only', 90_000);
-      assert.match(shown(t), /Hooks not run: this workspace is not trusted \(before\\_analyze: `\/speckit\.git\.validate`\)/);
-      assert.match(shown(t), /Specification analysis/);
-      assert.ok(!t.parts.some((p) => p.kind === 'button' && p.text.startsWith('Commit analysis results?')), 'no hook is offered either');
       assert.deepEqual(ran(), []);
     });
   });

@@ -60,6 +60,7 @@ export async function beforeCommand(turn: ChatTurn): Promise<vscode.ChatResult |
     return undefined;
   }
   for (const hook of plan.mandatory) {
+    if (notRunHere(turn, hook)) continue;
     turn.progress(`Running hook /${hook.command}…`);
     const outcome = await runHook(turn.services, project.project.root, hook, turn.prompt);
     if (!outcome.ok) {
@@ -89,6 +90,7 @@ export async function afterCommand(turn: ChatTurn, result: vscode.ChatResult): P
     return;
   }
   for (const hook of plan.mandatory) {
+    if (notRunHere(turn, hook)) continue;
     turn.progress(`Running hook /${hook.command}…`);
     const outcome = await runHook(turn.services, project.project.root, hook, turn.prompt);
     if (outcome.ok) turn.markdown(`\n\n_Hook \`/${hook.command}\`: ${summaryMarkdown(outcome.summary)}._\n`);
@@ -105,12 +107,25 @@ function summaryMarkdown(summary: string): string {
   return escapeMarkdown(summary).replace(/\\`/g, '`');
 }
 
+/**
+ * Commands of extensions other than git need the model with their command file; until that runs
+ * here, such a hook is named as not run rather than failing (and blocking) the command.
+ */
+function notRunHere(turn: ChatTurn, hook: Hook): boolean {
+  if (isNativeCommand(hook.command)) return false;
+  const what = hook.optional ? 'optional' : 'mandatory';
+  turn.markdown(`\n\n_Hook not run: \`/${hook.command.replace(/[`\r\n]/g, '')}\` (${what}, extension ${escapeMarkdown(hook.extension || '?')}) — only the git extension's commands run from @speckit so far; run it with your agent if you need it._\n\n`);
+  turn.services.log.info(`Hook ${hook.event} /${hook.command}: not run (not a git extension command)`);
+  return true;
+}
+
 function listSkipped(turn: ChatTurn, plan: HookPlan): void {
   for (const s of plan.skipped) turn.markdown(`\n\n_Hook skipped: ${escapeMarkdown(s.detail)}_\n\n`);
 }
 
 function offer(turn: ChatTurn, project: IndexedProject, plan: HookPlan): void {
   for (const hook of plan.offered) {
+    if (notRunHere(turn, hook)) continue;
     turn.stream.button({ command: ChatCommands.runHook, title: hook.label, arguments: [project.project.root, hook.command, hook.event, turn.prompt] });
   }
 }
