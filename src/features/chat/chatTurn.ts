@@ -143,6 +143,12 @@ export class ChatTurn<C extends ChatTurnKind = ChatTurnKind> {
     return this.model.withProject(await this.services.picker.feature(undefined, 'Which feature?'));
   }
 
+  /** The feature in folder `dir`, with its project, once the index is current; undefined when it is gone. */
+  async featureAt(dir: string): Promise<FeatureInProject | undefined> {
+    await this.model.whenIdle();
+    return this.model.withProject(this.model.index.featureFor(dir));
+  }
+
   /**
    * A command's prompt, resolved as spec-kit resolves command files: the project's override
    * (`.specify/templates/overrides/speckit.<name>.md`) → presets by priority → extensions → core
