@@ -123,6 +123,8 @@ export const ChatCommands = {
   applyProposal: 'speckit.chat.applyProposal',
   openProposal: 'speckit.chat.openProposal',
   createBranch: 'speckit.chat.createBranch',
+  /** An extension hook offered as a button in a chat answer. */
+  runHook: 'speckit.chat.runHook',
 } as const;
 export const CHAT_PARTICIPANT_NAME = 'speckit';
 

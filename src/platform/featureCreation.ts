@@ -54,11 +54,20 @@ export async function prepareFeature(services: FeatureCreationServices, project:
   return { plan, template, localGit };
 }
 
-/** After spec.md is written: the current-feature pointer, then the git branch per `speckit.git.createBranch`. */
-export async function finishFeature(services: FeatureCreationServices, project: IndexedProject, prepared: PreparedFeature, askWith: 'modal' | 'button'): Promise<FinishedFeature> {
+/**
+ * After spec.md is written: the current-feature pointer, then the git branch per
+ * `speckit.git.createBranch` — unless the git extension's `speckit.git.feature` hook already made
+ * the branch (`hookBranch`), which then is the feature's branch, named the extension's way.
+ */
+export async function finishFeature(services: FeatureCreationServices, project: IndexedProject, prepared: PreparedFeature, askWith: 'modal' | 'button', hookBranch?: string): Promise<FinishedFeature> {
   const { model } = services;
   const { plan, localGit } = prepared;
   await writeStateFile(model.uriFor(plan.featureJsonPath), plan.featureJsonText);
+  if (hookBranch !== undefined) {
+    await model.refreshNow([plan.featureJsonPath, plan.specPath]);
+    services.log.info(`Created feature ${plan.relDir} on branch ${hookBranch} (made by the git extension's speckit.git.feature hook)`);
+    return { branch: hookBranch, branchProblem: undefined, branchOffered: false };
+  }
   const rootUri = model.uriFor(project.project.root);
   const mode = vscode.workspace.getConfiguration(undefined, rootUri).get<string>(Settings.gitCreateBranch, 'ask');
   let wanted = mode === 'always';

@@ -9,6 +9,8 @@ import { type WorkspaceModel } from './workspaceModel';
 export type SpecNode =
   | { readonly kind: 'project'; readonly id: string; readonly root: string }
   | { readonly kind: 'constitution'; readonly id: string; readonly root: string }
+  /** Where spec-kit would stop on the project's current-feature state: the reason and Switch Feature. */
+  | { readonly kind: 'currentProblem'; readonly id: string; readonly root: string }
   | { readonly kind: 'noFeatures'; readonly id: string; readonly root: string }
   | { readonly kind: 'feature'; readonly id: string; readonly dir: string }
   | { readonly kind: 'artifact'; readonly id: string; readonly dir: string; readonly path: string; readonly label: string; readonly tasks: boolean }
@@ -84,6 +86,8 @@ export class SpecTreeProvider implements vscode.TreeDataProvider<SpecNode> {
         item.command = { command: Commands.newFeature, title: 'New Feature', arguments: [node.root] };
         return item;
       }
+      case 'currentProblem':
+        return this.currentProblemItem(node);
       case 'feature':
         return this.featureItem(node);
       case 'artifact':
@@ -120,7 +124,10 @@ export class SpecTreeProvider implements vscode.TreeDataProvider<SpecNode> {
       case 'project': {
         const project = this.project(node.root);
         if (!project) return [];
-        const children: SpecNode[] = [this.node({ kind: 'constitution', id: `constitution:${node.root}`, root: node.root })];
+        const children: SpecNode[] = [];
+        // A project without features has its own "create one" node; the problem matters once there are features.
+        if (project.currentProblem && project.features.length > 0) children.push(this.node({ kind: 'currentProblem', id: `currentProblem:${node.root}`, root: node.root }));
+        children.push(this.node({ kind: 'constitution', id: `constitution:${node.root}`, root: node.root }));
         if ((await this.hostsOf(node.root)).length > 0) children.push(this.node({ kind: 'nixHosts', id: `nixHosts:${node.root}`, root: node.root }));
         if (project.features.length === 0) children.push(this.node({ kind: 'noFeatures', id: `noFeatures:${node.root}`, root: node.root }));
         for (const f of project.features) children.push(this.node({ kind: 'feature', id: `feature:${f.feature.dir}`, dir: f.feature.dir }));
@@ -156,6 +163,7 @@ export class SpecTreeProvider implements vscode.TreeDataProvider<SpecNode> {
       case 'project':
         return undefined;
       case 'constitution':
+      case 'currentProblem':
       case 'noFeatures':
       case 'nixHosts':
         return this.nodes.get(`project:${node.root}`);
@@ -240,6 +248,21 @@ export class SpecTreeProvider implements vscode.TreeDataProvider<SpecNode> {
     item.contextValue = 'speckit.constitution';
     if (pathOf) item.command = { command: 'vscode.open', title: 'Open Constitution', arguments: [this.model.uriFor(pathOf)] };
     else item.command = { command: Commands.openConstitution, title: 'Open Constitution', arguments: [node.root] };
+    return item;
+  }
+
+  private currentProblemItem(node: Extract<SpecNode, { kind: 'currentProblem' }>): vscode.TreeItem {
+    const problem = this.project(node.root)?.currentProblem;
+    const item = new vscode.TreeItem(problem?.message ?? 'No current feature', vscode.TreeItemCollapsibleState.None);
+    item.id = node.id;
+    item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+    item.description = 'Switch Feature…';
+    const tooltip = new vscode.MarkdownString(`$(warning) ${problem?.message ?? ''}`, true);
+    if (problem?.speckit) tooltip.appendMarkdown('\n\nspec-kit stops here with:\n').appendCodeblock(problem.speckit, 'text');
+    tooltip.appendMarkdown('\n\nClick to pick the feature you are working on.');
+    item.tooltip = tooltip;
+    item.command = { command: Commands.switchFeature, title: 'Switch Feature' };
+    item.contextValue = 'speckit.currentProblem';
     return item;
   }
 

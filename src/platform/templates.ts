@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { type Project } from '../core/workspace/projects';
-import { resolveTemplate } from '../core/workspace/templates';
+import { resolveCommand, type ResolvedCommand, resolveTemplate } from '../core/workspace/templates';
 import { type FileSystemHost } from '../core/workspace/fileSystem';
 
 /**
@@ -20,6 +20,14 @@ export class Templates {
   /** The template's text for this project, or undefined when no layer has it. */
   async resolve(project: Project, name: string): Promise<string | undefined> {
     return (await resolveTemplate(this.fs, project, name, this.bundledDir.path))?.content;
+  }
+
+  /**
+   * A command's instructions for this project (`plan` or `speckit.plan`): project override →
+   * presets by priority → extensions → core command files → our bundled prompt (`prompts/<name>.md`).
+   */
+  async command(project: Project, name: string): Promise<ResolvedCommand | undefined> {
+    return resolveCommand(this.fs, project, name, vscode.Uri.joinPath(this.bundledDir, '..').path);
   }
 
   /** The bundled copy of a template, as shipped (what `specify init` would write). */

@@ -4,7 +4,7 @@
 // a folder that is not there (shown, with Switch Feature as the fix, instead of another feature).
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { projectRoot, queueAnswers } from './editorHelpers';
+import { projectRoot, queueAnswers, treeApi } from './editorHelpers';
 import { readText, testApi, waitForSnapshot, writeText, type WorkspaceName } from './helpers';
 
 export const workspaces: readonly WorkspaceName[] = ['speckit-1.0'];
@@ -52,10 +52,26 @@ export function define(): void {
         assert.equal(p.problems![0]!.code, 'missing-folder');
         assert.equal(p.problems![0]!.fix, 'switchFeature');
         assert.equal(p.problems![0]!.speckit, `ERROR: Feature directory not found: ${root.path}/specs/009-gone`);
+        // The Spec Explorer says it too: a node at the top of the project with the reason and Switch Feature.
+        const tree = treeApi(api);
+        const [projectNode] = (await tree.getChildren()) ?? [];
+        assert.ok(projectNode, 'the project node');
+        const first = ((await tree.getChildren(projectNode)) ?? [])[0];
+        assert.ok(first, 'the project has children');
+        const item = await tree.getTreeItem(first);
+        assert.equal(item.label, p.problems![0]!.message);
+        assert.equal(item.command?.command, 'speckit.switchFeature');
+        assert.equal(item.description, 'Switch Feature…');
+        assert.match((item.tooltip as vscode.MarkdownString).value, /ERROR: Feature directory not found: .*specs\/009-gone/);
       } finally {
         await writeText(pointer, original);
         await waitForSnapshot(api, (s) => project(s).current === 'specs/002-postgresql-15-database', 'feature.json to be restored');
       }
+      const tree = treeApi(api);
+      const [projectNode] = (await tree.getChildren()) ?? [];
+      assert.ok(projectNode, 'the project node');
+      const labels = await Promise.all(((await tree.getChildren(projectNode)) ?? []).map(async (n) => String((await tree.getTreeItem(n)).description ?? '')));
+      assert.ok(!labels.includes('Switch Feature…'), `no problem node once fixed: ${labels.join(', ')}`);
     });
 
     test('a feature.json pointing outside specs/ is honoured', async () => {

@@ -2,6 +2,7 @@ import * as path from 'node:path/posix';
 import * as vscode from 'vscode';
 import { FileStreamSplitter, type ModelFile, parseFileEnvelopes } from '../../core/chat/fileEnvelope';
 import { assemblePrompt, parsePromptTemplate, type PromptTemplate } from '../../core/chat/promptAssembly';
+import { type CommandSource } from '../../core/workspace/templates';
 import { type IndexedProject } from '../../core/workspace/workspaceIndex';
 import { ChatCommands, type ChatTurnKind, Commands } from '../../ids';
 import { slash } from '../../platform/chat';
@@ -17,6 +18,15 @@ export interface ContextItem {
   readonly label: string;
   readonly path?: string;
   readonly text: string;
+}
+
+/** How the answer names where a command file came from. */
+const SOURCE_WORDS: Record<Exclude<CommandSource, 'bundled'>, string> = { override: 'project override', preset: 'preset', extension: 'extension', core: 'core command file' };
+
+/** What the mandatory hooks of a request did, for the command to build on. */
+export interface TurnHooks {
+  /** The branch speckit.git.feature created: the command does not create its own. */
+  branch?: string;
 }
 
 /** Context a prompt may include at most, in characters (about 30k tokens). */
@@ -42,7 +52,12 @@ export class ChatTurn<C extends ChatTurnKind = ChatTurnKind> {
     private readonly promptOverride?: string,
     /** The model choice, made once per request and shared by the turns derived from it. */
     private readonly choice: { pending?: Promise<ModelChoice> } = {},
+    /** What this request's hooks did, shared by the turns derived from it. */
+    readonly hooks: TurnHooks = {},
   ) {}
+
+  /** The project, asked for once per request (hooks and the command need the same one). */
+  private projectPick?: Promise<IndexedProject | undefined>;
 
   /**
    * The language model this request uses (`speckit.model`, else the chat's); says so when it is not
@@ -66,7 +81,9 @@ export class ChatTurn<C extends ChatTurnKind = ChatTurnKind> {
 
   /** The same request run as another command with another input (implement runs plan and tasks first). */
   as<D extends ChatTurnKind>(command: D, prompt: string): ChatTurn<D> {
-    return new ChatTurn(this.services, command, this.request, this.context, this.stream, this.token, this.proposals, prompt, this.choice);
+    const turn = new ChatTurn(this.services, command, this.request, this.context, this.stream, this.token, this.proposals, prompt, this.choice, this.hooks);
+    if (this.projectPick) turn.projectPick = this.projectPick;
+    return turn;
   }
 
   /** The result of this turn, its metadata naming the command. */
@@ -116,8 +133,8 @@ export class ChatTurn<C extends ChatTurnKind = ChatTurnKind> {
 
   /** The project a command works in: the current editor's or the only one; asks when several. */
   async project(): Promise<IndexedProject | undefined> {
-    await this.model.whenIdle();
-    return this.services.picker.project(undefined, 'Which spec-kit project?');
+    this.projectPick ??= this.model.whenIdle().then(() => this.services.picker.project(undefined, 'Which spec-kit project?'));
+    return this.projectPick;
   }
 
   /** The feature a command works on, with its project: the active editor's, else the current one, else asks. */
@@ -132,18 +149,36 @@ export class ChatTurn<C extends ChatTurnKind = ChatTurnKind> {
     return this.model.withProject(this.model.index.featureFor(dir));
   }
 
-  /** A prompt template: the workspace's `.specify/templates/overrides/speckit.<name>.md` wins over ours. */
+  /**
+   * A command's prompt, resolved as spec-kit resolves command files: the project's override
+   * (`.specify/templates/overrides/speckit.<name>.md`) → presets by priority → extensions → core
+   * command files → our bundled prompt. Says so (once) when a project file replaced ours.
+   */
   async template(name: string, project: IndexedProject | undefined): Promise<PromptTemplate> {
     if (project) {
-      const override = this.model.uriFor(path.join(project.project.specifyDir ?? path.join(project.project.root, '.specify'), 'templates', 'overrides', `speckit.${name}.md`));
-      // Contained like every other read: an override that is a link out of the project is not used.
-      const text = await this.readPath(override.path, project.project.root);
-      if (text !== undefined) return parsePromptTemplate(name, text);
+      const resolved = await this.services.templates.command(project.project, name);
+      for (const problem of resolved?.problems ?? []) this.services.log.warn(`Command ${name}: ${problem}`);
+      if (resolved && resolved.source !== 'bundled') {
+        // Contained like every other read: a command file that is a link out of the project is not used.
+        const top = await this.readPath(resolved.path, project.project.root);
+        if (top !== undefined) {
+          const rel = path.relative(project.project.root, resolved.path);
+          if (!this.announced.has(rel)) {
+            this.announced.add(rel);
+            const layers = resolved.layers.length > 1 ? ` (with ${resolved.layers.length - 1} more layer${resolved.layers.length > 2 ? 's' : ''})` : '';
+            this.markdown(`_Instructions for ${escapeMarkdown(name)} from the project's \`${escapeMarkdown(rel)}\` (${SOURCE_WORDS[resolved.source]})${layers}, in place of Spec Kit's own._\n\n`);
+          }
+          return parsePromptTemplate(name, resolved.frontMatter !== undefined ? `${resolved.frontMatter}\n${resolved.instructions}` : resolved.instructions);
+        }
+      }
     }
     const bundled = await this.readUri(vscode.Uri.joinPath(this.services.context.extensionUri, 'prompts', `${name}.md`));
     if (bundled === undefined) throw new Error(`The prompt ${name}.md is missing from the extension.`);
     return parsePromptTemplate(name, bundled);
   }
+
+  /** Command files already named in this answer. */
+  private readonly announced = new Set<string>();
 
   /**
    * A workspace file's text, only when the containment rule allows it: inside `root` (default: its

@@ -7,6 +7,7 @@ import { makeBranch } from '../../platform/featureCreation';
 import { type SpeckitServices } from '../../platform/services';
 import { type WorkspaceModel } from '../../platform/workspaceModel';
 import { describeIncompleteWrite, PROPOSAL_SCHEME, ProposalStore, writeArtifacts } from './artifactWriter';
+import { afterCommand, beforeCommand, runHook } from './chatHooks';
 import { chatCommandOf, metadataOf } from './chatMetadata';
 import { ChatTurn } from './chatTurn';
 import { analyze } from './commands/analyze';
@@ -40,10 +41,14 @@ const HANDLERS: { readonly [C in ChatTurnKind]: Handler<C> } = {
   [CHAT_ASK]: ask,
 };
 
-/** Runs a turn with its command's handler. */
-function run<C extends ChatTurnKind>(turn: ChatTurn<C>): Promise<vscode.ChatResult> {
+/** Runs a turn with its command's handler, between the command's extension hooks. */
+async function run<C extends ChatTurnKind>(turn: ChatTurn<C>): Promise<vscode.ChatResult> {
+  const stopped = await beforeCommand(turn);
+  if (stopped) return stopped;
   const handler: Handler<C> = HANDLERS[turn.command];
-  return handler(turn);
+  const result = await handler(turn);
+  await afterCommand(turn, result);
+  return result;
 }
 
 /** The `@speckit` participant: spec-kit's commands in the chat view, streamed from the user's model. */
@@ -118,6 +123,13 @@ export function registerChat(services: SpeckitServices): void {
       if (result.branch) void vscode.window.showInformationMessage(`Created and checked out branch ${result.branch}.`);
       else void vscode.window.showWarningMessage(`No branch created: ${result.branchProblem ?? 'unknown reason'}.`);
       return result.branch;
+    }),
+    vscode.commands.registerCommand(ChatCommands.runHook, async (root: string, command: string, event: string, input?: string) => {
+      const outcome = await runHook(services, root, { command, event }, input ?? '');
+      const detail = outcome.lines.length > 0 ? ` ${outcome.lines.join(' ')}` : '';
+      if (outcome.ok) void vscode.window.showInformationMessage(`/${command}: ${outcome.summary}.${detail}`);
+      else void vscode.window.showWarningMessage(`/${command} failed: ${outcome.summary}.${detail}`);
+      return { ok: outcome.ok, summary: outcome.summary, lines: outcome.lines, branch: outcome.branch };
     }),
   );
 }

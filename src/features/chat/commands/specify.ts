@@ -56,7 +56,7 @@ export async function specify(turn: ChatTurn<'specify'>): Promise<vscode.ChatRes
     { path: path.join(plan.dir, 'checklists', 'requirements.md'), content: checklist.text },
   ], `Spec Kit: specify ${plan.name}`);
   if (outcome.written.length === 0) return turn.failed();
-  const finished = await finishFeature(turn.services, project, prepared, 'button');
+  const finished = await finishFeature(turn.services, project, prepared, 'button', turn.hooks.branch);
 
   const markers = check.doc.markers.length;
   const lines = [
