@@ -1,5 +1,5 @@
 import { type ChecklistDoc } from '../artifacts/checklist';
-import { cell } from './analyze';
+import { cell } from './analysisMarkdown';
 
 export interface ChecklistGateRow {
   readonly name: string;

@@ -1,6 +1,7 @@
 import { parseTasks } from '../artifacts/tasks';
 import { formatTaskId } from '../artifacts/ids';
-import { cell, type FindingSeverity, SEVERITY_ORDER } from './analyze';
+import { cell } from './analysisMarkdown';
+import { type FindingSeverity, SEVERITY_ORDER } from './findings';
 import { extractRecords, oneLine, stringField } from './modelJson';
 
 export type GapType = 'missing' | 'partial' | 'contradicts' | 'unrequested';

@@ -1,6 +1,6 @@
 import { formatTaskId } from '../artifacts/ids';
 import { type SpecDoc } from '../artifacts/spec';
-import { parseTasks } from '../artifacts/tasks';
+import { parseTasks, type TasksDoc } from '../artifacts/tasks';
 import { continuesIdList, leadingTags, leadingTaskId, NON_STORY_KINDS, phaseHeading, phaseKind, type PhaseKind } from '../artifacts/taskGrammar';
 
 export interface TasksRepair {
@@ -38,6 +38,23 @@ function summarize(ids: string[], max = 6): string {
   return ids.length <= max ? ids.join(', ') : `${ids.slice(0, max).join(', ')}, …`;
 }
 
+/** Which lines each kind of fix touched, for the summary. */
+interface FixNotes {
+  checkboxAdded: number[];
+  idGiven: number[];
+  idSpelling: number[];
+  storySpelling: number[];
+  tagOrder: number[];
+  storyRemoved: Array<{ line: number; tag: string }>;
+}
+
+/** A task line to write back: everything but the ID, which is given after renumbering. */
+interface RebuiltTask {
+  prefix: string;
+  tags: string;
+  rest: string;
+}
+
 /**
  * Enforces spec-kit's task-line grammar `- [ ] T001 [P] [US1] Description` on a tasks file the model
  * wrote: checkboxes and IDs added, ID and story-tag spellings normalized, tasks renumbered in
@@ -46,6 +63,19 @@ function summarize(ids: string[], max = 6): string {
  * Repairing a repaired file changes nothing; line endings and a BOM are kept.
  */
 export function repairTasks(text: string, spec?: SpecDoc): TasksRepair {
+  const { bom, lines } = splitLines(text);
+  const scan = new TaskLineScanner(spec);
+  lines.forEach((ln, i) => scan.line(i, ln.text));
+  const { byLine, renames, renumbered } = renumber(scan.tasks);
+  const rewritten = rewrite(lines, scan, byLine, renames);
+  const result = bom + rewritten.text;
+  const fixes = describeFixes(scan.notes, (line) => byLine.get(line)!.newId, renumbered, rewritten.refsUpdated);
+  const parsed = parseTasks(result);
+  return { text: result, fixes, taskCount: parsed.tasks.length, ...requirementCoverage(parsed, spec), unknownStories: scan.unknownStories };
+}
+
+/** The lines with their own line endings, and the BOM apart. */
+function splitLines(text: string): { bom: string; lines: Line[] } {
   const bom = text.charCodeAt(0) === 0xfeff ? '\ufeff' : '';
   const body = bom ? text.slice(1) : text;
   const lines: Line[] = [];
@@ -53,61 +83,71 @@ export function repairTasks(text: string, spec?: SpecDoc): TasksRepair {
     if (m.index === body.length && m[0] === '') break;
     lines.push({ text: m[1]!, eol: m[2]! });
   }
+  return { bom, lines };
+}
 
-  const checkboxAdded: number[] = [];
-  const idGiven: number[] = [];
-  const idSpelling: number[] = [];
-  const storySpelling: number[] = [];
-  const tagOrder: number[] = [];
-  const storyRemoved: Array<{ line: number; tag: string }> = [];
-  const unknownStories: string[] = [];
-  const knownStories = spec && spec.stories.length > 0 ? new Set(spec.stories.map((s) => s.id)) : undefined;
+/**
+ * Reads the file line by line as the parser does (fences, phase headings, nested items) and decides
+ * which list items are tasks, how each is to be rewritten, and which fixes that takes.
+ */
+class TaskLineScanner {
+  readonly tasks: TaskLine[] = [];
+  readonly rebuilt = new Map<number, RebuiltTask>();
+  /** Lines outside fences: their task references follow renumbering. */
+  readonly proseLines = new Set<number>();
+  /** Lines inside fences whose task references are updated: Parallel Example sections. */
+  readonly refLines = new Set<number>();
+  readonly notes: FixNotes = { checkboxAdded: [], idGiven: [], idSpelling: [], storySpelling: [], tagOrder: [], storyRemoved: [] };
+  /** `USn` tags naming a story the spec does not have. */
+  readonly unknownStories: string[] = [];
 
-  const tasks: TaskLine[] = [];
-  /** Lines (indices) inside fences whose task references are updated: Parallel Example sections. */
-  const refLines = new Set<number>();
-  /** Lines outside fences. */
-  const proseLines = new Set<number>();
-  const rebuilt = new Map<number, { prefix: string; oldId: string | undefined; tags: string; rest: string }>();
+  private readonly knownStories: ReadonlySet<string> | undefined;
+  private fence: string | undefined;
+  private phase: { depth: number; kind: PhaseKind; form: 'phase' | 'group' } | undefined;
+  private parallel: number | undefined;
+  private lastTask: TaskLine | undefined;
+  private readonly seenIds = new Set<string>();
 
-  let fence: string | undefined;
-  let phase: { depth: number; kind: PhaseKind; form: 'phase' | 'group' } | undefined;
-  let parallel: number | undefined;
-  let lastTask: TaskLine | undefined;
-  const seenIds = new Set<string>();
+  constructor(spec: SpecDoc | undefined) {
+    this.knownStories = spec && spec.stories.length > 0 ? new Set(spec.stories.map((s) => s.id)) : undefined;
+  }
 
-  lines.forEach((ln, i) => {
-    const t = ln.text;
-    if (fence) {
-      if (new RegExp(`^[ \\t]*${fence[0] === '`' ? '`' : '~'}{${fence.length},}[ \\t]*$`).test(t)) fence = undefined;
-      else if (parallel !== undefined) refLines.add(i);
+  line(i: number, t: string): void {
+    if (this.fence) {
+      if (new RegExp(`^[ \\t]*${this.fence[0] === '`' ? '`' : '~'}{${this.fence.length},}[ \\t]*$`).test(t)) this.fence = undefined;
+      else if (this.parallel !== undefined) this.refLines.add(i);
       return;
     }
     const f = FENCE.exec(t);
     if (f) {
-      fence = f[1]!;
+      this.fence = f[1]!;
       return;
     }
-    proseLines.add(i);
+    this.proseLines.add(i);
     const h = HEADING.exec(t);
     if (h) {
-      const depth = h[1]!.length;
-      const title = h[2]!;
-      if (parallel !== undefined && depth <= parallel) parallel = undefined;
-      if (/parallel\s+example/i.test(title)) parallel = depth;
-      const p = phaseHeading(title);
-      // As the parser reads them: a numbered group heading inside a `Phase N` is a section of it.
-      if (p && !(p.form === 'group' && phase?.form === 'phase' && depth > phase.depth)) phase = { depth, kind: phaseKind(p.title.trim() || title), form: p.form };
-      else if (phase && depth <= phase.depth) phase = undefined;
-      lastTask = undefined;
+      this.heading(h[1]!.length, h[2]!);
       return;
     }
     const m = ITEM.exec(t);
     if (!m) {
-      if (t.trim() !== '' && !/^\s/.test(t)) lastTask = undefined;
+      if (t.trim() !== '' && !/^\s/.test(t)) this.lastTask = undefined;
       return;
     }
-    const [, indentText, marker, space, box, rest] = m as unknown as [string, string, string, string, string | undefined, string];
+    this.item(i, m as unknown as [string, string, string, string, string | undefined, string]);
+  }
+
+  private heading(depth: number, title: string): void {
+    if (this.parallel !== undefined && depth <= this.parallel) this.parallel = undefined;
+    if (/parallel\s+example/i.test(title)) this.parallel = depth;
+    const p = phaseHeading(title);
+    // As the parser reads them: a numbered group heading inside a `Phase N` is a section of it.
+    if (p && !(p.form === 'group' && this.phase?.form === 'phase' && depth > this.phase.depth)) this.phase = { depth, kind: phaseKind(p.title.trim() || title), form: p.form };
+    else if (this.phase && depth <= this.phase.depth) this.phase = undefined;
+    this.lastTask = undefined;
+  }
+
+  private item(i: number, [, indentText, marker, space, box, rest]: [string, string, string, string, string | undefined, string]): void {
     const indent = indentText.replace(/\t/g, '    ').length;
     // Numbered IDs (`1.1`) are not spec-kit's: such an item is a task that gets a T-ID.
     const found = leadingTaskId(rest);
@@ -120,49 +160,50 @@ export function repairTasks(text: string, spec?: SpecDoc): TasksRepair {
       const closeBold = lead.bold ? new RegExp(`^\\s*${lead.bold === '**' ? '\\*\\*' : '__'}`) : undefined;
       if (closeBold && closeBold.test(after)) after = after.replace(closeBold, '');
     }
-    const inPhase = phase !== undefined;
-    const nested = lastTask !== undefined && indent > lastTask.indent;
-    let isTask: boolean;
-    if (oldId) {
-      // Without a checkbox an ID'd item is a task only inside a phase and when it is not a list of IDs.
-      isTask = box !== undefined || (inPhase && !seenIds.has(oldId) && !continuesIdList(after));
-    } else {
-      isTask = box !== undefined && inPhase && !nested;
-    }
-    if (!isTask) {
-      if (!nested) lastTask = undefined;
+    const nested = this.lastTask !== undefined && indent > this.lastTask.indent;
+    if (!this.isTask(oldId, box, after, nested)) {
+      if (!nested) this.lastTask = undefined;
       return;
     }
-    if (lead?.decorated) idSpelling.push(i);
+    const notes = this.notes;
+    if (lead?.decorated) notes.idSpelling.push(i);
     // Tags, in any order and spelling, then the description.
     const tagged = leadingTags(after);
-    const tagsRaw = tagged.raw;
     after = tagged.rest;
     const parallelTag = tagged.tags.some((t) => t.kind === 'parallel');
     const stories = tagged.tags.flatMap((t) => (t.kind === 'story' ? [t.id] : []));
     const misspelledStory = tagged.tags.some((t) => t.kind === 'story' && !t.canonical);
     // A bold run that opened before the ID and closes after the tags.
     if (lead?.bold && /^\s*(\*\*|__)/.test(after)) after = after.replace(/^\s*(\*\*|__)/, '');
-    if (misspelledStory) storySpelling.push(i);
-    const canonicalOrder = /^\s*(?:\[P\]\s*)?(?:\[US\d+\]\s*)*$/.test(tagsRaw);
-    if (tagsRaw && !canonicalOrder && !misspelledStory) tagOrder.push(i);
+    if (misspelledStory) notes.storySpelling.push(i);
+    const canonicalOrder = /^\s*(?:\[P\]\s*)?(?:\[US\d+\]\s*)*$/.test(tagged.raw);
+    if (tagged.raw && !canonicalOrder && !misspelledStory) notes.tagOrder.push(i);
     let story = stories[0];
-    if (story && phase && NON_STORY_KINDS.has(phase.kind)) {
-      storyRemoved.push({ line: i, tag: story });
+    if (story && this.phase && NON_STORY_KINDS.has(this.phase.kind)) {
+      notes.storyRemoved.push({ line: i, tag: story });
       story = undefined;
     }
-    if (story && knownStories && !knownStories.has(story) && !unknownStories.includes(story)) unknownStories.push(story);
+    if (story && this.knownStories && !this.knownStories.has(story) && !this.unknownStories.includes(story)) this.unknownStories.push(story);
     const task: TaskLine = { line: i, indent, oldId, newId: '' };
-    tasks.push(task);
-    if (oldId) seenIds.add(oldId);
-    if (!oldId) idGiven.push(i);
-    if (box === undefined) checkboxAdded.push(i);
-    lastTask = task;
+    this.tasks.push(task);
+    if (oldId) this.seenIds.add(oldId);
+    else notes.idGiven.push(i);
+    if (box === undefined) notes.checkboxAdded.push(i);
+    this.lastTask = task;
     const tags = `${parallelTag ? ' [P]' : ''}${story ? ` [${story}]` : ''}`;
-    rebuilt.set(i, { prefix: `${indentText}${marker}${space}[${box ?? ' '}] `, oldId, tags, rest: after.replace(/^[ \t]+/, '') });
-  });
+    this.rebuilt.set(i, { prefix: `${indentText}${marker}${space}[${box ?? ' '}] `, tags, rest: after.replace(/^[ \t]+/, '') });
+  }
 
-  // Sequential IDs in document order; references follow the first task that had the old ID.
+  private isTask(oldId: string | undefined, box: string | undefined, after: string, nested: boolean): boolean {
+    const inPhase = this.phase !== undefined;
+    // Without a checkbox an ID'd item is a task only inside a phase and when it is not a list of IDs.
+    if (oldId) return box !== undefined || (inPhase && !this.seenIds.has(oldId) && !continuesIdList(after));
+    return box !== undefined && inPhase && !nested;
+  }
+}
+
+/** Sequential IDs in document order; references follow the first task that had the old ID. */
+function renumber(tasks: readonly TaskLine[]): { byLine: Map<number, TaskLine>; renames: Map<string, string>; renumbered: string[] } {
   const renames = new Map<string, string>();
   const renumbered: string[] = [];
   tasks.forEach((t, k) => {
@@ -170,7 +211,11 @@ export function repairTasks(text: string, spec?: SpecDoc): TasksRepair {
     if (t.oldId && !renames.has(t.oldId)) renames.set(t.oldId, t.newId);
     if (t.oldId && t.oldId !== t.newId) renumbered.push(`${t.oldId}→${t.newId}`);
   });
-  const byLine = new Map(tasks.map((t) => [t.line, t]));
+  return { byLine: new Map(tasks.map((t) => [t.line, t])), renames, renumbered };
+}
+
+/** The file with task lines rebuilt and references renamed outside fences (and in Parallel Examples). */
+function rewrite(lines: readonly Line[], scan: TaskLineScanner, byLine: ReadonlyMap<number, TaskLine>, renames: ReadonlyMap<string, string>): { text: string; refsUpdated: number } {
   let refsUpdated = 0;
   const mapRefs = (s: string): string =>
     s.replace(TASK_REF, (ref) => {
@@ -179,20 +224,22 @@ export function repairTasks(text: string, spec?: SpecDoc): TasksRepair {
       refsUpdated++;
       return to;
     });
-
   const out = lines.map((ln, i) => {
-    const r = rebuilt.get(i);
+    const r = scan.rebuilt.get(i);
     if (r) {
       const id = byLine.get(i)!.newId;
       const desc = mapRefs(r.rest);
       return `${r.prefix}${id}${r.tags}${desc ? ` ${desc}` : ''}` + ln.eol;
     }
-    if (proseLines.has(i) || refLines.has(i)) return mapRefs(ln.text) + ln.eol;
+    if (scan.proseLines.has(i) || scan.refLines.has(i)) return mapRefs(ln.text) + ln.eol;
     return ln.text + ln.eol;
   });
-  const result = bom + out.join('');
+  return { text: out.join(''), refsUpdated };
+}
 
-  const idOf = (line: number): string => byLine.get(line)!.newId;
+/** One message per kind of fix, with counts and the tasks' new IDs. */
+function describeFixes(notes: FixNotes, idOf: (line: number) => string, renumbered: readonly string[], refsUpdated: number): string[] {
+  const { checkboxAdded, idGiven, idSpelling, storySpelling, tagOrder, storyRemoved } = notes;
   const fixes: string[] = [];
   const boxes = checkboxAdded.map(idOf);
   if (boxes.length === 1) fixes.push(`added a checkbox to ${boxes[0]}`);
@@ -201,15 +248,18 @@ export function repairTasks(text: string, spec?: SpecDoc): TasksRepair {
   if (idSpelling.length > 0) fixes.push(`wrote ${idSpelling.length} task ID${idSpelling.length === 1 ? '' : 's'} plainly (${summarize(idSpelling.map(idOf))}), without bold or brackets`);
   if (storySpelling.length > 0) fixes.push(`normalized the story tag of ${storySpelling.length} task${storySpelling.length === 1 ? '' : 's'} to [USn] (${summarize(storySpelling.map(idOf))})`);
   if (tagOrder.length > 0) fixes.push(`put [P] before the story tag in ${tagOrder.length} task${tagOrder.length === 1 ? '' : 's'} (${summarize(tagOrder.map(idOf))})`);
-  if (renumbered.length > 0) fixes.push(`renumbered ${renumbered.length} task${renumbered.length === 1 ? '' : 's'} (${summarize(renumbered, 5)})`);
+  if (renumbered.length > 0) fixes.push(`renumbered ${renumbered.length} task${renumbered.length === 1 ? '' : 's'} (${summarize([...renumbered], 5)})`);
   if (refsUpdated > 0) fixes.push(`updated ${refsUpdated} reference${refsUpdated === 1 ? '' : 's'} to renumbered tasks`);
   if (storyRemoved.length > 0) {
     fixes.push(
       `removed the story tag from ${storyRemoved.length} task${storyRemoved.length === 1 ? '' : 's'} in Setup/Foundational/Polish phases (${summarize(storyRemoved.map((s) => `${idOf(s.line)} ${s.tag}`))})`,
     );
   }
+  return fixes;
+}
 
-  const parsed = parseTasks(result);
+/** Which tasks of the repaired file name each requirement (the spec's first), and the spec's that none names. */
+function requirementCoverage(parsed: TasksDoc, spec: SpecDoc | undefined): Pick<TasksRepair, 'coverage' | 'uncovered'> {
   const byRequirement = new Map<string, string[]>();
   const specIds = spec ? [...new Set(spec.requirements.filter((r) => !r.derived).map((r) => r.id))] : [];
   for (const id of specIds) byRequirement.set(id, []);
@@ -220,13 +270,8 @@ export function repairTasks(text: string, spec?: SpecDoc): TasksRepair {
       byRequirement.set(r, list);
     }
   }
-  const coverage = [...byRequirement].map(([requirement, ts]) => ({ requirement, tasks: ts }));
   return {
-    text: result,
-    fixes,
-    taskCount: parsed.tasks.length,
-    coverage,
+    coverage: [...byRequirement].map(([requirement, ts]) => ({ requirement, tasks: ts })),
     uncovered: specIds.filter((id) => (byRequirement.get(id) ?? []).length === 0),
-    unknownStories,
   };
 }

@@ -3,7 +3,8 @@
  * index), its status, and the analysis's coverage: no file is read or parsed here.
  */
 import * as path from 'node:path/posix';
-import { analyzeFeature, type AnalysisReport } from '../analysis/analyze';
+import { analyzeFeature } from '../analysis/analyze';
+import { type AnalysisReport } from '../analysis/findings';
 import { checklistGate } from '../analysis/checklistGate';
 import { type Task } from '../artifacts/tasks';
 import { phaseDescription, phaseLabel } from '../status/presentation';

@@ -2,7 +2,7 @@
  * The workflow stepper of the dashboard: each spec-kit step's state, read from the same facts the
  * tree and the status bar use (the index's status, the analysis, the checklist gate).
  */
-import { type AnalysisReport } from '../analysis/analyze';
+import { type AnalysisReport } from '../analysis/findings';
 import { type ChecklistGate } from '../analysis/checklistGate';
 import { nextStepTitle } from '../status/presentation';
 import { type IndexedFeature, type IndexedProject } from '../workspace/workspaceIndex';

@@ -1,6 +1,7 @@
 import * as path from 'node:path/posix';
 import * as vscode from 'vscode';
-import { analysisMarkdown, analyzeFeature } from '../../core/analysis/analyze';
+import { analysisMarkdown } from '../../core/analysis/analysisMarkdown';
+import { analyzeFeature } from '../../core/analysis/analyze';
 import { isTaskId } from '../../core/artifacts/taskGrammar';
 import { statusMarkdown } from '../../core/chat/statusTable';
 import { type IndexedFeature } from '../../core/workspace/workspaceIndex';

@@ -1,6 +1,8 @@
 import * as path from 'node:path/posix';
 import type * as vscode from 'vscode';
-import { analysisMarkdown, analyzeFeature, parseModelFindings, withModelFindings } from '../../../core/analysis/analyze';
+import { analysisMarkdown } from '../../../core/analysis/analysisMarkdown';
+import { analyzeFeature } from '../../../core/analysis/analyze';
+import { parseModelFindings, withModelFindings } from '../../../core/analysis/modelFindings';
 import { type ChatTurn } from '../chatTurn';
 import { featureContext } from './featureContext';
 

@@ -6,17 +6,10 @@ import { parseConstitution } from '../../../../src/core/artifacts/constitution';
 import { parsePlan } from '../../../../src/core/artifacts/plan';
 import { parseSpec } from '../../../../src/core/artifacts/spec';
 import { parseTasks } from '../../../../src/core/artifacts/tasks';
-import {
-  type AnalysisReport,
-  analysisMarkdown,
-  analyzeFeature,
-  compareFindings,
-  type Finding,
-  MAX_FINDINGS,
-  mergeFindings,
-  parseModelFindings,
-  withModelFindings,
-} from '../../../../src/core/analysis/analyze';
+import { analysisMarkdown } from '../../../../src/core/analysis/analysisMarkdown';
+import { analyzeFeature } from '../../../../src/core/analysis/analyze';
+import { type AnalysisReport, compareFindings, type Finding, MAX_FINDINGS } from '../../../../src/core/analysis/findings';
+import { mergeFindings, parseModelFindings, withModelFindings } from '../../../../src/core/analysis/modelFindings';
 import { corpusDir, corpusFiles, fixture } from '../../helpers/paths';
 
 const read = (name: string): string => readFileSync(fixture('analysis', name), 'utf8');
