@@ -110,6 +110,24 @@ export function define(): void {
       assert.equal(t.result?.metadata?.['featureDir'], dir.path);
     });
 
+    test('/speckit.specify gives failed quality checks back to the model once and writes the revised spec', async () => {
+      const api = await testApi();
+      const before = await specsNow(api);
+      const clean = SPEC.replace('[NEEDS CLARIFICATION: how many days?]', '7 days').replace('The server MUST run PostgreSQL 15.', 'The server MUST keep the data of every team.').replace(/PostgreSQL 15/g, 'the database');
+      const weak = clean.replace('A developer connects within 5 seconds of boot.', 'API response time is under 200 ms.');
+      await script({ match: 'User input (the request to act on)', text: `<file path="spec.md">\n${weak}</file>` }, { match: 'fails these checks', text: `Fixed SC-001.\n<file path="spec.md">\n${clean}</file>` });
+      const t = await chat('@speckit /speckit.specify Team data kept safe');
+      assert.equal(t.result?.errorDetails, undefined, shown(t));
+      const created = (await specsNow(api)).filter((n) => !before.includes(n));
+      assert.equal(created.length, 1, shown(t));
+      const spec = await readText(vscode.Uri.joinPath(featureDir(api, 0, created[0]!), 'spec.md'));
+      assert.match(spec, /SC-001\*\*: A developer connects within 5 seconds of boot/, 'the revised spec was written');
+      const asked = await received();
+      assert.equal(asked.length, 2, 'one revision pass, no more');
+      assert.match(asked[1]!.messages.map((m) => m.text).join('\n'), /Success criteria are technology-agnostic \(no implementation details\): SC-001 measures the system/);
+      assert.match(shown(t), /Revised once for the failed checks: fixed Success criteria are technology-agnostic/);
+    });
+
     test('/speckit.specify with createBranch=always creates the branch in the real repository', async () => {
       const api = await testApi();
       await vscode.workspace.getConfiguration('speckit').update('git.createBranch', 'always', vscode.ConfigurationTarget.Workspace);
