@@ -226,6 +226,26 @@ export function define(): void {
       assert.match(shown(done), /Clarification session done:\*\* 1 question answered, 1 deferred/);
     });
 
+    test('/speckit.clarify re-checks a stale requirements.md after the answers', async () => {
+      const api = await testApi();
+      const dir = featureDir(api, 0, '063-recheck');
+      await writeText(vscode.Uri.joinPath(dir, 'spec.md'), SPEC);
+      const stale = '# Specification Quality Checklist: 063\n\n## Requirement Completeness\n\n- [ ] No [NEEDS CLARIFICATION] markers remain\n- [x] Edge cases are identified\n';
+      await writeText(vscode.Uri.joinPath(dir, 'checklists', 'requirements.md'), stale);
+      await waitForSnapshot(api, (s) => s.projects[0]!.features.some((f) => f.name === '063-recheck'), 'the feature');
+      await vscode.window.showTextDocument(vscode.Uri.joinPath(dir, 'spec.md'));
+      await script(
+        { match: 'Reply with only a JSON array', text: JSON.stringify([{ question: 'How many days of backups should be kept?', why: 'Storage.', kind: 'short', options: [], recommended: '7 days' }]) },
+        { match: 'apply them to the rest of the spec', text: `<file path="spec.md">\n${SPEC.replace('[NEEDS CLARIFICATION: how many days?]', '7 days')}</file>` },
+      );
+      await chat('@speckit /speckit.clarify');
+      const a = await chat('@speckit /speckit.clarify 7 days');
+      const checklist = await readText(vscode.Uri.joinPath(dir, 'checklists', 'requirements.md'));
+      assert.match(checklist, /^- \[x\] No \[NEEDS CLARIFICATION\] markers remain$/m, 'the stale item is ticked now that the marker is answered');
+      assert.match(checklist, /^- \[x\] Edge cases are identified$/m);
+      assert.match(shown(a), /requirements\.md re-checked: 1\/2 → 2\/2 items passing \(newly passing: No \[NEEDS CLARIFICATION\] markers remain\)/);
+    });
+
     test('numbered answers to all questions at once are recorded question by question (the seed’s way)', async () => {
       const api = await testApi();
       await vscode.workspace.getConfiguration('speckit').update('clarify.askAllAtOnce', true, vscode.ConfigurationTarget.Workspace);
