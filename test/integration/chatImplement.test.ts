@@ -271,6 +271,25 @@ export function define(): void {
       const hostile = await chat('@speckit /speckit.checklist ../../evil');
       assert.match(shown(hostile), /cannot name a checklist/);
     });
+
+    test('/speckit.checklist has items that test the product rewritten once, and drops those still wrong with a note', async () => {
+      const api = await testApi();
+      const dir = await feature(api, '079-screen');
+      await script(
+        { match: 'Write a checklist for the domain', text: '## Requirement Clarity\n\n- [ ] CHK001 Is "fast" quantified? [Clarity]\n- [ ] CHK002 Verify the upload button works properly\n- [ ] CHK003 Test that the page loads\n' },
+        { match: 'test the product instead of the quality', text: '## Requirement Clarity\n\n- [ ] Are the upload outcomes specified for success and failure? [Completeness]\n- [ ] Click the page and check it loads\n' },
+      );
+      const t = await chat('@speckit /speckit.checklist ux');
+      const text = await readText(vscode.Uri.joinPath(dir, 'checklists', 'ux.md'));
+      assert.match(text, /CHK001 Is "fast" quantified\?/);
+      assert.match(text, /CHK002 Are the upload outcomes specified for success and failure\?/, 'the rewritten item replaces the banned one');
+      assert.doesNotMatch(text, /Verify the upload|Test that the page|Click the page/);
+      assert.match(shown(t), /Rewrote 1 item/);
+      assert.match(shown(t), /Dropped 1 item that test the product rather than the requirements: "Click the page and check it loads"/);
+      const asked = await received();
+      assert.equal(asked.length, 2, 'one rewrite pass');
+      assert.match(asked[1]!.messages.map((m) => m.text).join('\n'), /Verify the upload button works properly — starts with a test verb/);
+    });
   });
 }
 
