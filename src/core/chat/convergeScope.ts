@@ -19,7 +19,7 @@ export interface ConvergeScope {
 /** File paths a finding names: `src/a.ts`, `./lib/x.py`, `README.md` (with an extension or a folder). */
 export function pathsNamed(text: string): string[] {
   const out = new Set<string>();
-  for (const m of text.matchAll(/(?:^|[\s`'"(\[])((?:\.\/)?(?:[\w.@-]+\/)*[\w@-][\w.@-]*\.[A-Za-z][\w]{0,7})(?=$|[\s`'"),\]:;]|\.(?:\s|$))/g)) {
+  for (const m of text.matchAll(/(?:^|[\s`'"([])((?:\.\/)?(?:[\w.@-]+\/)*[\w@-][\w.@-]*\.[A-Za-z][\w]{0,7})(?=$|[\s`'"),\]:;]|\.(?:\s|$))/g)) {
     const p = m[1]!.replace(/^\.\//, '');
     // Version numbers and abbreviations ("v1.2", "e.g") are not files.
     if (/^v?\d+(?:\.\d+)+$/.test(p) || /^(?:e\.g|i\.e|etc)$/i.test(p)) continue;

@@ -140,3 +140,55 @@ export function contextSummary(sent: readonly string[], cut: readonly string[], 
   if (notSent.length) parts.push(`Not sent: ${notSent.join(', ')}${canRead ? ' — read them with read_file if the task needs them' : ''}.`);
   return parts.join(' ');
 }
+
+/** Build, CI and documentation files that show a project's real gates, most telling first. */
+const REPO_FILES: readonly RegExp[] = [
+  /^README(?:\.md|\.rst|\.txt)?$/i,
+  /^CONTRIBUTING\.md$/i,
+  /^(?:package\.json|flake\.nix|Cargo\.toml|pyproject\.toml|go\.mod|pom\.xml|build\.gradle(?:\.kts)?|Makefile|justfile|CMakeLists\.txt|default\.nix|setup\.cfg|tox\.ini|\.pre-commit-config\.yaml)$/,
+  /^\.github\/workflows\/[^/]+\.ya?ml$/,
+  /^docs\/[^/]+\.md$/i,
+];
+
+/**
+ * The repository files a constitution prompt gets as context, from a listing of paths relative to
+ * the root: README, contributing guide, build manifests, CI workflows, top-level docs; at most `max`.
+ */
+export function pickRepositoryFiles(paths: readonly string[], max = 8): string[] {
+  const ranked: Array<{ p: string; rank: number }> = [];
+  for (const p of paths) {
+    const rank = REPO_FILES.findIndex((re) => re.test(p));
+    if (rank !== -1) ranked.push({ p, rank });
+  }
+  return ranked
+    .sort((a, b) => a.rank - b.rank || a.p.localeCompare(b.p))
+    .slice(0, max)
+    .map((r) => r.p);
+}
+
+/**
+ * One `## Title` section of a markdown template (up to the next heading of its level or higher),
+ * or undefined. Lets a prompt carry the guidance part of a template rather than all of it.
+ */
+export function markdownSection(text: string, title: RegExp): string | undefined {
+  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  let fence = false;
+  let start = -1;
+  let level = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (/^\s*(?:```|~~~)/.test(line)) fence = !fence;
+    if (fence) continue;
+    const h = /^(#{1,6})\s+(.*?)\s*#*\s*$/.exec(line);
+    if (!h) continue;
+    if (start === -1) {
+      if (title.test(h[2]!)) {
+        start = i;
+        level = h[1]!.length;
+      }
+    } else if (h[1]!.length <= level) {
+      return lines.slice(start, i).join('\n').trim() + '\n';
+    }
+  }
+  return start === -1 ? undefined : lines.slice(start).join('\n').trim() + '\n';
+}

@@ -2,7 +2,8 @@ import * as path from 'node:path/posix';
 import { containRelative } from '../../../core/security/containment';
 import { type IndexedFeature } from '../../../core/workspace/workspaceIndex';
 import { containmentFs } from '../../../platform/containment';
-import { renderFileForPrompt } from '../../../core/chat/promptContext';
+import * as vscode from 'vscode';
+import { pickRepositoryFiles, renderFileForPrompt } from '../../../core/chat/promptContext';
 import { type ChatTurn, type ContextItem } from '../chatTurn';
 
 import { type ContextArtifact } from '../../../core/chat/commandContext';
@@ -97,5 +98,35 @@ export async function namedFilesContext(turn: ChatTurn, root: string, paths: rea
     budget -= rendered.text.length;
   }
   if (refused.length > 0) turn.warn(`Not attached to the prompt (outside the project): ${refused.join('; ')}`);
+  return out;
+}
+
+/**
+ * The files that show a project's real gates (README, build manifests, CI workflows, top-level docs),
+ * each whole or visibly cut, within `budget` characters: the constitution names checks the project runs.
+ */
+export async function repositoryContext(turn: ChatTurn, root: string, budget: number): Promise<ContextItem[]> {
+  const listing: string[] = [];
+  const list = async (rel: string): Promise<void> => {
+    try {
+      for (const [name, type] of await vscode.workspace.fs.readDirectory(turn.model.uriFor(rel ? path.join(root, rel) : root))) {
+        if (type === vscode.FileType.File) listing.push(rel ? `${rel}/${name}` : name);
+      }
+    } catch {
+      // A folder that is not there adds nothing.
+    }
+  };
+  await list('');
+  await list('docs');
+  await list('.github/workflows');
+  const out: ContextItem[] = [];
+  for (const rel of pickRepositoryFiles(listing)) {
+    if (budget < 200) break;
+    const text = await turn.readPath(path.join(root, rel), root);
+    if (text === undefined || text.includes('\u0000') || !text.trim()) continue;
+    const rendered = renderFileForPrompt(text, { maxChars: Math.min(budget, 6_000) });
+    out.push({ label: `Repository file ${rel}`, path: rel, text: rendered.text });
+    budget -= rendered.text.length;
+  }
   return out;
 }

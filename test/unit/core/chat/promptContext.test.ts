@@ -84,3 +84,23 @@ describe('promptContext', () => {
     assert.equal(contextSummary([], [], [], false), 'No files are given as data.');
   });
 });
+
+describe('pickRepositoryFiles', () => {
+  it('picks the README, build manifests, CI workflows and docs, most telling first, bounded', async () => {
+    const { pickRepositoryFiles } = await import('../../../../src/core/chat/promptContext');
+    const listing = ['src/index.ts', 'docs/guide.md', '.github/workflows/ci.yml', 'package.json', 'README.md', 'docs/deep/x.md', 'flake.nix', 'LICENSE'];
+    assert.deepEqual(pickRepositoryFiles(listing), ['README.md', 'flake.nix', 'package.json', '.github/workflows/ci.yml', 'docs/guide.md']);
+    assert.deepEqual(pickRepositoryFiles(listing, 2), ['README.md', 'flake.nix']);
+    assert.deepEqual(pickRepositoryFiles([]), []);
+  });
+});
+
+describe('markdownSection', () => {
+  it('takes one section with its subsections, ignoring headings in fences', async () => {
+    const { markdownSection } = await import('../../../../src/core/chat/promptContext');
+    const text = '# T\n\n## Phase 1\n\nx\n\n## Dependencies & Execution Order\n\n### Within Each User Story\n\n- Models before services\n\n```\n## not a heading\n```\n\n## Notes\n\nn\n';
+    assert.equal(markdownSection(text, /^Dependencies/), '## Dependencies & Execution Order\n\n### Within Each User Story\n\n- Models before services\n\n```\n## not a heading\n```\n');
+    assert.equal(markdownSection(text, /^Missing/), undefined);
+    assert.equal(markdownSection('## Notes\n\nlast\n', /^Notes/), '## Notes\n\nlast\n');
+  });
+});
