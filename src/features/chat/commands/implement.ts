@@ -213,12 +213,6 @@ async function implementOne(turn: ChatTurn<'implement'>, { feature, project }: F
     return 'failed';
   }
 
-  if (edited.length === 0) {
-    // Nothing changed is no evidence the task is done, verified or not; the model's reply above says why.
-    turn.warn(`${task.id} stays open: the model changed no file. If the task needs no change, tick it in tasks.md yourself; otherwise see the reason above, fix what blocks it and run /speckit.implement again.`);
-    return 'failed';
-  }
-
   const verification = turn.services.nix.verification;
   const target = await verification.target(tasksUri, false);
   const command = target ? verification.commandLine(target) : undefined;
@@ -236,6 +230,12 @@ async function implementOne(turn: ChatTurn<'implement'>, { feature, project }: F
     }
     run.approvedCommand = command;
   }
+  if (edited.length === 0) {
+    // Nothing changed is no evidence the task is done, verified or not; the model's reply above says why.
+    turn.warn(`${task.id} stays open: the model changed no file. If the task needs no change, tick it in tasks.md yourself; otherwise see the reason above, fix what blocks it and run /speckit.implement again.`);
+    return 'failed';
+  }
+
   let verified = 'no verification configured (set `speckit.verify.command`)';
   if (target) {
     turn.progress(`${step} · verifying`);
