@@ -318,6 +318,34 @@ export function define(): void {
       assert.match(editor.document.getText(), /# Implementation Plan: Mine/, 'applying is one undoable edit');
     });
 
+    test('a proposal over a file that changed since it was shown is refused with a fresh diff, then applies', async () => {
+      const api = await testApi();
+      const dir = featureDir(api, 0, '066-stale-plan');
+      const planUri = vscode.Uri.joinPath(dir, 'plan.md');
+      await writeText(vscode.Uri.joinPath(dir, 'spec.md'), SPEC);
+      await writeText(planUri, '# Implementation Plan: Mine\n\n## Summary\n\nHand-written.\n');
+      await waitForSnapshot(api, (s) => s.projects[0]!.features.some((f) => f.name === '066-stale-plan'), 'the feature');
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.window.showTextDocument(vscode.Uri.joinPath(dir, 'spec.md'));
+      await script({ text: '<file path="plan.md">\n# Implementation Plan: Generated\n\n## Summary\n\nFrom the model.\n\n## Constitution Check\n\n- [x] Declarative\n</file>' });
+      const t = await chat('@speckit /speckit.plan');
+      const button = t.parts.find((p) => p.kind === 'button' && p.text.startsWith('Apply'));
+      assert.ok(button, shown(t));
+      const id = (JSON.parse(button.text.slice(button.text.indexOf('['))) as string[])[0]!;
+      // Someone edits plan.md after the diff was shown (another tool, a git checkout).
+      const edited = '# Implementation Plan: Mine\n\n## Summary\n\nEdited after the proposal.\n';
+      await writeText(planUri, edited);
+      assert.equal(await vscode.commands.executeCommand('speckit.chat.applyProposal', id), false);
+      assert.equal(await readText(planUri), edited, 'the unseen edit is kept');
+      const diffTab = vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
+        .find((tab) => tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.scheme === 'speckit-proposal' && tab.input.original.path === planUri.path);
+      assert.ok(diffTab, `a fresh diff is open: ${vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((tab) => tab.label).join(', ')}`);
+      assert.equal(await vscode.commands.executeCommand('speckit.chat.applyProposal', id), true, 'after the fresh diff the same proposal applies');
+      assert.match(await readText(planUri), /# Implementation Plan: Generated/);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    });
+
     test('/speckit.plan writes plan.md and its documents, reports the gate, and proposes instead of overwriting', async () => {
       const api = await testApi();
       const dir = featureDir(api, 0, '063-plan');
