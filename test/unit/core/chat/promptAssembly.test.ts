@@ -162,6 +162,17 @@ describe('promptAssembly', () => {
       assert.deepEqual(assemblePrompt({ template, vars: {}, context, userInput: 'x', maxContextChars: Number.NaN }).truncated, ['a']);
     });
 
+    it('numbers the lines of an item the model must cite, and says so in its header', () => {
+      const r = assemblePrompt({ template, vars: {}, context: [{ label: 'Spec', path: 'spec.md', text: 'a\r\nb\n', lineNumbers: true }], userInput: 'x' });
+      assert.ok(r.messages[1]!.text.includes('Data: Spec (line numbers added) (spec.md)\n```\n1| a\n2| b\n```'), r.messages[1]!.text);
+    });
+
+    it('marks a cut item inside its block, pointing at read_file only when the model has it', () => {
+      const context = [{ label: 'f', text: 'one\ntwo\nthree\n' }];
+      assert.match(assemblePrompt({ template, vars: {}, context, userInput: 'x', maxContextChars: 8, canRead: true }).messages[1]!.text, /one\ntwo\n… \[truncated at 2 lines, 6 characters omitted; use read_file for the rest\]\n```/);
+      assert.match(assemblePrompt({ template, vars: {}, context, userInput: 'x', maxContextChars: 8 }).messages[1]!.text, /the rest was not sent\]/);
+    });
+
     it('never splits a surrogate pair', () => {
       const r = assemblePrompt({ template, vars: {}, context: [{ label: 'e', text: 'ab😀😀😀' }], userInput: 'x', maxContextChars: 3 });
       assert.ok(!/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/.test(r.messages[1]!.text));
