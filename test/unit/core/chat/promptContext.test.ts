@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { contextSummary, type DesignDoc, renderFileForPrompt, selectDesignDocs, taskTouches, truncationMarker } from '../../../../src/core/chat/promptContext';
+import { contextSummary, type DesignDoc, markdownSection, pickRepositoryFiles, renderFileForPrompt, selectDesignDocs, taskTouches, truncationMarker } from '../../../../src/core/chat/promptContext';
 
 describe('promptContext', () => {
   describe('renderFileForPrompt', () => {
@@ -86,8 +86,7 @@ describe('promptContext', () => {
 });
 
 describe('pickRepositoryFiles', () => {
-  it('picks the README, build manifests, CI workflows and docs, most telling first, bounded', async () => {
-    const { pickRepositoryFiles } = await import('../../../../src/core/chat/promptContext');
+  it('picks the README, build manifests, CI workflows and docs, most telling first, bounded', () => {
     const listing = ['src/index.ts', 'docs/guide.md', '.github/workflows/ci.yml', 'package.json', 'README.md', 'docs/deep/x.md', 'flake.nix', 'LICENSE'];
     assert.deepEqual(pickRepositoryFiles(listing), ['README.md', 'flake.nix', 'package.json', '.github/workflows/ci.yml', 'docs/guide.md']);
     assert.deepEqual(pickRepositoryFiles(listing, 2), ['README.md', 'flake.nix']);
@@ -96,8 +95,7 @@ describe('pickRepositoryFiles', () => {
 });
 
 describe('markdownSection', () => {
-  it('takes one section with its subsections, ignoring headings in fences', async () => {
-    const { markdownSection } = await import('../../../../src/core/chat/promptContext');
+  it('takes one section with its subsections, ignoring headings in fences', () => {
     const text = '# T\n\n## Phase 1\n\nx\n\n## Dependencies & Execution Order\n\n### Within Each User Story\n\n- Models before services\n\n```\n## not a heading\n```\n\n## Notes\n\nn\n';
     assert.equal(markdownSection(text, /^Dependencies/), '## Dependencies & Execution Order\n\n### Within Each User Story\n\n- Models before services\n\n```\n## not a heading\n```\n');
     assert.equal(markdownSection(text, /^Missing/), undefined);
