@@ -128,6 +128,12 @@ export class ChatTurn<C extends ChatTurnKind = ChatTurnKind> {
     return this.model.withProject(await this.services.picker.feature(undefined, 'Which feature?'));
   }
 
+  /** The feature in folder `dir`, with its project, once the index is current; undefined when it is gone. */
+  async featureAt(dir: string): Promise<FeatureInProject | undefined> {
+    await this.model.whenIdle();
+    return this.model.withProject(this.model.index.featureFor(dir));
+  }
+
   /** A prompt template: the workspace's `.specify/templates/overrides/speckit.<name>.md` wins over ours. */
   async template(name: string, project: IndexedProject | undefined): Promise<PromptTemplate> {
     if (project) {

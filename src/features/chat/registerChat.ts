@@ -1,13 +1,13 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { followupsFor, type HandoffSource } from '../../core/chat/handoffs';
+import { followupsFor } from '../../core/chat/handoffs';
 import { CHAT_ASK, CHAT_PARTICIPANT_ID, ChatCommands, ChatSlashCommands, type ChatTurnKind } from '../../ids';
 import { type ChatTranscript } from '../../platform/chat';
 import { makeBranch } from '../../platform/featureCreation';
 import { type SpeckitServices } from '../../platform/services';
 import { type WorkspaceModel } from '../../platform/workspaceModel';
 import { describeIncompleteWrite, PROPOSAL_SCHEME, ProposalStore, writeArtifacts } from './artifactWriter';
-import { chatCommandOf, isChatCommand, metadataOf } from './chatMetadata';
+import { chatCommandOf, metadataOf } from './chatMetadata';
 import { ChatTurn } from './chatTurn';
 import { analyze } from './commands/analyze';
 import { ask } from './commands/ask';
@@ -122,9 +122,6 @@ export function registerChat(services: SpeckitServices): void {
   );
 }
 
-/** The commands whose results get follow-ups from the feature's state. */
-const HANDOFF_AFTER: readonly HandoffSource[] = ['constitution', 'specify', 'clarify', 'plan', 'tasks', 'status', CHAT_ASK];
-
 /** Follow-ups ("handoffs") from the feature's real state after the command. */
 function followups(model: WorkspaceModel, result: vscode.ChatResult): vscode.ChatFollowup[] {
   const meta = metadataOf(result);
@@ -145,9 +142,7 @@ function followups(model: WorkspaceModel, result: vscode.ChatResult): vscode.Cha
     return [{ prompt: 'sync', label: 'Sync task states from GitHub', command: ChatSlashCommands.taskstoissues }];
   }
   const feature = meta.featureDir ? model.index.featureFor(meta.featureDir) : undefined;
-  const after = HANDOFF_AFTER.find((c) => c === meta.command);
-  if (!after) return [];
-  return followupsFor(after, feature?.status).flatMap((f) => (isChatCommand(f.command) ? [{ prompt: f.prompt, label: f.label, command: ChatSlashCommands[f.command] }] : []));
+  return followupsFor(meta.command, feature?.status).map((f) => ({ prompt: f.prompt, label: f.label, command: ChatSlashCommands[f.command] }));
 }
 
 function recordingStream(stream: vscode.ChatResponseStream, transcript: ChatTranscript): vscode.ChatResponseStream {
