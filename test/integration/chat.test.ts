@@ -111,6 +111,24 @@ export function define(): void {
       assert.equal(t.result?.metadata?.['featureDir'], dir.path);
     });
 
+    test('/speckit.specify gives failed quality checks back to the model once and writes the revised spec', async () => {
+      const api = await testApi();
+      const before = await specsNow(api);
+      const clean = SPEC.replace('[NEEDS CLARIFICATION: how many days?]', '7 days').replace('The server MUST run PostgreSQL 15.', 'The server MUST keep the data of every team.').replace(/PostgreSQL 15/g, 'the database');
+      const weak = clean.replace('A developer connects within 5 seconds of boot.', 'API response time is under 200 ms.');
+      await script({ match: 'User input (the request to act on)', text: `<file path="spec.md">\n${weak}</file>` }, { match: 'fails these checks', text: `Fixed SC-001.\n<file path="spec.md">\n${clean}</file>` });
+      const t = await chat('@speckit /speckit.specify Team data kept safe');
+      assert.equal(t.result?.errorDetails, undefined, shown(t));
+      const created = (await specsNow(api)).filter((n) => !before.includes(n));
+      assert.equal(created.length, 1, shown(t));
+      const spec = await readText(vscode.Uri.joinPath(featureDir(api, 0, created[0]!), 'spec.md'));
+      assert.match(spec, /SC-001\*\*: A developer connects within 5 seconds of boot/, 'the revised spec was written');
+      const asked = await received();
+      assert.equal(asked.length, 2, 'one revision pass, no more');
+      assert.match(asked[1]!.messages.map((m) => m.text).join('\n'), /Success criteria are technology-agnostic \(no implementation details\): SC-001 measures the system/);
+      assert.match(shown(t), /Revised once for the failed checks: fixed Success criteria are technology-agnostic/);
+    });
+
     test('/speckit.specify with createBranch=always creates the branch in the real repository', async () => {
       const api = await testApi();
       await vscode.workspace.getConfiguration('speckit').update('git.createBranch', 'always', vscode.ConfigurationTarget.Workspace);
@@ -207,6 +225,26 @@ export function define(): void {
 
       const done = await chat('@speckit /speckit.clarify done');
       assert.match(shown(done), /Clarification session done:\*\* 1 question answered, 1 deferred/);
+    });
+
+    test('/speckit.clarify re-checks a stale requirements.md after the answers', async () => {
+      const api = await testApi();
+      const dir = featureDir(api, 0, '063-recheck');
+      await writeText(vscode.Uri.joinPath(dir, 'spec.md'), SPEC);
+      const stale = '# Specification Quality Checklist: 063\n\n## Requirement Completeness\n\n- [ ] No [NEEDS CLARIFICATION] markers remain\n- [x] Edge cases are identified\n';
+      await writeText(vscode.Uri.joinPath(dir, 'checklists', 'requirements.md'), stale);
+      await waitForSnapshot(api, (s) => s.projects[0]!.features.some((f) => f.name === '063-recheck'), 'the feature');
+      await vscode.window.showTextDocument(vscode.Uri.joinPath(dir, 'spec.md'));
+      await script(
+        { match: 'Reply with only a JSON array', text: JSON.stringify([{ question: 'How many days of backups should be kept?', why: 'Storage.', kind: 'short', options: [], recommended: '7 days' }]) },
+        { match: 'apply them to the rest of the spec', text: `<file path="spec.md">\n${SPEC.replace('[NEEDS CLARIFICATION: how many days?]', '7 days')}</file>` },
+      );
+      await chat('@speckit /speckit.clarify');
+      const a = await chat('@speckit /speckit.clarify 7 days');
+      const checklist = await readText(vscode.Uri.joinPath(dir, 'checklists', 'requirements.md'));
+      assert.match(checklist, /^- \[x\] No \[NEEDS CLARIFICATION\] markers remain$/m, 'the stale item is ticked now that the marker is answered');
+      assert.match(checklist, /^- \[x\] Edge cases are identified$/m);
+      assert.match(shown(a), /requirements\.md re-checked: 1\/2 → 2\/2 items passing \(newly passing: No \[NEEDS CLARIFICATION\] markers remain\)/);
     });
 
     test('numbered answers to all questions at once are recorded question by question (the seed’s way)', async () => {

@@ -242,6 +242,69 @@ export function define(): void {
       assert.match(tasks, /^- \[ \] T003 Add the missing b\.txt in src\/b\.txt per FR-002 \(missing\)$/m);
     });
 
+    test('/speckit.converge drops a finding about a file the model was not shown, and says so', async () => {
+      const api = await testApi();
+      const dir = await feature(api, '086-unseen');
+      await script({
+        text: JSON.stringify([
+          { text: 'Add rate limiting in src/server.ts', sourceRef: 'FR-001', gap: 'missing', severity: 'HIGH', evidence: 'src/server.ts has no limiter' },
+          { text: 'Create src/b.txt', sourceRef: 'FR-002', gap: 'missing', severity: 'LOW', evidence: 'not on disk' },
+          { text: 'Keep a.txt in src/a.txt per the constitution', sourceRef: 'Constitution I', gap: 'partial', severity: 'LOW', evidence: 'src/a.txt' },
+        ]),
+      });
+      const t = await chat('@speckit /speckit.converge');
+      const tasks = await readText(vscode.Uri.joinPath(dir, 'tasks.md'));
+      assert.doesNotMatch(tasks, /rate limiting/, 'a finding about an unseen file does not become a task');
+      assert.match(shown(t), /Dropped 1 finding about files the model did not see/);
+      assert.match(shown(t), /`src\/server\.ts`, which the model was not shown/);
+      assert.match(tasks, /^- \[ \] T003 Keep a\.txt in src\/a\.txt per the constitution per Constitution I \(partial\)\n- \[ \] T004 Create src\/b\.txt per FR-002 \(missing\)$/m, 'constitution findings first within a severity');
+      const prompt = (await received())[0]!.messages.map((m) => m.text).join('\n');
+      assert.match(prompt, /Judge only what you can see/);
+    });
+
+    test('a file too large for the prompt is visibly cut, and the prompt says so', async () => {
+      const api = await testApi();
+      const dir = await feature(api, '087-big');
+      const root = projectRoot(api, 0);
+      const big = Array.from({ length: 6000 }, (_, i) => `line ${i + 1} of a long generated file`).join('\n');
+      await writeText(vscode.Uri.joinPath(root, 'src', 'big.txt'), big);
+      await writeText(vscode.Uri.joinPath(dir, 'tasks.md'), '# Tasks: Files\n\n## Phase 1: Setup\n\n- [ ] T001 Trim src/big.txt (FR-001)\n- [ ] T002 Create src/b.txt (FR-002)\n');
+      await waitForSnapshot(api, (s) => s.projects[0]!.features.some((f) => f.name === '087-big' && f.tasks.total === 2), 'the edited tasks');
+      await setVerify('true');
+      await script({ match: 'Implement T001.', text: 'The file is too large to trim safely without the owner.' });
+      const t = await chat('@speckit /speckit.implement T001');
+      const prompt = (await received())[0]!.messages.map((m) => m.text).join('\n');
+      assert.match(prompt, /line 100 of a long generated file/);
+      assert.doesNotMatch(prompt, /line 6000 of a long generated file/);
+      assert.match(prompt, /… \[truncated at \d+ lines; use read_file for the rest\]/);
+      assert.match(prompt, /Cut to fit \(marked where\): src\/big\.txt/);
+      assert.match(shown(t), /T001 stays open: the model changed no file/, 'a task that changed nothing is not ticked even though verification passes');
+      assert.match(await readText(vscode.Uri.joinPath(dir, 'tasks.md')), /^- \[ \] T001 /m);
+    });
+
+    test('implement sends the data model and the spec to a task that touches them, and names what it did not send', async () => {
+      const api = await testApi();
+      await feature(api, '088-design', {
+        'data-model.md': '# Data Model\n\n## Entity: BackupJob\n\n- schedule: cron expression DATA-MODEL-MARKER\n',
+        'research.md': '# Research\n\n## Decision: compression\n\nzstd RESEARCH-MARKER\n',
+      });
+      const root = projectRoot(api, 0);
+      await setVerify('true');
+      await script(...writes('T001', 'src/a.txt'));
+      const dir = featureDir(api, 0, '088-design');
+      await writeText(vscode.Uri.joinPath(dir, 'tasks.md'), '# Tasks: Files\n\n## Phase 1: Setup\n\n- [ ] T001 Create the BackupJob entity in src/a.txt (FR-001)\n- [ ] T002 Create src/b.txt (FR-002)\n');
+      await waitForSnapshot(api, (s) => s.projects[0]!.features.some((f) => f.name === '088-design' && f.tasks.total === 2), 'the edited tasks');
+      const t = await chat('@speckit /speckit.implement T001');
+      assert.equal(t.result?.errorDetails, undefined, shown(t));
+      const prompt = (await received())[0]!.messages.map((m) => m.text).join('\n');
+      assert.match(prompt, /Data: Data model \(specs\/088-design\/data-model\.md\)/);
+      assert.match(prompt, /DATA-MODEL-MARKER/, 'the data model reached the prompt');
+      assert.match(prompt, /FR-001\*\*: The system MUST have a\.txt/, 'the spec reached the prompt');
+      assert.doesNotMatch(prompt, /RESEARCH-MARKER/, 'research the task does not touch is not sent');
+      assert.match(prompt, /Not sent: specs\/088-design\/research\.md — read them with read_file/);
+      assert.ok(root);
+    });
+
     test('/speckit.analyze shows the code’s findings even when the model fails, and writes nothing', async () => {
       const api = await testApi();
       const dir = await feature(api, '077-analyze');
@@ -270,6 +333,25 @@ export function define(): void {
       assert.match(text, /CHK003 Is an empty input specified\?/);
       const hostile = await chat('@speckit /speckit.checklist ../../evil');
       assert.match(shown(hostile), /cannot name a checklist/);
+    });
+
+    test('/speckit.checklist has items that test the product rewritten once, and drops those still wrong with a note', async () => {
+      const api = await testApi();
+      const dir = await feature(api, '079-screen');
+      await script(
+        { match: 'Write a checklist for the domain', text: '## Requirement Clarity\n\n- [ ] CHK001 Is "fast" quantified? [Clarity]\n- [ ] CHK002 Verify the upload button works properly\n- [ ] CHK003 Test that the page loads\n' },
+        { match: 'test the product instead of the quality', text: '## Requirement Clarity\n\n- [ ] Are the upload outcomes specified for success and failure? [Completeness]\n- [ ] Click the page and check it loads\n' },
+      );
+      const t = await chat('@speckit /speckit.checklist ux');
+      const text = await readText(vscode.Uri.joinPath(dir, 'checklists', 'ux.md'));
+      assert.match(text, /CHK001 Is "fast" quantified\?/);
+      assert.match(text, /CHK002 Are the upload outcomes specified for success and failure\?/, 'the rewritten item replaces the banned one');
+      assert.doesNotMatch(text, /Verify the upload|Test that the page|Click the page/);
+      assert.match(shown(t), /Rewrote 1 item/);
+      assert.match(shown(t), /Dropped 1 item that test the product rather than the requirements: "Click the page and check it loads"/);
+      const asked = await received();
+      assert.equal(asked.length, 2, 'one rewrite pass');
+      assert.match(asked[1]!.messages.map((m) => m.text).join('\n'), /Verify the upload button works properly — starts with a test verb/);
     });
   });
 }

@@ -239,6 +239,11 @@ export function parseClarifyQuestions(modelText: string): { questions: ClarifyQu
       problems.push(`Question ${n} has no question text; dropped.`);
       return;
     }
+    // spec-kit: a topic label ("Data retention") or a requirement ID ("FR-004") is not a question.
+    if (!q.includes('?') && (q.split(/\s+/).length <= 4 || /^\(?(?:FR|SC|NFR|US|AC)[-\s]?\d+\)?\b/i.test(q))) {
+      problems.push(`Question ${n} ("${q}") is a topic, not a question; dropped.`);
+      return;
+    }
     const why = str(field(entry, 'why', 'reason', 'rationale', 'impact'));
     const section = str(field(entry, 'section', 'category', 'area'));
     const rawOptions = field(entry, 'options', 'choices');

@@ -5,6 +5,7 @@
  * and pose as our instructions.
  */
 import { parse as parseYaml } from 'yaml';
+import { renderFileForPrompt } from './promptContext';
 
 export interface PromptTemplate {
   name: string;
@@ -21,6 +22,8 @@ export interface ContextItem {
   label: string;
   path?: string;
   text: string;
+  /** Number the lines (`  12| …`): the prompt asks the model to cite them. */
+  lineNumbers?: boolean;
 }
 
 /** Reads `prompts/<name>.md`: optional YAML front matter with `description`, then the body. Never throws. */
@@ -135,6 +138,8 @@ export function assemblePrompt(input: {
   userInput: string;
   history?: PromptMessage[];
   maxContextChars?: number;
+  /** The model has a read_file tool: a cut block says to read the rest with it. */
+  canRead?: boolean;
 }): AssembledPrompt {
   const rendered = renderTemplateWithReport(input.template.body, input.vars);
   const messages: PromptMessage[] = [{ role: 'user', text: rendered.text }];
@@ -144,16 +149,21 @@ export function assemblePrompt(input: {
   if (input.context.length > 0) {
     const max = input.maxContextChars;
     const budget = max === undefined || max === Infinity ? Infinity : Number.isNaN(max) ? 0 : Math.max(0, Math.floor(max));
-    const lengths = input.context.map((c) => c.text.length);
+    const texts = input.context.map((c) => (c.lineNumbers ? renderFileForPrompt(c.text, { lineNumbers: true }).text : c.text));
+    const lengths = texts.map((t) => t.length);
     const sizes = budget === Infinity ? lengths : allocate(lengths, budget);
     const blocks = input.context.map((item, i) => {
       const id = item.path ?? item.label;
       included.push(id);
-      const kept = head(item.text, sizes[i]!);
-      const block = fenceAsData(item.label, kept, item.path);
-      if (kept.length === item.text.length) return block;
+      const text = texts[i]!;
+      const kept = head(text, sizes[i]!);
+      const label = item.lineNumbers ? `${item.label} (line numbers added)` : item.label;
+      if (kept.length === text.length) return fenceAsData(label, kept, item.path);
       truncated.push(id);
-      return `${block}\n[truncated: ${item.text.length - kept.length} characters omitted]`;
+      // Visibly cut, inside the block where the model reads it: a silent cut reads as "missing".
+      const lines = kept === '' ? 0 : kept.split('\n').length - (kept.endsWith('\n') ? 1 : 0);
+      const marker = `… [truncated at ${lines} lines, ${text.length - kept.length} characters omitted; ${input.canRead ? 'use read_file for the rest' : 'the rest was not sent'}]`;
+      return fenceAsData(label, `${kept}${kept === '' || kept.endsWith('\n') ? '' : '\n'}${marker}\n`, item.path);
     });
     messages.push({
       role: 'user',

@@ -19,6 +19,8 @@ export interface QualityChecklist {
   total: number;
   /** Texts of the items left unticked (failed checks and those that need a person's review). */
   failing: string[];
+  /** The items a check failed, with the reason: what a revision pass gives back to the model. */
+  failed?: Array<{ text: string; reason: string }>;
 }
 
 export interface RevisedQualityChecklist extends QualityChecklist {
@@ -106,6 +108,8 @@ const MODAL = /\b(?:MUST|SHOULD|SHALL|MAY)\b/;
 const MEASURABLE_VERB =
   /\b(?:allows?|displays?|shows?|stores?|saves?|rejects?|returns?|sends?|creates?|deletes?|removes?|records?|logs?|notif(?:y|ies)|validates?|provides?|supports?|enables?|prevents?|limits?|completes?|encrypts?|retains?|runs?|starts?|stops?|exposes?|generates?|imports?|exports?|lists?|accepts?|blocks?|restores?|backs? up|compresses?)\b/i;
 const NUMBER = /\d/;
+/** Success criteria about the system's internals rather than what users or the business see. */
+const SYSTEM_METRIC = /\b(?:APIs?|endpoints?|response times?|latency|p9\d|database|DB|quer(?:y|ies)|servers?|CPU|memory usage|throughput|TPS|QPS|RPS|cache|hit rate|components? render)\b/i;
 const SCOPE_SECTION = /^(?:out of scope|scope|non-goals|not in scope|in scope|boundaries|exclusions|スコープ|范围|範圍)/;
 
 function verdict(failures: string[]): Verdict {
@@ -143,6 +147,8 @@ function evaluate(input: QualityChecklistInput): Item[] {
   ]);
 
   const untestable = functional.filter((r) => !MODAL.test(r.text) && !MEASURABLE_VERB.test(r.text)).map((r) => r.id);
+  // spec-kit: "API response time under 200ms" is an implementation metric; "users see results instantly" is the criterion.
+  const systemMetric = success.filter((r) => SYSTEM_METRIC.test(r.text)).map((r) => r.id);
   const unmeasured = success.filter((r) => !NUMBER.test(r.text)).map((r) => r.id);
   const withoutScenarios = spec.stories.filter((s) => s.scenarios.length === 0).map((s) => s.id);
   const acceptanceDefined =
@@ -177,7 +183,11 @@ function evaluate(input: QualityChecklistInput): Item[] {
     {
       group: 'Requirement Completeness',
       text: 'Success criteria are technology-agnostic (no implementation details)',
-      verdict: verdict(success.length === 0 ? ['no SC- success criteria'] : scTech.length ? [`success criteria name ${scTech.join(', ')}`] : []),
+      verdict: verdict(
+        success.length === 0
+          ? ['no SC- success criteria']
+          : [...(scTech.length ? [`success criteria name ${scTech.join(', ')}`] : []), ...(systemMetric.length ? [`${quoteList(systemMetric)} measure${systemMetric.length === 1 ? 's' : ''} the system, not the user (API, latency, database…)`] : [])],
+      ),
     },
     {
       group: 'Requirement Completeness',
@@ -240,7 +250,19 @@ export function specQualityChecklist(input: QualityChecklistInput): QualityCheck
       : '- Items marked incomplete require spec updates (or a review) before `/speckit.clarify` or `/speckit.plan`.',
   );
   const passed = items.filter((i) => passes(i.verdict)).length;
-  return { text: lines.join('\n') + '\n', passed, total: items.length, failing: items.filter((i) => !passes(i.verdict)).map((i) => i.text) };
+  return {
+    text: lines.join('\n') + '\n',
+    passed,
+    total: items.length,
+    failing: items.filter((i) => !passes(i.verdict)).map((i) => i.text),
+    failed: failed.map((i) => ({ text: i.text, reason: (i.verdict as { reason: string }).reason })),
+  };
+}
+
+/** The failed checks (open questions aside) as a list for the model's revision pass; '' when none failed. */
+export function qualityFailures(checklist: QualityChecklist): string {
+  // Open questions are for /speckit.clarify to ask the user, not for the model to answer alone.
+  return (checklist.failed ?? []).filter((f) => !f.text.includes('[NEEDS CLARIFICATION]')).map((f) => `- ${f.text}: ${f.reason}`).join('\n');
 }
 
 function itemKey(s: string): string {

@@ -18,6 +18,8 @@ export interface ContextItem {
   readonly label: string;
   readonly path?: string;
   readonly text: string;
+  /** Number the lines: the prompt asks the model to cite them. */
+  readonly lineNumbers?: boolean;
 }
 
 /** How the answer names where a command file came from. */
@@ -226,8 +228,8 @@ export class ChatTurn<C extends ChatTurnKind = ChatTurnKind> {
   }
 
   /** Builds the messages for a template, with repository text fenced as data. */
-  messages(template: PromptTemplate, vars: Record<string, string>, context: readonly ContextItem[], userInput: string, history: ModelMessage[] = []): ModelMessage[] {
-    const assembled = assemblePrompt({ template, vars, context: [...context], userInput, history, maxContextChars: MAX_CONTEXT_CHARS });
+  messages(template: PromptTemplate, vars: Record<string, string>, context: readonly ContextItem[], userInput: string, history: ModelMessage[] = [], options: { canRead?: boolean } = {}): ModelMessage[] {
+    const assembled = assemblePrompt({ template, vars, context: [...context], userInput, history, maxContextChars: MAX_CONTEXT_CHARS, canRead: options.canRead });
     if (assembled.truncated.length > 0) this.services.log.info(`Prompt ${template.name}: context cut to fit (${assembled.truncated.join(', ')})`);
     return assembled.messages;
   }

@@ -31,8 +31,9 @@ export async function analyze(turn: ChatTurn<'analyze'>): Promise<vscode.ChatRes
   if ((await turn.languageModel()) && !/\b(no model|code only)\b/i.test(turn.prompt)) {
     turn.progress('Asking the model for what only judgement finds…');
     const template = await turn.template('analyze', project);
+    // The model cites lines and its findings are de-duplicated against code's by line: number them as sent.
     const codeFindings = report.findings.map((f) => `- ${f.id} ${f.category} ${f.location.path}:${f.location.line} ${f.summary}`).join('\n') || '(none)';
-    const reply = await turn.generate(turn.messages(template, { codeFindings }, await featureContext(turn, feature, ['constitution', 'spec', 'plan', 'tasks']), turn.prompt), `Analyze ${feature.feature.name}`, 'nothing');
+    const reply = await turn.generate(turn.messages(template, { codeFindings }, (await featureContext(turn, feature, ['constitution', 'spec', 'plan', 'tasks'])).map((c) => ({ ...c, lineNumbers: true })), turn.prompt), `Analyze ${feature.feature.name}`, 'nothing');
     if (reply.ok) final = withModelFindings(report, parseModelFindings(reply.text, { spec: rel(files.spec?.path), plan: rel(files.plan?.path), tasks: rel(files.tasks?.path), constitution: rel(project.project.constitutionPath) }));
     else if (reply.failure.kind === 'cancelled') return turn.modelFailed(reply.failure, { featureDir: feature.feature.dir });
     else note = `\n\n_The model's review did not run (${reply.failure.kind}); these are the findings code is sure of._\n`;

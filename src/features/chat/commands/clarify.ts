@@ -9,6 +9,8 @@ import {
   resolveAnswer,
 } from '../../../core/chat/clarify';
 import { checkSpecOutput } from '../../../core/chat/outputChecks';
+import { reviseQualityChecklist } from '../../../core/chat/qualityChecklist';
+import { type IndexedFeature } from '../../../core/workspace/workspaceIndex';
 import { isoDate } from '../../../core/workspace/newFeature';
 import { Settings } from '../../../ids';
 import { slash } from '../../../platform/chat';
@@ -163,10 +165,33 @@ async function record(turn: ChatTurn<'clarify'>, { feature, project }: FeatureIn
   const check = checkSpecOutput(file?.content ?? reply.text);
   if (!check.ok || (file && !file.complete)) {
     turn.markdown(`\n\n_The answers are recorded; the model's updated spec was not usable (${check.problems.join('; ') || 'truncated'}), so the rest of the spec is unchanged._\n`);
+    await recheckRequirements(turn, feature, recorded, today);
     return { ok: true };
   }
   // The model must keep what code recorded; if it dropped an answer, record it again.
   const updated = recordClarification(check.text, entries, today);
-  await turn.write(feature.projectRoot, [{ path: specPath, content: updated }], 'Spec Kit: apply clarification');
+  const second = await turn.write(feature.projectRoot, [{ path: specPath, content: updated }], 'Spec Kit: apply clarification');
+  await recheckRequirements(turn, feature, second.written.length ? updated : recorded, today);
   return { ok: true };
+}
+
+/**
+ * spec-kit's clarify re-validates `checklists/requirements.md` after the answers: only the boxes
+ * whose check now gives another result are toggled, so the implement gate does not read stale items.
+ */
+async function recheckRequirements(turn: ChatTurn<'clarify'>, feature: IndexedFeature, specText: string, today: string): Promise<void> {
+  const target = path.join(feature.feature.dir, 'checklists', 'requirements.md');
+  const previous = await turn.readPath(target, feature.projectRoot);
+  const check = checkSpecOutput(specText);
+  if (previous === undefined || !check.doc) return;
+  const revised = reviseQualityChecklist(previous, { spec: check.doc, specText: check.text, featureName: feature.feature.name, specRelPath: 'spec.md', today });
+  const changes = [
+    revised.newlyPassing.length ? `newly passing: ${revised.newlyPassing.join('; ')}` : '',
+    revised.regressions.length ? `now failing: ${revised.regressions.join('; ')}` : '',
+  ].filter(Boolean);
+  if (revised.text !== previous) {
+    const out = await turn.write(feature.projectRoot, [{ path: target, content: revised.text }], 'Spec Kit: re-check requirements.md', { quiet: true });
+    if (out.written.length === 0) return;
+  }
+  turn.markdown(`\n\n_checklists/requirements.md re-checked: ${revised.summary}${changes.length ? ` (${changes.join('; ')})` : ''}._\n`);
 }

@@ -5,7 +5,10 @@ import { checkConstitutionOutput } from '../../../core/chat/outputChecks';
 import { isoDate } from '../../../core/workspace/newFeature';
 import { slash } from '../../../platform/chat';
 import { type ChatTurn } from '../chatTurn';
-import { featureContext } from './featureContext';
+import { featureContext, repositoryContext } from './featureContext';
+
+/** README, build and CI files sent with a constitution request, in characters. */
+const MAX_REPO_CONTEXT = 16_000;
 
 /**
  * /speckit.constitution: with no arguments, a review of the principles and gates that apply to the
@@ -41,7 +44,7 @@ export async function constitution(turn: ChatTurn<'constitution'>): Promise<vsco
   base ||= (await turn.services.templates.resolve(project.project, 'constitution-template')) ?? '';
   const today = isoDate(new Date());
   const template = await turn.template('constitution', project);
-  const messages = turn.messages(template, { constitutionPath: path.relative(root, target), userInput: turn.prompt, today }, [{ label: 'Current constitution', path: path.relative(root, target), text: base }, ...(await turn.references())], turn.prompt);
+  const messages = turn.messages(template, { constitutionPath: path.relative(root, target), userInput: turn.prompt, today }, [{ label: 'Current constitution', path: path.relative(root, target), text: base }, ...(await repositoryContext(turn, root, MAX_REPO_CONTEXT)), ...(await turn.references())], turn.prompt);
   const reply = await turn.generate(messages, 'Write the constitution');
   if (!reply.ok) return turn.modelFailed(reply.failure);
   const file = reply.files.find((f) => path.basename(f.path) === 'constitution.md') ?? (reply.files.length === 1 ? reply.files[0] : undefined);

@@ -3,13 +3,14 @@ import * as vscode from 'vscode';
 import { checklistGate, checklistGateMarkdown } from '../../../core/analysis/checklistGate';
 import { parseImplementScope } from '../../../core/analysis/implementScope';
 import { type Task, type TasksDoc } from '../../../core/artifacts/tasks';
+import { contextSummary, type DesignDoc, type DesignDocKind, selectDesignDocs } from '../../../core/chat/promptContext';
 import { type IndexedFeature } from '../../../core/workspace/workspaceIndex';
 import { ChatCommands, Settings } from '../../../ids';
 import { slash } from '../../../platform/chat';
 import { setTaskDone } from '../../../platform/taskState';
 import { type FeatureInProject } from '../../../platform/workspaceModel';
 import { metadataOf } from '../chatMetadata';
-import { type ChatTurn } from '../chatTurn';
+import { type ChatTurn, type ContextItem } from '../chatTurn';
 import { callModelWithTools } from '../modelCall';
 import { type HeldWrite, type WritePolicy, workspaceTools } from '../workspaceTools';
 import { featureContext, namedFilesContext } from './featureContext';
@@ -18,6 +19,28 @@ import { tasks as tasksCommand } from './tasks';
 
 const PROCEED = /\b(proceed anyway|yes,? proceed|ignore the checklists?)\b/i;
 const MAX_FILE_CONTEXT = 40_000;
+/** The spec and design documents one task gets at most, in all and each. */
+const MAX_DESIGN_CONTEXT = 40_000;
+const MAX_DESIGN_DOC = 16_000;
+const DESIGN_LABEL: Record<DesignDocKind, string> = { spec: 'Spec', dataModel: 'Data model', contract: 'Contract', research: 'Research', quickstart: 'Quickstart' };
+
+/** The feature's spec and design documents, read (contained) from disk, relative to the project root. */
+async function designDocs(turn: ChatTurn, feature: IndexedFeature): Promise<DesignDoc[]> {
+  const files = feature.feature.files;
+  const wanted: Array<[DesignDocKind, string | undefined]> = [
+    ['spec', files.spec?.path],
+    ['dataModel', files.dataModel?.path],
+    ...(files.contracts ?? []).map((c): [DesignDocKind, string] => ['contract', c.path]),
+    ['research', files.research?.path],
+    ['quickstart', files.quickstart?.path],
+  ];
+  const out: DesignDoc[] = [];
+  for (const [kind, p] of wanted) {
+    const text = await turn.readPath(p, feature.projectRoot);
+    if (p && text !== undefined && text.trim() && !text.includes('\u0000')) out.push({ kind, path: path.relative(feature.projectRoot, p), text });
+  }
+  return out;
+}
 
 /**
  * /speckit.implement [scope]: task by task, each with a fresh, bounded context (the task, its
@@ -131,10 +154,21 @@ async function implementOne(turn: ChatTurn<'implement'>, { feature, project }: F
   const root = feature.projectRoot;
   turn.progress(`${step} · reading`);
   const phase = doc.phases.find((p) => p.key === task.phase);
-  const context = [...(await featureContext(turn, feature, ['constitution', 'plan'])), ...(await namedFilesContext(turn, root, task.paths, 'File', MAX_FILE_CONTEXT))];
   const taskLine = doc.markdown.index.textOf(task.lineRange).trim();
+  const base = await featureContext(turn, feature, ['constitution', 'plan']);
+  // spec-kit's implement loads the spec and the design documents; each task gets those it touches, bounded.
+  const design = selectDesignDocs(taskLine, await designDocs(turn, feature), MAX_DESIGN_CONTEXT, MAX_DESIGN_DOC);
+  const designItems: ContextItem[] = design.sent.map((d) => ({ label: DESIGN_LABEL[d.kind], path: d.path, text: d.rendered.text }));
+  const named = await namedFilesContext(turn, root, task.paths, 'File', MAX_FILE_CONTEXT, { canRead: true });
+  const context = [...base, ...designItems, ...named.items];
+  const summary = contextSummary(
+    context.map((c) => c.path ?? c.label),
+    [...design.sent.filter((d) => d.rendered.cut).map((d) => d.path), ...named.cut],
+    [...design.notSent.map((d) => d.path), ...named.notSent],
+    true,
+  );
   const template = await turn.template('implement', project);
-  const messages = turn.messages(template, { feature: feature.feature.name, taskLine, phase: phase ? `phase "${phase.title}"` : 'no phase' }, context, `Implement ${task.id}.`);
+  const messages = turn.messages(template, { feature: feature.feature.name, taskLine, phase: phase ? `phase "${phase.title}"` : 'no phase', context: summary }, context, `Implement ${task.id}.`, [], { canRead: true });
   const edited: string[] = [];
   let refused = 0;
   turn.markdown(`**${task.id}** ${task.description}\n\n`);
@@ -195,6 +229,12 @@ async function implementOne(turn: ChatTurn<'implement'>, { feature, project }: F
     }
     run.approvedCommand = command;
   }
+  if (edited.length === 0) {
+    // Nothing changed is no evidence the task is done, verified or not; the model's reply above says why.
+    turn.warn(`${task.id} stays open: the model changed no file. If the task needs no change, tick it in tasks.md yourself; otherwise see the reason above, fix what blocks it and run /speckit.implement again.`);
+    return 'failed';
+  }
+
   let verified = 'no verification configured (set `speckit.verify.command`)';
   if (target) {
     turn.progress(`${step} · verifying`);
@@ -212,6 +252,6 @@ async function implementOne(turn: ChatTurn<'implement'>, { feature, project }: F
     turn.warn(`${task.id} was done but could not be ticked in tasks.md (${ticked}).`);
     return 'failed';
   }
-  turn.markdown(`\n\n✓ **${task.id}** — ${edited.length ? `edited ${[...new Set(edited)].map((e) => `\`${e}\``).join(', ')}` : 'no file changed'}; ${verified}.\n\n`);
+  turn.markdown(`\n\n✓ **${task.id}** — edited ${[...new Set(edited)].map((e) => `\`${e}\``).join(', ')}; ${verified}.\n\n`);
   return 'done';
 }

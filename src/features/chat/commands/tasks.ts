@@ -1,6 +1,7 @@
 import * as path from 'node:path/posix';
 import type * as vscode from 'vscode';
 import { checkTasksOutput } from '../../../core/chat/outputChecks';
+import { markdownSection } from '../../../core/chat/promptContext';
 import { repairTasks } from '../../../core/chat/tasksRepair';
 import { slash } from '../../../platform/chat';
 import { type ChatTurn } from '../chatTurn';
@@ -20,7 +21,14 @@ export async function tasks(turn: ChatTurn<'tasks'>): Promise<vscode.ChatResult>
     return turn.fail(`${feature.feature.name} needs ${feature.feature.files.spec ? 'a plan' : 'a spec and a plan'} before tasks: run \`${slash(feature.feature.files.spec ? 'plan' : 'specify')}\` first.`, { featureDir: dir });
   }
   turn.progress(`Breaking ${feature.feature.name} into tasks…`);
-  const context = [...(await featureContext(turn, feature, COMMAND_CONTEXT[turn.command]!)), ...(await turn.references())];
+  // The template's ordering and dependency guidance (not the whole template: the prompt gives the structure).
+  const tasksTemplate = (await turn.services.templates.resolve(project.project, 'tasks-template')) ?? '';
+  const guidance = markdownSection(tasksTemplate, /^Dependencies\b/i);
+  const context = [
+    ...(await featureContext(turn, feature, COMMAND_CONTEXT[turn.command]!)),
+    ...(guidance ? [{ label: 'Tasks template: dependencies and execution order', text: guidance }] : []),
+    ...(await turn.references()),
+  ];
   const template = await turn.template('tasks', project);
   const tasksPath = path.join(dir, 'tasks.md');
   const reply = await turn.generate(turn.messages(template, { tasksPath: path.relative(project.project.root, tasksPath), userInput: turn.prompt || '(nothing more)' }, context, turn.prompt), `Write tasks for ${feature.feature.name}`);

@@ -57,6 +57,20 @@ describe('core/chat/clarify', () => {
       assert.equal(questions[0]!.recommended, 'A');
     });
 
+    it('drops a topic label or a requirement ID posing as a question', () => {
+      const text = JSON.stringify([
+        { question: 'Data retention', kind: 'short', options: [], recommended: '7 days' },
+        { question: 'FR-004', kind: 'short', options: [], recommended: 'yes' },
+        { question: 'Which roles may restore a backup?', kind: 'short', options: [], recommended: 'Admins only' },
+      ]);
+      const { questions, problems } = parseClarifyQuestions(text);
+      assert.deepEqual(
+        questions.map((q) => q.question),
+        ['Which roles may restore a backup?'],
+      );
+      assert.equal(problems.filter((p) => /is a topic, not a question/.test(p)).length, 2);
+    });
+
     it('tolerates single quotes, trailing commas, unquoted keys and comments, and never evaluates', () => {
       const text = `[ { question: 'Port?', why: 'firewall', kind: 'short', recommended: '9187', }, // note\n ]`;
       const { questions } = parseClarifyQuestions(text);

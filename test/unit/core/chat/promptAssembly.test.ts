@@ -146,7 +146,7 @@ describe('promptAssembly', () => {
       assert.deepEqual(r.truncated, ['plan.md']);
       assert.deepEqual(r.included, ['plan.md', 'small']);
       const ctx = r.messages[1]!.text;
-      const m = /\[truncated: (\d+) characters omitted\]/.exec(ctx);
+      const m = /\[truncated at \d+ lines, (\d+) characters omitted; the rest was not sent\]/.exec(ctx);
       assert.ok(m);
       // 300 characters fit for the big item; the cut falls on a line break.
       assert.equal(Number(m[1]), big.length - 299);
@@ -158,8 +158,19 @@ describe('promptAssembly', () => {
       assert.deepEqual(assemblePrompt({ template, vars: {}, context, userInput: 'x', maxContextChars: 4 }).truncated, []);
       const none = assemblePrompt({ template, vars: {}, context, userInput: 'x', maxContextChars: 0 });
       assert.deepEqual(none.truncated, ['a']);
-      assert.match(none.messages[1]!.text, /\[truncated: 4 characters omitted\]/);
+      assert.match(none.messages[1]!.text, /\[truncated at 0 lines, 4 characters omitted; the rest was not sent\]/);
       assert.deepEqual(assemblePrompt({ template, vars: {}, context, userInput: 'x', maxContextChars: Number.NaN }).truncated, ['a']);
+    });
+
+    it('numbers the lines of an item the model must cite, and says so in its header', () => {
+      const r = assemblePrompt({ template, vars: {}, context: [{ label: 'Spec', path: 'spec.md', text: 'a\r\nb\n', lineNumbers: true }], userInput: 'x' });
+      assert.ok(r.messages[1]!.text.includes('Data: Spec (line numbers added) (spec.md)\n```\n1| a\n2| b\n```'), r.messages[1]!.text);
+    });
+
+    it('marks a cut item inside its block, pointing at read_file only when the model has it', () => {
+      const context = [{ label: 'f', text: 'one\ntwo\nthree\n' }];
+      assert.match(assemblePrompt({ template, vars: {}, context, userInput: 'x', maxContextChars: 8, canRead: true }).messages[1]!.text, /one\ntwo\n… \[truncated at 2 lines, 6 characters omitted; use read_file for the rest\]\n```/);
+      assert.match(assemblePrompt({ template, vars: {}, context, userInput: 'x', maxContextChars: 8 }).messages[1]!.text, /the rest was not sent\]/);
     });
 
     it('never splits a surrogate pair', () => {
@@ -175,7 +186,7 @@ describe('promptAssembly', () => {
           const ctx = r.messages[1]!.text;
           let kept = 0;
           let omitted = 0;
-          for (const m of ctx.matchAll(/\[truncated: (\d+) characters omitted\]/g)) omitted += Number(m[1]);
+          for (const m of ctx.matchAll(/\[truncated at \d+ lines, (\d+) characters omitted; the rest was not sent\]/g)) omitted += Number(m[1]);
           for (const t of texts) kept += t.length;
           kept -= omitted;
           assert.ok(kept <= Math.max(max, 0));

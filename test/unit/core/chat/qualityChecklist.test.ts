@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { parseChecklist } from '../../../../src/core/artifacts/checklist';
 import { parseSpec } from '../../../../src/core/artifacts/spec';
-import { reviseQualityChecklist, specQualityChecklist } from '../../../../src/core/chat/qualityChecklist';
+import { qualityFailures, reviseQualityChecklist, specQualityChecklist } from '../../../../src/core/chat/qualityChecklist';
 
 const GOOD = `# Feature Specification: Backups
 
@@ -93,6 +93,14 @@ describe('core/chat/qualityChecklist', () => {
     assert.match(r.text, /SC-001 names no number or unit/);
     assert.match(r.text, /US1 lacks independent test/);
     assert.equal(parseChecklist(r.text).checked, r.passed);
+  });
+
+  it('fails success criteria that measure the system instead of users, and lists failures for a revision pass', () => {
+    const r = specQualityChecklist(input(GOOD.replace('- **SC-001**: A restore completes in under 10 minutes.', '- **SC-001**: API response time is under 200 ms.')));
+    assert.ok(r.failing.includes('Success criteria are technology-agnostic (no implementation details)'));
+    assert.match(qualityFailures(r), /^- Success criteria are technology-agnostic \(no implementation details\): SC-001 measures the system, not the user/m);
+    assert.ok(!qualityFailures(r).includes('Needs review'), 'items a person must review are not given to the model as failures');
+    assert.equal(qualityFailures(specQualityChecklist(input(GOOD))), '');
   });
 
   it('does not mistake ordinary words for technology names, and flags placeholders and empty specs', () => {
