@@ -296,7 +296,8 @@ function phaseHeading(doc: TasksDoc, key: string | undefined): string | null {
 export async function scan(dir: string): Promise<ScanJson> {
   const root = toPosix(dir);
   const folders: WorkspaceProblem[] = [];
-  const fs = new NodeFileSystem({ onUnreadableFolder: (e) => folders.push(readProblem(e, 'This folder')) });
+  // Once per folder: the spec-kit and the OpenSpec scans both list the tree.
+  const fs = new NodeFileSystem({ onUnreadableFolder: (e) => void (folders.some((f) => f.path === e.path) || folders.push(readProblem(e, 'This folder'))) });
   const index = new WorkspaceIndex(fs, {
     env: process.env,
     currentBranch: (r, problems) => branchFromGitHead(fs, r, '/', problems),
