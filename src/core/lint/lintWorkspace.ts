@@ -1,11 +1,18 @@
 import * as path from 'node:path/posix';
 import { type TasksDoc } from '../artifacts/tasks';
 import { type SpecDoc } from '../artifacts/spec';
+import { openspecFileKind, type OpenSpecKind } from '../openspec/openspecPaths';
+import { withFileText } from '../openspec/project';
+import { type OpenSpecFinding, openspecFileFindings, validateOpenSpecProject } from '../openspec/validate';
 import { type Problem } from '../text/range';
+import { isInside } from '../workspace/projects';
 import { type FileSystemHost } from '../workspace/fileSystem';
 import { type IndexedFeature, MAX_DOCUMENT_BYTES, type WorkspaceIndex } from '../workspace/workspaceIndex';
 import { type AnalyzedDoc, analyzeDoc, lintKind, type ParsedModel } from './analyzedDoc';
 import { type FeatureModels, lintDocument } from './lintRules';
+
+/** The OpenSpec files that carry findings (project.md, AGENTS.md and notes have no rules). */
+export const CHECKED_OPENSPEC: ReadonlySet<OpenSpecKind> = new Set(['openspec-spec', 'openspec-delta', 'openspec-tasks', 'openspec-proposal', 'openspec-design']);
 
 /**
  * The files of the workspace as the rules see them: parsed models come from the {@link WorkspaceIndex}
@@ -127,6 +134,25 @@ export class LintWorkspace {
       tasksPath ? (this.index.document(tasksPath) as Promise<TasksDoc | undefined>) : undefined,
     ]);
     return { spec: spec?.kind === 'spec' ? spec : undefined, tasks: tasks?.kind === 'tasks' ? tasks : undefined };
+  }
+
+  /**
+   * The OpenSpec findings of one file (`openspec validate --strict`, with quick fixes), or undefined
+   * when it is no OpenSpec file: the language server and `check` ask here first. The project comes
+   * from the index (or is read, outside it), with every open editor's unsaved text in place.
+   */
+  async openspecLint(p: string): Promise<OpenSpecFinding[] | undefined> {
+    const info = openspecFileKind(p);
+    if (!info || !CHECKED_OPENSPEC.has(info.kind)) return undefined;
+    let project = this.index.openspecFor(p)?.project;
+    if (!project || project.root !== info.root) {
+      // Outside the index's folders (`check` on a path): index it, so file events refresh it from now on.
+      if (!this.index.hasFolder(info.root)) await this.index.addFolder(info.root);
+      project = this.index.openspecFor(p)?.project;
+      if (project?.root !== info.root) return undefined;
+    }
+    for (const [file, t] of this.texts) if (isInside(project.dir, file)) project = withFileText(project, file, t.text);
+    return openspecFileFindings(validateOpenSpecProject(project), p);
   }
 
   /** The problems of one file (default severities), or undefined when it is not a spec-kit file. */
