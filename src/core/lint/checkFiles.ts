@@ -28,6 +28,10 @@ export async function checkFiles(fs: FileSystemHost, targets: readonly string[],
     else if (s?.type === 'file' && (lintKind(t) || isCheckedOpenSpec(t))) files.add(t);
   }
   const ws = new LintWorkspace(new WorkspaceIndex(fs), fs);
+  const isDir = new Set<string>();
+  for (const t of targets) if ((await fs.stat(t))?.type === 'directory') isDir.add(t);
+  /** OpenSpec project root → one of its files checked. */
+  const openspecRoots = new Map<string, string>();
   const roots = new Map<string, string | undefined>();
   const out: FileProblem[] = [];
   for (const file of [...files].sort()) {
@@ -35,6 +39,8 @@ export async function checkFiles(fs: FileSystemHost, targets: readonly string[],
     const openspec = await ws.openspecLint(file);
     if (openspec) {
       for (const p of applySeverities(openspec, overrides)) out.push({ ...p, path: file });
+      const root = openspecFileKind(file)?.root;
+      if (root !== undefined && !openspecRoots.has(root)) openspecRoots.set(root, file);
       continue;
     }
     const root = await projectRoot(fs, path.dirname(file), roots);
@@ -42,6 +48,14 @@ export async function checkFiles(fs: FileSystemHost, targets: readonly string[],
     const result = await ws.lint(file);
     if (!result) continue;
     for (const p of applySeverities(result.problems, overrides)) out.push({ ...p, path: file });
+  }
+  // Findings about files that are not there (a change without proposal.md) belong to the folders checked.
+  for (const file of openspecRoots.values()) {
+    for (const f of (await ws.openspecFindings(file)) ?? []) {
+      if (files.has(f.path) || ![...isDir].some((d) => f.path.startsWith(d + '/'))) continue;
+      if ((await fs.stat(f.path))?.type === 'file') continue;
+      for (const p of applySeverities([f], overrides)) out.push({ ...p, path: f.path });
+    }
   }
   return out;
 }
