@@ -67,6 +67,8 @@ export interface SpeckitTestApi {
   readonly dashboard: FeatureHandles['dashboard'];
   /** GitHub issues: the sign-in its flows use in test mode (undefined if the feature failed to register). */
   readonly githubIssues: FeatureHandles['githubIssues'];
+  /** The language-model tools: the confirmation runVerification would show (undefined if the feature failed to register). */
+  readonly tools: FeatureHandles['tools'];
   /** The features, in the order they registered (a feature that failed is missing). */
   readonly registered: readonly FeatureName[];
 }
@@ -133,6 +135,7 @@ export class SpeckitExtension implements vscode.Disposable {
       nix,
       dashboard: this.handles.dashboard,
       githubIssues: this.handles.githubIssues,
+      tools: this.handles.tools,
       registered: this.registered,
     };
   }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { checkboxEditProblem, type TextEdit, tickEdits } from '../core/artifacts/taskEdits';
 import { type Task, type TasksDoc } from '../core/artifacts/tasks';
+import { containPathIn } from './containment';
 import { type WorkspaceModel } from './workspaceModel';
 
 export type TaskStateResult = 'changed' | 'unchanged' | 'missing' | 'failed';
@@ -21,7 +22,9 @@ export async function setTaskDone(model: WorkspaceModel, uri: vscode.Uri, taskId
 
 /** {@link setTaskDone} for a task already found in a parse of the file (by line, say). */
 export async function setParsedTaskDone(uri: vscode.Uri, doc: TasksDoc, task: Task, done: boolean): Promise<TaskStateResult> {
+  const refused = await outsideReason(uri);
   const document = await vscode.workspace.openTextDocument(uri);
+  if (refused) return failed(document, refused);
   // The parse may be of the disk copy or an older version: the edits are made against the buffer.
   const tick = tickEdits(document.getText(), doc, task, done);
   if (!tick.ok) return failed(document, tick.reason);
@@ -32,8 +35,9 @@ export async function setParsedTaskDone(uri: vscode.Uri, doc: TasksDoc, task: Ta
 
 /** Toggles one checkbox (an acceptance box, a sub-item) after checking that it is one in the buffer. */
 export async function setBoxEdit(uri: vscode.Uri, edit: TextEdit, label: string): Promise<boolean> {
+  const refused = await outsideReason(uri);
   const document = await vscode.workspace.openTextDocument(uri);
-  const problem = checkboxEditProblem(document.getText(), edit);
+  const problem = refused ?? checkboxEditProblem(document.getText(), edit);
   const outcome = problem ?? (await applyBoxEdits(document, [edit], label));
   if (outcome !== undefined) failed(document, outcome);
   return outcome === undefined;
@@ -57,6 +61,17 @@ async function applyBoxEdits(document: vscode.TextDocument, edits: readonly Text
   // one is left for its owner to save.
   if (!wasDirty && !(await document.save())) return 'the box is ticked in the editor, but saving the file failed; save it by hand or undo.';
   return undefined;
+}
+
+/**
+ * The one containment rule for a tasks file in the workspace (a symlink leading out is not edited);
+ * checked before the buffer is read, so nothing is awaited between reading and editing it.
+ */
+async function outsideReason(uri: vscode.Uri): Promise<string | undefined> {
+  const folder = vscode.workspace.getWorkspaceFolder(uri);
+  if (!folder || uri.scheme !== 'file') return undefined;
+  const contained = await containPathIn((p) => uri.with({ path: p }), folder.uri.path, uri.path, 'write');
+  return contained.ok ? undefined : `not changed: ${contained.reason}.`;
 }
 
 function failed(document: vscode.TextDocument, reason: string): 'failed' {

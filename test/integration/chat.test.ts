@@ -1,6 +1,7 @@
 // @speckit in the real chat view with the deterministic model: every command, the files it writes,
 // the pointer, the branch, follow-up state, and every error path leaving nothing behind.
 import * as assert from 'node:assert/strict';
+import { utimesSync, writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { chat, received, script, selectTestModel, shown, transcripts } from './chatHelpers';
 import { featureDir, projectRoot, restoreFromFixture } from './editorHelpers';
@@ -278,6 +279,71 @@ export function define(): void {
       assert.match(await readText(planUri), /# Implementation Plan: Generated/);
       await vscode.commands.executeCommand('undo');
       assert.match(editor.document.getText(), /# Implementation Plan: Mine/, 'applying is one undoable edit');
+    });
+
+    test('a proposal over a file that changed since it was shown is refused with a fresh diff, then applies', async () => {
+      const api = await testApi();
+      const dir = featureDir(api, 0, '066-stale-plan');
+      const planUri = vscode.Uri.joinPath(dir, 'plan.md');
+      await writeText(vscode.Uri.joinPath(dir, 'spec.md'), SPEC);
+      await writeText(planUri, '# Implementation Plan: Mine\n\n## Summary\n\nHand-written.\n');
+      await waitForSnapshot(api, (s) => s.projects[0]!.features.some((f) => f.name === '066-stale-plan'), 'the feature');
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.window.showTextDocument(vscode.Uri.joinPath(dir, 'spec.md'));
+      await script({ text: '<file path="plan.md">\n# Implementation Plan: Generated\n\n## Summary\n\nFrom the model.\n\n## Constitution Check\n\n- [x] Declarative\n</file>' });
+      const t = await chat('@speckit /speckit.plan');
+      const button = t.parts.find((p) => p.kind === 'button' && p.text.startsWith('Apply'));
+      assert.ok(button, shown(t));
+      const id = (JSON.parse(button.text.slice(button.text.indexOf('['))) as string[])[0]!;
+      // Someone edits plan.md after the diff was shown (another tool, a git checkout).
+      const edited = '# Implementation Plan: Mine\n\n## Summary\n\nEdited after the proposal.\n';
+      await writeText(planUri, edited);
+      assert.equal(await vscode.commands.executeCommand('speckit.chat.applyProposal', id), false);
+      assert.equal(await readText(planUri), edited, 'the unseen edit is kept');
+      const diffTab = vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
+        .find((tab) => tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.scheme === 'speckit-proposal' && tab.input.original.path === planUri.path);
+      assert.ok(diffTab, `a fresh diff is open: ${vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((tab) => tab.label).join(', ')}`);
+      assert.equal(await vscode.commands.executeCommand('speckit.chat.applyProposal', id), true, 'after the fresh diff the same proposal applies');
+      assert.match(await readText(planUri), /# Implementation Plan: Generated/);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    });
+
+    test('a proposal whose save fails is reported as applied but unsaved, and the newer file on disk is kept', async () => {
+      const api = await testApi();
+      const dir = featureDir(api, 0, '067-save-fails');
+      const planUri = vscode.Uri.joinPath(dir, 'plan.md');
+      await writeText(vscode.Uri.joinPath(dir, 'spec.md'), SPEC);
+      await writeText(planUri, '# Implementation Plan: Mine\n\n## Summary\n\nHand-written.\n');
+      await waitForSnapshot(api, (s) => s.projects[0]!.features.some((f) => f.name === '067-save-fails'), 'the feature');
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.window.showTextDocument(vscode.Uri.joinPath(dir, 'spec.md'));
+      await script({ text: '<file path="plan.md">\n# Implementation Plan: Generated\n\n## Summary\n\nFrom the model.\n\n## Constitution Check\n\n- [x] Declarative\n</file>' });
+      const t = await chat('@speckit /speckit.plan');
+      const button = t.parts.find((p) => p.kind === 'button' && p.text.startsWith('Apply'));
+      assert.ok(button, shown(t));
+      const id = (JSON.parse(button.text.slice(button.text.indexOf('['))) as string[])[0]!;
+      // Another program rewrites plan.md the moment the edit lands in the buffer: VS Code then refuses
+      // to save over the newer file (a real save failure).
+      const other = '# Implementation Plan: Rewritten elsewhere\n';
+      const listener = vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document.uri.toString() !== planUri.toString() || !e.document.getText().includes('Generated')) return;
+        listener.dispose();
+        writeFileSync(planUri.fsPath, other);
+        const later = new Date(Date.now() + 60_000);
+        utimesSync(planUri.fsPath, later, later);
+      });
+      try {
+        assert.equal(await vscode.commands.executeCommand('speckit.chat.applyProposal', id), false, 'an unsaved write is not a success');
+      } finally {
+        listener.dispose();
+      }
+      const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === planUri.toString());
+      assert.ok(doc?.isDirty, 'the applied change is left in the editor to save or undo');
+      assert.match(doc.getText(), /# Implementation Plan: Generated/);
+      assert.equal(await readText(planUri), other, 'the newer file on disk is not overwritten');
+      await vscode.window.showTextDocument(doc);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     });
 
     test('/speckit.plan writes plan.md and its documents, reports the gate, and proposes instead of overwriting', async () => {

@@ -298,6 +298,38 @@ export function defineTools(): void {
       assert.match(await read('speckit_setTaskState', { feature: '079-tools', taskId: 'T002', done: true }), /T002 is done/);
       assert.match(await readText(vscode.Uri.joinPath(dir, 'tasks.md')), /^- \[X\] T002 /m);
     });
+
+    test('runVerification shows the exact command it will run and refuses one that changed after the confirmation', async () => {
+      const api = await testApi();
+      await waitForSnapshot(api, (s) => s.projects.length > 0, 'the index');
+      const dir = featureDir(api, 0, '079-verify');
+      await writeText(vscode.Uri.joinPath(dir, 'tasks.md'), TASKS);
+      await waitForSnapshot(api, (s) => s.projects[0]!.features.some((f) => f.name === '079-verify'), 'the feature');
+      const run = async (input: object): Promise<string> => {
+        const result = await vscode.lm.invokeTool('speckit_runVerification', { input, toolInvocationToken: undefined });
+        return result.content.map((p) => (p instanceof vscode.LanguageModelTextPart ? p.value : '')).join('');
+      };
+      const message = async (): Promise<string> => {
+        const prepared = await api.tools!.prepareVerification({ feature: '079-verify', taskId: 'T002' });
+        const m = prepared?.confirmationMessages?.message;
+        return typeof m === 'string' ? m : (m?.value ?? '');
+      };
+      try {
+        await setVerify('echo verified-one && test -d .');
+        const first = await message();
+        assert.match(first, /~~~sh\n\/bin\/sh -c 'echo verified-one && test -d \.'\s+# in \S+\n~~~/, `the confirmation shows the command in full: ${first}`);
+        // The settings change between the confirmation and the run: what would run is not what was shown.
+        await setVerify('echo verified-two');
+        const refused = await api.tools!.invokeVerification({ feature: '079-verify', taskId: 'T002' });
+        assert.match(refused, /^Refused: the verification command is not the one that was confirmed; it is now: \/bin\/sh -c 'echo verified-two'/);
+        assert.doesNotMatch(refused, /^verified-two$/m, 'the changed command did not run');
+        // Through VS Code, which prepares (confirms) again right before invoking: the new command, shown, runs.
+        assert.match(await message(), /echo verified-two/);
+        assert.match(await run({ feature: '079-verify', taskId: 'T002' }), /^Passed \(exit 0[^]*verified-two/);
+      } finally {
+        await setVerify(undefined);
+      }
+    });
   });
 }
 

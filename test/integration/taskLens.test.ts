@@ -1,7 +1,9 @@
 // CodeLens on tasks and specs: titles and commands for every task shape, ticking through an
 // undoable edit that changes only the checkbox, unsaved documents, and the toggle keybinding command.
 import * as assert from 'node:assert/strict';
-import { utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { featureDir } from './editorHelpers';
 import { readText, testApi, waitForSnapshot, waitUntil, writeText, type WorkspaceName } from './helpers';
@@ -191,6 +193,21 @@ export function define(): void {
       assert.match(editor.document.getText(), /^- \[X\] T001 /m);
       assert.equal(await readText(uri), other, 'the newer file on disk is not overwritten');
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    });
+
+    test('a tasks.md that is a symlink leading out of the workspace is not ticked (the one containment rule)', async () => {
+      const api = await testApi();
+      await waitForSnapshot(api, (s) => s.projects.length > 0, 'the first scan');
+      const outside = join(mkdtempSync(join(tmpdir(), 'speckit-outside-')), 'tasks.md');
+      writeFileSync(outside, VARIANTS);
+      const dir = featureDir(api, 0, '099-lens-symlink');
+      mkdirSync(dir.fsPath, { recursive: true });
+      symlinkSync(outside, join(dir.fsPath, 'tasks.md'));
+      const uri = vscode.Uri.joinPath(dir, 'tasks.md');
+      assert.equal(await vscode.commands.executeCommand('speckit.markTaskDone', uri, 'T001'), false);
+      assert.equal(readFileSync(outside, 'utf8'), VARIANTS, 'the file outside is unchanged');
+      const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+      assert.ok(!open?.isDirty, 'nothing was left in an editor either');
     });
 
     test('a numbered task list without T-IDs (- [ ] **1.1 Title** - …): every task gets its lenses and ticks by its number', async () => {

@@ -4,15 +4,17 @@
  * follow-up's prompt as soon as it is clicked, so prompts are complete requests (or empty when the
  * command needs no argument).
  */
+import { type ChatCommand, type ChatTurnKind } from '../../ids';
 import { type FeatureStatus } from '../status/featureStatus';
 import { type IndexedFeature } from '../workspace/workspaceIndex';
 
-export type HandoffSource = 'constitution' | 'specify' | 'clarify' | 'plan' | 'tasks' | 'status' | 'ask';
+/** The chat turn a follow-up comes after; the commands without a next step get none. */
+export type HandoffSource = ChatTurnKind;
 
 export interface Followup {
   label: string;
-  /** The command without the `speckit.` prefix, e.g. `plan`. */
-  command: string;
+  /** The command's key in `ChatSlashCommands`, e.g. `plan`. */
+  command: ChatCommand;
   prompt: string;
 }
 
@@ -95,6 +97,14 @@ export function followupsFor(after: HandoffSource, status: FeatureStatus | undef
       else offer(STEPS.converge, has.tasks);
       break;
     }
+    // The rest end on their own report (analyze, converge), a gate (implement), or a loop of
+    // their own (checklist, taskstoissues): no spec-kit step follows them by default.
+    case 'checklist':
+    case 'analyze':
+    case 'implement':
+    case 'converge':
+    case 'taskstoissues':
+      break;
   }
   return out;
 }

@@ -9,7 +9,7 @@ import { containPathIn } from '../../platform/containment';
 import { chooseModel, type ModelChoice } from '../../platform/modelChoice';
 import { type SpeckitServices } from '../../platform/services';
 import { type FeatureInProject, type WorkspaceModel } from '../../platform/workspaceModel';
-import { type PlannedWrite, type ProposalStore, writeArtifacts } from './artifactWriter';
+import { currentText, describeIncompleteWrite, type PlannedWrite, type ProposalStore, writeArtifacts } from './artifactWriter';
 import { type ChatMetadataFields, type ChatMetadataOf } from './chatMetadata';
 import { callModel, failureMessage, type ModelFailure, type ModelMessage } from './modelCall';
 
@@ -124,6 +124,12 @@ export class ChatTurn<C extends ChatTurnKind = ChatTurnKind> {
   async feature(): Promise<FeatureInProject | undefined> {
     await this.model.whenIdle();
     return this.model.withProject(await this.services.picker.feature(undefined, 'Which feature?'));
+  }
+
+  /** The feature in folder `dir`, with its project, once the index is current; undefined when it is gone. */
+  async featureAt(dir: string): Promise<FeatureInProject | undefined> {
+    await this.model.whenIdle();
+    return this.model.withProject(this.model.index.featureFor(dir));
   }
 
   /** A prompt template: the workspace's `.specify/templates/overrides/speckit.<name>.md` wins over ours. */
@@ -241,9 +247,14 @@ export class ChatTurn<C extends ChatTurnKind = ChatTurnKind> {
     }
     if (options.propose) {
       const existing: PlannedWrite[] = [];
-      for (const w of writes) if ((await this.readUri(this.model.uriFor(w.path))) !== undefined) existing.push(w);
+      const shown: PlannedWrite[] = [];
+      for (const w of writes) {
+        const expected = await currentText(this.model.uriFor(w.path));
+        if (expected !== null) existing.push(w);
+        shown.push({ ...w, expected });
+      }
       if (existing.length > 0) {
-        const proposal = this.proposals.add(projectRoot, writes, label);
+        const proposal = this.proposals.add(projectRoot, shown, label);
         this.stream.markdown(
           `\n\n${existing.map((w) => `\`${path.relative(projectRoot, w.path)}\``).join(', ')} already exist${existing.length === 1 ? 's' : ''}: nothing was overwritten. Review the change, then apply it.\n`,
         );
@@ -259,8 +270,14 @@ export class ChatTurn<C extends ChatTurnKind = ChatTurnKind> {
       }
     }
     const outcome = await writeArtifacts(this.model, projectRoot, writes, label);
-    if (outcome.refused.length > 0) {
-      this.warn(`Nothing was written: ${outcome.refused.map((r) => `${path.relative(projectRoot, r.path) || r.path}: ${r.reason}`).join('; ')}.`);
+    const incomplete = describeIncompleteWrite(outcome, (p) => path.relative(projectRoot, p) || p);
+    if (incomplete && outcome.unsaved.length > 0) {
+      this.warn(incomplete);
+      await this.model.refreshNow([...outcome.written, ...outcome.unsaved].map((u) => u.path));
+      return { written: outcome.written, proposed: false, refused: true };
+    }
+    if (incomplete) {
+      this.warn(incomplete);
       const proposal = this.proposals.add(projectRoot, writes, label);
       for (const w of writes) {
         this.stream.button({ command: ChatCommands.openProposal, title: `Open generated ${path.basename(w.path)}`, arguments: [this.proposals.uriFor(proposal, w)] });

@@ -1,12 +1,13 @@
+import * as path from 'path';
 import * as vscode from 'vscode';
-import { followupsFor, type HandoffSource } from '../../core/chat/handoffs';
+import { followupsFor } from '../../core/chat/handoffs';
 import { CHAT_ASK, CHAT_PARTICIPANT_ID, ChatCommands, ChatSlashCommands, type ChatTurnKind } from '../../ids';
 import { type ChatTranscript } from '../../platform/chat';
 import { makeBranch } from '../../platform/featureCreation';
 import { type SpeckitServices } from '../../platform/services';
 import { type WorkspaceModel } from '../../platform/workspaceModel';
-import { PROPOSAL_SCHEME, ProposalStore, writeArtifacts } from './artifactWriter';
-import { chatCommandOf, isChatCommand, metadataOf } from './chatMetadata';
+import { describeIncompleteWrite, PROPOSAL_SCHEME, ProposalStore, writeArtifacts } from './artifactWriter';
+import { chatCommandOf, metadataOf } from './chatMetadata';
 import { ChatTurn } from './chatTurn';
 import { analyze } from './commands/analyze';
 import { ask } from './commands/ask';
@@ -85,8 +86,22 @@ export function registerChat(services: SpeckitServices): void {
         return false;
       }
       const outcome = await writeArtifacts(services.model, proposal.projectRoot, proposal.writes, proposal.label);
-      if (outcome.refused.length > 0) {
-        void vscode.window.showWarningMessage(`Nothing was written: ${outcome.refused.map((r) => `${r.path}: ${r.reason}`).join('; ')}`);
+      const relative = (p: string): string => path.relative(proposal.projectRoot, p) || p;
+      const stale = outcome.refused.filter((r) => r.stale);
+      if (stale.length > 0 && stale.length === outcome.refused.length) {
+        // Never over what the user has not seen: the same change against today's file, as a fresh diff to apply again.
+        const fresh = await proposals.refresh(id, (p) => services.model.uriFor(p));
+        const first = fresh?.writes.find((w) => w.path === stale[0]!.path);
+        if (fresh && first) {
+          await vscode.commands.executeCommand('vscode.diff', services.model.uriFor(first.path), proposals.uriFor(fresh, first), `${path.basename(first.path)} ↔ proposed (fresh)`);
+        }
+        void vscode.window.showWarningMessage(`Nothing was written: ${stale.map((r) => relative(r.path)).join(', ')} changed since the proposal was shown. Review the fresh diff, then apply again.`);
+        return false;
+      }
+      const incomplete = describeIncompleteWrite(outcome, relative);
+      if (incomplete) {
+        void vscode.window.showWarningMessage(incomplete);
+        if (outcome.unsaved.length > 0) proposals.delete(id);
         return false;
       }
       proposals.delete(id);
@@ -106,9 +121,6 @@ export function registerChat(services: SpeckitServices): void {
     }),
   );
 }
-
-/** The commands whose results get follow-ups from the feature's state. */
-const HANDOFF_AFTER: readonly HandoffSource[] = ['constitution', 'specify', 'clarify', 'plan', 'tasks', 'status', CHAT_ASK];
 
 /** Follow-ups ("handoffs") from the feature's real state after the command. */
 function followups(model: WorkspaceModel, result: vscode.ChatResult): vscode.ChatFollowup[] {
@@ -130,9 +142,7 @@ function followups(model: WorkspaceModel, result: vscode.ChatResult): vscode.Cha
     return [{ prompt: 'sync', label: 'Sync task states from GitHub', command: ChatSlashCommands.taskstoissues }];
   }
   const feature = meta.featureDir ? model.index.featureFor(meta.featureDir) : undefined;
-  const after = HANDOFF_AFTER.find((c) => c === meta.command);
-  if (!after) return [];
-  return followupsFor(after, feature?.status).flatMap((f) => (isChatCommand(f.command) ? [{ prompt: f.prompt, label: f.label, command: ChatSlashCommands[f.command] }] : []));
+  return followupsFor(meta.command, feature?.status).map((f) => ({ prompt: f.prompt, label: f.label, command: ChatSlashCommands[f.command] }));
 }
 
 function recordingStream(stream: vscode.ChatResponseStream, transcript: ChatTranscript): vscode.ChatResponseStream {

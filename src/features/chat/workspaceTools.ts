@@ -46,6 +46,7 @@ export function workspaceTools(model: WorkspaceModel, root: string, onEdit: (rel
     }
     const outcome = await writeArtifacts(model, root, [{ path: target.path, content }], 'Spec Kit: implement');
     if (outcome.refused.length > 0) throw new Error(outcome.refused.map((r) => r.reason).join('; '));
+    if (outcome.unsaved.length > 0) throw new Error('the change was applied but could not be saved; it is in the editor, unsaved');
     onEdit(target.relPath);
   };
   return [

@@ -22,7 +22,14 @@ const SAFE_NAME = /^[\w.-]{1,120}$/;
  * features, read and analyze one, set a task's state and run its verification (both confirmed by
  * the user; verification only in a trusted workspace).
  */
-export function registerTools(services: SpeckitServices): void {
+/** For tests: the confirmation a tool would show (VS Code shows none for a tool invoked outside a chat). */
+export interface ToolsHandle {
+  prepareVerification(input: FeatureInput & { taskId?: string }): Promise<vscode.PreparedToolInvocation | null | undefined>;
+  /** The invoke VS Code calls after the user confirmed (`vscode.lm.invokeTool` prepares again first). */
+  invokeVerification(input: FeatureInput & { taskId?: string }): Promise<string>;
+}
+
+export function registerTools(services: SpeckitServices): ToolsHandle {
   const { model, nix } = services;
   /** A feature named by its folder name, number or path; the current one when omitted. */
   const resolve = async (input: FeatureInput): Promise<IndexedFeature> => {
@@ -61,6 +68,32 @@ export function registerTools(services: SpeckitServices): void {
         return text(`Refused: ${e instanceof Error ? e.message : String(e)}`);
       }
     };
+
+  // The confirmation shows the exact command; invoke runs only that command, or refuses.
+  const verificationTool: vscode.LanguageModelTool<FeatureInput & { taskId?: string }> = {
+    prepareInvocation: async (options) => {
+      const planned = await plannedVerification(options.input).catch((e: unknown) => (e instanceof Error ? e.message : String(e)));
+      if (typeof planned !== 'string') confirmed.set(planned.key, planned.command);
+      const message =
+        typeof planned === 'string'
+          ? new vscode.MarkdownString(`Nothing will run: ${planned}`)
+          : new vscode.MarkdownString(`This runs, in a terminal, the verification of **${planned.feature.feature.name}**:\n\n~~~sh\n${planned.command}\n~~~`);
+      return {
+        invocationMessage: `Running the verification of ${options.input.taskId ?? 'the feature'}`,
+        confirmationMessages: { title: 'Run the verification build?', message },
+      };
+    },
+    invoke: guard(async (input, token) => {
+      if (!vscode.workspace.isTrusted) throw new Error('the workspace is not trusted, so nothing is run');
+      const planned = await plannedVerification(input);
+      const shown = confirmed.get(planned.key);
+      confirmed.delete(planned.key);
+      // Settings changed between the confirmation and now: what would run is not what was shown.
+      if (shown !== undefined && shown !== planned.command) throw new Error(`the verification command is not the one that was confirmed; it is now: ${planned.command}`);
+      const v = await planned.verification.verify({ uri: planned.uri, taskId: planned.taskId }, token, planned.target);
+      return text(`${v.ok ? 'Passed' : 'Failed'} (exit ${v.exitCode ?? '?'}, ${(v.durationMs / 1000).toFixed(1)} s).\n\n${v.output.split('\n').slice(-40).join('\n')}`);
+    }),
+  };
 
   services.own(
     vscode.lm.registerTool<FeatureInput>(Tools.listFeatures, {
@@ -122,30 +155,25 @@ export function registerTools(services: SpeckitServices): void {
         return text(`${input.taskId} is ${input.done === false ? 'not done' : 'done'} (${result}).`);
       }),
     }),
-    vscode.lm.registerTool<FeatureInput & { taskId?: string }>(Tools.runVerification, {
-      // The confirmation shows the exact command; invoke runs only that command, or refuses.
-      prepareInvocation: async (options) => {
-        const planned = await plannedVerification(options.input).catch((e: unknown) => (e instanceof Error ? e.message : String(e)));
-        if (typeof planned !== 'string') confirmed.set(planned.key, planned.command);
-        const message =
-          typeof planned === 'string'
-            ? new vscode.MarkdownString(`Nothing will run: ${planned}`)
-            : new vscode.MarkdownString(`This runs, in a terminal, the verification of **${planned.feature.feature.name}**:\n\n~~~sh\n${planned.command}\n~~~`);
-        return {
-          invocationMessage: `Running the verification of ${options.input.taskId ?? 'the feature'}`,
-          confirmationMessages: { title: 'Run the verification build?', message },
-        };
-      },
-      invoke: guard(async (input, token) => {
-        if (!vscode.workspace.isTrusted) throw new Error('the workspace is not trusted, so nothing is run');
-        const planned = await plannedVerification(input);
-        const shown = confirmed.get(planned.key);
-        confirmed.delete(planned.key);
-        // Settings changed between the confirmation and now: what would run is not what was shown.
-        if (shown !== undefined && shown !== planned.command) throw new Error(`the verification command is not the one that was confirmed; it is now: ${planned.command}`);
-        const v = await planned.verification.verify({ uri: planned.uri, taskId: planned.taskId }, token, planned.target);
-        return text(`${v.ok ? 'Passed' : 'Failed'} (exit ${v.exitCode ?? '?'}, ${(v.durationMs / 1000).toFixed(1)} s).\n\n${v.output.split('\n').slice(-40).join('\n')}`);
-      }),
-    }),
+    vscode.lm.registerTool<FeatureInput & { taskId?: string }>(Tools.runVerification, verificationTool),
   );
+  return {
+    prepareVerification: async (input) => {
+      const source = new vscode.CancellationTokenSource();
+      try {
+        return await verificationTool.prepareInvocation?.({ input }, source.token);
+      } finally {
+        source.dispose();
+      }
+    },
+    invokeVerification: async (input) => {
+      const source = new vscode.CancellationTokenSource();
+      try {
+        const result = await verificationTool.invoke({ input, toolInvocationToken: undefined }, source.token);
+        return (result?.content ?? []).map((p) => (p instanceof vscode.LanguageModelTextPart ? p.value : '')).join('');
+      } finally {
+        source.dispose();
+      }
+    },
+  };
 }

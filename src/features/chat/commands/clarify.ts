@@ -95,8 +95,7 @@ function present(turn: ChatTurn<'clarify'>, state: ClarifyState, intro: string):
 }
 
 async function answer(turn: ChatTurn<'clarify'>, state: ClarifyState): Promise<vscode.ChatResult> {
-  await turn.model.whenIdle();
-  const found = turn.model.withProject(turn.model.index.featureFor(state.featureDir));
+  const found = await turn.featureAt(state.featureDir);
   if (!found?.feature.feature.files.spec) return turn.fail('The feature of this clarification session is gone.');
   const { feature } = found;
   const remaining = state.questions.slice(state.next);

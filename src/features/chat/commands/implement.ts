@@ -44,8 +44,7 @@ export async function implement(turn: ChatTurn<'implement'>): Promise<vscode.Cha
     }
     const broken = await tasksCommand(turn.as('tasks', ''));
     if (metadataOf(broken)?.failed || broken.errorDetails) return broken;
-    await turn.model.whenIdle();
-    found = turn.model.withProject(turn.model.index.featureFor(dir));
+    found = await turn.featureAt(dir);
     if (!found?.feature.tasks?.total) return turn.fail('No tasks were written, so there is nothing to implement.', { featureDir: dir });
     feature = found.feature;
     turn.markdown('\n\n---\n\n');

@@ -5,6 +5,7 @@ import { parseSpec } from '../../../../src/core/artifacts/spec';
 import { parseTasks } from '../../../../src/core/artifacts/tasks';
 import { type ArtifactFacts, featureStatus, type FeatureStatus } from '../../../../src/core/status/featureStatus';
 import { type IndexedFeature } from '../../../../src/core/workspace/workspaceIndex';
+import { CHAT_ASK, type ChatCommand, ChatSlashCommands } from '../../../../src/ids';
 
 const T = 1_700_000_000_000;
 const spec = (markers = 0, sessions = 0): NonNullable<ArtifactFacts['spec']> => ({ mtime: T, markers, placeholders: 0, clarificationSessions: sessions });
@@ -69,6 +70,21 @@ describe('handoffs', () => {
     assert.deepEqual(commands('status', PLAN_ONLY), ['specify']);
     assert.deepEqual(commands('status', IMPLEMENTING), ['implement']);
     assert.deepEqual(commands('ask', DONE), ['converge']);
+  });
+
+  it('after the commands that end on their own report, gate or loop offers nothing', () => {
+    for (const after of ['checklist', 'analyze', 'implement', 'converge', 'taskstoissues'] as const) {
+      for (const s of [undefined, DRAFT, PLANNED, TASKS_READY, IMPLEMENTING, DONE]) assert.deepEqual(commands(after, s), [], `${after} after ${s?.phase ?? 'no feature'}`);
+    }
+  });
+
+  it('every follow-up names one of the slash commands of ids.ts', () => {
+    const sources = [...(Object.keys(ChatSlashCommands) as ChatCommand[]), CHAT_ASK] as const;
+    for (const after of sources) {
+      for (const s of [undefined, NO_SPEC, DRAFT, SPECIFIED, PLANNED, TASKS_READY, IMPLEMENTING, DONE]) {
+        for (const f of followupsFor(after, s)) assert.ok(Object.hasOwn(ChatSlashCommands, f.command), `${after}: ${f.command}`);
+      }
+    }
   });
 
   it('uses the artifacts given over what the phase implies', () => {
