@@ -23,6 +23,8 @@ import { type Problem } from './core/text/range';
 import { AuditedFileSystem } from './core/workspace/auditedFileSystem';
 import { toFileReadError } from './core/workspace/fileSystem';
 import { branchFromGitHead } from './core/workspace/gitHead';
+import { type OpenSpecParsedJson, openspecParseJson } from './core/openspec/openspecJson';
+import { openspecFileKind } from './core/openspec/openspecPaths';
 import { NodeFileSystem } from './core/workspace/nodeFileSystem';
 import { isInside } from './core/workspace/projects';
 import { type ScanJson, toScanJson } from './core/workspace/scanJson';
@@ -122,9 +124,13 @@ function internalError(e: unknown): string {
 async function parse(files: readonly string[], json: boolean, io: Io, cwd: string): Promise<number> {
   if (files.length === 0) throw new UsageError('parse needs at least one file');
   const fs = new NodeFileSystem({ blocking: true });
-  const results: ParsedFileJson[] = [];
+  const results: Array<ParsedFileJson | OpenSpecParsedJson> = [];
   // Every file is read before anything is printed, so an unreadable one gives exit 2 and no partial output.
-  for (const f of files) results.push(await parseFile(fs, nodePath.resolve(cwd, f), f));
+  for (const f of files) {
+    const abs = nodePath.resolve(cwd, f);
+    // OpenSpec files first: `openspec/specs/x/spec.md` would otherwise read as a spec-kit spec.
+    results.push(openspecFileKind(abs) ? await parseOpenSpecFile(fs, abs, f) : await parseFile(fs, abs, f));
+  }
   for (const r of results) {
     if (json) io.out(jsonLine(r));
     else printParsed(r, io);
@@ -229,6 +235,17 @@ async function readable(abs: string, shown: string, folder: boolean): Promise<vo
 declare const __VERSION__: string | undefined;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
 
+async function parseOpenSpecFile(fs: NodeFileSystem, abs: string, shown: string): Promise<OpenSpecParsedJson> {
+  let raw: Uint8Array;
+  try {
+    raw = await fs.readFile(abs, { maxBytes: MAX_DOCUMENT_BYTES });
+  } catch (e) {
+    const error = toFileReadError(abs, e);
+    throw new InputError(error.reason === 'missing' ? `no such file: ${shown}` : `cannot read ${shown}: ${error.message}`);
+  }
+  return openspecParseJson(toPosix(abs), raw, shown)!;
+}
+
 async function parseFile(fs: NodeFileSystem, abs: string, shown: string): Promise<ParsedFileJson> {
   const kind = cliKind(abs);
   const out: ParsedFileJson = { file: shown, kind, tasks: [], requirements: [], markers: [], problems: [] };
@@ -305,7 +322,8 @@ function phaseHeading(doc: TasksDoc, key: string | undefined): string | null {
 export async function scan(dir: string, summaries?: PersistedSummaries): Promise<ScanJson> {
   const root = toPosix(dir);
   const folders: WorkspaceProblem[] = [];
-  const fs = new NodeFileSystem({ blocking: true, onUnreadableFolder: (e) => folders.push(readProblem(e, 'This folder')) });
+  // Once per folder: the spec-kit and the OpenSpec scans both list the tree.
+  const fs = new NodeFileSystem({ blocking: true, onUnreadableFolder: (e) => void (folders.some((f) => f.path === e.path) || folders.push(readProblem(e, 'This folder'))) });
   const index = new WorkspaceIndex(fs, {
     env: process.env,
     currentBranch: (r, problems) => branchFromGitHead(fs, r, '/', problems),
@@ -345,8 +363,17 @@ function jsonLine(value: unknown): string {
   return JSON.stringify(value).replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-function printParsed(r: ParsedFileJson, io: Io): void {
+function printParsed(r: ParsedFileJson | OpenSpecParsedJson, io: Io): void {
   io.out(`${printable(r.file)} (${r.kind})`);
+  if (r.kind.startsWith('openspec-')) {
+    const o = r as OpenSpecParsedJson;
+    if (o.progress) io.out(`  ${o.progress.total} tasks, ${o.progress.done} done`);
+    for (const t of o.tasks) io.out(printable(`  ${String(t.line).padStart(5)}  [${t.checked ? 'x' : ' '}] ${t.id ?? ''} ${t.text}`));
+    for (const q of o.requirements) io.out(printable(`  ${String(q.line).padStart(5)}  ${q.operation ? `${q.operation} ` : ''}Requirement: ${q.name} (${q.scenarios} scenario${q.scenarios === 1 ? '' : 's'})`));
+    for (const p of o.problems) io.out(printable(`  ${String(p.line).padStart(5)}  ${p.severity} ${p.code}: ${p.message}`));
+    return;
+  }
+  if (!isSpecKitParsed(r)) return;
   if (r.kind === 'tasks') {
     const done = r.tasks.filter((t) => t.checked).length;
     io.out(`  ${r.tasks.length} tasks, ${done} done`);
@@ -357,6 +384,10 @@ function printParsed(r: ParsedFileJson, io: Io): void {
   if (r.requirements.length > 0) io.out(printable(`  requirements: ${r.requirements.map((q) => q.id).join(', ')}`));
   for (const m of r.markers) io.out(printable(`  ${String(m.line).padStart(5)}  NEEDS CLARIFICATION: ${m.text}`));
   for (const p of r.problems) io.out(printable(`  ${String(p.line).padStart(5)}  ${p.severity} ${p.code}: ${p.message}`));
+}
+
+function isSpecKitParsed(r: ParsedFileJson | OpenSpecParsedJson): r is ParsedFileJson {
+  return !r.kind.startsWith('openspec-');
 }
 
 function printScan(result: ScanJson, io: Io): void {

@@ -50,6 +50,8 @@ export const Commands = {
   markTaskDone: 'speckit.markTaskDone',
   markTaskNotDone: 'speckit.markTaskNotDone',
   toggleAcceptance: 'speckit.toggleAcceptance',
+  /** Ticks or unticks a plain checkbox of an OpenSpec tasks.md (an item with no task number). */
+  toggleTaskItem: 'speckit.toggleTaskItem',
   toggleTaskAtCursor: 'speckit.toggleTaskAtCursor',
   // Language server (issue 7).
   restartLanguageServer: 'speckit.restartLanguageServer',

@@ -2,7 +2,10 @@ import * as path from 'node:path/posix';
 import * as vscode from 'vscode';
 import { type Task, type TaskPhase } from '../core/artifacts/tasks';
 import { constitutionDescription, featureDescription, featureTooltip, phaseDescription, phaseLabel } from '../core/status/presentation';
+import { type OpenSpecChange } from '../core/openspec/project';
+import { type IndexedOpenSpec } from '../core/workspace/openspecIndex';
 import { type IndexChange, type IndexedFeature, type IndexedProject } from '../core/workspace/workspaceIndex';
+import { changeArtifacts, openspecItem } from './openspecTreeItems';
 import { Commands } from '../ids';
 import { type WorkspaceModel } from './workspaceModel';
 
@@ -17,6 +20,12 @@ export type SpecNode =
   | { readonly kind: 'phase'; readonly id: string; readonly dir: string; readonly key: string }
   | { readonly kind: 'task'; readonly id: string; readonly dir: string; readonly taskId: string }
   | { readonly kind: 'nixHosts'; readonly id: string; readonly root: string }
+  /** An OpenSpec project (`root` holds `openspec/`), its capabilities, an active or archived change, the archive. */
+  | { readonly kind: 'osProject'; readonly id: string; readonly root: string }
+  | { readonly kind: 'osCapabilities'; readonly id: string; readonly root: string }
+  | { readonly kind: 'osCapability'; readonly id: string; readonly root: string; readonly path: string }
+  | { readonly kind: 'osChange'; readonly id: string; readonly root: string; readonly dir: string }
+  | { readonly kind: 'osArchive'; readonly id: string; readonly root: string }
   /** `flake` and `host` are the names the Nix commands take, so a context-menu command gets them as is. */
   | { readonly kind: 'nixHost'; readonly id: string; readonly root: string; readonly flake: string; readonly host: string; readonly source: string };
 
@@ -42,12 +51,16 @@ export class SpecTreeProvider implements vscode.TreeDataProvider<SpecNode> {
     private readonly flakes?: FlakeSource,
   ) {}
 
-  /** Flake hosts inside a project root (the nearest project owns a nested flake). */
-  private async hostsOf(root: string): Promise<Array<{ flake: string; host: string; source: string }>> {
+  /**
+   * Flake hosts inside a project root (the nearest project owns a nested flake). An OpenSpec project
+   * owns the flakes under its root that no spec-kit project holds.
+   */
+  private async hostsOf(root: string, openspec = false): Promise<Array<{ flake: string; host: string; source: string }>> {
     if (!this.flakes) return [];
     const flakes = await this.flakes.all().catch(() => []);
+    const owns = (dir: string): boolean => (openspec ? this.model.index.projectFor(dir) === undefined : this.model.index.projectFor(dir)?.project.root === root);
     return flakes
-      .filter((f) => (f.dir === root || f.dir.startsWith(`${root}/`)) && this.model.index.projectFor(f.dir)?.project.root === root)
+      .filter((f) => (f.dir === root || f.dir.startsWith(`${root}/`)) && owns(f.dir))
       .flatMap((f) => f.outputs.nixosConfigurations.map((host) => ({ flake: f.dir, host, source: f.source })));
   }
 
@@ -104,6 +117,12 @@ export class SpecTreeProvider implements vscode.TreeDataProvider<SpecNode> {
         item.contextValue = 'speckit.nixHosts';
         return item;
       }
+      case 'osProject':
+      case 'osCapabilities':
+      case 'osCapability':
+      case 'osChange':
+      case 'osArchive':
+        return openspecItem(this.model, node);
       case 'nixHost': {
         const item = new vscode.TreeItem(node.host, vscode.TreeItemCollapsibleState.None);
         item.id = node.id;
@@ -119,7 +138,12 @@ export class SpecTreeProvider implements vscode.TreeDataProvider<SpecNode> {
 
   async getChildren(node?: SpecNode): Promise<SpecNode[]> {
     if (!this.ready) return [];
-    if (!node) return this.model.index.projects.map((p) => this.node({ kind: 'project', id: `project:${p.project.root}`, root: p.project.root }));
+    if (!node) {
+      return [
+        ...this.model.index.projects.map((p) => this.node({ kind: 'project', id: `project:${p.project.root}`, root: p.project.root })),
+        ...this.model.index.openspecProjects.map((o) => this.node({ kind: 'osProject', id: `osProject:${o.project.root}`, root: o.project.root })),
+      ];
+    }
     switch (node.kind) {
       case 'project': {
         const project = this.project(node.root);
@@ -137,9 +161,27 @@ export class SpecTreeProvider implements vscode.TreeDataProvider<SpecNode> {
         const f = this.feature(node.dir);
         return f ? artifactsOf(f).map((a) => this.node({ kind: 'artifact', id: `artifact:${a.path}`, dir: node.dir, ...a })) : [];
       }
+      case 'osProject': {
+        const o = this.openspec(node.root);
+        if (!o) return [];
+        const children: SpecNode[] = [this.node({ kind: 'osCapabilities', id: `osCapabilities:${node.root}`, root: node.root })];
+        if ((await this.hostsOf(node.root, true)).length > 0) children.push(this.node({ kind: 'nixHosts', id: `nixHosts:${node.root}`, root: node.root }));
+        for (const c of o.project.changes) children.push(this.node({ kind: 'osChange', id: `osChange:${c.dir}`, root: node.root, dir: c.dir }));
+        if (o.project.archived.length > 0) children.push(this.node({ kind: 'osArchive', id: `osArchive:${node.root}`, root: node.root }));
+        return children;
+      }
+      case 'osCapabilities':
+        return (this.openspec(node.root)?.project.specs ?? []).map((s) => this.node({ kind: 'osCapability', id: `osCapability:${s.path}`, root: node.root, path: s.path }));
+      case 'osArchive':
+        // Newest first: the archive is read backwards in time.
+        return [...(this.openspec(node.root)?.project.archived ?? [])].reverse().map((c) => this.node({ kind: 'osChange', id: `osChange:${c.dir}`, root: node.root, dir: c.dir }));
+      case 'osChange': {
+        const change = this.change(node.dir);
+        return change ? changeArtifacts(change).map((a) => this.node({ kind: 'artifact', id: `artifact:${a.path}`, dir: node.dir, ...a })) : [];
+      }
       case 'artifact': {
         if (!node.tasks) return [];
-        const doc = this.feature(node.dir)?.tasks;
+        const doc = this.model.index.tasksOf(node.dir)?.doc;
         if (!doc) return [];
         const loose = doc.tasks.filter((t) => !t.phase && !t.parent);
         return [
@@ -148,11 +190,11 @@ export class SpecTreeProvider implements vscode.TreeDataProvider<SpecNode> {
         ];
       }
       case 'phase': {
-        const doc = this.feature(node.dir)?.tasks;
+        const doc = this.model.index.tasksOf(node.dir)?.doc;
         return doc ? doc.tasks.filter((t) => t.phase === node.key && !t.parent).map((t) => this.taskNode(node.dir, t)) : [];
       }
       case 'nixHosts':
-        return (await this.hostsOf(node.root)).map((h) => this.node({ kind: 'nixHost', id: `nixHost:${h.flake}#${h.host}`, root: node.root, ...h }));
+        return (await this.hostsOf(node.root, this.openspec(node.root) !== undefined && !this.project(node.root))).map((h) => this.node({ kind: 'nixHost', id: `nixHost:${h.flake}#${h.host}`, root: node.root, ...h }));
       default:
         return [];
     }
@@ -166,24 +208,36 @@ export class SpecTreeProvider implements vscode.TreeDataProvider<SpecNode> {
       case 'currentProblem':
       case 'noFeatures':
       case 'nixHosts':
-        return this.nodes.get(`project:${node.root}`);
+        return this.nodes.get(`project:${node.root}`) ?? this.nodes.get(`osProject:${node.root}`);
       case 'nixHost':
         return this.nodes.get(`nixHosts:${node.root}`);
+      case 'osProject':
+        return undefined;
+      case 'osCapabilities':
+      case 'osArchive':
+        return this.nodes.get(`osProject:${node.root}`);
+      case 'osCapability':
+        return this.nodes.get(`osCapabilities:${node.root}`);
+      case 'osChange':
+        return this.change(node.dir)?.archived ? this.nodes.get(`osArchive:${node.root}`) : this.nodes.get(`osProject:${node.root}`);
       case 'feature': {
         const root = this.model.index.projectFor(node.dir)?.project.root;
         return root ? this.node({ kind: 'project', id: `project:${root}`, root }) : undefined;
       }
-      case 'artifact':
+      case 'artifact': {
+        const os = this.model.index.openspecFor(node.dir);
+        if (os) return this.nodes.get(`osChange:${node.dir}`);
         return this.node({ kind: 'feature', id: `feature:${node.dir}`, dir: node.dir });
+      }
       case 'phase': {
-        const tasksPath = this.feature(node.dir)?.feature.files.tasks?.path;
+        const tasksPath = this.model.index.tasksOf(node.dir)?.path;
         return tasksPath ? this.nodes.get(`artifact:${tasksPath}`) : undefined;
       }
       case 'task': {
-        const f = this.feature(node.dir);
-        const task = f?.tasks?.tasks.find((t) => t.id === node.taskId);
+        const tasks = this.model.index.tasksOf(node.dir);
+        const task = tasks?.doc.tasks.find((t) => t.id === node.taskId);
         if (task?.phase) return this.nodes.get(`phase:${node.dir}#${task.phase}`);
-        return f?.feature.files.tasks ? this.nodes.get(`artifact:${f.feature.files.tasks.path}`) : undefined;
+        return tasks ? this.nodes.get(`artifact:${tasks.path}`) : undefined;
       }
     }
   }
@@ -191,6 +245,11 @@ export class SpecTreeProvider implements vscode.TreeDataProvider<SpecNode> {
   /** The tree node for a feature, once the tree has shown it (for reveal). */
   featureNode(dir: string): SpecNode {
     return this.node({ kind: 'feature', id: `feature:${dir}`, dir });
+  }
+
+  /** The tree node for an OpenSpec change folder (for reveal). */
+  changeNode(root: string, dir: string): SpecNode {
+    return this.node({ kind: 'osChange', id: `osChange:${dir}`, root, dir });
   }
 
   taskNodeFor(dir: string, taskId: string): SpecNode {
@@ -210,6 +269,15 @@ export class SpecTreeProvider implements vscode.TreeDataProvider<SpecNode> {
 
   private project(root: string): IndexedProject | undefined {
     return this.model.index.projects.find((p) => p.project.root === root);
+  }
+
+  private openspec(root: string): IndexedOpenSpec | undefined {
+    return this.model.index.openspecProjects.find((o) => o.project.root === root);
+  }
+
+  private change(dir: string): OpenSpecChange | undefined {
+    const project = this.model.index.openspecFor(dir)?.project;
+    return project && [...project.changes, ...project.archived].find((c) => c.dir === dir);
   }
 
   private feature(dir: string): IndexedFeature | undefined {
@@ -288,14 +356,14 @@ export class SpecTreeProvider implements vscode.TreeDataProvider<SpecNode> {
     item.command = { command: 'vscode.open', title: 'Open', arguments: [item.resourceUri] };
     item.contextValue = `speckit.artifact${node.tasks ? '.tasks' : ''}`;
     if (node.tasks) {
-      const doc = this.feature(node.dir)?.tasks;
+      const doc = this.model.index.tasksOf(node.dir)?.doc;
       if (doc) item.description = `${doc.done}/${doc.total}`;
     }
     return item;
   }
 
   private phaseItem(node: Extract<SpecNode, { kind: 'phase' }>): vscode.TreeItem {
-    const phase = this.feature(node.dir)?.tasks?.phases.find((p) => p.key === node.key);
+    const phase = this.model.index.tasksOf(node.dir)?.doc.phases.find((p) => p.key === node.key);
     const item = new vscode.TreeItem(phase ? phaseLabel(phase) : node.key, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = node.id;
     if (!phase) return item;
@@ -307,18 +375,18 @@ export class SpecTreeProvider implements vscode.TreeDataProvider<SpecNode> {
   }
 
   private taskItem(node: Extract<SpecNode, { kind: 'task' }>): vscode.TreeItem {
-    const f = this.feature(node.dir);
-    const task = f?.tasks?.tasks.find((t) => t.id === node.taskId);
+    const tasks = this.model.index.tasksOf(node.dir);
+    const task = tasks?.doc.tasks.find((t) => t.id === node.taskId);
     const item = new vscode.TreeItem(task ? `${task.id} ${task.description}` : node.taskId, vscode.TreeItemCollapsibleState.None);
     item.id = node.id;
-    if (!task || !f?.feature.files.tasks) return item;
+    if (!task || !tasks) return item;
     const tags = [task.parallel ? '[P]' : '', task.story ?? '', task.issue ? `#${task.issue.number}` : ''].filter(Boolean).join(' ');
     item.description = tags || undefined;
     item.checkboxState = task.checked ? vscode.TreeItemCheckboxState.Checked : vscode.TreeItemCheckboxState.Unchecked;
     item.tooltip = `${task.id}${task.checked ? ' (done)' : ''}: ${task.description}${task.dependsOn.length ? `\nDepends on ${task.dependsOn.join(', ')}` : ''}${task.issue ? `\nGitHub issue: ${task.issue.url}` : ''}`;
     // `.issue` when the task links to a GitHub issue (the context menu's Open GitHub Issue).
     item.contextValue = `speckit.task.${task.checked ? 'done' : 'open'}${task.issue ? '.issue' : ''}`;
-    const uri = this.model.uriFor(f.feature.files.tasks.path);
+    const uri = this.model.uriFor(tasks.path);
     item.command = {
       command: 'vscode.open',
       title: 'Open Task',

@@ -6,7 +6,7 @@ import { type IndexChange, type IndexedFeature, type IndexedProject, WorkspaceIn
 import { VscodeFileSystem } from './vscodeFileSystem';
 
 /** Paths the index cares about; everything else a folder watcher reports is dropped at once. */
-const RELEVANT = /(^|\/)(specs|\.specify|memory)(\/|$)/;
+const RELEVANT = /(^|\/)(specs|\.specify|memory|openspec)(\/|$)/;
 
 /** How long file events are gathered before one refresh runs. */
 const DEBOUNCE_MS = 120;
@@ -89,7 +89,7 @@ export class WorkspaceModel implements vscode.Disposable {
     this.started = true;
     this.startedEmitter.fire();
     const features = this.index.features.length;
-    this.log.info(`Indexed ${this.index.projects.length} spec-kit project(s), ${features} feature(s) in ${Date.now() - started} ms`);
+    this.log.info(`Indexed ${this.index.projects.length} spec-kit project(s), ${features} feature(s), ${this.index.openspecProjects.length} OpenSpec project(s) in ${Date.now() - started} ms`);
     this.scheduleSave(0);
   }
 

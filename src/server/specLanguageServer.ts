@@ -28,6 +28,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { type AnalyzedDoc } from '../core/lint/analyzedDoc';
 import { completions } from '../core/lint/completion';
 import { LintWorkspace } from '../core/lint/lintWorkspace';
+import { openspecCodeActions } from './openspecCodeActions';
 import {
   definitionsOf,
   documentSymbols,
@@ -206,6 +207,8 @@ export class SpecLanguageServer {
       }));
     }, null));
     c.onCodeAction((p) => this.guard(async () => {
+      const fixes = await openspecCodeActions(this.ws, this.toPath(p.textDocument.uri), p);
+      if (fixes) return fixes;
       const doc = await this.docFor(p.textDocument.uri);
       if (!doc) return null;
       const actions: CodeAction[] = [];
@@ -367,7 +370,9 @@ export class SpecLanguageServer {
     if (!doc || !path) return;
     const version = doc.version;
     try {
-      const result = await this.ws.lint(path);
+      // OpenSpec files first: they get OpenSpec's rules, not spec-kit's.
+      const openspec = await this.ws.openspecLint(path);
+      const result = openspec ? { problems: openspec } : await this.ws.lint(path);
       // A newer edit arrived meanwhile: its own check is queued, these results are stale.
       if (this.documents.get(uri)?.version !== version) return;
       const problems = result ? applySeverities(result.problems, this.overrides) : [];

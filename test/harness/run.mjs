@@ -40,7 +40,7 @@ import {
 // A session is a sample workspace, or `workspace:part` for one part of its suites in a VS Code of its
 // own (nixos-flake's chat suites run apart from its editor suites: shorter sessions, and a hang in
 // one part leaves the other's results). --only=nixos-flake runs every part of that workspace.
-export const SESSIONS = ['nixos-flake', 'nixos-flake:chat', 'multi-root', 'monorepo', 'empty', 'speckit-1.0', 'untrusted'];
+export const SESSIONS = ['nixos-flake', 'nixos-flake:chat', 'multi-root', 'monorepo', 'empty', 'speckit-1.0', 'untrusted', 'openspec'];
 /** Sessions opened with workspace trust on and the folder not trusted (Restricted Mode). */
 const UNTRUSTED = new Set(['untrusted']);
 const REPORT_PREFIX = '[mocha] ';

@@ -13,7 +13,8 @@ export const EXTENSION_ID = 'speckit-vscode.speckit-vscode';
 
 /** The sample workspaces in test/fixtures/workspaces. */
 /** `untrusted` runs only its own suite, in Restricted Mode (see untrusted.test.ts). */
-export type WorkspaceName = 'nixos-flake' | 'multi-root' | 'monorepo' | 'empty' | 'speckit-1.0' | 'untrusted';
+/** `openspec`: pantherOS's OpenSpec folder with an offline flake (openspec.test.ts). */
+export type WorkspaceName = 'nixos-flake' | 'multi-root' | 'monorepo' | 'empty' | 'speckit-1.0' | 'untrusted' | 'openspec';
 export const ALL_WORKSPACES: readonly WorkspaceName[] = ['nixos-flake', 'multi-root', 'monorepo', 'empty', 'speckit-1.0'];
 
 /** A suite file: which sample workspaces it runs in, and its mocha suites. */

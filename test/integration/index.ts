@@ -14,6 +14,7 @@ import * as initProject from './initProject.test';
 import * as languageServer from './languageServer.test';
 import * as modelProvider from './modelProvider.test';
 import * as nix from './nix.test';
+import * as openspec from './openspec.test';
 import * as taskLens from './taskLens.test';
 import * as speckitInterop from './speckitInterop.test';
 import * as speckitInteropChat from './speckitInteropChat.test';
@@ -22,7 +23,7 @@ import * as untrusted from './untrusted.test';
 import * as workspaceIndex from './workspaceIndex.test';
 
 /** Every suite file; each says which sample workspaces it belongs to. */
-const SUITES: readonly SuiteModule[] = [activation, workspaceIndex, fakeLm, explorer, taskLens, initProject, nix, languageServer, chat, chatImplement, speckitInterop, speckitInteropChat, dashboard, modelProvider, githubIssues, untrusted, speckitInteropUntrusted];
+const SUITES: readonly SuiteModule[] = [activation, workspaceIndex, fakeLm, explorer, taskLens, initProject, nix, languageServer, chat, chatImplement, speckitInterop, speckitInteropChat, dashboard, modelProvider, githubIssues, untrusted, speckitInteropUntrusted, openspec];
 
 /** Marks the lines the harness prints as mocha's report; everything else in the console is noise. */
 export const REPORT_PREFIX = '[mocha] ';

@@ -8,6 +8,7 @@ import { type PlanDoc, parsePlan } from '../artifacts/plan';
 import { parseSpec, type SpecDoc } from '../artifacts/spec';
 import { parseTasks, type TasksDoc } from '../artifacts/tasks';
 import { type MarkdownDoc, parseMarkdown } from '../markdown/markdownDoc';
+import { openspecFileKind } from '../openspec/openspecPaths';
 import { type Range } from '../text/range';
 
 /** The spec-kit files the language server and `check` read; templates and contracts are not among them. */
@@ -47,6 +48,8 @@ export type ParsedModel = SpecDoc | PlanDoc | TasksDoc | ChecklistDoc | Constitu
 /** The kind of a path for linting, or undefined for files the server leaves alone (templates, contracts, others). */
 export function lintKind(filePath: string): LintKind | undefined {
   const p = filePath.replace(/\\/g, '/');
+  // OpenSpec files have rules of their own (LintWorkspace.openspecLint): spec-kit's would misread them.
+  if (openspecFileKind(p)) return undefined;
   // Templates are full of placeholders by design.
   if (/\/(?:\.specify\/)?templates\//.test(p)) return undefined;
   const kind = artifactKind(p);

@@ -4,7 +4,8 @@ import { type FileSystemHost } from '../workspace/fileSystem';
 import { SKIPPED_DIRECTORIES } from '../workspace/projects';
 import { WorkspaceIndex } from '../workspace/workspaceIndex';
 import { lintKind } from './analyzedDoc';
-import { LintWorkspace } from './lintWorkspace';
+import { CHECKED_OPENSPEC, LintWorkspace } from './lintWorkspace';
+import { openspecFileKind } from '../openspec/openspecPaths';
 import { applySeverities, type SeverityOverrides } from './rules';
 
 export interface FileProblem extends Problem {
@@ -24,17 +25,37 @@ export async function checkFiles(fs: FileSystemHost, targets: readonly string[],
   for (const t of targets) {
     const s = await fs.stat(t);
     if (s?.type === 'directory') for (const f of await specFilesUnder(fs, t, 0)) files.add(f);
-    else if (s?.type === 'file' && lintKind(t)) files.add(t);
+    else if (s?.type === 'file' && (lintKind(t) || isCheckedOpenSpec(t))) files.add(t);
   }
   const ws = new LintWorkspace(new WorkspaceIndex(fs), fs);
+  const isDir = new Set<string>();
+  for (const t of targets) if ((await fs.stat(t))?.type === 'directory') isDir.add(t);
+  /** OpenSpec project root → one of its files checked. */
+  const openspecRoots = new Map<string, string>();
   const roots = new Map<string, string | undefined>();
   const out: FileProblem[] = [];
   for (const file of [...files].sort()) {
+    // OpenSpec first: its files sit where spec-kit's would (`specs/<x>/spec.md`).
+    const openspec = await ws.openspecLint(file);
+    if (openspec) {
+      for (const p of applySeverities(openspec, overrides)) out.push({ ...p, path: file });
+      const root = openspecFileKind(file)?.root;
+      if (root !== undefined && !openspecRoots.has(root)) openspecRoots.set(root, file);
+      continue;
+    }
     const root = await projectRoot(fs, path.dirname(file), roots);
     if (root && !ws.index.hasFolder(root)) await ws.index.addFolder(root);
     const result = await ws.lint(file);
     if (!result) continue;
     for (const p of applySeverities(result.problems, overrides)) out.push({ ...p, path: file });
+  }
+  // Findings about files that are not there (a change without proposal.md) belong to the folders checked.
+  for (const file of openspecRoots.values()) {
+    for (const f of (await ws.openspecFindings(file)) ?? []) {
+      if (files.has(f.path) || ![...isDir].some((d) => f.path.startsWith(d + '/'))) continue;
+      if ((await fs.stat(f.path))?.type === 'file') continue;
+      for (const p of applySeverities([f], overrides)) out.push({ ...p, path: f.path });
+    }
   }
   return out;
 }
@@ -47,11 +68,16 @@ async function specFilesUnder(fs: FileSystemHost, dir: string, depth: number): P
     if (type === 'directory') {
       if (SKIPPED_DIRECTORIES.has(name) || (name.startsWith('.') && name !== '.specify')) continue;
       out.push(...(await specFilesUnder(fs, p, depth + 1)));
-    } else if (type === 'file' && name.endsWith('.md') && lintKind(p) && isSpecKitPlace(p)) {
+    } else if (type === 'file' && name.endsWith('.md') && ((lintKind(p) && isSpecKitPlace(p)) || isCheckedOpenSpec(p))) {
       out.push(p);
     }
   }
   return out;
+}
+
+function isCheckedOpenSpec(p: string): boolean {
+  const kind = openspecFileKind(p)?.kind;
+  return kind !== undefined && CHECKED_OPENSPEC.has(kind);
 }
 
 /** Only files where spec-kit puts them: feature folders, `.specify/memory`, a legacy `memory/constitution.md`. */

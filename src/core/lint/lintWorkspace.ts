@@ -1,11 +1,19 @@
 import * as path from 'node:path/posix';
 import { type TasksDoc } from '../artifacts/tasks';
 import { type SpecDoc } from '../artifacts/spec';
+import { openspecFileKind, type OpenSpecKind } from '../openspec/openspecPaths';
+import { withFileText } from '../openspec/project';
+import { type OpenSpecFinding, validateOpenSpecProject } from '../openspec/validate';
 import { type Problem } from '../text/range';
+import { openspecValidation } from '../workspace/openspecIndex';
+import { isInside } from '../workspace/projects';
 import { type FileSystemHost } from '../workspace/fileSystem';
 import { type IndexedFeature, MAX_DOCUMENT_BYTES, type WorkspaceIndex } from '../workspace/workspaceIndex';
 import { type AnalyzedDoc, analyzeDoc, lintKind, type ParsedModel } from './analyzedDoc';
 import { type FeatureModels, lintDocument } from './lintRules';
+
+/** The OpenSpec files that carry findings (project.md, AGENTS.md and notes have no rules). */
+export const CHECKED_OPENSPEC: ReadonlySet<OpenSpecKind> = new Set(['openspec-spec', 'openspec-delta', 'openspec-tasks', 'openspec-proposal', 'openspec-design', 'openspec-change-file']);
 
 /**
  * The files of the workspace as the rules see them: parsed models come from the {@link WorkspaceIndex}
@@ -127,6 +135,34 @@ export class LintWorkspace {
       tasksPath ? (this.index.document(tasksPath) as Promise<TasksDoc | undefined>) : undefined,
     ]);
     return { spec: spec?.kind === 'spec' ? spec : undefined, tasks: tasks?.kind === 'tasks' ? tasks : undefined };
+  }
+
+  /**
+   * The OpenSpec findings of one file (`openspec validate --strict`, with quick fixes), or undefined
+   * when it is no OpenSpec file: the language server and `check` ask here first. The project comes
+   * from the index (or is read, outside it), with every open editor's unsaved text in place.
+   */
+  async openspecLint(p: string): Promise<OpenSpecFinding[] | undefined> {
+    const info = openspecFileKind(p);
+    if (!info || !CHECKED_OPENSPEC.has(info.kind)) return undefined;
+    return (await this.openspecFindings(p))?.filter((f) => f.path === p);
+  }
+
+  /** Every finding of the OpenSpec project that holds `p` (some name a file that is missing, such as proposal.md). */
+  async openspecFindings(p: string): Promise<readonly OpenSpecFinding[] | undefined> {
+    const info = openspecFileKind(p);
+    if (!info) return undefined;
+    let project = this.index.openspecFor(p)?.project;
+    if (!project || project.root !== info.root) {
+      // Outside the index's folders (`check` on a path): index it, so file events refresh it from now on.
+      if (!this.index.hasFolder(info.root)) await this.index.addFolder(info.root);
+      project = this.index.openspecFor(p)?.project;
+      if (project?.root !== info.root) return undefined;
+    }
+    const indexed = project;
+    for (const [file, t] of this.texts) if (isInside(project.dir, file)) project = withFileText(project, file, t.text);
+    // Without unsaved text the index's model is the file's: its validation is computed once per model.
+    return (project === indexed ? openspecValidation(project) : validateOpenSpecProject(project)).findings;
   }
 
   /** The problems of one file (default severities), or undefined when it is not a spec-kit file. */

@@ -1,3 +1,4 @@
+import { OPENSPEC_RULES } from '../openspec/validate';
 import { type Problem, type Severity } from '../text/range';
 
 /** A rule the language server and `speckit-vscode check` report, by its stable code. */
@@ -40,6 +41,8 @@ export const RULES = {
   'file-too-complex': { severity: 'warning', description: 'The file nests too deep, or has too many lines, table cells or inline marks, to analyse in bounded time.' },
   'parse-failed': { severity: 'error', description: 'The markdown could not be parsed.' },
   'internal-error': { severity: 'error', description: 'The file could not be analysed (a bug in Spec Kit).' },
+  // OpenSpec's `validate --strict` rules, for files under `openspec/` (src/core/openspec/validate.ts).
+  ...OPENSPEC_RULES,
 } as const satisfies Record<string, RuleInfo>;
 
 export type RuleCode = keyof typeof RULES;

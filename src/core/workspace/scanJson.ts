@@ -1,4 +1,6 @@
 import * as path from 'node:path/posix';
+import { openspecScanJson, type OpenSpecScanJson } from '../openspec/openspecJson';
+import { openspecValidation } from './openspecIndex';
 import { type WorkspaceIndex } from './workspaceIndex';
 import { type WorkspaceProblem } from './workspaceProblem';
 
@@ -44,6 +46,8 @@ export interface ScanJson {
       next: string | null;
     }>;
   }>;
+  /** OpenSpec projects (an `openspec/` folder): capabilities, changes with progress and status, check counts. */
+  openspec: OpenSpecScanJson[];
   /** Problems outside every project (a folder that could not be listed). */
   problems: ScanProblemJson[];
 }
@@ -93,7 +97,8 @@ export function toScanJson(index: WorkspaceIndex, extra: readonly WorkspaceProbl
         next: f.status.next ? `/speckit.${f.status.next}` : null,
       })),
     })),
-    problems: outside.map((x) => json(undefined, x)),
+    openspec: index.openspecProjects.map((o) => openspecScanJson(o.project, openspecValidation(o.project))),
+    problems: [...outside, ...index.openspecProjects.flatMap((o) => o.problems)].map((x) => json(undefined, x)),
   };
 }
 

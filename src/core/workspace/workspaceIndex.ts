@@ -9,6 +9,7 @@ import { featureStatus, type FeatureStatus } from '../status/featureStatus';
 import { type CurrentFeatureProblem, type CurrentFeatureSource, loadCurrentFeature } from './currentFeature';
 import { type Feature, listFeatures, reloadFeature } from './features';
 import { type FileSystemHost, toFileReadError } from './fileSystem';
+import { type IndexedOpenSpec, indexOpenSpecFolder, type OpenSpecRefresh, openspecRefreshFor, openspecTasksOf, refreshOpenSpec } from './openspecIndex';
 import { findProjects, isInside, type Project } from './projects';
 import { readStateFile } from './stateFile';
 import { readProblem, type WorkspaceProblem } from './workspaceProblem';
@@ -70,6 +71,8 @@ export interface IndexChange {
   readonly features: readonly string[];
   /** The set of projects or features itself changed (added, removed, renamed). */
   readonly structure: boolean;
+  /** Roots of the OpenSpec projects that changed (also listed in `projects`). */
+  readonly openspec?: readonly string[];
 }
 
 type ParsedDoc = SpecDoc | PlanDoc | TasksDoc | ChecklistDoc | ConstitutionDoc;
@@ -115,11 +118,41 @@ export class WorkspaceIndex {
   /** Lookups by exact path, rebuilt whenever the set of projects or features changes. */
   private projectByRoot = new Map<string, IndexedProject>();
   private featureByDir = new Map<string, IndexedFeature>();
+  private readonly openspecFolders = new Map<string, IndexedOpenSpec[]>();
+  /** The file system with unsaved editor text in place of the disk's, for the OpenSpec loader. */
+  private readonly overlayFs: FileSystemHost;
 
   constructor(
     private readonly fs: FileSystemHost,
     private readonly options: WorkspaceIndexOptions = {},
-  ) {}
+  ) {
+    const overlays = this.overlays;
+    this.overlayFs = {
+      readFile: (p, o) => {
+        const overlay = overlays.get(p);
+        return overlay ? Promise.resolve(new TextEncoder().encode(overlay.text)) : fs.readFile(p, o);
+      },
+      readDirectory: (p) => fs.readDirectory(p),
+      stat: (p) => fs.stat(p),
+    };
+  }
+
+  /** OpenSpec projects (an `openspec/` folder), beside the spec-kit ones. */
+  get openspecProjects(): IndexedOpenSpec[] {
+    return [...this.openspecFolders.values()].flat();
+  }
+
+  /** The OpenSpec project whose `openspec/` folder holds `p` (or whose root is `p`). */
+  openspecFor(p: string): IndexedOpenSpec | undefined {
+    return this.openspecProjects.filter((x) => p === x.project.root || isInside(x.project.dir, p, true)).sort((a, b) => b.project.dir.length - a.project.dir.length)[0];
+  }
+
+  /** The tasks file of a spec-kit feature directory or an OpenSpec change folder. */
+  tasksOf(dir: string): { path: string; doc: TasksDoc } | undefined {
+    const feature = this.featureFor(dir);
+    if (feature?.feature.dir === dir) return feature.tasks && feature.feature.files.tasks ? { path: feature.feature.files.tasks.path, doc: feature.tasks } : undefined;
+    return openspecTasksOf(this.openspecProjects, dir);
+  }
 
   get projects(): IndexedProject[] {
     return [...this.folders.values()].flat();
@@ -131,7 +164,7 @@ export class WorkspaceIndex {
 
   /** Every problem of every project and feature, projects first. */
   get problems(): WorkspaceProblem[] {
-    return this.projects.flatMap((p) => [...p.problems, ...p.features.flatMap((f) => f.problems)]);
+    return [...this.projects.flatMap((p) => [...p.problems, ...p.features.flatMap((f) => f.problems)]), ...this.openspecProjects.flatMap((o) => o.problems)];
   }
 
   /** Uses persisted summaries from now on (the extension opens its store after the index exists). */
@@ -140,7 +173,7 @@ export class WorkspaceIndex {
   }
 
   hasFolder(folder: string): boolean {
-    return this.folders.has(folder);
+    return this.folders.has(folder) || this.openspecFolders.has(folder);
   }
 
   /** Scans a folder from scratch (cached parses are reused when files did not change). */
@@ -149,11 +182,13 @@ export class WorkspaceIndex {
     const others = [...this.projects.filter((p) => p.folder !== folder).map((p) => p.project), ...projects];
     const indexed = await Promise.all(projects.map((p) => this.indexProject(p, folder, others)));
     this.folders.set(folder, indexed);
+    this.openspecFolders.set(folder, await indexOpenSpecFolder(this.overlayFs, folder, this.options.maxDepth));
     this.rebuildLookups();
   }
 
   removeFolder(folder: string): void {
     this.folders.delete(folder);
+    this.openspecFolders.delete(folder);
     for (const key of this.cache.keys()) if (isInside(folder, key)) this.cache.delete(key);
     this.rebuildLookups();
   }
@@ -292,10 +327,17 @@ export class WorkspaceIndex {
     const features = new Set<string>();
     const projects = new Set<string>();
     const folders = new Set<string>();
+    const openspec: Array<{ folder: string; refresh: OpenSpecRefresh }> = [];
     for (const p of paths) {
       const base = path.basename(p);
       const folder = [...this.folders.keys()].filter((f) => isInside(f, p, true)).sort((a, b) => b.length - a.length)[0];
       if (!folder) continue;
+      const os = openspecRefreshFor(this.openspecFolders.get(folder) ?? [], p);
+      if (os) {
+        openspec.push({ folder, refresh: os });
+        // Inside a known OpenSpec folder nothing else is concerned.
+        if (os.kind !== 'rescan') continue;
+      }
       if (base === '.specify' || base === 'memory' || base === 'specs' || p === folder) {
         folders.add(folder);
         continue;
@@ -331,7 +373,40 @@ export class WorkspaceIndex {
       await this.reindexFeature(project, dir);
       change.features.add(dir);
     }
-    return { projects: [...change.projects], features: [...change.features], structure: change.structure };
+    const roots = await this.refreshOpenSpec(openspec, folders);
+    if (roots.structure) change.structure = true;
+    for (const r of roots.changed) change.projects.add(r);
+    return { projects: [...change.projects], features: [...change.features], structure: change.structure, ...(roots.changed.length > 0 ? { openspec: roots.changed } : {}) };
+  }
+
+  /** Applies OpenSpec refreshes (folders rescanned by `addFolder` already have fresh OpenSpec projects). */
+  private async refreshOpenSpec(work: ReadonlyArray<{ folder: string; refresh: OpenSpecRefresh }>, rescanned: ReadonlySet<string>): Promise<{ changed: string[]; structure: boolean }> {
+    const changed = new Set<string>();
+    let structure = false;
+    for (const folder of rescanned) for (const o of this.openspecFolders.get(folder) ?? []) changed.add(o.project.root);
+    for (const { folder, refresh } of work) {
+      if (rescanned.has(folder)) continue;
+      const list = this.openspecFolders.get(folder) ?? [];
+      if (refresh.kind === 'rescan') {
+        const before = list.map((o) => o.project.root).join('\n');
+        const fresh = await indexOpenSpecFolder(this.overlayFs, folder, this.options.maxDepth);
+        this.openspecFolders.set(folder, fresh);
+        for (const o of fresh) changed.add(o.project.root);
+        structure ||= before !== fresh.map((o) => o.project.root).join('\n');
+        continue;
+      }
+      const i = list.findIndex((o) => o.project.root === refresh.root);
+      if (i === -1) continue;
+      const fresh = await refreshOpenSpec(this.overlayFs, list[i]!, refresh);
+      const next = [...list];
+      if (fresh) next[i] = fresh;
+      else next.splice(i, 1);
+      this.openspecFolders.set(folder, next);
+      changed.add(refresh.root);
+      // A reload may add or remove changes and specs: the tree's shape changes with it.
+      if (refresh.kind === 'project' || !fresh) structure = true;
+    }
+    return { changed: [...changed], structure };
   }
 
   private async reindexProject(root: string): Promise<boolean> {

@@ -9,6 +9,8 @@ const DOCUMENT_SELECTOR = [
   { scheme: 'file', language: 'markdown', pattern: '**/specs/**/*.md' },
   { scheme: 'file', language: 'markdown', pattern: '**/.specify/memory/*.md' },
   { scheme: 'file', language: 'markdown', pattern: '**/memory/constitution.md' },
+  // OpenSpec projects: proposal, design and tasks of changes live outside any specs/ folder.
+  { scheme: 'file', language: 'markdown', pattern: '**/openspec/**/*.md' },
 ];
 const SPEC_PATH = /\/specs\/.+\.md$|\/\.specify\/memory\/[^/]+\.md$|\/memory\/constitution\.md$/i;
 
@@ -84,7 +86,7 @@ class LanguageServerController implements vscode.Disposable {
   private async doStart(): Promise<void> {
     const module = this.services.context.asAbsolutePath('dist/server.js');
     this.output ??= this.services.own(vscode.window.createOutputChannel('Spec Kit Language Server', { log: true }));
-    this.watcher ??= this.services.own(vscode.workspace.createFileSystemWatcher('**/{specs,.specify,memory}/**/*.md'));
+    this.watcher ??= this.services.own(vscode.workspace.createFileSystemWatcher('**/{specs,.specify,memory,openspec}/**/*.md'));
     const clientOptions: LanguageClientOptions = {
       documentSelector: DOCUMENT_SELECTOR,
       synchronize: { fileEvents: this.watcher },

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { Commands, ContextKeys, Views } from '../../ids';
+import { openspecChangeAt } from '../../core/workspace/openspecIndex';
 import { type SpeckitServices } from '../../platform/services';
 import { type SpecNode } from '../../platform/specTreeProvider';
 import { setTaskDone } from '../../platform/taskState';
@@ -13,7 +14,8 @@ export function registerSpecExplorer(services: SpeckitServices): void {
 
   const updateState = (): void => {
     const projects = model.index.projects;
-    void vscode.commands.executeCommand('setContext', ContextKeys.state, projects.length === 0 ? 'noProject' : 'ready');
+    const none = projects.length === 0 && model.index.openspecProjects.length === 0;
+    void vscode.commands.executeCommand('setContext', ContextKeys.state, none ? 'noProject' : 'ready');
     // The badge counts open tasks of the current features: what is left to do now.
     const open = projects
       .map((p) => model.index.currentFeature(p))
@@ -41,6 +43,19 @@ export function registerSpecExplorer(services: SpeckitServices): void {
     vscode.commands.registerCommand(Commands.revealInExplorer, async (uri?: vscode.Uri) => {
       const target = uri ?? vscode.window.activeTextEditor?.document.uri;
       const feature = target ? model.index.featureFor(target.path) : undefined;
+      const change = target && !feature ? openspecChangeAt(model.index.openspecProjects, target.path) : undefined;
+      if (change) {
+        let node: SpecNode = provider.changeNode(change.project.project.root, change.change.dir);
+        const editor = vscode.window.activeTextEditor;
+        const tasks = change.change.tasks;
+        if (tasks && editor && editor.document.uri.path === tasks.path) {
+          const line = editor.selection.active.line;
+          const task = tasks.doc.tasks.find((t) => line >= t.range.start.line && line <= t.range.end.line);
+          if (task) node = provider.taskNodeFor(change.change.dir, task.id);
+        }
+        await view.reveal(node, { select: true, focus: true, expand: true });
+        return;
+      }
       if (!feature) {
         void vscode.window.showInformationMessage('The active file is not part of a spec-kit feature.');
         return;
@@ -61,9 +76,9 @@ export function registerSpecExplorer(services: SpeckitServices): void {
   }
 }
 
-/** Ticks or unticks a task of a feature from the tree. */
+/** Ticks or unticks a task of a feature (or an OpenSpec change) from the tree. */
 async function setTaskState(model: WorkspaceModel, featureDir: string, taskId: string, done: boolean): Promise<void> {
-  const file = model.index.featureFor(featureDir)?.feature.files.tasks;
+  const file = model.index.tasksOf(featureDir);
   if (!file) return;
   const result = await setTaskDone(model, model.uriFor(file.path), taskId, done);
   if (result === 'missing') void vscode.window.showWarningMessage(`${taskId} is no longer in ${vscode.workspace.asRelativePath(model.uriFor(file.path))}.`);

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { type SpecDoc } from '../../core/artifacts/spec';
 import { setItemCheckedEdit, taskAtLine } from '../../core/artifacts/taskEdits';
 import { type TasksDoc } from '../../core/artifacts/tasks';
+import { openspecFileKind } from '../../core/openspec/openspecPaths';
 import { phaseLabel } from '../../core/status/presentation';
 import { CHAT_PARTICIPANT_NAME, Commands } from '../../ids';
 import { sendToChat, slash } from '../../platform/chat';
@@ -53,6 +54,13 @@ export function registerTaskLens(services: SpeckitServices): void {
       if (!found || !item) return false;
       const edit = setItemCheckedEdit(item, !item.checked);
       return edit ? setBoxEdit(uri, edit, `Toggle acceptance of ${taskId}`) : true;
+    }),
+    vscode.commands.registerCommand(Commands.toggleTaskItem, async (uri: vscode.Uri, line: number) => {
+      const found = await withTasks(uri);
+      const item = found?.doc.untracked.find((u) => u.range.start.line === line);
+      if (!found || !item) return false;
+      const edit = setItemCheckedEdit(item, !item.checked);
+      return edit ? setBoxEdit(uri, edit, item.checked ? 'Mark item not done' : 'Mark item done') : true;
     }),
     vscode.commands.registerCommand(Commands.toggleTaskAtCursor, async () => {
       const editor = vscode.window.activeTextEditor;
@@ -133,6 +141,18 @@ export function tasksLenses(uri: vscode.Uri, doc: TasksDoc, verifier?: Verifier)
         }),
       );
     });
+  }
+  // OpenSpec counts every checkbox of tasks.md as a task, numbered or not: plain items tick too.
+  if (openspecFileKind(uri.path)?.kind === 'openspec-tasks') {
+    for (const item of doc.untracked) {
+      lenses.push(
+        new vscode.CodeLens(at(item.range.start.line), {
+          title: item.checked ? '$(discard) Mark not done' : '$(check) Mark done',
+          command: Commands.toggleTaskItem,
+          arguments: [uri, item.range.start.line],
+        }),
+      );
+    }
   }
   return lenses;
 }
