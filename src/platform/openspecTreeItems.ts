@@ -2,7 +2,7 @@ import * as path from 'node:path/posix';
 import * as vscode from 'vscode';
 import { type ChangeStatus, type OpenSpecChange } from '../core/openspec/project';
 import { openspecValidation } from '../core/workspace/openspecIndex';
-import { type SpecNode } from './specTreeProvider';
+import { type SpecNode } from './specNode';
 import { type WorkspaceModel } from './workspaceModel';
 
 type OpenSpecNode = Extract<SpecNode, { kind: 'osProject' | 'osCapabilities' | 'osCapability' | 'osChange' | 'osArchive' }>;

@@ -1,11 +1,6 @@
 import { OPENSPEC_RULES } from '../openspec/validate';
-import { type Problem, type Severity } from '../text/range';
-
-/** A rule the language server and `speckit-vscode check` report, by its stable code. */
-export interface RuleInfo {
-  readonly severity: Severity;
-  readonly description: string;
-}
+import { type Problem } from '../text/range';
+import { type RuleInfo } from './ruleInfo';
 
 /**
  * Every diagnostic code, with its default severity. The parsers' own problems are listed too, so a

@@ -8,7 +8,7 @@
 import * as path from 'node:path/posix';
 import { type TasksDoc } from '../artifacts/tasks';
 import { type QuickFix, type TextEdit } from '../lint/quickFixes';
-import { type RuleInfo } from '../lint/rules';
+import { type RuleInfo } from '../lint/ruleInfo';
 import { type MarkdownDoc, nodeStart } from '../markdown/markdownDoc';
 import { type Problem, type Range } from '../text/range';
 import { deltaCount, presentOperations } from './deltaDoc';

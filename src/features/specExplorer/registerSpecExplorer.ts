@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { Commands, ContextKeys, Views } from '../../ids';
 import { openspecChangeAt } from '../../core/workspace/openspecIndex';
 import { type SpeckitServices } from '../../platform/services';
-import { type SpecNode } from '../../platform/specTreeProvider';
+import { type SpecNode } from '../../platform/specNode';
 import { setTaskDone } from '../../platform/taskState';
 import { type WorkspaceModel } from '../../platform/workspaceModel';
 
