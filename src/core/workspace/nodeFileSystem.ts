@@ -41,27 +41,12 @@ export class NodeFileSystem implements FileSystemHost {
       const s = await handle.stat();
       refuse(path, s, options);
       if (options.maxBytes === undefined) return await handle.readFile();
-      const max = options.maxBytes;
-      // Sized by the fstat (a buffer of the cap for every file would be 16 MB per spec file), grown only if
-      // the file grows meanwhile, and never past max + 1: bounded either way. Unpooled: `.buffer` holds this file only.
-      let buffer = Buffer.allocUnsafeSlow(Math.min(s.size, max) + 1);
-      let length = 0;
+      const into = new BoundedBuffer(path, s.size, options.maxBytes);
       for (;;) {
-        if (length === buffer.length) {
-          if (length > max) throw tooLarge(path, length, max);
-          const bigger = Buffer.allocUnsafeSlow(Math.min(buffer.length * 2, max + 1));
-          buffer.copy(bigger, 0, 0, length);
-          buffer = bigger;
-        }
-        const want = buffer.length - length;
-        const { bytesRead } = await handle.read(buffer, length, want, null);
-        length += bytesRead;
-        // A regular file reads short only at its end: the buffer has room for one byte more than the
-        // fstat said, so an unchanged file takes one read, not a second that returns nothing.
-        if (bytesRead < want) break;
+        const slot = into.slot();
+        if (into.took((await handle.read(slot.buffer, slot.offset, slot.length, null)).bytesRead)) break;
       }
-      if (length > max) throw tooLarge(path, length, max);
-      return buffer.subarray(0, length);
+      return into.result();
     } catch (e) {
       throw toFileReadError(path, e);
     } finally {
@@ -115,27 +100,62 @@ function readFileBlocking(path: string, options: ReadFileOptions): Uint8Array {
   try {
     const s = fstatSync(fd);
     refuse(path, s, options);
-    const max = options.maxBytes ?? Number.MAX_SAFE_INTEGER;
-    let buffer = Buffer.allocUnsafeSlow(Math.min(s.size, max) + 1);
-    let length = 0;
+    const into = new BoundedBuffer(path, s.size, options.maxBytes ?? Number.MAX_SAFE_INTEGER);
     for (;;) {
-      if (length === buffer.length) {
-        if (length > max) throw tooLarge(path, length, max);
-        const bigger = Buffer.allocUnsafeSlow(Math.min(buffer.length * 2, max + 1));
-        buffer.copy(bigger, 0, 0, length);
-        buffer = bigger;
-      }
-      const want = buffer.length - length;
-      const bytesRead = readSync(fd, buffer, length, want, null);
-      length += bytesRead;
-      if (bytesRead < want) break;
+      const slot = into.slot();
+      if (into.took(readSync(fd, slot.buffer, slot.offset, slot.length, null))) break;
     }
-    if (length > max) throw tooLarge(path, length, max);
-    return buffer.subarray(0, length);
+    return into.result();
   } catch (e) {
     throw toFileReadError(path, e);
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * The read loop's buffer, for both paths: sized by the fstat (a buffer of the cap for every file
+ * would be 16 MB per spec file), grown only if the file grows meanwhile, and never past max + 1, so
+ * bounded either way. Unpooled: `.buffer` holds this file only.
+ */
+class BoundedBuffer {
+  private buffer: Buffer;
+  private length = 0;
+  private want = 0;
+
+  constructor(
+    private readonly path: string,
+    size: number,
+    private readonly max: number,
+  ) {
+    this.buffer = Buffer.allocUnsafeSlow(Math.min(size, max) + 1);
+  }
+
+  /** Where the next read goes. */
+  slot(): { buffer: Buffer; offset: number; length: number } {
+    if (this.length === this.buffer.length) {
+      if (this.length > this.max) throw tooLarge(this.path, this.length, this.max);
+      const bigger = Buffer.allocUnsafeSlow(Math.min(this.buffer.length * 2, this.max + 1));
+      this.buffer.copy(bigger, 0, 0, this.length);
+      this.buffer = bigger;
+    }
+    this.want = this.buffer.length - this.length;
+    return { buffer: this.buffer, offset: this.length, length: this.want };
+  }
+
+  /**
+   * True when the file is read: a regular file reads short only at its end, and the buffer has room
+   * for one byte more than the fstat said, so an unchanged file takes one read, not a second that
+   * returns nothing.
+   */
+  took(bytesRead: number): boolean {
+    this.length += bytesRead;
+    return bytesRead < this.want;
+  }
+
+  result(): Uint8Array {
+    if (this.length > this.max) throw tooLarge(this.path, this.length, this.max);
+    return this.buffer.subarray(0, this.length);
   }
 }
 
