@@ -1,10 +1,9 @@
 // @speckit in the real chat view with the deterministic model: every command, the files it writes,
 // the pointer, the branch, follow-up state, and every error path leaving nothing behind.
 import * as assert from 'node:assert/strict';
-import { utimesSync, writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { chat, received, script, selectTestModel, shown, transcripts } from './chatHelpers';
-import { featureDir, projectRoot, restoreFromFixture } from './editorHelpers';
+import { featureDir, projectRoot, restoreFromFixture, saveConflictOnNextEdit } from './editorHelpers';
 import { folderUri, readText, testApi, waitForSnapshot, waitUntil, writeText, type SpeckitTestApi, type WorkspaceName } from './helpers';
 
 export const workspaces: readonly WorkspaceName[] = ['nixos-flake'];
@@ -65,6 +64,26 @@ As a developer I want PostgreSQL 15 running on the server.
 
 - The host has 2 GB of memory.
 `;
+
+/**
+ * A feature whose plan.md the user wrote, and `/speckit.plan` run over it with the spec active: the
+ * generated plan is held back as a proposal. Its Apply button's proposal id, and the plan as written.
+ */
+async function proposePlanOver(name: string): Promise<{ planUri: vscode.Uri; original: string; id: string }> {
+  const api = await testApi();
+  const dir = featureDir(api, 0, name);
+  const planUri = vscode.Uri.joinPath(dir, 'plan.md');
+  const original = '# Implementation Plan: Mine\n\n## Summary\n\nHand-written.\n';
+  await writeText(vscode.Uri.joinPath(dir, 'spec.md'), SPEC);
+  await writeText(planUri, original);
+  await waitForSnapshot(api, (s) => s.projects[0]!.features.some((f) => f.name === name), 'the feature');
+  await vscode.window.showTextDocument(vscode.Uri.joinPath(dir, 'spec.md'));
+  await script({ text: '<file path="plan.md">\n# Implementation Plan: Generated\n\n## Summary\n\nFrom the model.\n\n## Constitution Check\n\n- [x] Declarative\n</file>' });
+  const t = await chat('@speckit /speckit.plan');
+  const button = t.parts.find((p) => p.kind === 'button' && p.text.startsWith('Apply'));
+  assert.ok(button, shown(t));
+  return { planUri, original, id: (JSON.parse(button.text.slice(button.text.indexOf('['))) as string[])[0]! };
+}
 
 export function define(): void {
   suite('@speckit chat', function () {
@@ -294,19 +313,7 @@ export function define(): void {
     });
 
     test('applying a proposal over an editor with unsaved changes is refused and loses nothing', async () => {
-      const api = await testApi();
-      const dir = featureDir(api, 0, '065-dirty-plan');
-      const planUri = vscode.Uri.joinPath(dir, 'plan.md');
-      const original = '# Implementation Plan: Mine\n\n## Summary\n\nHand-written.\n';
-      await writeText(vscode.Uri.joinPath(dir, 'spec.md'), SPEC);
-      await writeText(planUri, original);
-      await waitForSnapshot(api, (s) => s.projects[0]!.features.some((f) => f.name === '065-dirty-plan'), 'the feature');
-      await vscode.window.showTextDocument(vscode.Uri.joinPath(dir, 'spec.md'));
-      await script({ text: '<file path="plan.md">\n# Implementation Plan: Generated\n\n## Summary\n\nFrom the model.\n\n## Constitution Check\n\n- [x] Declarative\n</file>' });
-      const t = await chat('@speckit /speckit.plan');
-      const button = t.parts.find((p) => p.kind === 'button' && p.text.startsWith('Apply'));
-      assert.ok(button, shown(t));
-      const id = (JSON.parse(button.text.slice(button.text.indexOf('['))) as string[])[0]!;
+      const { planUri, original, id } = await proposePlanOver('065-dirty-plan');
       const editor = await vscode.window.showTextDocument(planUri);
       assert.ok(await editor.edit((e) => e.insert(new vscode.Position(0, 0), '<!-- my draft -->\n')));
       assert.equal(await vscode.commands.executeCommand('speckit.chat.applyProposal', id), false);
@@ -320,19 +327,8 @@ export function define(): void {
     });
 
     test('a proposal over a file that changed since it was shown is refused with a fresh diff, then applies', async () => {
-      const api = await testApi();
-      const dir = featureDir(api, 0, '066-stale-plan');
-      const planUri = vscode.Uri.joinPath(dir, 'plan.md');
-      await writeText(vscode.Uri.joinPath(dir, 'spec.md'), SPEC);
-      await writeText(planUri, '# Implementation Plan: Mine\n\n## Summary\n\nHand-written.\n');
-      await waitForSnapshot(api, (s) => s.projects[0]!.features.some((f) => f.name === '066-stale-plan'), 'the feature');
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-      await vscode.window.showTextDocument(vscode.Uri.joinPath(dir, 'spec.md'));
-      await script({ text: '<file path="plan.md">\n# Implementation Plan: Generated\n\n## Summary\n\nFrom the model.\n\n## Constitution Check\n\n- [x] Declarative\n</file>' });
-      const t = await chat('@speckit /speckit.plan');
-      const button = t.parts.find((p) => p.kind === 'button' && p.text.startsWith('Apply'));
-      assert.ok(button, shown(t));
-      const id = (JSON.parse(button.text.slice(button.text.indexOf('['))) as string[])[0]!;
+      const { planUri, id } = await proposePlanOver('066-stale-plan');
       // Someone edits plan.md after the diff was shown (another tool, a git checkout).
       const edited = '# Implementation Plan: Mine\n\n## Summary\n\nEdited after the proposal.\n';
       await writeText(planUri, edited);
@@ -348,29 +344,12 @@ export function define(): void {
     });
 
     test('a proposal whose save fails is reported as applied but unsaved, and the newer file on disk is kept', async () => {
-      const api = await testApi();
-      const dir = featureDir(api, 0, '067-save-fails');
-      const planUri = vscode.Uri.joinPath(dir, 'plan.md');
-      await writeText(vscode.Uri.joinPath(dir, 'spec.md'), SPEC);
-      await writeText(planUri, '# Implementation Plan: Mine\n\n## Summary\n\nHand-written.\n');
-      await waitForSnapshot(api, (s) => s.projects[0]!.features.some((f) => f.name === '067-save-fails'), 'the feature');
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-      await vscode.window.showTextDocument(vscode.Uri.joinPath(dir, 'spec.md'));
-      await script({ text: '<file path="plan.md">\n# Implementation Plan: Generated\n\n## Summary\n\nFrom the model.\n\n## Constitution Check\n\n- [x] Declarative\n</file>' });
-      const t = await chat('@speckit /speckit.plan');
-      const button = t.parts.find((p) => p.kind === 'button' && p.text.startsWith('Apply'));
-      assert.ok(button, shown(t));
-      const id = (JSON.parse(button.text.slice(button.text.indexOf('['))) as string[])[0]!;
+      const { planUri, id } = await proposePlanOver('067-save-fails');
       // Another program rewrites plan.md the moment the edit lands in the buffer: VS Code then refuses
       // to save over the newer file (a real save failure).
       const other = '# Implementation Plan: Rewritten elsewhere\n';
-      const listener = vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.document.uri.toString() !== planUri.toString() || !e.document.getText().includes('Generated')) return;
-        listener.dispose();
-        writeFileSync(planUri.fsPath, other);
-        const later = new Date(Date.now() + 60_000);
-        utimesSync(planUri.fsPath, later, later);
-      });
+      const listener = saveConflictOnNextEdit(planUri, other, (doc) => doc.getText().includes('Generated'));
       try {
         assert.equal(await vscode.commands.executeCommand('speckit.chat.applyProposal', id), false, 'an unsaved write is not a success');
       } finally {

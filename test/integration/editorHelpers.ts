@@ -1,5 +1,6 @@
 // Helpers for the editor-surface suites (explorer, CodeLens, commands): the parts of the test API they use.
 import * as assert from 'node:assert/strict';
+import { utimesSync, writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { type SpeckitTestApi } from './helpers';
 
@@ -64,4 +65,20 @@ export async function restoreFromFixture(workspace: string, rel: string): Promis
   } else {
     await vscode.workspace.fs.writeFile(target, await vscode.workspace.fs.readFile(source));
   }
+}
+
+/**
+ * A real save failure for the next save of `uri`: the moment an edit that `when` accepts lands in its
+ * buffer, another program rewrites the file with a newer time, so VS Code refuses to save over it.
+ * Dispose the result after the action under test.
+ */
+export function saveConflictOnNextEdit(uri: vscode.Uri, rewritten: string, when: (doc: vscode.TextDocument) => boolean = () => true): vscode.Disposable {
+  const listener = vscode.workspace.onDidChangeTextDocument((e) => {
+    if (e.document.uri.toString() !== uri.toString() || !when(e.document)) return;
+    listener.dispose();
+    writeFileSync(uri.fsPath, rewritten);
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(uri.fsPath, later, later);
+  });
+  return listener;
 }

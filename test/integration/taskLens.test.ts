@@ -1,11 +1,11 @@
 // CodeLens on tasks and specs: titles and commands for every task shape, ticking through an
 // undoable edit that changes only the checkbox, unsaved documents, and the toggle keybinding command.
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { featureDir } from './editorHelpers';
+import { featureDir, saveConflictOnNextEdit } from './editorHelpers';
 import { readText, testApi, waitForSnapshot, waitUntil, writeText, type WorkspaceName } from './helpers';
 
 export const workspaces: readonly WorkspaceName[] = ['nixos-flake'];
@@ -177,13 +177,7 @@ export function define(): void {
       // Another program rewrites the file the moment the tick lands in the buffer: VS Code then
       // refuses to save over the newer file (a real save failure, not a stand-in).
       const other = VARIANTS.replace('# Tasks: Lens variants', '# Tasks: Rewritten elsewhere');
-      const listener = vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.document.uri.toString() !== uri.toString()) return;
-        listener.dispose();
-        writeFileSync(uri.fsPath, other);
-        const later = new Date(Date.now() + 60_000);
-        utimesSync(uri.fsPath, later, later);
-      });
+      const listener = saveConflictOnNextEdit(uri, other);
       try {
         assert.equal(await vscode.commands.executeCommand('speckit.markTaskDone', uri, 'T001'), false, 'a failed save is not "changed"');
       } finally {
