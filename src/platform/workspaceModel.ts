@@ -156,8 +156,10 @@ export class WorkspaceModel implements vscode.Disposable {
   }
 
   private async addFolder(folder: vscode.WorkspaceFolder): Promise<void> {
-    await this.index.addFolder(folder.uri.path);
+    // Watch before scanning: a file written while the scan runs is refreshed after it (the queue is
+    // serial), instead of being lost when the scan listed its folder before the file came back.
     this.watch(folder);
+    await this.index.addFolder(folder.uri.path);
     this.changed.fire({ projects: this.index.projects.map((p) => p.project.root), features: [], structure: true });
   }
 
