@@ -3,9 +3,9 @@
 // a tool that writes is never offered and refused when called; a cancel stops the tool loop.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { chat, script, selectTestModel, shown, transcripts } from './chatHelpers';
+import { chat, script, selectTestModel, shown, type Transcript, transcripts } from './chatHelpers';
 import { restoreFromFixture } from './editorHelpers';
-import { folderUri, readText, sleep, testApi, waitForSnapshot, waitUntil, type WorkspaceName } from './helpers';
+import { folderUri, readText, sleep, testApi, waitForSnapshot, waitUntil, writeText, type WorkspaceName } from './helpers';
 
 export const workspaces: readonly WorkspaceName[] = ['nixos-flake'];
 
@@ -21,6 +21,15 @@ async function requests(): Promise<Request[]> {
 
 const READ_ONLY = ['speckit_analyzeFeature', 'speckit_listFeatures', 'speckit_readFeature'];
 const FEATURE = '001-postgresql-database';
+
+/** Asks with files attached, as the chat's "Add Context…" attaches them; waits for the answer. */
+async function chatWithFiles(query: string, files: vscode.Uri[]): Promise<Transcript> {
+  const api = await testApi();
+  const before = transcripts(api).length;
+  await vscode.commands.executeCommand('workbench.action.chat.open', { query, attachFiles: files });
+  await waitUntil(() => transcripts(api).length > before, `@speckit to answer "${query}"`, 30_000);
+  return transcripts(api)[before]!;
+}
 
 function tasksUri(): vscode.Uri {
   return vscode.Uri.joinPath(folderUri(), 'specs', FEATURE, 'tasks.md');
@@ -67,6 +76,31 @@ export function define(): void {
       assert.match(prompt, /how long are backups kept\?/, 'the earlier question');
       assert.match(prompt, /unclarified number of days/, 'the earlier answer');
       assert.match(shown(t), /speckit\.clarify/);
+    });
+
+    test('attached files go to the model fenced as data: a text file whole, a large one cut, a binary one left out with a note', async () => {
+      const dir = vscode.Uri.joinPath(folderUri(), 'ask-attachments');
+      const small = vscode.Uri.joinPath(dir, 'window.md');
+      const large = vscode.Uri.joinPath(dir, 'large.log');
+      const binary = vscode.Uri.joinPath(dir, 'dump.bin');
+      try {
+        await writeText(small, 'The backup window is 02:00 UTC.\n');
+        await writeText(large, `${'a line of the large log\n'.repeat(4000)}TAIL-MARKER\n`);
+        await vscode.workspace.fs.writeFile(binary, new Uint8Array([0x50, 0x47, 0x00, 0x01, 0x00, 0xff]));
+        await script({ text: 'The window is at 02:00 UTC.' });
+        const t = await chatWithFiles('@speckit when is the backup window?', [small, large, binary]);
+        const prompt = (await requests())[0]!.messages.map((m) => m.text).join('\n');
+        assert.match(prompt, /Data: Referenced file ask-attachments\/window\.md \(ask-attachments\/window\.md\)\n```\nThe backup window is 02:00 UTC\.\n```/, 'the text file, fenced as data');
+        assert.match(prompt, /\[cut: the first 40000 of 96012 characters\]/, 'the large file, said to be cut');
+        assert.doesNotMatch(prompt, /TAIL-MARKER/);
+        assert.ok(!prompt.includes('\u0000'), 'nothing of the binary file');
+        assert.match(shown(t), /dump\.bin is not a readable text file; it was left out/);
+        const used = t.parts.filter((p) => p.kind === 'reference').map((p) => p.text);
+        assert.deepEqual(used, [small.toString(), large.toString()], 'the chat lists the files used');
+        assert.match(shown(t), /The window is at 02:00 UTC\./);
+      } finally {
+        await vscode.workspace.fs.delete(dir, { recursive: true, useTrash: false });
+      }
     });
 
     test('a tool that writes is not offered, and a call to it is refused without running', async () => {

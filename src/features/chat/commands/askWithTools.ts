@@ -1,5 +1,6 @@
 import { type AdHocChatTool, sendChatParticipantRequest } from '@vscode/chat-extension-utils';
 import * as vscode from 'vscode';
+import { fenceAsData } from '../../../core/chat/promptAssembly';
 import { type ChatTurn, escapeMarkdown } from '../chatTurn';
 import { classifyModelError, type ModelFailure } from '../modelCall';
 import { isRefusal, isReadOnlyTool, refusedToolResult, toolProgress } from './askTools';
@@ -23,7 +24,8 @@ function resultText(result: vscode.LanguageModelToolResult): string {
  * - each tool call shows as progress, runs with the request's cancellation token, and its failure
  *   is said in the chat (the library invokes tools with a token that is never cancelled);
  * - a cancel stops the loop: no tool runs and no model request is sent after it;
- * - attached files are checked (binary ones left out, large ones cut) before the library reads them.
+ * - attached files are read, checked (binary ones left out, large ones cut) and fenced by us; the
+ *   library places them in the prompt.
  */
 export async function answerWithTools(
   turn: ChatTurn,
@@ -64,7 +66,7 @@ export async function answerWithTools(
         model: guardedModel(model, hidden, token),
         tools,
         requestJustification: justification,
-        responseStreamOptions: { stream: turn.stream, references: true, responseText: true },
+        responseStreamOptions: { stream: turn.stream, responseText: true },
       },
       token,
     );
@@ -136,26 +138,36 @@ function guardedModel(model: vscode.LanguageModelChat, hidden: ReadonlySet<vscod
   return Object.create(model, { sendRequest: { value: sendRequest } }) as vscode.LanguageModelChat;
 }
 
-/** The attached references the library may read: binary files left out (said), large ones cut. */
+/**
+ * The attached references as the library's string form, each fenced as data by our rule (a file
+ * cannot close its fence and pose as instructions; the library's own fences are plain ```), binary
+ * files left out with a note, large ones cut. The chat still lists them as used.
+ */
 async function checkedReferences(turn: ChatTurn): Promise<vscode.ChatPromptReference[]> {
   const out: vscode.ChatPromptReference[] = [];
   for (const ref of turn.request.references) {
-    if (!(ref.value instanceof vscode.Uri)) {
-      out.push(ref);
+    const value = ref.value;
+    if (typeof value === 'string') {
+      out.push({ ...ref, value: fenceAsData(`Reference ${ref.id}`, cut(value)) });
       continue;
     }
-    const name = vscode.workspace.asRelativePath(ref.value);
-    const text = await turn.readUri(ref.value);
+    const uri = value instanceof vscode.Uri ? value : value instanceof vscode.Location ? value.uri : undefined;
+    if (!uri) continue;
+    const name = vscode.workspace.asRelativePath(uri);
+    let text = await turn.readUri(uri);
     if (text === undefined || text.includes('\u0000')) {
       turn.markdown(`_${escapeMarkdown(name)} is not a readable text file; it was left out._\n\n`);
       continue;
     }
-    if (text.length <= MAX_REFERENCE_CHARS) {
-      out.push(ref);
-      continue;
-    }
-    // The cut text goes as a string reference (the library's string form), labelled as cut.
-    out.push({ ...ref, value: `${name} (first ${MAX_REFERENCE_CHARS} of ${text.length} characters):\n${text.slice(0, MAX_REFERENCE_CHARS)}` });
+    if (value instanceof vscode.Location) text = text.split(/\r?\n/).slice(value.range.start.line, value.range.end.line + 1).join('\n');
+    const label = value instanceof vscode.Location ? `Selection of ${name}, lines ${value.range.start.line + 1}-${value.range.end.line + 1}` : `Referenced file ${name}`;
+    out.push({ ...ref, value: fenceAsData(label, cut(text), name) });
+    turn.stream.reference(value instanceof vscode.Location ? value : uri);
   }
   return out;
+}
+
+/** A reference's text, cut to MAX_REFERENCE_CHARS with a visible marker. */
+function cut(text: string): string {
+  return text.length <= MAX_REFERENCE_CHARS ? text : `${text.slice(0, MAX_REFERENCE_CHARS)}\n… [cut: the first ${MAX_REFERENCE_CHARS} of ${text.length} characters]\n`;
 }
