@@ -103,9 +103,9 @@ describe('hooks/nativeCommands: the git extension on the spec-kit 1.0.1 project'
         root,
         event: 'after_plan',
         env: env(base),
-        generateSubject: async (summary) => {
+        generateSubject: (summary) => {
           asked.push(summary);
-          return { text: '```\nfeat(plan): add the PostgreSQL 15 plan\n```' };
+          return Promise.resolve({ text: '```\nfeat(plan): add the PostgreSQL 15 plan\n```' });
         },
       });
       assert.equal(r.ok, true, r.lines.join('\n'));
@@ -117,7 +117,7 @@ describe('hooks/nativeCommands: the git extension on the spec-kit 1.0.1 project'
 
     it('falls back to spec-kit\'s fixed message when the answer is no conventional subject, and says why', async () => {
       conventional();
-      const r = await runNativeCommand('speckit.git.commit', { root, event: 'after_plan', env: env(base), generateSubject: async () => ({ text: 'Sure! Here is a commit message: I added a plan.' }) });
+      const r = await runNativeCommand('speckit.git.commit', { root, event: 'after_plan', env: env(base), generateSubject: () => Promise.resolve({ text: 'Sure! Here is a commit message: I added a plan.' }) });
       assert.equal(r.ok, true, r.lines.join('\n'));
       assert.equal(git('log', '-1', '--format=%s'), '[Spec Kit] Add implementation plan');
       assert.match(r.fallback ?? '', /commit_style is conventional, but the model's message was not usable \(it is not "type\(scope\): subject"/);
@@ -126,11 +126,11 @@ describe('hooks/nativeCommands: the git extension on the spec-kit 1.0.1 project'
 
     it('falls back without a model, and asks nothing when there is nothing to commit', async () => {
       conventional();
-      const r = await runNativeCommand('speckit.git.commit', { root, event: 'after_plan', env: env(base), generateSubject: async () => ({ unavailable: 'no language model is available' }) });
+      const r = await runNativeCommand('speckit.git.commit', { root, event: 'after_plan', env: env(base), generateSubject: () => Promise.resolve({ unavailable: 'no language model is available' }) });
       assert.equal(git('log', '-1', '--format=%s'), '[Spec Kit] Add implementation plan');
       assert.match(r.fallback ?? '', /no language model is available; committed with the fixed message instead/);
       let calls = 0;
-      const again = await runNativeCommand('speckit.git.commit', { root, event: 'after_plan', env: env(base), generateSubject: async () => (calls++, { text: 'feat: x' }) });
+      const again = await runNativeCommand('speckit.git.commit', { root, event: 'after_plan', env: env(base), generateSubject: () => Promise.resolve((calls++, { text: 'feat: x' })) });
       assert.deepEqual([again.ok, calls, again.committed], [true, 0, undefined]);
     });
   });
