@@ -294,7 +294,7 @@ export function define(): void {
         await script({ match: 'Conventional Commit subject', text: 'I updated the notes file with a second line of text.' });
         const t2 = await chat('@speckit /speckit.analyze code only', 90_000);
         assert.equal(git(root, 'log', '-1', '--format=%s'), '[Spec Kit] Save progress before analysis', shown(t2));
-        assert.match(shown(t2), /commit_style is conventional, but the model's message was not usable \(it is not "type\(scope\): subject"/);
+        assert.match(shown(t2), /commit\\?_style is conventional, but the model's message was not usable \(it is not "type\(scope\): subject"/);
         assert.match(shown(t2), /committed with the fixed message instead/);
       } finally {
         git(root, 'reset', '-q', '--soft', start);

@@ -71,7 +71,7 @@ export async function runExtensionCommand(turn: ChatTurn, project: IndexedProjec
   const context = feature ? await featureContext(turn, feature, ['constitution', 'spec', 'plan', 'tasks']) : [];
   const summary = contextSummary(context.map((c) => c.path ?? c.label), [], [], true);
   const instructions = (resolved.frontMatter !== undefined ? `${resolved.frontMatter}\n${resolved.instructions}` : resolved.instructions).replace(/\$ARGUMENTS/g, input || '(none)');
-  const template = parsePromptTemplate(command, PREAMBLE(command, ext, feature?.feature.name, summary) + parsePromptTemplate(command, instructions).body);
+  const template = parsePromptTemplate(command, preamble(command, ext, feature?.feature.name, summary) + parsePromptTemplate(command, instructions).body);
   const messages = turn.messages(template, {}, context, input, [], { canRead: true });
 
   const written: string[] = [];
@@ -126,7 +126,7 @@ export async function runExtensionCommand(turn: ChatTurn, project: IndexedProjec
   return { ok: true, summary: files.length ? `/${command} wrote ${files.join(', ')}` : `/${command} finished and wrote nothing`, written: files };
 }
 
-function PREAMBLE(command: string, extension: string, feature: string | undefined, context: string): string {
+function preamble(command: string, extension: string, feature: string | undefined, context: string): string {
   return [
     `You run the spec-kit command /${command} of the project's "${extension}" extension, in VS Code. Its command file follows after the line of dashes: carry out its steps.`,
     `Work only through the tools: read_file and list_files to read, write_file and replace_in_file to change files (paths relative to the project root). Where the command file says to run one of its scripts, call run_script with the script's path and arguments: the user confirms the exact command line first, and you get its output (or learn that it was declined). Nothing else can run.`,
