@@ -261,6 +261,22 @@ export function define(): void {
       assert.match(shown(t), /finished and wrote nothing/);
     });
 
+    test('a cancel during a model-run mandatory hook stops it and the command: nothing more is written', async () => {
+      await edit(root, HOOKS, mandatoryAgentContext);
+      const api = await testApi();
+      await script({ chunks: ['Reading ', 'the plan ', 'slowly ', 'before ', 'writing ', 'AGENTS.md.'], delayMs: 400, toolCalls: [{ callId: 'w1', name: 'write_file', input: { path: 'AGENTS.md', content: 'late\n' } }] });
+      const count = transcripts(api).length;
+      await vscode.commands.executeCommand('workbench.action.chat.open', { query: '@speckit /speckit.analyze code only' });
+      await waitUntil(async () => (await received()).length > 0, 'the model to be asked for the hook', 60_000);
+      await vscode.commands.executeCommand('workbench.action.chat.cancel');
+      await waitUntil(() => transcripts(api).length > count, 'the cancelled request to end', 30_000);
+      const t = transcripts(api)[count]!;
+      assert.match(shown(t), /Cancelled during the mandatory hook `\/speckit\.agent-context\.update`, so analyze did not run/);
+      assert.doesNotMatch(shown(t), /Specification analysis/);
+      assert.equal((await received()).length, 1, 'no second round after the cancel');
+      await assert.rejects(Promise.resolve(vscode.workspace.fs.stat(vscode.Uri.joinPath(root, 'AGENTS.md'))));
+    });
+
     test('the optional agent-context hook is a button after /speckit.plan\'s hooks; it asks @speckit, which runs the command in the chat', async () => {
       const api = await testApi();
       await script({ text: 'Nothing to update: the plan names no technologies.' });
