@@ -11,6 +11,7 @@ import * as path from 'node:path/posix';
 import * as vscode from 'vscode';
 import { contextSummary } from '../../core/chat/promptContext';
 import { parsePromptTemplate } from '../../core/chat/promptAssembly';
+import { isNativeCommand } from '../../core/hooks/nativeCommands';
 import { type IndexedProject } from '../../core/workspace/workspaceIndex';
 import { ChatSlashCommands } from '../../ids';
 import { runScriptTool } from './runScriptTool';
@@ -141,6 +142,8 @@ function preamble(command: string, extension: string, feature: string | undefine
 /** `@speckit /speckit.<ext>.<command> input`: the command run in this answer (a hook's button asks this way). */
 export async function extensionCommandTurn(turn: ChatTurn, typed: { command: string; input: string }): Promise<vscode.ChatResult> {
   if (!vscode.workspace.isTrusted) return turn.fail(`/${typed.command} was not run: this workspace is not trusted, so no extension command runs. Trust the workspace to run it.`);
+  // The git extension's commands run natively, as hooks of the core commands and their buttons, never through the model.
+  if (isNativeCommand(typed.command)) return turn.fail(`/${typed.command} runs as a hook of the core commands (and from their buttons), where its event and configuration apply; it is not run on its own here.`);
   const project = await turn.project();
   if (!project) return turn.noProject();
   const run = await runExtensionCommand(turn, project, typed.command, typed.input);
