@@ -56,6 +56,8 @@ import { WorkspaceIndex } from '../core/workspace/workspaceIndex';
 export interface ServerOptions {
   /** Quiet time after the last edit before a file is checked again. */
   readonly debounceMs?: number;
+  /** False parses every edit in full (the benchmark's baseline); incremental parsing is the default. */
+  readonly incrementalParse?: boolean;
 }
 
 /** A custom request for the benchmark and tests: the server process's memory. */
@@ -291,6 +293,7 @@ export class SpecLanguageServer {
     this.folders = folders.map((u) => this.toPath(u)).filter((x): x is string => x !== undefined);
     const options = (params.initializationOptions ?? {}) as ServerOptions;
     if (typeof options.debounceMs === 'number' && options.debounceMs >= 0) this.debounceMs = options.debounceMs;
+    if (options.incrementalParse === false) this.ws.incrementalParse = false;
     this.configurationPull = params.capabilities.workspace?.configuration === true;
     return {
       capabilities: {

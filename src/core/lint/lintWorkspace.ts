@@ -27,6 +27,8 @@ export class LintWorkspace {
   private readonly byKey = new Map<string, { key: string; doc: AnalyzedDoc }>();
   private readonly texts = new Map<string, { text: string; version: number }>();
   private version = 0;
+  /** Whether an open editor's next parse may splice into its last one (off: every edit parsed in full). */
+  incrementalParse = true;
 
   constructor(
     readonly index: WorkspaceIndex,
@@ -44,7 +46,7 @@ export class LintWorkspace {
 
   /** An open editor's parse is the base the next keystroke's parse splices into (core/markdown/incrementalParse). */
   private remember(p: string, doc: AnalyzedDoc | undefined): AnalyzedDoc | undefined {
-    if (doc && this.texts.has(p)) rememberForIncrementalParse(p, doc.markdown);
+    if (doc && this.incrementalParse && this.texts.has(p)) rememberForIncrementalParse(p, doc.markdown);
     return doc;
   }
 
