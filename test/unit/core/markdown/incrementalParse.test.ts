@@ -100,7 +100,8 @@ describe('incremental markdown parsing', () => {
     assert.deepEqual(diffTexts('', 'x'), { start: 0, oldEnd: 0, newEnd: 1 });
   });
 
-  it('random edits of generated documents give exactly the tree a full parse gives', () => {
+  it('random edits of generated documents give exactly the tree, models and diagnostics a full parse gives', () => {
+    const kinds = ['/w/specs/001-x/tasks.md', '/w/specs/001-x/spec.md', '/w/specs/001-x/plan.md'];
     let spliced = 0;
     let runs = 0;
     fc.assert(
@@ -116,6 +117,8 @@ describe('incremental markdown parsing', () => {
               spliced++;
               assert.deepStrictEqual(tree, parseMarkdownTree(next));
             }
+            const path = kinds[runs % kinds.length]!;
+            assert.deepStrictEqual(analysedAfterEdit(path, text, next), analysed(path, next));
             text = next;
           }
         },
@@ -186,6 +189,19 @@ describe('incremental markdown parsing', () => {
         assert.deepStrictEqual(analysedAfterEdit('/w/specs/001-x/tasks.md', before, after), analysed('/w/specs/001-x/tasks.md', after));
       });
     }
+
+    it('parseMarkdown splices into a remembered base, and parses in full once it is forgotten', () => {
+      const before = parseMarkdown(TASKS);
+      const edited = TASKS.replace('Add the linter', 'Add the linters');
+      rememberForIncrementalParse('/w/tasks.md', before);
+      const spliced = parseMarkdown(edited);
+      // The heading before the edit is the base's own node: only the touched list item was parsed again.
+      assert.equal(spliced.root.children[0], before.root.children[0]);
+      rememberForIncrementalParse('/w/tasks.md', undefined);
+      const full = parseMarkdown(edited);
+      assert.notEqual(full.root.children[0], before.root.children[0]);
+      assert.deepStrictEqual(spliced, full);
+    });
 
     it('leaves the previous tree as it was (it may still be read)', () => {
       const before = parseMarkdownTree(TASKS);
