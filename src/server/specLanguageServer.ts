@@ -3,6 +3,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CodeActionKind,
   type CodeAction,
+  type CodeActionParams,
   type CompletionItem,
   CompletionItemKind,
   type Connection,
@@ -10,13 +11,17 @@ import {
   DiagnosticSeverity,
   DidChangeConfigurationNotification,
   type DocumentHighlight,
+  type DocumentLink,
   DocumentHighlightKind,
   type DocumentSymbol,
   ErrorCodes,
+  type Hover,
   InsertTextFormat,
   type InitializeParams,
   type InitializeResult,
   type Location,
+  type Position,
+  type Range,
   ResponseError,
   SymbolKind,
   type SymbolInformation,
@@ -51,6 +56,8 @@ import { WorkspaceIndex } from '../core/workspace/workspaceIndex';
 export interface ServerOptions {
   /** Quiet time after the last edit before a file is checked again. */
   readonly debounceMs?: number;
+  /** False parses every edit in full (the benchmark's baseline); incremental parsing is the default. */
+  readonly incrementalParse?: boolean;
 }
 
 /** A custom request for the benchmark and tests: the server process's memory. */
@@ -99,7 +106,19 @@ export class SpecLanguageServer {
 
   constructor(private readonly connection: Connection) {}
 
+  /** Wires every handler, grouped by job, then starts reading the connection. */
   listen(): void {
+    this.listenLifecycle();
+    this.listenDocumentSync();
+    this.listenNavigation();
+    this.listenSymbols();
+    this.listenEditing();
+    this.documents.listen(this.connection);
+    this.connection.listen();
+  }
+
+  /** Start-up, shutdown, configuration, files changed on disk, and the stats request. */
+  private listenLifecycle(): void {
     const c = this.connection;
     c.onInitialize((p) => this.initialize(p));
     c.onInitialized(() => this.initialized());
@@ -109,125 +128,164 @@ export class SpecLanguageServer {
     });
     c.onDidChangeConfiguration(() => void this.loadConfiguration().then(() => this.scheduleAll()));
     c.onDidChangeWatchedFiles((e) => void this.filesChanged(e.changes.map((x) => this.toPath(x.uri)).filter((x): x is string => x !== undefined)));
-    c.onRequest(STATS_REQUEST, () => {
-      // With --expose-gc (the benchmark), measure what is retained rather than garbage not yet collected.
-      (globalThis as { gc?: () => void }).gc?.();
-      // maxRss: the peak since the process started (resourceUsage reports kilobytes).
-      return { ...process.memoryUsage(), maxRss: process.resourceUsage().maxRSS * 1024, openDocuments: this.documents.all().length };
-    });
+    c.onRequest(STATS_REQUEST, () => this.stats());
+  }
 
+  /** Open editors' text as overlays on the index; every change schedules a check. */
+  private listenDocumentSync(): void {
     this.documents.onDidOpen((e) => this.opened(e.document));
     this.documents.onDidChangeContent((e) => this.changed(e.document));
     this.documents.onDidClose((e) => this.closed(e.document));
+  }
 
-    c.onHover((p) => this.guard(async () => {
-      const found = await this.idAt(p.textDocument.uri, p.position);
-      if (!found) return null;
-      const text = hoverText(found.docs, found.id);
-      return text ? { contents: { kind: 'markdown', value: text }, range: found.range } : null;
-    }, null));
-    c.onDefinition((p) => this.guard(async () => {
-      const found = await this.idAt(p.textDocument.uri, p.position);
-      return found ? definitionsOf(found.docs, found.id).map((l) => this.location(l.doc.path, l.occurrence.range)) : null;
-    }, null));
-    c.onReferences((p) => this.guard(async () => {
-      const found = await this.idAt(p.textDocument.uri, p.position);
-      if (!found) return null;
-      return occurrencesOf(found.docs, found.id)
-        .filter((l) => p.context.includeDeclaration || !l.occurrence.definition)
-        .map((l) => this.location(l.doc.path, l.occurrence.range));
-    }, null));
-    c.onDocumentHighlight((p) => this.guard(async () => {
-      const found = await this.idAt(p.textDocument.uri, p.position);
-      if (!found) return null;
-      return found.doc
-        .occurrences()
-        .filter((o) => o.id === found.id && o.form !== 'implicit')
-        .map((o): DocumentHighlight => ({ range: o.range, kind: o.definition ? DocumentHighlightKind.Write : DocumentHighlightKind.Read }));
-    }, null));
-    c.onPrepareRename((p) => this.guard(async () => {
-      const found = await this.idAt(p.textDocument.uri, p.position);
-      if (!found || definitionsOf(found.docs, found.id).length === 0) return null;
-      return { range: found.range, placeholder: found.doc.markdown.index.textOf(found.range) };
-    }, null));
-    c.onRenameRequest((p) => this.guard(async (): Promise<WorkspaceEdit | null> => {
-      const found = await this.idAt(p.textDocument.uri, p.position);
-      if (!found) return null;
-      const edits = renameEdits(found.docs, found.id, p.newName);
-      if (typeof edits === 'string') throw new ResponseError(ErrorCodes.InvalidRequest, edits);
-      const changes: WorkspaceEdit['changes'] = {};
-      for (const [path, list] of edits) changes[this.uriFor(path)] = list;
-      return { changes };
-    }, null));
-    c.onDocumentSymbol((p) => this.guard(async () => {
-      const doc = await this.docFor(p.textDocument.uri);
-      return doc ? documentSymbols(doc).map(toDocumentSymbol) : null;
-    }, null));
-    c.onWorkspaceSymbol((p) => this.guard(async () => {
-      await this.ready;
-      const query = p.query.toLowerCase();
-      const out: SymbolInformation[] = [];
-      for (const f of this.ws.index.features) {
-        const files = f.feature.files;
-        const symbols = featureSymbols({
-          spec: f.spec && files.spec ? { path: files.spec.path, doc: f.spec } : undefined,
-          tasks: f.tasks && files.tasks ? { path: files.tasks.path, doc: f.tasks } : undefined,
-          checklists: f.checklists.map((x) => ({ path: x.path, doc: x.doc })),
-        });
-        for (const s of symbols) {
-          if (query && !s.name.toLowerCase().includes(query)) continue;
-          out.push({ name: s.name, kind: SYMBOL_KIND[s.kind], location: this.location(s.path, s.range), containerName: f.feature.name });
-          if (out.length >= MAX_WORKSPACE_SYMBOLS) return out;
-        }
-      }
-      return out;
-    }, []));
-    c.onDocumentLinks((p) => this.guard(async () => {
-      const path = this.toPath(p.textDocument.uri);
-      const doc = path ? await this.docFor(p.textDocument.uri) : undefined;
-      if (!path || !doc) return null;
-      const root = this.ws.featureFor(path)?.projectRoot ?? this.ws.index.projectFor(path)?.project.root;
-      if (!root) return null;
-      return taskFileLinks(doc, root).map((l) => ({ range: l.range, target: this.uriFor(l.target), tooltip: `Open ${nodePath.posix.relative(root, l.target)}` }));
-    }, null));
-    c.onCompletion((p) => this.guard(async () => {
-      const path = this.toPath(p.textDocument.uri);
-      const doc = await this.docFor(p.textDocument.uri);
-      if (!path || !doc) return null;
-      const docs = await this.ws.featureDocs(path);
-      return completions(doc, p.position, docs).map((x): CompletionItem => ({
-        label: x.label,
-        kind: x.kind === 'snippet' ? CompletionItemKind.Snippet : x.kind === 'tag' ? CompletionItemKind.Keyword : CompletionItemKind.Reference,
-        detail: x.detail,
-        sortText: x.sortText,
-        preselect: x.preselect,
-        filterText: x.kind === 'snippet' ? doc.markdown.index.lineText(p.position.line).slice(0, p.position.character) || x.label : x.label,
-        textEdit: { range: x.range, newText: x.insertText },
-        insertTextFormat: x.snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
-      }));
-    }, null));
-    c.onCodeAction((p) => this.guard(async () => {
-      const fixes = await openspecCodeActions(this.ws, this.toPath(p.textDocument.uri), p);
-      if (fixes) return fixes;
-      const doc = await this.docFor(p.textDocument.uri);
-      if (!doc) return null;
-      const actions: CodeAction[] = [];
-      const seen = new Set<string>();
-      for (const d of p.context.diagnostics) {
-        if (d.source !== DIAGNOSTIC_SOURCE || typeof d.code !== 'string') continue;
-        for (const fix of quickFixes(doc, { code: d.code, range: d.range })) {
-          // Renumbering fixes every out-of-order and duplicate ID at once: offer it once.
-          const key = fix.title.startsWith('Renumber') ? fix.title : `${fix.title}@${d.range.start.line}:${d.range.start.character}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
-          actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: fix.preferred, edit: { changes: { [p.textDocument.uri]: fix.edits } } });
-        }
-      }
-      return actions;
-    }, null));
+  /** Requests about the ID under the cursor: hover, definition, references, highlights, rename. */
+  private listenNavigation(): void {
+    const c = this.connection;
+    c.onHover((p) => this.guard(() => this.hover(p.textDocument.uri, p.position), null));
+    c.onDefinition((p) => this.guard(() => this.definition(p.textDocument.uri, p.position), null));
+    c.onReferences((p) => this.guard(() => this.references(p.textDocument.uri, p.position, p.context.includeDeclaration), null));
+    c.onDocumentHighlight((p) => this.guard(() => this.highlights(p.textDocument.uri, p.position), null));
+    c.onPrepareRename((p) => this.guard(() => this.prepareRename(p.textDocument.uri, p.position), null));
+    c.onRenameRequest((p) => this.guard(() => this.rename(p.textDocument.uri, p.position, p.newName), null));
+  }
 
-    this.documents.listen(c);
-    c.listen();
+  /** Outline, workspace symbols and the links from tasks to the files they name. */
+  private listenSymbols(): void {
+    const c = this.connection;
+    c.onDocumentSymbol((p) => this.guard(() => this.documentSymbols(p.textDocument.uri), null));
+    c.onWorkspaceSymbol((p) => this.guard(() => this.workspaceSymbols(p.query), []));
+    c.onDocumentLinks((p) => this.guard(() => this.documentLinks(p.textDocument.uri), null));
+  }
+
+  /** What helps write: completions and quick fixes. */
+  private listenEditing(): void {
+    const c = this.connection;
+    c.onCompletion((p) => this.guard(() => this.completion(p.textDocument.uri, p.position), null));
+    c.onCodeAction((p) => this.guard(() => this.codeActions(p), null));
+  }
+
+  private stats(): NodeJS.MemoryUsage & { maxRss: number; openDocuments: number } {
+    // With --expose-gc (the benchmark), measure what is retained rather than garbage not yet collected.
+    (globalThis as { gc?: () => void }).gc?.();
+    // maxRss: the peak since the process started (resourceUsage reports kilobytes).
+    return { ...process.memoryUsage(), maxRss: process.resourceUsage().maxRSS * 1024, openDocuments: this.documents.all().length };
+  }
+
+  private async hover(uri: string, position: Position): Promise<Hover | null> {
+    const found = await this.idAt(uri, position);
+    if (!found) return null;
+    const text = hoverText(found.docs, found.id);
+    return text ? { contents: { kind: 'markdown', value: text }, range: found.range } : null;
+  }
+
+  private async definition(uri: string, position: Position): Promise<Location[] | null> {
+    const found = await this.idAt(uri, position);
+    return found ? definitionsOf(found.docs, found.id).map((l) => this.location(l.doc.path, l.occurrence.range)) : null;
+  }
+
+  private async references(uri: string, position: Position, includeDeclaration: boolean): Promise<Location[] | null> {
+    const found = await this.idAt(uri, position);
+    if (!found) return null;
+    return occurrencesOf(found.docs, found.id)
+      .filter((l) => includeDeclaration || !l.occurrence.definition)
+      .map((l) => this.location(l.doc.path, l.occurrence.range));
+  }
+
+  private async highlights(uri: string, position: Position): Promise<DocumentHighlight[] | null> {
+    const found = await this.idAt(uri, position);
+    if (!found) return null;
+    return found.doc
+      .occurrences()
+      .filter((o) => o.id === found.id && o.form !== 'implicit')
+      .map((o): DocumentHighlight => ({ range: o.range, kind: o.definition ? DocumentHighlightKind.Write : DocumentHighlightKind.Read }));
+  }
+
+  private async prepareRename(uri: string, position: Position): Promise<{ range: Range; placeholder: string } | null> {
+    const found = await this.idAt(uri, position);
+    if (!found || definitionsOf(found.docs, found.id).length === 0) return null;
+    return { range: found.range, placeholder: found.doc.markdown.index.textOf(found.range) };
+  }
+
+  private async rename(uri: string, position: Position, newName: string): Promise<WorkspaceEdit | null> {
+    const found = await this.idAt(uri, position);
+    if (!found) return null;
+    const edits = renameEdits(found.docs, found.id, newName);
+    if (typeof edits === 'string') throw new ResponseError(ErrorCodes.InvalidRequest, edits);
+    const changes: WorkspaceEdit['changes'] = {};
+    for (const [path, list] of edits) changes[this.uriFor(path)] = list;
+    return { changes };
+  }
+
+  private async documentSymbols(uri: string): Promise<DocumentSymbol[] | null> {
+    const doc = await this.docFor(uri);
+    return doc ? documentSymbols(doc).map(toDocumentSymbol) : null;
+  }
+
+  private async workspaceSymbols(rawQuery: string): Promise<SymbolInformation[]> {
+    await this.ready;
+    const query = rawQuery.toLowerCase();
+    const out: SymbolInformation[] = [];
+    for (const f of this.ws.index.features) {
+      const files = f.feature.files;
+      const symbols = featureSymbols({
+        spec: f.spec && files.spec ? { path: files.spec.path, doc: f.spec } : undefined,
+        tasks: f.tasks && files.tasks ? { path: files.tasks.path, doc: f.tasks } : undefined,
+        checklists: f.checklists.map((x) => ({ path: x.path, doc: x.doc })),
+      });
+      for (const s of symbols) {
+        if (query && !s.name.toLowerCase().includes(query)) continue;
+        out.push({ name: s.name, kind: SYMBOL_KIND[s.kind], location: this.location(s.path, s.range), containerName: f.feature.name });
+        if (out.length >= MAX_WORKSPACE_SYMBOLS) return out;
+      }
+    }
+    return out;
+  }
+
+  private async documentLinks(uri: string): Promise<DocumentLink[] | null> {
+    const path = this.toPath(uri);
+    const doc = path ? await this.docFor(uri) : undefined;
+    if (!path || !doc) return null;
+    const root = this.ws.featureFor(path)?.projectRoot ?? this.ws.index.projectFor(path)?.project.root;
+    if (!root) return null;
+    return taskFileLinks(doc, root).map((l) => ({ range: l.range, target: this.uriFor(l.target), tooltip: `Open ${nodePath.posix.relative(root, l.target)}` }));
+  }
+
+  private async completion(uri: string, position: Position): Promise<CompletionItem[] | null> {
+    const path = this.toPath(uri);
+    const doc = await this.docFor(uri);
+    if (!path || !doc) return null;
+    const docs = await this.ws.featureDocs(path);
+    return completions(doc, position, docs).map((x): CompletionItem => ({
+      label: x.label,
+      kind: x.kind === 'snippet' ? CompletionItemKind.Snippet : x.kind === 'tag' ? CompletionItemKind.Keyword : CompletionItemKind.Reference,
+      detail: x.detail,
+      sortText: x.sortText,
+      preselect: x.preselect,
+      filterText: x.kind === 'snippet' ? doc.markdown.index.lineText(position.line).slice(0, position.character) || x.label : x.label,
+      textEdit: { range: x.range, newText: x.insertText },
+      insertTextFormat: x.snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+    }));
+  }
+
+  /** OpenSpec's fixes for OpenSpec files; otherwise the quick fixes of this server's own diagnostics. */
+  private async codeActions(p: CodeActionParams): Promise<CodeAction[] | null> {
+    const fixes = await openspecCodeActions(this.ws, this.toPath(p.textDocument.uri), p);
+    if (fixes) return fixes;
+    const doc = await this.docFor(p.textDocument.uri);
+    if (!doc) return null;
+    const actions: CodeAction[] = [];
+    const seen = new Set<string>();
+    for (const d of p.context.diagnostics) {
+      if (d.source !== DIAGNOSTIC_SOURCE || typeof d.code !== 'string') continue;
+      for (const fix of quickFixes(doc, { code: d.code, range: d.range })) {
+        // Renumbering fixes every out-of-order and duplicate ID at once: offer it once.
+        const key = fix.title.startsWith('Renumber') ? fix.title : `${fix.title}@${d.range.start.line}:${d.range.start.character}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: fix.preferred, edit: { changes: { [p.textDocument.uri]: fix.edits } } });
+      }
+    }
+    return actions;
   }
 
   private initialize(params: InitializeParams): InitializeResult {
@@ -235,6 +293,7 @@ export class SpecLanguageServer {
     this.folders = folders.map((u) => this.toPath(u)).filter((x): x is string => x !== undefined);
     const options = (params.initializationOptions ?? {}) as ServerOptions;
     if (typeof options.debounceMs === 'number' && options.debounceMs >= 0) this.debounceMs = options.debounceMs;
+    if (options.incrementalParse === false) this.ws.incrementalParse = false;
     this.configurationPull = params.capabilities.workspace?.configuration === true;
     return {
       capabilities: {
@@ -389,7 +448,7 @@ export class SpecLanguageServer {
     return this.ws.analyze(path);
   }
 
-  private async idAt(uri: string, position: { line: number; character: number }) {
+  private async idAt(uri: string, position: Position) {
     const path = this.toPath(uri);
     const doc = await this.docFor(uri);
     if (!path || !doc) return undefined;

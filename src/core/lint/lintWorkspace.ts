@@ -4,6 +4,7 @@ import { type SpecDoc } from '../artifacts/spec';
 import { openspecFileKind, type OpenSpecKind } from '../openspec/openspecPaths';
 import { withFileText } from '../openspec/project';
 import { type OpenSpecFinding, validateOpenSpecProject } from '../openspec/validate';
+import { rememberForIncrementalParse } from '../markdown/markdownDoc';
 import { type Problem } from '../text/range';
 import { openspecValidation } from '../workspace/openspecIndex';
 import { isInside } from '../workspace/projects';
@@ -26,6 +27,8 @@ export class LintWorkspace {
   private readonly byKey = new Map<string, { key: string; doc: AnalyzedDoc }>();
   private readonly texts = new Map<string, { text: string; version: number }>();
   private version = 0;
+  /** Whether an open editor's next parse may splice into its last one (off: every edit parsed in full). */
+  incrementalParse = true;
 
   constructor(
     readonly index: WorkspaceIndex,
@@ -35,8 +38,16 @@ export class LintWorkspace {
   /** Unsaved text of an open editor (undefined when it closes); later reads see it instead of the disk. */
   setText(p: string, text: string | undefined): void {
     this.index.setOverlay(p, text);
-    if (text === undefined) this.texts.delete(p);
-    else this.texts.set(p, { text, version: ++this.version });
+    if (text === undefined) {
+      this.texts.delete(p);
+      rememberForIncrementalParse(p, undefined);
+    } else this.texts.set(p, { text, version: ++this.version });
+  }
+
+  /** An open editor's parse is the base the next keystroke's parse splices into (core/markdown/incrementalParse). */
+  private remember(p: string, doc: AnalyzedDoc | undefined): AnalyzedDoc | undefined {
+    if (doc && this.incrementalParse && this.texts.has(p)) rememberForIncrementalParse(p, doc.markdown);
+    return doc;
   }
 
   hasText(p: string): boolean {
@@ -58,7 +69,7 @@ export class LintWorkspace {
     if (raw === undefined) return undefined;
     const doc = analyzeDoc(p, raw, model);
     if (doc) this.byModel.set(model, doc);
-    return doc;
+    return this.remember(p, doc);
   }
 
   private async analyzeUnindexed(p: string): Promise<AnalyzedDoc | undefined> {
@@ -76,7 +87,7 @@ export class LintWorkspace {
     if (raw === undefined) return undefined;
     const doc = analyzeDoc(p, raw);
     if (doc) this.byKey.set(p, { key, doc });
-    return doc;
+    return this.remember(p, doc);
   }
 
   private async read(p: string): Promise<Uint8Array | undefined> {

@@ -12,6 +12,7 @@ import { isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
 import { LineIndex } from '../text/lineIndex';
 import { type Problem, type Range } from '../text/range';
 import { measureComplexity, tooComplex } from './complexity';
+import { spliceParse } from './incrementalParse';
 
 /** One parse of a markdown file: the tree, a line index over the exact text, and what was odd. */
 export interface MarkdownDoc {
@@ -71,7 +72,7 @@ export function parseMarkdown(raw: string | Uint8Array): MarkdownDoc {
   // the index reports the file as one it could not analyse.
   const text = decodeText(raw).text;
   try {
-    return readMarkdown(raw);
+    return readMarkdown(raw, incrementalBase(text));
   } catch (e) {
     // Nothing below is known to throw on any text; one file must still never take its workspace down with it.
     const index = new LineIndex(text);
@@ -84,7 +85,54 @@ function emptyRoot(): Root {
   return { type: 'root', children: [] };
 }
 
-function readMarkdown(raw: string | Uint8Array): MarkdownDoc {
+/**
+ * Documents an edit is likely to come from: the language server's open editors, by path. When one
+ * shares most of its text with what is parsed, only the blocks in between are parsed again (see
+ * ./incrementalParse); the result is the same tree a full parse gives.
+ */
+const incrementalBases = new Map<string, MarkdownDoc>();
+/** More open editors than this and the oldest is forgotten (each base holds a tree). */
+const MAX_INCREMENTAL_BASES = 16;
+
+/** Keeps `doc` as the base for the next parse of an edited `key` (a path); undefined forgets it. */
+export function rememberForIncrementalParse(key: string, doc: MarkdownDoc | undefined): void {
+  incrementalBases.delete(key);
+  if (!doc || doc.skipped !== undefined || doc.wrappedInFence) return;
+  incrementalBases.set(key, doc);
+  if (incrementalBases.size > MAX_INCREMENTAL_BASES) incrementalBases.delete(incrementalBases.keys().next().value!);
+}
+
+/** The remembered document sharing the most text with `text` at both ends, if it shares any. */
+function incrementalBase(text: string): MarkdownDoc | undefined {
+  let best: MarkdownDoc | undefined;
+  let bestShared = 0;
+  for (const doc of incrementalBases.values()) {
+    if (doc.text === text) continue;
+    const shared = sharedEnds(doc.text, text);
+    if (shared > bestShared) {
+      best = doc;
+      bestShared = shared;
+    }
+  }
+  // A base sharing less than half the text saves less than the splice costs.
+  return best && bestShared * 2 >= text.length ? best : undefined;
+}
+
+function sharedEnds(a: string, b: string): number {
+  const max = Math.min(a.length, b.length);
+  let p = 0;
+  while (p < max && a.charCodeAt(p) === b.charCodeAt(p)) p++;
+  let s = 0;
+  while (s < max - p && a.charCodeAt(a.length - 1 - s) === b.charCodeAt(b.length - 1 - s)) s++;
+  return p + s;
+}
+
+/** A bare tree of markdown text, with none of {@link parseMarkdown}'s checks (for ./incrementalParse and its tests). */
+export function parseMarkdownTree(source: string): Root {
+  return processor.parse(source);
+}
+
+function readMarkdown(raw: string | Uint8Array, base?: MarkdownDoc): MarkdownDoc {
   const { text, binary } = decodeText(raw);
   const index = new LineIndex(text);
   const problems: Problem[] = [];
@@ -119,7 +167,7 @@ function readMarkdown(raw: string | Uint8Array): MarkdownDoc {
 
   let root: Root;
   try {
-    root = processor.parse(source);
+    root = (!wrap && base ? spliceParse(base.root, base.text, text, parseMarkdownTree) : undefined) ?? processor.parse(source);
   } catch (e) {
     // micromark does not throw on any input we know of; keep the promise of never throwing anyway.
     problems.push({ code: 'parse-failed', message: `Markdown could not be parsed: ${String(e)}`, severity: 'error', range: index.rangeOf(0, 0) });

@@ -25,8 +25,12 @@ export class LspClient {
     readonly connection: MessageConnection,
   ) {}
 
-  static async start(root: string, options: { debounceMs?: number; settings?: Record<string, unknown>; nodeArgs?: string[] } = {}): Promise<LspClient> {
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), join(repoRoot(), 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
+  static async start(
+    root: string,
+    options: { debounceMs?: number; settings?: Record<string, unknown>; nodeArgs?: string[]; initializationOptions?: Record<string, unknown>; serverPath?: string } = {},
+  ): Promise<LspClient> {
+    const server = options.serverPath ?? join(repoRoot(), 'dist', 'server.js');
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), server, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
     const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     const client = new LspClient(child, connection);
     connection.onNotification('textDocument/publishDiagnostics', (p: PublishedDiagnostics) => {
@@ -44,7 +48,7 @@ export class LspClient {
       rootUri: pathToFileURL(root).href,
       workspaceFolders: [{ uri: pathToFileURL(root).href, name: 'root' }],
       capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } } },
-      initializationOptions: { debounceMs: options.debounceMs ?? 0 },
+      initializationOptions: { ...options.initializationOptions, debounceMs: options.debounceMs ?? 0 },
     });
     await connection.sendNotification('initialized', {});
     return client;

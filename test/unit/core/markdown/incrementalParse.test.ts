@@ -1,0 +1,216 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { analyzeDoc } from '../../../../src/core/lint/analyzedDoc';
+import { lintDocument } from '../../../../src/core/lint/lintRules';
+import { diffTexts, spliceParse } from '../../../../src/core/markdown/incrementalParse';
+import { parseMarkdown, parseMarkdownTree, rememberForIncrementalParse } from '../../../../src/core/markdown/markdownDoc';
+import { corpusDir, corpusFiles } from '../../helpers/paths';
+
+/**
+ * Incremental parsing must be invisible: after any edit, the spliced tree, the models and the
+ * diagnostics equal what a full parse of the new text gives, exactly. The splice is also checked to
+ * be taken (not always falling back), or the equality would prove nothing about it.
+ */
+
+/** The tree of `next` spliced from `prev`'s, or undefined when the splice gave up. */
+function splice(prev: string, next: string) {
+  return spliceParse(parseMarkdownTree(prev), prev, next, parseMarkdownTree);
+}
+
+/** Problems and models of `text` as `path`, parsed in full (no base remembered). */
+function analysed(path: string, text: string) {
+  rememberForIncrementalParse(path, undefined);
+  const doc = analyzeDoc(path, text)!;
+  return { markdown: doc.markdown, model: doc.model, problems: lintDocument(doc) };
+}
+
+/** The same, with `prev`'s parse remembered as the base for the edit. */
+function analysedAfterEdit(path: string, prev: string, text: string) {
+  rememberForIncrementalParse(path, parseMarkdown(prev));
+  try {
+    const doc = analyzeDoc(path, text)!;
+    return { markdown: doc.markdown, model: doc.model, problems: lintDocument(doc) };
+  } finally {
+    rememberForIncrementalParse(path, undefined);
+  }
+}
+
+function apply(text: string, at: number, remove: number, insert: string): string {
+  const a = Math.min(at, text.length);
+  return text.slice(0, a) + insert + text.slice(Math.min(text.length, a + remove));
+}
+
+const TASKS = [
+  '# Tasks: Demo',
+  '',
+  '## Phase 1: Setup',
+  '',
+  '- [ ] T001 Create the project in src/',
+  '- [x] T002 [P] Add the linter',
+  '- [ ] T003 [P] Add the formatter',
+  '',
+  '## Phase 2: User Story 1 - Backups (Priority: P1)',
+  '',
+  '**Goal**: backups run.',
+  '',
+  '- [ ] T004 [US1] Write the backup job in src/backup.ts',
+  '- [ ] T005 [US1] Schedule it (depends on T004)',
+  '  - a sub-step',
+  '- [ ] T006 [US1] Report it (FR-001)',
+  '',
+  '```bash',
+  '- [ ] T999 not a task',
+  '```',
+  '',
+  '## Phase 3: Polish',
+  '',
+  '- [ ] T007 Document it',
+  '',
+].join('\n');
+
+/** Snippets that change block structure: fences, headings, list markers, definitions, HTML, tables, CR/LF. */
+const PIECES = ['\n', '\r\n', '\r', '\n\n', '- ', '- [ ] T010 ', '  ', '    ', '## ', '# ', '```', '~~~', '> ', '---', '===', '[x]', '[ ]', 'T001', ' [US2]', '[a]: /b', '<div>', '<!--', '-->', '| a | b |\n|---|---|', '1. ', '* ', 'text', '**', '\t', '#'];
+
+const editArb = (length: number) =>
+  fc.record({
+    at: fc.nat({ max: length }),
+    remove: fc.oneof(fc.constant(0), fc.nat({ max: 3 }), fc.nat({ max: 40 })),
+    insert: fc.oneof(fc.constant(''), fc.constantFrom(...PIECES), fc.array(fc.constantFrom(...PIECES), { maxLength: 3 }).map((xs) => xs.join('')), fc.string({ maxLength: 4 })),
+  });
+
+/** A random spec-kit-like document: headings, lists of tasks, paragraphs, fences, block quotes, tables. */
+const docArb = fc
+  .array(
+    fc.oneof(
+      fc.integer({ min: 1, max: 3 }).map((d) => `${'#'.repeat(d)} Phase ${d}: Title`),
+      fc.integer({ min: 1, max: 40 }).map((n) => `- [${n % 3 ? ' ' : 'x'}] T${String(n).padStart(3, '0')} [US${n % 3}] task ${n} in src/f${n}.ts`),
+      fc.constantFrom('', '', 'Some text.', '  - nested item', '```', '~~~', '> quoted', '| a | b |', '|---|---|', '1. ordered', '* star', '---', 'Title\n===', '<!-- note -->', '<div>', '\tindented code', '**Goal**: x'),
+    ),
+    { maxLength: 40 },
+  )
+  .chain((lines) => fc.constantFrom('\n', '\r\n').map((eol) => lines.join(eol) + eol));
+
+describe('incremental markdown parsing', function () {
+  // The property tests parse each case twice (spliced and in full); the machine may be shared.
+  this.timeout(180_000);
+  it('finds the one changed span between two texts', () => {
+    assert.equal(diffTexts('abc', 'abc'), undefined);
+    assert.deepEqual(diffTexts('abc', 'abXc'), { start: 2, oldEnd: 2, newEnd: 3 });
+    assert.deepEqual(diffTexts('aaa', 'aa'), { start: 2, oldEnd: 3, newEnd: 2 });
+    assert.deepEqual(diffTexts('', 'x'), { start: 0, oldEnd: 0, newEnd: 1 });
+  });
+
+  it('random edits of generated documents give exactly the tree, models and diagnostics a full parse gives', () => {
+    const kinds = ['/w/specs/001-x/tasks.md', '/w/specs/001-x/spec.md', '/w/specs/001-x/plan.md'];
+    let spliced = 0;
+    let runs = 0;
+    fc.assert(
+      fc.property(
+        docArb.chain((doc) => fc.tuple(fc.constant(doc), fc.array(editArb(doc.length), { minLength: 1, maxLength: 4 }))),
+        ([doc, edits]) => {
+          let text = doc;
+          for (const e of edits) {
+            const next = apply(text, e.at, e.remove, e.insert);
+            const tree = splice(text, next);
+            runs++;
+            if (tree) {
+              spliced++;
+              assert.deepStrictEqual(tree, parseMarkdownTree(next));
+            }
+            const path = kinds[runs % kinds.length]!;
+            assert.deepStrictEqual(analysedAfterEdit(path, text, next), analysed(path, next));
+            text = next;
+          }
+        },
+      ),
+      { numRuns: 250 },
+    );
+    // Most random edits land where a splice is exact; a test where it never ran would prove nothing.
+    assert.ok(spliced > runs / 4, `spliced ${spliced} of ${runs}`);
+  });
+
+  it('random edit sequences on the corpus give exactly the models and diagnostics of a full parse', () => {
+    const files = corpusFiles('.md').filter((f) => /__(tasks|spec|plan)\.md$/.test(f));
+    assert.ok(files.length >= 10, 'the corpus has spec, plan and tasks files');
+    let spliced = 0;
+    let runs = 0;
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...files).chain((f) => {
+          const text = readFileSync(join(corpusDir(), f), 'utf8');
+          return fc.tuple(fc.constant(f), fc.constant(text), fc.array(editArb(text.length), { minLength: 1, maxLength: 5 }));
+        }),
+        ([file, original, edits]) => {
+          const path = `/w/specs/001-x/${file.slice(file.lastIndexOf('__') + 2)}`;
+          let text = original;
+          for (const e of edits) {
+            const next = apply(text, e.at, e.remove, e.insert);
+            runs++;
+            if (splice(text, next)) spliced++;
+            assert.deepStrictEqual(analysedAfterEdit(path, text, next), analysed(path, next));
+            text = next;
+          }
+        },
+      ),
+      { numRuns: 15 },
+    );
+    assert.ok(spliced > runs / 4, `spliced ${spliced} of ${runs}`);
+  });
+
+  describe('edge cases', () => {
+    const cases: [string, string, string, boolean][] = [
+      // name, before, after, whether the splice applies (else: the full parse, still the same result)
+      ['typing in a task in the middle of a phase', TASKS, TASKS.replace('Add the linter', 'Add the linters'), true],
+      ['an edit on the first line', TASKS, TASKS.replace('# Tasks: Demo', '# Tasks: Demos'), true],
+      ['an edit on the last line', TASKS, TASKS.replace('T007 Document it', 'T007 Document it well'), true],
+      ['appending at the very end', TASKS, TASKS + '- [ ] T008 More\n', true],
+      ['CRLF line endings', TASKS.replace(/\n/g, '\r\n'), TASKS.replace(/\n/g, '\r\n').replace('Add the linter', 'Add a linter'), true],
+      ['a lone CR line ending inserted', TASKS, TASKS.replace('T002 [P] Add the linter', 'T002 [P] Add\rthe linter'), true],
+      // The fence runs to the end of the file: nothing after the edit is left as it was.
+      ['a fence opened by the edit', TASKS, TASKS.replace('- [ ] T003', '```\n- [ ] T003'), false],
+      ['a fence opened and closed by the edit', TASKS, TASKS.replace('- [ ] T005', '```\ncode\n```\n- [ ] T005'), true],
+      ['a front matter fence that does not close', TASKS, '---\n' + TASKS, false],
+      ['an edit after a closed front matter', '---\ntitle: x\n---\n' + TASKS, '---\ntitle: x\n---\n' + TASKS.replace('the linter', 'a linter'), true],
+      ['a fence closed by the edit (its closing line deleted)', TASKS, TASKS.replace('- [ ] T999 not a task\n```\n', '- [ ] T999 not a task\n'), false],
+      ['a heading inserted', TASKS, TASKS.replace('- [ ] T005', '## Phase 2b: More\n\n- [ ] T005'), true],
+      ['a heading removed', TASKS, TASKS.replace('## Phase 3: Polish\n', ''), true],
+      ['a heading turned into text', TASKS, TASKS.replace('## Phase 3', 'Phase 3'), true],
+      ['a link definition added', TASKS, TASKS.replace('**Goal**: backups run.', '[x]: https://example.com'), false],
+      ['an empty document gets text', '', '# Tasks\n', false],
+      ['a document emptied', TASKS, '', false],
+      ['a new task item in a phase', TASKS, TASKS.replace('- [ ] T006', '- [ ] T005a [US1] New\n- [ ] T006'), true],
+      ['a list item turned into a paragraph', TASKS, TASKS.replace('- [x] T002', 'T002'), true],
+    ];
+    for (const [name, before, after, applies] of cases) {
+      it(`${name}: the same tree, models and diagnostics as a full parse`, () => {
+        const tree = splice(before, after);
+        assert.equal(tree !== undefined, applies, applies ? 'the splice applies' : 'the splice gives up');
+        if (tree) assert.deepStrictEqual(tree, parseMarkdownTree(after));
+        assert.deepStrictEqual(analysedAfterEdit('/w/specs/001-x/tasks.md', before, after), analysed('/w/specs/001-x/tasks.md', after));
+      });
+    }
+
+    it('parseMarkdown splices into a remembered base, and parses in full once it is forgotten', () => {
+      const before = parseMarkdown(TASKS);
+      const edited = TASKS.replace('Add the linter', 'Add the linters');
+      rememberForIncrementalParse('/w/tasks.md', before);
+      const spliced = parseMarkdown(edited);
+      // The heading before the edit is the base's own node: only the touched list item was parsed again.
+      assert.equal(spliced.root.children[0], before.root.children[0]);
+      rememberForIncrementalParse('/w/tasks.md', undefined);
+      const full = parseMarkdown(edited);
+      assert.notEqual(full.root.children[0], before.root.children[0]);
+      assert.deepStrictEqual(spliced, full);
+    });
+
+    it('leaves the previous tree as it was (it may still be read)', () => {
+      const before = parseMarkdownTree(TASKS);
+      const copy = structuredClone(before);
+      const after = spliceParse(before, TASKS, TASKS.replace('Add the linter', 'Add the linter\n- [ ] T002b Another'), parseMarkdownTree);
+      assert.ok(after);
+      assert.deepStrictEqual(before, copy);
+    });
+  });
+});
