@@ -42,7 +42,23 @@ function gfmSubset(this: Processor): void {
   (data.fromMarkdownExtensions ??= []).push(gfmTableFromMarkdown(), gfmTaskListItemFromMarkdown(), gfmStrikethroughFromMarkdown());
 }
 
-const processor = unified().use(remarkParse).use(gfmSubset).use(remarkFrontmatter, ['yaml']);
+const withFrontmatter = unified().use(remarkParse).use(gfmSubset).use(remarkFrontmatter, ['yaml']);
+const withoutFrontmatter = unified().use(remarkParse).use(gfmSubset);
+
+/**
+ * The front matter extension turns every list after an opening `---` that is never closed into a
+ * paragraph (a tasks.md starting with a stray `---` lost all its tasks); such a file has no front
+ * matter anyway, so it is read without the extension.
+ */
+const OPENS_FRONTMATTER = /^---[ \t]*(?:\r\n|\r|\n|$)/;
+const CLOSES_FRONTMATTER = /(?:\r\n|\r|\n)---[ \t]*(?:\r\n|\r|\n|$)/;
+const processor = {
+  parse(source: string): Root {
+    const open = OPENS_FRONTMATTER.exec(source);
+    const unclosed = open !== null && !CLOSES_FRONTMATTER.test(source.slice(open[0].length - 1));
+    return (unclosed ? withoutFrontmatter : withFrontmatter).parse(source);
+  },
+};
 
 /** Above this size a file is not parsed (remark reads about 1 MB/s): it gets a problem, not a stall. */
 export const MAX_PARSE_CHARS = 2 * 1024 * 1024;

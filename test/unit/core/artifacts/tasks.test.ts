@@ -27,6 +27,20 @@ function assertRangesInside(doc: TasksDoc): void {
 }
 
 describe('parseTasks', () => {
+  it('a stray --- on the first line (a front matter never closed) keeps every task; a closed front matter too', () => {
+    const body = '# Tasks\n\n- [ ] T001 Do it\n- [x] T002 Do that\n';
+    for (const eol of ['\n', '\r\n', '\r']) {
+      for (const head of ['---\n', '--- \n', '---\ntitle: x\n---\n', '---\ntitle: x\n']) {
+        const text = (head + body).replace(/\n/g, eol);
+        assert.deepEqual(
+          parseTasks(text).tasks.map((t) => `${t.id}:${t.checked}`),
+          ['T001:false', 'T002:true'],
+          JSON.stringify(text),
+        );
+      }
+    }
+  });
+
   describe('spec-kit task lines', () => {
     const text = [
       '# Tasks: Photo albums',
