@@ -18,7 +18,11 @@ export async function status(turn: ChatTurn<'status' | typeof CHAT_ASK>): Promis
       .map((o) => {
         const errors = openspecValidation(o.project).findings.filter((f) => f.severity === 'error').length;
         const changeLink = (c: { dir: string; proposal?: { path: string } | undefined; tasks?: { path: string } | undefined }): string => turn.model.uriFor(c.proposal?.path ?? c.tasks?.path ?? c.dir).toString();
-        return openspecStatusSection(o.project, label(o.project.root), changeLink, errors).join('\n');
+        const folder = vscode.workspace.getWorkspaceFolder(turn.model.uriFor(o.project.root));
+        const rel = folder ? path.relative(folder.uri.path, o.project.root) : '';
+        // Named as the Spec Explorer names it: the workspace folder, and the path below it.
+        const heading = folder ? (rel ? `${folder.name}/${rel}` : folder.name) : label(o.project.root);
+        return openspecStatusSection(o.project, heading, changeLink, errors).join('\n');
       })
       .join('\n\n') + '\n';
   if (projects.length === 0 && openspec.length > 0) {
