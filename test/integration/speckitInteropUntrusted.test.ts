@@ -53,5 +53,11 @@ export function define(): void {
       assert.deepEqual([outcome.ok, outcome.summary], [false, 'this workspace is not trusted, so no hook runs']);
       assert.deepEqual(ran(), []);
     });
+
+    test('another extension\'s hook button (a model run, maybe with scripts) refuses too', async () => {
+      const outcome = await vscode.commands.executeCommand<{ ok: boolean; summary: string }>('speckit.chat.runHook', folder().split(path.sep).join('/'), 'speckit.agent-context.update', 'after_plan', 'refresh');
+      assert.deepEqual([outcome.ok, outcome.summary], [false, 'this workspace is not trusted, so no hook runs']);
+      assert.deepEqual(ran(), []);
+    });
   });
 }

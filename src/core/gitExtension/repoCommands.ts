@@ -5,6 +5,7 @@
  */
 import { readFile, readdir } from 'node:fs/promises';
 import * as path from 'node:path';
+import { diffSummary, subjectFromAnswer, validateConventionalSubject } from './conventionalCommit';
 import { autoCommitSettings, GIT_CONFIG_PATH, initCommitMessage } from './gitConfig';
 import { type CommandOutcome, type GitRun, combined, gitMissing, out } from './gitProcess';
 
@@ -14,14 +15,22 @@ const EVENT = /^(before|after)_[a-z]+$/;
 export interface CommitOutcome extends CommandOutcome {
   /** The message committed, when a commit was made. */
   readonly committed?: string;
+  /** `commit_style: conventional` fell back to the fixed message: why, for the chat. */
+  readonly fallback?: string;
 }
+
+/**
+ * Asks for a Conventional Commit subject from a summary of the changes: the model's answer, or why
+ * there is none (no model, a failed call).
+ */
+export type SubjectGenerator = (summary: string) => Promise<{ readonly text: string } | { readonly unavailable: string }>;
 
 /**
  * auto-commit.sh `<event> [message]`: commits everything (`git add .`) when `auto_commit` enables
  * the event and something changed. `message` is the model's Conventional Commit message, used (and
  * required) only with `commit_style: conventional`.
  */
-export async function runAutoCommit(git: GitRun, root: string, event: string, message?: string): Promise<CommitOutcome> {
+export async function runAutoCommit(git: GitRun, root: string, event: string, message?: string, generate?: SubjectGenerator): Promise<CommitOutcome> {
   if (!EVENT.test(event)) return { exitCode: 1, messages: [`Usage: auto-commit <event_name> [generated_message]: not an event: ${JSON.stringify(event)}`] };
   const probe = await git(['rev-parse', '--is-inside-work-tree']);
   if (gitMissing(probe)) return { exitCode: 0, messages: ['[specify] Warning: Git not found; skipped auto-commit'] };
@@ -39,7 +48,15 @@ export async function runAutoCommit(git: GitRun, root: string, event: string, me
   if (unchanged) return { exitCode: 0, messages: [...messages, `[specify] No changes to commit after ${event}`] };
 
   let commitMessage = settings.message;
-  if (settings.style === 'conventional') {
+  let fallback: string | undefined;
+  if (settings.style === 'conventional' && (message === undefined || message === '') && generate) {
+    // Where spec-kit's agent reads the diff, the model gets a bounded summary; its answer must be a valid subject.
+    const answer = await generate(await diffSummary(git));
+    const check = 'text' in answer ? validateConventionalSubject(subjectFromAnswer(answer.text)) : { ok: false as const, reason: answer.unavailable };
+    if (check.ok) message = check.subject;
+    else fallback = `commit_style is conventional, but ${'text' in answer ? `the model's message was not usable (${check.reason})` : check.reason}; committed with the fixed message instead`;
+  }
+  if (settings.style === 'conventional' && fallback === undefined) {
     if (message === undefined || message === '') {
       return {
         exitCode: 1,
@@ -58,7 +75,7 @@ export async function runAutoCommit(git: GitRun, root: string, event: string, me
   if (added.exitCode !== 0) return { exitCode: 1, messages: [...messages, `[specify] Error: git add failed: ${combined(added)}`] };
   const committed = await git(['commit', '-q', '-m', commitMessage]);
   if (committed.exitCode !== 0) return { exitCode: 1, messages: [...messages, `[specify] Error: git commit failed: ${combined(committed)}`] };
-  return { exitCode: 0, messages: [...messages, `[OK] Changes committed ${phase} ${command}`], committed: commitMessage };
+  return { exitCode: 0, messages: [...messages, ...(fallback ? [`[specify] Warning: ${fallback}`] : []), `[OK] Changes committed ${phase} ${command}`], committed: commitMessage, ...(fallback ? { fallback } : {}) };
 }
 
 /** initialize-repo.sh: `git init`, `git add .`, a first commit — unless already inside a repository. */

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { runFeatureBranch } from '../gitExtension/featureBranch';
 import { branchNumbering, GIT_CONFIG_PATH } from '../gitExtension/gitConfig';
 import { type GitRun, gitRunner, type GitRunOptions } from '../gitExtension/gitProcess';
-import { runAutoCommit, runInitialize, runRemote, runValidate } from '../gitExtension/repoCommands';
+import { runAutoCommit, runInitialize, runRemote, runValidate, type SubjectGenerator } from '../gitExtension/repoCommands';
 
 export const NATIVE_COMMANDS = ['speckit.git.feature', 'speckit.git.commit', 'speckit.git.initialize', 'speckit.git.validate', 'speckit.git.remote'] as const;
 export type NativeCommand = (typeof NATIVE_COMMANDS)[number];
@@ -31,6 +31,8 @@ export interface NativeRunInput {
   readonly git?: GitRunOptions;
   /** Replaces the git runner (tests of failure paths). */
   readonly gitRun?: GitRun;
+  /** speckit.git.commit with `commit_style: conventional`: asks the model for the subject. */
+  readonly generateSubject?: SubjectGenerator;
 }
 
 export interface NativeRunResult {
@@ -45,6 +47,8 @@ export interface NativeRunResult {
   readonly featureNum?: string;
   /** speckit.git.commit / initialize: the commit message used. */
   readonly committed?: string;
+  /** speckit.git.commit: why the conventional message was not used (the fixed one was). */
+  readonly fallback?: string;
 }
 
 export async function runNativeCommand(command: NativeCommand, input: NativeRunInput): Promise<NativeRunResult> {
@@ -75,9 +79,9 @@ export async function runNativeCommand(command: NativeCommand, input: NativeRunI
       };
     }
     case 'speckit.git.commit': {
-      const r = await runAutoCommit(git, input.root, input.event);
+      const r = await runAutoCommit(git, input.root, input.event, undefined, input.generateSubject);
       const summary = r.committed ? `committed "${r.committed}"` : r.exitCode === 0 ? (r.messages.at(-1) ?? `auto-commit is off for ${input.event} in ${GIT_CONFIG_PATH}`) : `${command} failed`;
-      return { command, ok: r.exitCode === 0, lines: r.messages, summary, ...(r.committed ? { committed: r.committed } : {}) };
+      return { command, ok: r.exitCode === 0, lines: r.messages, summary, ...(r.committed ? { committed: r.committed } : {}), ...(r.fallback ? { fallback: r.fallback } : {}) };
     }
     case 'speckit.git.initialize': {
       const r = await runInitialize(git, input.root);

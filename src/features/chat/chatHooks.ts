@@ -3,19 +3,25 @@
  * request with spec-kit's rules in core/hooks/extensionHooks): mandatory `before_` hooks run first
  * and the command waits (a failure stops it before anything is written); mandatory `after_` hooks run
  * after it wrote; optional hooks become buttons; disabled and conditional hooks are listed as skipped.
- * The git extension's commands run natively (core/hooks/nativeCommands); git runs only in a trusted
- * workspace on local files, and an untrusted workspace runs no hook at all.
+ * The git extension's commands run natively (core/hooks/nativeCommands); other extensions' commands
+ * run through the model with their command file (extensionCommand.ts). Git and scripts run only in a
+ * trusted workspace on local files, and an untrusted workspace runs no hook at all (said once).
  */
 import * as path from 'node:path/posix';
 import * as vscode from 'vscode';
 import { type HookMoment, HOOK_COMMANDS, type HookPlan, parseHooksFile, planHooks, type Hook } from '../../core/hooks/extensionHooks';
+import { type SubjectGenerator } from '../../core/gitExtension/repoCommands';
+import { conventionalPrompt } from '../../core/gitExtension/conventionalCommit';
 import { isNativeCommand, type NativeRunResult, runNativeCommand } from '../../core/hooks/nativeCommands';
 import { type IndexedProject } from '../../core/workspace/workspaceIndex';
-import { ChatCommands, type ChatTurnKind } from '../../ids';
+import { CHAT_PARTICIPANT_NAME, ChatCommands, type ChatTurnKind } from '../../ids';
 import { resolveProgram } from '../../platform/executables';
+import { chooseModel } from '../../platform/modelChoice';
 import { type SpeckitServices } from '../../platform/services';
-import { type ChatTurn, escapeMarkdown } from './chatTurn';
+import { type ChatTurn, escapeMarkdown, type TurnHooks } from './chatTurn';
 import { metadataOf } from './chatMetadata';
+import { runExtensionCommand } from './extensionCommand';
+import { callModel } from './modelCall';
 
 type HookCommand = (typeof HOOK_COMMANDS)[number];
 
@@ -55,16 +61,19 @@ export async function beforeCommand(turn: ChatTurn): Promise<vscode.ChatResult |
   listSkipped(turn, plan);
   if (plan.mandatory.length + plan.offered.length === 0) return undefined;
   if (!vscode.workspace.isTrusted) {
-    const all = [...plan.mandatory, ...plan.offered].map((h) => `\`/${h.command}\``).join(', ');
-    turn.markdown(`_Hooks not run: this workspace is not trusted (${escapeMarkdown(plan.event)}: ${all})._\n\n`);
+    untrusted(turn, plan);
     return undefined;
   }
   for (const hook of plan.mandatory) {
-    if (notRunHere(turn, hook)) continue;
     turn.progress(`Running hook /${hook.command}…`);
-    const outcome = await runHook(turn.services, project.project.root, hook, turn.prompt);
+    const outcome = await runInTurn(turn, project, hook);
     if (!outcome.ok) {
-      turn.warn(`The mandatory hook /${hook.command} (${hook.extension || 'extension'}) failed, so ${turn.command} did not run. Nothing was written.`);
+      if (outcome.cancelled) {
+        turn.markdown(`\n\n_Cancelled during the mandatory hook \`/${hook.command}\`, so ${turn.command} did not run._\n`);
+        return turn.failed();
+      }
+      turn.warn(`The mandatory hook /${hook.command} (${hook.extension || 'extension'}) failed, so ${turn.command} did not run.${outcome.wroteNothing ? ' Nothing was written.' : ''}`);
+      if (!outcome.wroteNothing || outcome.lines.length === 0) turn.markdown(`\n\n${summaryMarkdown(outcome.summary)}\n`);
       if (outcome.lines.length > 0) turn.markdown(`\n~~~text\n${outcome.lines.join('\n').replace(/^~~~/gm, '~ ~~')}\n~~~\n`);
       return turn.failed();
     }
@@ -86,14 +95,15 @@ export async function afterCommand(turn: ChatTurn, result: vscode.ChatResult): P
   listSkipped(turn, plan);
   if (plan.mandatory.length + plan.offered.length === 0) return;
   if (!vscode.workspace.isTrusted) {
-    turn.markdown(`\n\n_Hooks not run: this workspace is not trusted (${escapeMarkdown(plan.event)})._\n`);
+    untrusted(turn, plan);
     return;
   }
   for (const hook of plan.mandatory) {
-    if (notRunHere(turn, hook)) continue;
+    if (turn.token.isCancellationRequested) return;
     turn.progress(`Running hook /${hook.command}…`);
-    const outcome = await runHook(turn.services, project.project.root, hook, turn.prompt);
+    const outcome = await runInTurn(turn, project, hook);
     if (outcome.ok) turn.markdown(`\n\n_Hook \`/${hook.command}\`: ${summaryMarkdown(outcome.summary)}._\n`);
+    else if (outcome.cancelled) turn.markdown(`\n\n_Cancelled during the mandatory hook \`/${hook.command}\`._\n`);
     else {
       turn.warn(`The mandatory hook /${hook.command} failed after ${turn.command} (its files are written).`);
       if (outcome.lines.length > 0) turn.markdown(`\n~~~text\n${outcome.lines.join('\n').replace(/^~~~/gm, '~ ~~')}\n~~~\n`);
@@ -107,16 +117,46 @@ function summaryMarkdown(summary: string): string {
   return escapeMarkdown(summary).replace(/\\`/g, '`');
 }
 
+/** Requests already told that the workspace is untrusted: said once per answer, before or after. */
+const untrustedSaid = new WeakSet<TurnHooks>();
+
+function untrusted(turn: ChatTurn, plan: HookPlan): void {
+  if (untrustedSaid.has(turn.hooks)) return;
+  untrustedSaid.add(turn.hooks);
+  const all = [...plan.mandatory, ...plan.offered].map((h) => `\`/${h.command.replace(/[`\r\n]/g, '')}\``).join(', ');
+  turn.markdown(`\n\n_Hooks not run: this workspace is not trusted, so no extension hook runs (${escapeMarkdown(plan.event)}: ${all}). Trust the workspace to run them._\n\n`);
+}
+
+interface TurnOutcome extends HookOutcome {
+  readonly cancelled?: boolean;
+  /** The hook changed no file (a model-run command may have written some before failing). */
+  readonly wroteNothing: boolean;
+}
+
+/** One hook inside the answer: the git extension's natively, any other through the model with progress here. */
+async function runInTurn(turn: ChatTurn, project: IndexedProject, hook: Hook): Promise<TurnOutcome> {
+  if (isNativeCommand(hook.command)) {
+    const outcome = await runHook(turn.services, project.project.root, hook, turn.prompt, subjectFromModel(() => turn.languageModel(), turn.token));
+    if (outcome.native?.fallback) turn.markdown(`\n\n_${escapeMarkdown(outcome.native.fallback)}._\n\n`);
+    return { ...outcome, wroteNothing: true };
+  }
+  turn.services.log.info(`Hook ${hook.event} /${hook.command}: through the model`);
+  const run = await runExtensionCommand(turn, project, hook.command, turn.prompt, hook.extension);
+  turn.services.log.info(`Hook ${hook.event} /${hook.command}: ${run.summary}`);
+  return { ok: run.ok, lines: [], summary: run.summary, wroteNothing: run.written.length === 0, ...(run.cancelled ? { cancelled: true } : {}) };
+}
+
 /**
- * Commands of extensions other than git need the model with their command file; until that runs
- * here, such a hook is named as not run rather than failing (and blocking) the command.
+ * `commit_style: conventional`: the subject asked of the model (the chat's, or for a button the
+ * configured one); no model, a failed call or a cancel leave the fixed message.
  */
-function notRunHere(turn: ChatTurn, hook: Hook): boolean {
-  if (isNativeCommand(hook.command)) return false;
-  const what = hook.optional ? 'optional' : 'mandatory';
-  turn.markdown(`\n\n_Hook not run: \`/${hook.command.replace(/[`\r\n]/g, '')}\` (${what}, extension ${escapeMarkdown(hook.extension || '?')}) — only the git extension's commands run from @speckit so far; run it with your agent if you need it._\n\n`);
-  turn.services.log.info(`Hook ${hook.event} /${hook.command}: not run (not a git extension command)`);
-  return true;
+export function subjectFromModel(model: () => Promise<vscode.LanguageModelChat | undefined>, token: vscode.CancellationToken): SubjectGenerator {
+  return async (summary) => {
+    const chosen = await model();
+    if (!chosen) return { unavailable: 'no language model is available' };
+    const r = await callModel(chosen, [{ role: 'user', text: conventionalPrompt('auto-commit', summary) }], token, () => undefined, 'Write a commit message');
+    return r.ok ? { text: r.text } : { unavailable: `the model did not answer (${r.failure.kind})` };
+  };
 }
 
 function listSkipped(turn: ChatTurn, plan: HookPlan): void {
@@ -125,9 +165,13 @@ function listSkipped(turn: ChatTurn, plan: HookPlan): void {
 
 function offer(turn: ChatTurn, project: IndexedProject, plan: HookPlan): void {
   for (const hook of plan.offered) {
-    if (notRunHere(turn, hook)) continue;
-    turn.stream.button({ command: ChatCommands.runHook, title: hook.label, arguments: [project.project.root, hook.command, hook.event, turn.prompt] });
+    turn.stream.button({ command: ChatCommands.runHook, title: hook.label, arguments: [project.project.root, hook.command, hook.event, turn.prompt, hook.extension] });
   }
+}
+
+/** The chat request that runs another extension's command through the model, with its progress in the chat. */
+export function extensionCommandQuery(command: string, input: string): string {
+  return `@${CHAT_PARTICIPANT_NAME} /${command}${input.trim() ? ` ${input.trim()}` : ''}`;
 }
 
 export interface HookOutcome {
@@ -141,10 +185,10 @@ export interface HookOutcome {
 }
 
 /**
- * Runs one hook's command: the git extension's natively. Commands of other extensions are not run
- * here (they need the model), so they fail with the reason.
+ * Runs one of the git extension's commands natively. Other extensions' commands need the model and
+ * the chat (runInTurn, or a button that asks @speckit), so they fail here with the reason.
  */
-export async function runHook(services: Pick<SpeckitServices, 'model' | 'log'>, projectRoot: string, hook: Pick<Hook, 'command' | 'event'>, input: string): Promise<HookOutcome> {
+export async function runHook(services: Pick<SpeckitServices, 'model' | 'log'>, projectRoot: string, hook: Pick<Hook, 'command' | 'event'>, input: string, generateSubject?: SubjectGenerator): Promise<HookOutcome> {
   if (!vscode.workspace.isTrusted) return { ok: false, lines: [], summary: 'this workspace is not trusted, so no hook runs' };
   const rootUri = services.model.uriFor(projectRoot);
   if (rootUri.scheme !== 'file') return { ok: false, lines: [], summary: 'hooks run git only on local files' };
@@ -157,8 +201,28 @@ export async function runHook(services: Pick<SpeckitServices, 'model' | 'log'>, 
     event: hook.event,
     description: input,
     ...(git.ok ? { git: { gitPath: git.path } } : {}),
+    ...(generateSubject ? { generateSubject } : {}),
   });
   services.log.info(`Hook ${hook.event} /${hook.command}: ${result.ok ? 'ok' : 'failed'}${result.lines.length ? `\n  ${result.lines.join('\n  ')}` : ''}`);
   const created = result.ok && result.branch !== undefined && !result.lines.some((l) => l.includes('skipped branch creation'));
   return { ok: result.ok, lines: result.lines, summary: result.summary, ...(result.branch ? { branch: result.branch } : {}), created, native: result };
+}
+
+/**
+ * A hook's button (or the command run by hand): the git extension's commands run natively here,
+ * with the configured model for a conventional commit message; any other extension's command is
+ * asked of @speckit in the chat, where it runs with its progress, cancel and report.
+ */
+export async function runHookFromButton(services: Pick<SpeckitServices, 'model' | 'log'>, projectRoot: string, command: string, event: string, input: string): Promise<HookOutcome> {
+  if (!isNativeCommand(command)) {
+    if (!vscode.workspace.isTrusted) return { ok: false, lines: [], summary: 'this workspace is not trusted, so no hook runs' };
+    await vscode.commands.executeCommand('workbench.action.chat.open', { query: extensionCommandQuery(command, input) });
+    return { ok: true, lines: [], summary: `asked @${CHAT_PARTICIPANT_NAME} to run /${command} in the chat` };
+  }
+  const source = new vscode.CancellationTokenSource();
+  try {
+    return await runHook(services, projectRoot, { command, event }, input, subjectFromModel(async () => (await chooseModel(undefined)).model, source.token));
+  } finally {
+    source.dispose();
+  }
 }

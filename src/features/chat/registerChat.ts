@@ -9,9 +9,10 @@ import { makeBranch } from '../../platform/featureCreation';
 import { type SpeckitServices } from '../../platform/services';
 import { type WorkspaceModel } from '../../platform/workspaceModel';
 import { describeIncompleteWrite, PROPOSAL_SCHEME, ProposalStore, writeArtifacts } from './artifactWriter';
-import { afterCommand, beforeCommand, runHook } from './chatHooks';
+import { afterCommand, beforeCommand, runHookFromButton } from './chatHooks';
 import { chatCommandOf, metadataOf } from './chatMetadata';
 import { ChatTurn } from './chatTurn';
+import { extensionCommandTurn, typedExtensionCommand } from './extensionCommand';
 import { analyze } from './commands/analyze';
 import { ask } from './commands/ask';
 import { checklist } from './commands/checklist';
@@ -52,6 +53,9 @@ async function run<C extends ChatTurnKind>(turn: ChatTurn<C>): Promise<vscode.Ch
     turn.markdown(refusal);
     return turn.failed();
   }
+  // `/speckit.<ext>.<command>` is no slash command of ours: another extension's command, run through the model.
+  const typed = turn.command === CHAT_ASK ? typedExtensionCommand(turn.prompt) : undefined;
+  if (typed) return extensionCommandTurn(turn, typed);
   const stopped = await beforeCommand(turn);
   if (stopped) return stopped;
   const handler: Handler<C> = HANDLERS[turn.command];
@@ -134,7 +138,7 @@ export function registerChat(services: SpeckitServices): void {
       return result.branch;
     }),
     vscode.commands.registerCommand(ChatCommands.runHook, async (root: string, command: string, event: string, input?: string) => {
-      const outcome = await runHook(services, root, { command, event }, input ?? '');
+      const outcome = await runHookFromButton(services, root, command, event, input ?? '');
       const detail = outcome.lines.length > 0 ? ` ${outcome.lines.join(' ')}` : '';
       if (outcome.ok) void vscode.window.showInformationMessage(`/${command}: ${outcome.summary}.${detail}`);
       else void vscode.window.showWarningMessage(`/${command} failed: ${outcome.summary}.${detail}`);

@@ -215,10 +215,16 @@ interface RunState {
   approvedCommand: string | undefined;
 }
 
-/** The write policy of an implement run: protected paths (core/security/protectedPaths) are held back for review. */
-function writePolicy(turn: ChatTurn, unit: ImplementUnit, held: HeldWrite[]): WritePolicy {
-  const root = unit.root;
-  const own = unit.ownFiles.map((p) => path.relative(root, p));
+/**
+ * The write policy of an implement run: protected paths (core/security/protectedPaths) are held
+ * back for review. Also used by model runs of extension commands (extensionCommand.ts), with the
+ * project root alone when there is no current feature; an OpenSpec change names its own files.
+ */
+export function writePolicy(turn: ChatTurn, feature: IndexedFeature | { readonly projectRoot: string; readonly ownFiles?: readonly string[] }, held: HeldWrite[]): WritePolicy {
+  const root = feature.projectRoot;
+  const files = 'feature' in feature ? feature.feature.files : undefined;
+  const ownFiles = 'ownFiles' in feature ? (feature.ownFiles ?? []) : [files?.tasks?.path, files?.spec?.path];
+  const own = ownFiles.filter((p): p is string => !!p).map((p) => path.relative(root, p));
   // User settings only: a workspace cannot shorten or change the list.
   const user = vscode.workspace.getConfiguration().inspect<unknown>(Settings.protectedPaths)?.globalValue;
   const userPatterns = Array.isArray(user) ? user.filter((p): p is string => typeof p === 'string') : [];
@@ -229,8 +235,13 @@ function writePolicy(turn: ChatTurn, unit: ImplementUnit, held: HeldWrite[]): Wr
 function offerHeld(turn: ChatTurn, root: string, task: Task, held: readonly HeldWrite[]): void {
   const latest = [...new Map(held.map((w) => [w.path, w])).values()];
   turn.warn(`${task.id} stays open: the model changed protected files (${latest.map((w) => w.relPath).join(', ')}). Nothing was written to them. Review each change; apply it only if you want it, then run /speckit.implement again.`);
+  showHeldWrites(turn, root, task.id, latest);
+}
+
+/** Held-back writes as a list, a diff button each and one Apply button; nothing is written until the user applies. */
+export function showHeldWrites(turn: ChatTurn, root: string, label: string, latest: readonly HeldWrite[]): void {
   turn.markdown(`\n\n${latest.map((w) => `- \`${w.relPath}\`: ${w.why}`).join('\n')}\n\n`);
-  const proposal = turn.proposals.add(root, latest.map((w) => ({ path: w.path, content: w.content })), `Spec Kit: ${task.id} protected files`);
+  const proposal = turn.proposals.add(root, latest.map((w) => ({ path: w.path, content: w.content })), `Spec Kit: ${label} protected files`);
   for (const w of latest) {
     const left = turn.model.uriFor(w.path);
     turn.stream.button({ command: 'vscode.diff', title: `Compare ${w.relPath}`, arguments: [left, turn.proposals.uriFor(proposal, w), `${w.relPath} ↔ proposed by the model`] });
@@ -269,7 +280,7 @@ async function implementOne(turn: ChatTurn<'implement'>, unit: ImplementUnit, do
       edited.push(rel);
       turn.progress(`${step} · editing ${rel}`);
     },
-    writePolicy(turn, unit, held),
+    writePolicy(turn, { projectRoot: unit.root, ownFiles: unit.ownFiles }, held),
   );
   const result = await callModelWithTools(
     await turn.languageModel(),

@@ -89,6 +89,52 @@ describe('hooks/nativeCommands: the git extension on the spec-kit 1.0.1 project'
     assert.match(r.lines.join('\n'), /commit_style is 'conventional'/);
   });
 
+  describe('commit_style conventional with a model (generateSubject)', () => {
+    const conventional = (): void => {
+      const config = join(root, '.specify/extensions/git/git-config.yml');
+      writeFileSync(config, readFileSync(config, 'utf8').replace('commit_style: fixed', 'commit_style: conventional').replace(/(after_plan:\n\s+enabled: )false/, '$1true'));
+      writeFileSync(join(root, 'specs', '002-postgresql-15-database', 'plan.md'), '# Plan\n');
+    };
+
+    it('commits with the model\'s subject, asked with a summary of what changed', async () => {
+      conventional();
+      const asked: string[] = [];
+      const r = await runNativeCommand('speckit.git.commit', {
+        root,
+        event: 'after_plan',
+        env: env(base),
+        generateSubject: (summary) => {
+          asked.push(summary);
+          return Promise.resolve({ text: '```\nfeat(plan): add the PostgreSQL 15 plan\n```' });
+        },
+      });
+      assert.equal(r.ok, true, r.lines.join('\n'));
+      assert.equal(git('log', '-1', '--format=%s'), 'feat(plan): add the PostgreSQL 15 plan');
+      assert.equal(r.fallback, undefined);
+      assert.equal(asked.length, 1);
+      assert.match(asked[0]!, /specs\/002-postgresql-15-database\/plan\.md/, 'the summary names the changed file');
+    });
+
+    it('falls back to spec-kit\'s fixed message when the answer is no conventional subject, and says why', async () => {
+      conventional();
+      const r = await runNativeCommand('speckit.git.commit', { root, event: 'after_plan', env: env(base), generateSubject: () => Promise.resolve({ text: 'Sure! Here is a commit message: I added a plan.' }) });
+      assert.equal(r.ok, true, r.lines.join('\n'));
+      assert.equal(git('log', '-1', '--format=%s'), '[Spec Kit] Add implementation plan');
+      assert.match(r.fallback ?? '', /commit_style is conventional, but the model's message was not usable \(it is not "type\(scope\): subject"/);
+      assert.ok(r.lines.some((l) => l.startsWith('[specify] Warning: commit_style is conventional')), r.lines.join('\n'));
+    });
+
+    it('falls back without a model, and asks nothing when there is nothing to commit', async () => {
+      conventional();
+      const r = await runNativeCommand('speckit.git.commit', { root, event: 'after_plan', env: env(base), generateSubject: () => Promise.resolve({ unavailable: 'no language model is available' }) });
+      assert.equal(git('log', '-1', '--format=%s'), '[Spec Kit] Add implementation plan');
+      assert.match(r.fallback ?? '', /no language model is available; committed with the fixed message instead/);
+      let calls = 0;
+      const again = await runNativeCommand('speckit.git.commit', { root, event: 'after_plan', env: env(base), generateSubject: () => Promise.resolve((calls++, { text: 'feat: x' })) });
+      assert.deepEqual([again.ok, calls, again.committed], [true, 0, undefined]);
+    });
+  });
+
   it('speckit.git.initialize skips an existing repository; validate and remote report the branch and origin', async () => {
     const init = await runNativeCommand('speckit.git.initialize', { root, event: 'before_constitution', env: env(base) });
     assert.deepEqual([init.ok, init.summary], [true, '[specify] Git repository already initialized; skipping']);
