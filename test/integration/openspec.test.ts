@@ -1,7 +1,9 @@
 // OpenSpec repositories in a real VS Code: pantherOS's openspec/ beside an offline flake (the
-// `openspec` sample workspace). Index, Spec Explorer, task lenses, ticks and Build & verify.
+// `openspec` sample workspace). Index, Spec Explorer, task lenses, ticks and Build & verify; @speckit
+// status, implement, analyze and the other commands on OpenSpec changes, with the scripted fake model.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { chat, received, script, selectTestModel, shown, transcripts } from './chatHelpers';
 import { treeApi, type TreeApi, type TreeNode } from './editorHelpers';
 import { folderUri, readText, testApi, waitUntil, writeText, type WorkspaceName } from './helpers';
 
@@ -22,6 +24,13 @@ async function label(tree: TreeApi, node: TreeNode): Promise<{ label: string; de
 async function child(tree: TreeApi, parent: TreeNode | undefined, name: string): Promise<TreeNode> {
   for (const c of (await tree.getChildren(parent)) ?? []) if ((await label(tree, c)).label === name) return c;
   throw new Error(`no tree node ${name}`);
+}
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  return vscode.workspace.fs.stat(uri).then(
+    () => true,
+    () => false,
+  );
 }
 
 export function define(): void {
@@ -128,6 +137,133 @@ export function define(): void {
       } finally {
         api.nix.trust.override = undefined;
         await writeText(tasksUri(), original);
+      }
+    });
+  });
+
+  suite('@speckit on OpenSpec changes (pantherOS)', function () {
+    this.timeout(240_000);
+    const changeDir = (): vscode.Uri => vscode.Uri.joinPath(folderUri(), 'openspec', 'changes', 'add-contabo-vps-server');
+    const tasksUri = (): vscode.Uri => vscode.Uri.joinPath(changeDir(), 'tasks.md');
+    const setVerify = (command: string | undefined): Thenable<void> => vscode.workspace.getConfiguration('speckit').update('verify.command', command, vscode.ConfigurationTarget.Workspace);
+    const writes = (id: string, path: string): object[] => [
+      { match: `Implement ${id}.`, toolCalls: [{ name: 'write_file', input: { path, content: `# ${id}\n` } }] },
+      { match: `Implement ${id}.`, text: `Created ${path}.` },
+    ];
+
+    suiteSetup(selectTestModel);
+    teardown(async () => {
+      await setVerify(undefined);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    });
+
+    test('/speckit.status lists the OpenSpec changes with progress, the archive and the capabilities', async () => {
+      await script();
+      // The first request opens the chat view: slower than the rest.
+      const t = await chat('@speckit /speckit.status', 120_000);
+      const text = shown(t);
+      assert.match(text, /^### openspec \(OpenSpec\)$/m);
+      assert.match(text, /\| \[add-contabo-vps-server\]\([^)]*proposal\.md[^)]*\) \| Proposed \| 0\/25 \|/);
+      assert.match(text, /\| \[add-niri-window-manager\]\([^)]*\) \| Complete \| 15\/15 \|[^\n]*`openspec archive add-niri-window-manager`/);
+      assert.match(text, /33 active changes: \d+ complete, \d+ in progress or proposed · 10 archived · 17 capabilities/);
+      assert.doesNotMatch(text, /No spec-kit project/);
+      assert.equal((await received()).length, 0, 'status asks no model');
+    });
+
+    test('spec-kit commands that write spec-kit files say what OpenSpec users do instead, and write nothing', async () => {
+      await script({ text: 'should not be asked' });
+      const named = await chat('@speckit /speckit.plan add-contabo-vps-server');
+      assert.match(shown(named), /`add-contabo-vps-server` is an OpenSpec change: `\/speckit\.plan` writes spec-kit files .*design\.md/);
+      await vscode.window.showTextDocument(tasksUri());
+      const fromEditor = await chat('@speckit /speckit.tasks');
+      assert.match(shown(fromEditor), /`add-contabo-vps-server` is an OpenSpec change: `\/speckit\.tasks`/);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      const specify = await chat('@speckit /speckit.specify Add a PostgreSQL server with daily backups');
+      assert.match(shown(specify), /This is an OpenSpec project: `\/speckit\.specify` writes spec-kit files .*openspec/);
+      assert.equal((await received()).length, 0, 'no model was asked');
+      assert.equal(await exists(vscode.Uri.joinPath(folderUri(), 'specs')), false, 'no specs/ folder');
+      assert.equal(await exists(vscode.Uri.joinPath(folderUri(), '.specify')), false, 'no .specify/ folder');
+    });
+
+    test('/speckit.implement <change> 1.1 edits through tools with the proposal and deltas as context, verifies, and ticks 1.1 only', async () => {
+      const original = await readText(tasksUri());
+      const file = vscode.Uri.joinPath(folderUri(), 'scripts', 'setup-contabo-vps.sh');
+      try {
+        await setVerify('test -f scripts/setup-contabo-vps.sh');
+        await script(...writes('1.1', 'scripts/setup-contabo-vps.sh'));
+        const t = await chat('@speckit /speckit.implement add-contabo-vps-server 1.1', 90_000);
+        assert.equal(t.result?.errorDetails, undefined, shown(t));
+        assert.match(shown(t), /OpenSpec change \*\*add-contabo-vps-server\*\*/);
+        assert.match(shown(t), /1\.1 — 1 open task/);
+        assert.match(shown(t), /1\/1 tasks done\*\* \(1\/25 · in-progress\)/);
+        assert.equal(await readText(file), '# 1.1\n');
+        const tasks = await readText(tasksUri());
+        assert.match(tasks, /^- \[[xX]\] 1\.1 Create setup script/m);
+        assert.match(tasks, /^- \[ \] 1\.2 /m);
+        const prompt = (await received()).map((r) => r.messages.map((m) => m.text).join('\n'))[0] ?? '';
+        assert.match(prompt, /- \[ \] 1\.1 Create setup script/);
+        assert.match(prompt, /openspec\/changes\/add-contabo-vps-server\/proposal\.md/);
+        assert.match(prompt, /openspec\/changes\/add-contabo-vps-server\/specs\/[^/]+\/spec\.md/);
+        assert.match(prompt, /## ADDED Requirements/, 'a delta spec is sent');
+        await waitUntil(async () => (await testApi()).snapshot().openspec[0]?.changes.find((c) => c.id === 'add-contabo-vps-server')?.tasks.done === 1, 'the index to count 1.1');
+        assert.deepEqual(t.result?.metadata && (t.result.metadata as { featureDir?: string }).featureDir, changeDir().path);
+      } finally {
+        await writeText(tasksUri(), original);
+        await vscode.workspace.fs.delete(vscode.Uri.joinPath(folderUri(), 'scripts'), { recursive: true }).then(undefined, () => undefined);
+      }
+    });
+
+    test('the Implement phase lens on OpenSpec tasks.md runs the group through the chat; a failed verification stops it, unticked', async () => {
+      const original = await readText(tasksUri());
+      try {
+        await setVerify('test -f scripts/never-there');
+        await script(...writes('1.1', 'scripts/a.sh'), ...writes('1.2', 'scripts/b.sh'));
+        await vscode.window.showTextDocument(tasksUri());
+        const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', tasksUri(), 100)) ?? [];
+        const phase = lenses.find((l) => l.command?.command === 'speckit.implementPhase' && l.command.arguments?.[1] === 'Phase 1');
+        assert.ok(phase?.command);
+        const api = await testApi();
+        const before = transcripts(api).length;
+        await vscode.commands.executeCommand(phase.command.command, ...phase.command.arguments!);
+        await waitUntil(() => transcripts(api).length > before, '@speckit to answer the lens', 90_000);
+        const t = transcripts(api)[before]!;
+        assert.equal(t.prompt, 'add-contabo-vps-server Phase 1', 'the lens names the change');
+        assert.match(shown(t), /Phase 1: Hardware Detection & Initial Setup — 2 open tasks/);
+        assert.match(shown(t), /1\.1 failed verification\*\* \(exit 1/);
+        assert.equal((await received()).length, 2, 'stopped after 1.1: 1.2 was not attempted');
+        assert.match(await readText(tasksUri()), /^- \[ \] 1\.1 /m);
+      } finally {
+        await writeText(tasksUri(), original);
+        await vscode.workspace.fs.delete(vscode.Uri.joinPath(folderUri(), 'scripts'), { recursive: true }).then(undefined, () => undefined);
+      }
+    });
+
+    test('/speckit.analyze on a change reports the code findings and merges the model’s; nothing is written', async () => {
+      const delta = vscode.Uri.joinPath(changeDir(), 'specs', 'speckit-analyze-probe', 'spec.md');
+      const tasksBefore = await readText(tasksUri());
+      try {
+        // A delta with a requirement without scenarios, a ### scenario, and a MODIFIED of a requirement no spec has.
+        await writeText(
+          delta,
+          '## ADDED Requirements\n\n### Requirement: Probe boot\nThe system SHALL boot.\n\n### Scenario: Boots\n- **WHEN** started\n- **THEN** it boots\n\n## MODIFIED Requirements\n\n### Requirement: Probe nothing\nThe system SHALL do nothing.\n\n#### Scenario: Nothing\n- **WHEN** asked\n- **THEN** nothing\n',
+        );
+        await waitUntil(async () => (await testApi()).snapshot().openspec[0]?.changes.find((c) => c.id === 'add-contabo-vps-server')?.deltas.some((d) => d.capability === 'speckit-analyze-probe') === true, 'the index to read the probe delta');
+        await script({ match: 'OpenSpec change add-contabo-vps-server', text: '```json\n[{"category":"Inconsistency","severity":"HIGH","path":"openspec/changes/add-contabo-vps-server/proposal.md","line":3,"summary":"The proposal names a host the tasks never build.","recommendation":"Align them."}]\n```' });
+        const t = await chat('@speckit /speckit.analyze add-contabo-vps-server', 90_000);
+        const text = shown(t);
+        assert.equal(t.result?.errorDetails, undefined, text);
+        assert.match(text, /OpenSpec change analysis: add-contabo-vps-server/);
+        assert.match(text, /Requirement "Probe boot" has no scenario/);
+        assert.match(text, /"### Scenario: Boots" in ADDED Requirements is not a "### Requirement:" heading/);
+        assert.match(text, /Probe nothing/);
+        assert.match(text, /openspec-delta-archive-conflict/);
+        assert.match(text, /The proposal names a host the tasks never build\. \*\(model\)\*/);
+        assert.match(text, /names? no requirement of the change/);
+        const prompt = (await received()).map((r) => r.messages.map((m) => m.text).join('\n'))[0] ?? '';
+        assert.match(prompt, /Probe boot/, 'the delta is sent to the model');
+        assert.equal(await readText(tasksUri()), tasksBefore, 'read-only');
+      } finally {
+        await vscode.workspace.fs.delete(vscode.Uri.joinPath(changeDir(), 'specs', 'speckit-analyze-probe'), { recursive: true });
       }
     });
   });

@@ -8,7 +8,7 @@ export function cell(text: string): string {
 }
 
 /** spec-kit's analysis report: findings, coverage, constitution issues, unmapped tasks, metrics, next actions. */
-export function analysisMarkdown(report: AnalysisReport, link: (path: string, line: number) => string): string {
+export function analysisMarkdown(report: AnalysisReport, link: (path: string, line: number) => string, next: (report: AnalysisReport) => string[] = nextActions): string {
   const out: string[] = ['## Specification Analysis Report', ''];
   if (report.findings.length === 0) out.push('No issues found.', '');
   else {
@@ -52,7 +52,7 @@ export function analysisMarkdown(report: AnalysisReport, link: (path: string, li
     '',
     '### Next Actions',
     '',
-    ...nextActions(report),
+    ...next(report),
   );
   return out.join('\n') + '\n';
 }

@@ -25,7 +25,7 @@ interface Selection {
 /**
  * Reads `/speckit.implement` arguments as a scope: task IDs and ranges (`T012`, `T001-T010`,
  * `T001..T010`, `T3`, `Task 3`, `Tasks 2-4`, `1.1` in a numbered list), phases (`Phase 3`, `phase 3.1`, `Setup`, `Polish`, "the
- * Setup phase"), stories (`US1`, `User Story 1`). Free words around them ("only", "and") are ignored;
+ * Setup phase"), OpenSpec groups (`group 1`, or `1` in a `1.1`-numbered list), stories (`US1`, `User Story 1`). Free words around them ("only", "and") are ignored;
  * no selector at all means every open task.
  */
 export function parseImplementScope(args: string, tasks: TasksDoc): ImplementScope {
@@ -49,6 +49,13 @@ export function parseImplementScope(args: string, tasks: TasksDoc): ImplementSco
     [/\bT(\d+)([a-z]?)\b/iy, (m) => pick(`T${m[1]}${m[2]}`, byNumber(tasks, Number(m[1]), m[2]!))],
     // A numbered task (`1.1`) of a list without T-IDs.
     [/\b(\d{1,4}(?:\.\d{1,4})+)(?![\d.]*\d)/y, (m) => pick(m[1]!, tasks.tasks.filter((t) => t.id === m[1]))],
+    // OpenSpec's `## 1. Group`: `group 1`, or a bare `1` in a list numbered `1.1` (no T-IDs to confuse it with).
+    [/\b(?:group\s+(\d+)|(\d{1,4})(?![\d.]))\b/iy, (m) => {
+      const n = m[1] ?? m[2]!;
+      if (m[2] !== undefined && !tasks.tasks.some((t) => isNumberedId(t.id))) return; // a number in a spec-kit request is just a word
+      const phases = tasks.phases.filter((p) => p.number === n);
+      pick(phases.length === 1 ? `Group ${n}: ${phases[0]!.title}` : `Group ${n}`, inPhases(tasks, phases));
+    }],
     [/\bphase\s+(\d+(?:\.\d+)*)\b/iy, (m) => {
       const phases = tasks.phases.filter((p) => p.number !== undefined && (p.number === m[1] || (!m[1]!.includes('.') && p.number.startsWith(`${m[1]}.`))));
       pick(phases.length === 1 ? `Phase ${phases[0]!.number}: ${phases[0]!.title}` : `Phase ${m[1]}`, inPhases(tasks, phases));

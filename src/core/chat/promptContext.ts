@@ -50,7 +50,11 @@ export function renderFileForPrompt(text: string, options: RenderOptions = {}): 
   return { text: totalLines === 0 ? '' : `${shown.join('\n')}\n`, cut, totalLines, keptLines: kept };
 }
 
-/** A design document the feature has (spec, data-model.md, contracts/…, research.md, quickstart.md). */
+/**
+ * A design document the feature has (spec, data-model.md, contracts/…, research.md, quickstart.md),
+ * or an OpenSpec change has (proposal.md, its delta specs, design.md, the capability specs the deltas
+ * change, the project's conventions in openspec/project.md).
+ */
 export interface DesignDoc {
   kind: DesignDocKind;
   /** Relative to the project root. */
@@ -58,10 +62,13 @@ export interface DesignDoc {
   text: string;
 }
 
-export type DesignDocKind = 'spec' | 'dataModel' | 'contract' | 'research' | 'quickstart';
+export type DesignDocKind = 'spec' | 'dataModel' | 'contract' | 'research' | 'quickstart' | OpenSpecDocKind;
 
-/** spec-kit's implement loads these; the order is the priority when the budget runs out. */
-export const DESIGN_DOC_PRIORITY: readonly DesignDocKind[] = ['spec', 'dataModel', 'contract', 'research', 'quickstart'];
+/** An OpenSpec change's documents: what it changes and why, the deltas, how, and what it changes. */
+export type OpenSpecDocKind = 'proposal' | 'delta' | 'design' | 'capability' | 'conventions';
+
+/** spec-kit's implement loads these (OpenSpec's as its apply step reads them); the order is the priority when the budget runs out. */
+export const DESIGN_DOC_PRIORITY: readonly DesignDocKind[] = ['spec', 'dataModel', 'contract', 'research', 'quickstart', 'proposal', 'delta', 'design', 'capability', 'conventions'];
 
 /** Words that say a task touches a kind of document even when it names nothing from it. */
 const TOUCH_WORDS: Record<DesignDocKind, RegExp> = {
@@ -70,6 +77,12 @@ const TOUCH_WORDS: Record<DesignDocKind, RegExp> = {
   contract: /\b(?:apis?|endpoints?|contracts?|routes?|handlers?|requests?|responses?|cli|commands?|interfaces?|clients?|protocols?|events?)\b/i,
   research: /\b(?:research|decisions?|librar(?:y|ies)|dependenc(?:y|ies)|configur\w*|setup|install\w*|choose|chosen)\b/i,
   quickstart: /\b(?:quickstart|scenarios?|end-to-end|e2e|integration|smoke|validat\w*|docs?|documentation|readme)\b/i,
+  // Every task of a change works from its proposal, deltas and design, and the specs those change.
+  proposal: /./,
+  delta: /./,
+  design: /./,
+  capability: /./,
+  conventions: /./,
 };
 
 /** Headings and backticked names of a document: the terms a task that touches it would use. */
@@ -90,7 +103,7 @@ function mentions(haystack: string, term: string): boolean {
 
 /** Whether a task (its line) touches a design document: names it, uses one of its terms, or speaks of its kind. */
 export function taskTouches(taskLine: string, doc: DesignDoc): boolean {
-  if (doc.kind === 'spec') return true;
+  if (TOUCH_WORDS[doc.kind].source === '.') return true;
   const base = doc.path.split('/').pop() ?? doc.path;
   if (taskLine.includes(doc.path) || mentions(taskLine, base) || mentions(taskLine, base.replace(/\.[^.]+$/, ''))) return true;
   if (TOUCH_WORDS[doc.kind].test(taskLine)) return true;

@@ -1,6 +1,8 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { followupsFor } from '../../core/chat/handoffs';
+import { changeFollowups } from '../../core/openspec/openspecChat';
+import { openspecChangeAt } from '../../core/workspace/openspecIndex';
 import { CHAT_ASK, CHAT_PARTICIPANT_ID, ChatCommands, ChatSlashCommands, type ChatTurnKind } from '../../ids';
 import { type ChatTranscript } from '../../platform/chat';
 import { makeBranch } from '../../platform/featureCreation';
@@ -18,6 +20,7 @@ import { clarify, pendingSession } from './commands/clarify';
 import { constitution } from './commands/constitution';
 import { converge } from './commands/converge';
 import { implement } from './commands/implement';
+import { openspecRefusal } from './commands/openspecTarget';
 import { plan } from './commands/plan';
 import { specify } from './commands/specify';
 import { status } from './commands/status';
@@ -44,6 +47,12 @@ const HANDLERS: { readonly [C in ChatTurnKind]: Handler<C> } = {
 
 /** Runs a turn with its command's handler, between the command's extension hooks. */
 async function run<C extends ChatTurnKind>(turn: ChatTurn<C>): Promise<vscode.ChatResult> {
+  // Commands that write spec-kit files never run on an OpenSpec change: they say what OpenSpec users do instead.
+  const refusal = await openspecRefusal(turn, turn.command);
+  if (refusal) {
+    turn.markdown(refusal);
+    return turn.failed();
+  }
   // `/speckit.<ext>.<command>` is no slash command of ours: another extension's command, run through the model.
   const typed = turn.command === CHAT_ASK ? typedExtensionCommand(turn.prompt) : undefined;
   if (typed) return extensionCommandTurn(turn, typed);
@@ -157,6 +166,8 @@ function followups(model: WorkspaceModel, result: vscode.ChatResult): vscode.Cha
     // Once tasks have issues, the way back is the sync.
     return [{ prompt: 'sync', label: 'Sync task states from GitHub', command: ChatSlashCommands.taskstoissues }];
   }
+  const change = meta.featureDir ? openspecChangeAt(model.index.openspecProjects, meta.featureDir)?.change : undefined;
+  if (change) return changeFollowups(meta.command, change).map((f) => ({ prompt: f.prompt, label: f.label, command: ChatSlashCommands[f.command] }));
   const feature = meta.featureDir ? model.index.featureFor(meta.featureDir) : undefined;
   return followupsFor(meta.command, feature?.status).map((f) => ({ prompt: f.prompt, label: f.label, command: ChatSlashCommands[f.command] }));
 }

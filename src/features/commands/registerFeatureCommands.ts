@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { type NextCommand } from '../../core/status/featureStatus';
 import { nextStepTitle } from '../../core/status/presentation';
 import { featureJsonText } from '../../core/workspace/currentFeature';
+import { openspecChangeAt } from '../../core/workspace/openspecIndex';
 import { type IndexedFeature, type IndexedProject } from '../../core/workspace/workspaceIndex';
 import { Commands } from '../../ids';
 import { sendToChat, slash } from '../../platform/chat';
@@ -16,6 +17,13 @@ import { createFeature } from './createFeature';
 export function registerFeatureCommands(services: SpeckitServices): void {
   const { model, picker, prompter } = services;
   const chatFor = (command: NextCommand | 'analyze') => async (target?: Target): Promise<void> => {
+    // An OpenSpec change (its Spec Explorer node): the request names it.
+    const dir = target && typeof target === 'object' && !(target instanceof vscode.Uri) ? target.dir : undefined;
+    const change = dir ? openspecChangeAt(model.index.openspecProjects, dir)?.change : undefined;
+    if (change) {
+      await sendToChat(command, change.id);
+      return;
+    }
     const feature = await picker.feature(target, `Feature to ${command}`);
     if (!feature) return;
     await makeCurrent(model, feature);

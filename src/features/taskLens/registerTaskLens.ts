@@ -3,10 +3,13 @@ import { type SpecDoc } from '../../core/artifacts/spec';
 import { setItemCheckedEdit, taskAtLine } from '../../core/artifacts/taskEdits';
 import { type TasksDoc } from '../../core/artifacts/tasks';
 import { openspecFileKind } from '../../core/openspec/openspecPaths';
+import { openspecChangeAt } from '../../core/workspace/openspecIndex';
 import { phaseLabel } from '../../core/status/presentation';
 import { CHAT_PARTICIPANT_NAME, Commands } from '../../ids';
 import { sendToChat, slash } from '../../platform/chat';
 import { type SpeckitServices } from '../../platform/services';
+import { type SpecNode } from '../../platform/specNode';
+import { type WorkspaceModel } from '../../platform/workspaceModel';
 import { setBoxEdit, setParsedTaskDone, setTaskDone } from '../../platform/taskState';
 
 const TASKS_SELECTOR: vscode.DocumentSelector = [{ language: 'markdown', pattern: '**/*tasks.md' }];
@@ -83,10 +86,32 @@ export function registerTaskLens(services: SpeckitServices): void {
       }
       return (await setParsedTaskDone(found.uri, found.doc, task, !task.checked)) !== 'failed';
     }),
-    vscode.commands.registerCommand(Commands.implementTask, (_uri: vscode.Uri, taskId: string) => sendToChat('implement', taskId)),
-    vscode.commands.registerCommand(Commands.implementPhase, (_uri: vscode.Uri, phase: string) => sendToChat('implement', phase)),
+    vscode.commands.registerCommand(Commands.implementTask, (target: vscode.Uri | SpecNode, taskId?: unknown) => sendToChat('implement', implementScope(model, target, taskId))),
+    vscode.commands.registerCommand(Commands.implementPhase, (target: vscode.Uri | SpecNode, phase?: unknown) => sendToChat('implement', implementScope(model, target, phase))),
     vscode.commands.registerCommand(Commands.clarifyMarker, (_uri: vscode.Uri, question: string) => sendToChat('clarify', question)),
   );
+}
+
+/**
+ * The `/speckit.implement` argument of a lens (a tasks.md URI and a task ID or phase scope) or of a
+ * Spec Explorer task or phase node (which arrives alone). On an OpenSpec change's tasks.md it starts
+ * with the change id, so the request names its change wherever the focus is when it runs.
+ */
+export function implementScope(model: WorkspaceModel, target: vscode.Uri | SpecNode, scope: unknown): string {
+  let tasksPath: string | undefined;
+  let text = typeof scope === 'string' ? scope : '';
+  if (target instanceof vscode.Uri) tasksPath = target.path;
+  else if (target && (target.kind === 'task' || target.kind === 'phase')) {
+    const tasks = model.index.tasksOf(target.dir);
+    tasksPath = tasks?.path;
+    if (target.kind === 'task') text = target.taskId;
+    else {
+      const phase = tasks?.doc.phases.find((p) => p.key === target.key);
+      text = phase ? (phase.number !== undefined ? `Phase ${phase.number}` : phase.title) : '';
+    }
+  }
+  const change = tasksPath && openspecFileKind(tasksPath)?.kind === 'openspec-tasks' ? openspecChangeAt(model.index.openspecProjects, tasksPath)?.change : undefined;
+  return change ? `${change.id} ${text}`.trim() : text;
 }
 
 /** What the lenses need of build-gated verification: the last result of a task. */

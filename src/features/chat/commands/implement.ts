@@ -4,7 +4,8 @@ import { checklistGate, checklistGateMarkdown } from '../../../core/analysis/che
 import { parseImplementScope } from '../../../core/analysis/implementScope';
 import { type Task, type TasksDoc } from '../../../core/artifacts/tasks';
 import { contextSummary, type DesignDoc, type DesignDocKind, selectDesignDocs } from '../../../core/chat/promptContext';
-import { type IndexedFeature } from '../../../core/workspace/workspaceIndex';
+import { changeDocPaths, changeOwnFiles } from '../../../core/openspec/openspecChat';
+import { type IndexedFeature, type IndexedProject } from '../../../core/workspace/workspaceIndex';
 import { ChatCommands, Settings } from '../../../ids';
 import { slash } from '../../../platform/chat';
 import { setTaskDone } from '../../../platform/taskState';
@@ -14,6 +15,7 @@ import { type ChatTurn, type ContextItem } from '../chatTurn';
 import { callModelWithTools } from '../modelCall';
 import { type HeldWrite, type WritePolicy, workspaceTools } from '../workspaceTools';
 import { featureContext, namedFilesContext } from './featureContext';
+import { type ChangeTarget, openspecChange } from './openspecTarget';
 import { plan } from './plan';
 import { tasks as tasksCommand } from './tasks';
 
@@ -22,24 +24,104 @@ const MAX_FILE_CONTEXT = 40_000;
 /** The spec and design documents one task gets at most, in all and each. */
 const MAX_DESIGN_CONTEXT = 40_000;
 const MAX_DESIGN_DOC = 16_000;
-const DESIGN_LABEL: Record<DesignDocKind, string> = { spec: 'Spec', dataModel: 'Data model', contract: 'Contract', research: 'Research', quickstart: 'Quickstart' };
+const DESIGN_LABEL: Record<DesignDocKind, string> = {
+  spec: 'Spec',
+  dataModel: 'Data model',
+  contract: 'Contract',
+  research: 'Research',
+  quickstart: 'Quickstart',
+  proposal: 'Proposal',
+  delta: 'Spec delta',
+  design: 'Design',
+  capability: 'Current spec',
+  conventions: 'Project conventions',
+};
 
-/** The feature's spec and design documents, read (contained) from disk, relative to the project root. */
-async function designDocs(turn: ChatTurn, feature: IndexedFeature): Promise<DesignDoc[]> {
+/** The spec-kit feature's spec and design documents. */
+function featureDocs(feature: IndexedFeature): Array<[DesignDocKind, string | undefined]> {
   const files = feature.feature.files;
-  const wanted: Array<[DesignDocKind, string | undefined]> = [
+  return [
     ['spec', files.spec?.path],
     ['dataModel', files.dataModel?.path],
     ...(files.contracts ?? []).map((c): [DesignDocKind, string] => ['contract', c.path]),
     ['research', files.research?.path],
     ['quickstart', files.quickstart?.path],
   ];
+}
+
+/** Design documents read (contained) from disk, relative to the project root. */
+async function designDocs(turn: ChatTurn, root: string, wanted: ReadonlyArray<readonly [DesignDocKind, string | undefined]>): Promise<DesignDoc[]> {
   const out: DesignDoc[] = [];
   for (const [kind, p] of wanted) {
-    const text = await turn.readPath(p, feature.projectRoot);
-    if (p && text !== undefined && text.trim() && !text.includes('\u0000')) out.push({ kind, path: path.relative(feature.projectRoot, p), text });
+    const text = await turn.readPath(p, root);
+    if (p && text !== undefined && text.trim() && !text.includes('\u0000')) out.push({ kind, path: path.relative(root, p), text });
   }
   return out;
+}
+
+/** What the task loop works on: a spec-kit feature, or an OpenSpec change. */
+interface ImplementUnit {
+  readonly dir: string;
+  readonly root: string;
+  readonly name: string;
+  /** The spec-kit project (its prompt overrides); undefined for an OpenSpec change. */
+  readonly project: IndexedProject | undefined;
+  /** Absolute paths the run itself owns (held back when the model rewrites them). */
+  readonly ownFiles: readonly string[];
+  /** Context every task gets (constitution, plan). */
+  base(): Promise<ContextItem[]>;
+  /** Documents a task gets when it touches them, in priority order. */
+  docs(): Promise<DesignDoc[]>;
+  /** The state after the run, for its last line. */
+  state(): string;
+}
+
+function featureUnit(turn: ChatTurn, { feature, project }: FeatureInProject): ImplementUnit {
+  const files = feature.feature.files;
+  return {
+    dir: feature.feature.dir,
+    root: feature.projectRoot,
+    name: feature.feature.name,
+    project,
+    ownFiles: [files.tasks?.path, files.spec?.path].filter((p): p is string => !!p),
+    base: () => featureContext(turn, feature, ['constitution', 'plan']),
+    docs: () => designDocs(turn, feature.projectRoot, featureDocs(feature)),
+    state: () => turn.model.index.featureFor(feature.feature.dir)?.status.label ?? '',
+  };
+}
+
+function changeUnit(turn: ChatTurn, { project, change }: ChangeTarget): ImplementUnit {
+  const root = project.project.root;
+  return {
+    dir: change.dir,
+    root,
+    name: change.id,
+    project: undefined,
+    ownFiles: changeOwnFiles(change, project.project),
+    base: () => Promise.resolve([]),
+    docs: () => designDocs(turn, root, changeDocPaths(change, project.project)),
+    state: () => {
+      const now = turn.model.index.openspecFor(change.dir)?.project.changes.find((c) => c.dir === change.dir);
+      return now ? `${now.progress.done}/${now.progress.total} · ${now.status}` : '';
+    },
+  };
+}
+
+/**
+ * /speckit.implement on an OpenSpec change: its tasks.md through the same task loop, with the
+ * proposal, delta specs, design and the capability specs they change as each task's context.
+ */
+async function implementChange(turn: ChatTurn<'implement'>, target: ChangeTarget): Promise<vscode.ChatResult> {
+  const { change } = target;
+  const dir = change.dir;
+  if (change.archived) return turn.fail(`${change.id} is archived (${change.archivedOn ?? 'applied'}): its tasks are history. Implement an active change.`, { featureDir: dir });
+  if (!change.tasks || change.progress.total === 0) {
+    return turn.fail(`${change.id} has no tasks yet: write them in openspec/changes/${change.folder}/tasks.md (\`## 1. Group\` + \`- [ ] 1.1 Task\`), then run \`${slash('implement')}\` again.`, { featureDir: dir });
+  }
+  const tasksUri = turn.model.uriFor(change.tasks.path);
+  const doc = (await turn.model.parsed(await vscode.workspace.openTextDocument(tasksUri))) as TasksDoc;
+  turn.markdown(`OpenSpec change **${change.id}**${change.proposal?.doc.title ? ` — ${change.proposal.doc.title.value}` : ''}.\n\n`);
+  return runTasks(turn, changeUnit(turn, target), doc, target.rest, tasksUri);
 }
 
 /**
@@ -52,6 +134,8 @@ export async function implement(turn: ChatTurn<'implement'>): Promise<vscode.Cha
   if (!vscode.workspace.isTrusted) {
     return turn.fail('Implementing runs verification builds, which a restricted (untrusted) workspace does not allow. Trust the workspace to implement tasks.');
   }
+  const change = await openspecChange(turn, true);
+  if (change) return implementChange(turn, change);
   let found = await turn.feature();
   if (!found) return turn.fail(`There is no feature to implement yet. Describe one with \`${slash('specify')}\`.`);
   let { feature } = found;
@@ -83,7 +167,13 @@ export async function implement(turn: ChatTurn<'implement'>): Promise<vscode.Cha
   const tasksPath = feature.feature.files.tasks!.path;
   const tasksUri = turn.model.uriFor(tasksPath);
   const doc = (await turn.model.parsed(await vscode.workspace.openTextDocument(tasksUri))) as TasksDoc;
-  const scope = parseImplementScope(turn.prompt.replace(PROCEED, ' '), doc);
+  return runTasks(turn, featureUnit(turn, found), doc, turn.prompt.replace(PROCEED, ' '), tasksUri);
+}
+
+/** The task loop: scope, verification approved once, each task implemented, verified and ticked; stops at a failure or a cancel. */
+async function runTasks(turn: ChatTurn<'implement'>, unit: ImplementUnit, doc: TasksDoc, scopeText: string, tasksUri: vscode.Uri): Promise<vscode.ChatResult> {
+  const dir = unit.dir;
+  const scope = parseImplementScope(scopeText, doc);
   if (scope.unknown.length > 0) turn.markdown(`_Not found in tasks.md: ${scope.unknown.join(', ')}._\n\n`);
   if (scope.tasks.length === 0) {
     turn.markdown(scope.unknown.length ? 'Nothing to implement.' : `Nothing to implement: every task in scope is done (${doc.done}/${doc.total}).`);
@@ -102,7 +192,7 @@ export async function implement(turn: ChatTurn<'implement'>): Promise<vscode.Cha
   for (const [i, task] of scope.tasks.entries()) {
     if (turn.token.isCancellationRequested) break;
     const step = `${task.id} ${i + 1}/${total}`;
-    const result = await implementOne(turn, found, doc, task, step, tasksUri, run);
+    const result = await implementOne(turn, unit, doc, task, step, tasksUri, run);
     if (result === 'cancelled') break;
     if (result !== 'done') {
       turn.markdown(`\n\n${done.length} task${done.length === 1 ? '' : 's'} done before this one. Fix the problem, then run \`${slash('implement')}\` again: it resumes at ${task.id}.`);
@@ -115,8 +205,7 @@ export async function implement(turn: ChatTurn<'implement'>): Promise<vscode.Cha
     return turn.failed({ featureDir: dir });
   }
   await turn.model.whenIdle();
-  const after = turn.model.index.featureFor(dir);
-  turn.markdown(`\n\n**${done.length}/${total} tasks done** (${after?.status.label ?? ''}).`);
+  turn.markdown(`\n\n**${done.length}/${total} tasks done** (${unit.state()}).`);
   return turn.result({ featureDir: dir });
 }
 
@@ -129,12 +218,13 @@ interface RunState {
 /**
  * The write policy of an implement run: protected paths (core/security/protectedPaths) are held
  * back for review. Also used by model runs of extension commands (extensionCommand.ts), with the
- * project root alone when there is no current feature.
+ * project root alone when there is no current feature; an OpenSpec change names its own files.
  */
-export function writePolicy(turn: ChatTurn, feature: IndexedFeature | { readonly projectRoot: string }, held: HeldWrite[]): WritePolicy {
+export function writePolicy(turn: ChatTurn, feature: IndexedFeature | { readonly projectRoot: string; readonly ownFiles?: readonly string[] }, held: HeldWrite[]): WritePolicy {
   const root = feature.projectRoot;
   const files = 'feature' in feature ? feature.feature.files : undefined;
-  const own = [files?.tasks?.path, files?.spec?.path].filter((p): p is string => !!p).map((p) => path.relative(root, p));
+  const ownFiles = 'ownFiles' in feature ? (feature.ownFiles ?? []) : [files?.tasks?.path, files?.spec?.path];
+  const own = ownFiles.filter((p): p is string => !!p).map((p) => path.relative(root, p));
   // User settings only: a workspace cannot shorten or change the list.
   const user = vscode.workspace.getConfiguration().inspect<unknown>(Settings.protectedPaths)?.globalValue;
   const userPatterns = Array.isArray(user) ? user.filter((p): p is string => typeof p === 'string') : [];
@@ -160,14 +250,14 @@ export function showHeldWrites(turn: ChatTurn, root: string, label: string, late
 }
 
 /** One task: the model edits with tools, then verification, then the tick. */
-async function implementOne(turn: ChatTurn<'implement'>, { feature, project }: FeatureInProject, doc: TasksDoc, task: Task, step: string, tasksUri: vscode.Uri, run: RunState): Promise<'done' | 'failed' | 'cancelled'> {
-  const root = feature.projectRoot;
+async function implementOne(turn: ChatTurn<'implement'>, unit: ImplementUnit, doc: TasksDoc, task: Task, step: string, tasksUri: vscode.Uri, run: RunState): Promise<'done' | 'failed' | 'cancelled'> {
+  const root = unit.root;
   turn.progress(`${step} · reading`);
   const phase = doc.phases.find((p) => p.key === task.phase);
   const taskLine = doc.markdown.index.textOf(task.lineRange).trim();
-  const base = await featureContext(turn, feature, ['constitution', 'plan']);
+  const base = await unit.base();
   // spec-kit's implement loads the spec and the design documents; each task gets those it touches, bounded.
-  const design = selectDesignDocs(taskLine, await designDocs(turn, feature), MAX_DESIGN_CONTEXT, MAX_DESIGN_DOC);
+  const design = selectDesignDocs(taskLine, await unit.docs(), MAX_DESIGN_CONTEXT, MAX_DESIGN_DOC);
   const designItems: ContextItem[] = design.sent.map((d) => ({ label: DESIGN_LABEL[d.kind], path: d.path, text: d.rendered.text }));
   const named = await namedFilesContext(turn, root, task.paths, 'File', MAX_FILE_CONTEXT, { canRead: true });
   const context = [...base, ...designItems, ...named.items];
@@ -177,8 +267,8 @@ async function implementOne(turn: ChatTurn<'implement'>, { feature, project }: F
     [...design.notSent.map((d) => d.path), ...named.notSent],
     true,
   );
-  const template = await turn.template('implement', project);
-  const messages = turn.messages(template, { feature: feature.feature.name, taskLine, phase: phase ? `phase "${phase.title}"` : 'no phase', context: summary }, context, `Implement ${task.id}.`, [], { canRead: true });
+  const template = await turn.template('implement', unit.project);
+  const messages = turn.messages(template, { feature: unit.name, taskLine, phase: phase ? `phase "${phase.title}"` : 'no phase', context: summary }, context, `Implement ${task.id}.`, [], { canRead: true });
   const edited: string[] = [];
   let refused = 0;
   turn.markdown(`**${task.id}** ${task.description}\n\n`);
@@ -190,7 +280,7 @@ async function implementOne(turn: ChatTurn<'implement'>, { feature, project }: F
       edited.push(rel);
       turn.progress(`${step} · editing ${rel}`);
     },
-    writePolicy(turn, feature, held),
+    writePolicy(turn, { projectRoot: unit.root, ownFiles: unit.ownFiles }, held),
   );
   const result = await callModelWithTools(
     await turn.languageModel(),
