@@ -50,6 +50,8 @@ type FeatureHandles = { -readonly [K in FeatureName]?: ReturnType<(typeof FEATUR
 
 /** What integration tests may see of the running extension; returned only in test mode. */
 export interface SpeckitTestApi {
+  /** How the first scan went (where summaries were computed) and where the index's summaries came from. */
+  readonly firstScan: () => { thread?: string; fromStore?: number; entries?: number; summarized: { stored: number; fast: number; parsed: number } };
   whenIdle(): Promise<void>;
   snapshot(): ScanJson;
   readonly onDidChange: vscode.Event<IndexChange>;
@@ -88,7 +90,7 @@ export class SpeckitExtension implements vscode.Disposable {
     const log = own(vscode.window.createOutputChannel(OUTPUT_CHANNEL, { log: true }));
     // The index's summaries persist in the workspace's storage when it is a local folder.
     const storage = context.storageUri?.scheme === 'file' ? { dir: context.storageUri.fsPath, release: (context.extension.packageJSON as { version?: string }).version ?? '0' } : undefined;
-    const model = own(new WorkspaceModel(log, storage));
+    const model = own(new WorkspaceModel(log, storage, vscode.Uri.joinPath(context.extensionUri, 'dist', 'firstScanWorker.js').fsPath));
     const prompter = new Prompter();
     const nix = createNixServices(log, context.workspaceState, prompter, own);
     this.services = Object.freeze({
@@ -128,6 +130,7 @@ export class SpeckitExtension implements vscode.Disposable {
     const { model, prompter, tree, nix, chatTranscripts } = this.services;
     return {
       whenIdle: () => model.whenIdle(),
+      firstScan: () => ({ ...model.firstScan, summarized: { ...model.index.summarized } }),
       snapshot: () => toScanJson(model.index),
       onDidChange: model.onDidChange,
       queueAnswers: (...answers: unknown[]) => prompter.queue(...answers),

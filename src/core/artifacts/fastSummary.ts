@@ -76,21 +76,37 @@ export function fastSummary(kind: SummaryKind, raw: string | Uint8Array): FileSu
 /**
  * Whether the text is certainly within the parser's complexity limits (../markdown/complexity), by
  * a count cheaper than measuring: fewer line breaks than the line limit, fewer `|` than the cell
- * limit, and fewer characters that can make a mark (emphasis, brackets, code spans) than the
- * per-paragraph limit, so no paragraph can have more and their squares cannot sum past the work
- * limit. Nesting is bounded by the reader itself (no block quotes, list items indented ≤ 16).
+ * limit, and, between blank lines (which end every paragraph the measure counts), fewer characters
+ * that can make a mark (emphasis, brackets, code spans) than the per-paragraph limit, with their
+ * squares summing below the work limit (a paragraph's marks are at most its stretch's). Nesting is
+ * bounded by the reader itself (quotes only at top level, list items indented ≤ 16).
  */
 function surelySimple(text: string): boolean {
   let breaks = 0;
   let pipes = 0;
   let marks = 0;
+  let work = 0;
+  let blank = true;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 10 || c === 13) breaks++;
-    else if (c === 124) pipes++;
-    else if (c === 42 || c === 95 || c === 91 || c === 93 || c === 96 || c === 126 || c === 60 || c === 62 || c === 33 || c === 40 || c === 41) marks++;
+    if (c === 10 || c === 13) {
+      breaks++;
+      if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+      if (blank) {
+        if (marks >= LIMITS.marksPerBlock) return false;
+        work += marks * marks;
+        marks = 0;
+      }
+      blank = true;
+    } else if (c !== 32 && c !== 9) {
+      blank = false;
+      if (c === 124) pipes++;
+      else if (c === 42 || c === 95 || c === 91 || c === 93 || c === 96 || c === 126 || c === 60 || c === 62 || c === 33 || c === 40 || c === 41) marks++;
+    }
   }
-  return breaks < LIMITS.lines && pipes < LIMITS.cells && marks < LIMITS.marksPerBlock && marks * marks < LIMITS.markWork;
+  if (marks >= LIMITS.marksPerBlock) return false;
+  work += marks * marks;
+  return breaks < LIMITS.lines && pipes < LIMITS.cells && work < LIMITS.markWork;
 }
 
 const BRACKETED = /\[([^[\]\r\n]{1,200})\]|\$ARGUMENTS\b/g;
