@@ -71,9 +71,10 @@ export class WorkspaceModel implements vscode.Disposable {
         for (const f of e.added) void this.enqueue(() => this.addFolder(f));
       }),
       vscode.workspace.onDidChangeTextDocument((e) => {
-        // A change of text, or of the dirty state alone (a revert to what is on disk).
-        if (e.contentChanges.length > 0) this.overlay(e.document, true);
-        else if (!e.document.isDirty) this.overlay(e.document, false);
+        // A change of text, or of the dirty state alone. The dirty flag can arrive after the text
+        // (VS Code sends it separately), so each event sets the overlay from the state it carries:
+        // an edit seen as "not dirty yet" and then the dirty flip must still leave the edit overlaid.
+        this.overlay(e.document, e.document.isDirty);
       }),
       vscode.workspace.onDidSaveTextDocument((d) => this.overlay(d, false)),
       vscode.workspace.onDidCloseTextDocument((d) => this.overlay(d, false)),

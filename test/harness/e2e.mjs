@@ -318,6 +318,7 @@ export async function runE2E({ browser, install, verbose = false }) {
   const ctx = { screenshots: [], t006Line: taskLine('T006') };
   let passed = 0;
   let failed = 0;
+  const failures = [];
   try {
     await page.goto(url, { timeout: 60_000 });
     for (const step of steps(ctx)) {
@@ -329,12 +330,14 @@ export async function runE2E({ browser, install, verbose = false }) {
       } catch (err) {
         failed += 1;
         console.log(`    ✗ ${step.name}\n      ${String(err.message ?? err).split('\n')[0]}`);
+        failures.push(`${step.name}: ${String(err.message ?? err).split("\n")[0]}`);
         break; // later steps build on this one
       }
     }
   } catch (err) {
     failed += 1;
     console.log(`    ✗ the workbench could not be loaded: ${err.message}`);
+        failures.push(`the workbench could not be loaded: ${err.message}`);
   }
   if (failed > 0) {
     const dir = join(RESULTS, 'integration', 'e2e');
@@ -351,7 +354,7 @@ export async function runE2E({ browser, install, verbose = false }) {
   }
   const seconds = (Date.now() - started) / 1000;
   log(`e2e: ${passed} passed, ${failed} failed in ${seconds.toFixed(1)} s${ctx.screenshots.length ? `; screenshot ${ctx.screenshots.join(', ')}` : ''}`);
-  return { name: 'e2e', passed, failed, seconds };
+  return { name: 'e2e', passed, failed, seconds, failures };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

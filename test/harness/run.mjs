@@ -98,6 +98,9 @@ async function runSession(browser, install, name, opts, openai, github) {
   const consoleLines = [];
   let result;
   let lastBlank = true;
+  // mocha's "N failing" section, kept so the run's last lines name what failed (CI shows only the tail).
+  const failureLines = [];
+  let inFailures = false;
   // The extension host's console reaches the page twice: as a page console message and through
   // codeAutomationLog. The report is taken from codeAutomationLog only; the page console goes to a file.
   const onText = (text, source) => {
@@ -115,6 +118,8 @@ async function runSession(browser, install, name, opts, openai, github) {
         // mocha pads its report with blank lines; keep one at a time.
         if (report === '' && lastBlank) continue;
         lastBlank = report === '';
+        if (/^\s*\d+ failing\b/.test(report)) inFailures = true;
+        else if (inFailures && failureLines.length < 60) failureLines.push(report);
         console.log(`  ${report}`);
       } else if (opts.verbose && i < 0 && j < 0 && line.trim() && !isNoise(line)) {
         console.log(`  [${source}] ${line}`);
@@ -158,7 +163,9 @@ async function runSession(browser, install, name, opts, openai, github) {
   if (error || exitCode !== 0 || !result) {
     // A crash, a timeout or a missing report: count it, so a broken session never looks green.
     if (failed === 0) failed = 1;
-    console.log(`  ✗ session ${name}: ${error?.message ?? (result ? `exit code ${exitCode}` : 'no result line from the suites')}`);
+    const why = error?.message ?? (result ? `exit code ${exitCode}` : 'no result line from the suites');
+    console.log(`  ✗ session ${name}: ${why}`);
+    failureLines.push(`✗ ${why}`);
   }
 
   if (!process.env.SPECKIT_TEST_FAKE_ONLY) {
@@ -169,6 +176,7 @@ async function runSession(browser, install, name, opts, openai, github) {
     } else {
       failed += 1;
       console.log(`  ✗ error notifications from Spec Kit (${name}):\n${errors.map((e) => `      ${e}`).join('\n')}`);
+      failureLines.push(`✗ error notifications: ${errors.join(' | ')}`);
     }
   }
 
@@ -187,7 +195,7 @@ async function runSession(browser, install, name, opts, openai, github) {
   }
   const seconds = (Date.now() - started) / 1000;
   log(`session ${name}: ${passed} passed, ${failed} failed in ${seconds.toFixed(1)} s`);
-  return { name, passed, failed, seconds };
+  return { name, passed, failed, seconds, failures: failureLines.filter((l) => l.trim() !== '') };
 }
 
 async function main() {
@@ -246,6 +254,10 @@ async function main() {
   const passed = results.reduce((n, r) => n + r.passed, 0);
   const failed = results.reduce((n, r) => n + r.failed, 0);
   log(`sessions: ${results.map((r) => `${r.name} ${r.seconds.toFixed(0)} s`).join(', ')}; total ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  for (const r of results.filter((x) => x.failed > 0)) {
+    console.log(`[harness] failed in ${r.name}:`);
+    for (const line of r.failures ?? ['(see the session output above)']) console.log(`    ${line}`);
+  }
   console.log(`${passed} passed, ${failed} failed`);
   process.exitCode = failed > 0 || passed === 0 ? 1 : 0;
 }

@@ -297,6 +297,7 @@ export async function runVsix({ browser, install, verbose = false }) {
   const ctx = { vsix, extensionsDir, extensionFolder: `${manifest.publisher}.${manifest.name}-${manifest.version}`.toLowerCase() };
   let passed = 0;
   let failed = 0;
+  const failures = [];
   try {
     await page.goto(url, { timeout: 60_000 });
     for (const step of steps(ctx)) {
@@ -308,6 +309,7 @@ export async function runVsix({ browser, install, verbose = false }) {
       } catch (err) {
         failed += 1;
         console.log(`    ✗ ${step.name}\n      ${String(err.message ?? err).split('\n')[0]}`);
+        failures.push(`${step.name}: ${String(err.message ?? err).split("\n")[0]}`);
         break;
       }
     }
@@ -324,6 +326,7 @@ export async function runVsix({ browser, install, verbose = false }) {
   } catch (err) {
     failed += 1;
     console.log(`    ✗ the workbench could not be loaded: ${err.message}`);
+        failures.push(`the workbench could not be loaded: ${err.message}`);
   }
   const dir = join(RESULTS, 'integration', 'vsix');
   if (failed > 0) {
@@ -339,7 +342,7 @@ export async function runVsix({ browser, install, verbose = false }) {
   }
   const seconds = (Date.now() - started) / 1000;
   log(`vsix: ${passed} passed, ${failed} failed in ${seconds.toFixed(1)} s${ctx.size ? `; package ${(ctx.size / 1024).toFixed(0)} KB` : ''}`);
-  return { name: 'vsix', passed, failed, seconds };
+  return { name: 'vsix', passed, failed, seconds, failures };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -4,6 +4,7 @@ import { format } from 'node:util';
 import Mocha from 'mocha';
 import * as activation from './activation.test';
 import * as chat from './chat.test';
+import * as chatAsk from './chatAsk.test';
 import * as chatImplement from './chatImplement.test';
 import * as dashboard from './dashboard.test';
 import * as explorer from './explorer.test';
@@ -24,7 +25,7 @@ import * as workspaceIndex from './workspaceIndex.test';
 import * as firstScan from './firstScan.test';
 
 /** Every suite file; each says which sample workspaces it belongs to. */
-const SUITES: readonly SuiteModule[] = [activation, workspaceIndex, firstScan, fakeLm, explorer, taskLens, initProject, nix, languageServer, chat, chatImplement, speckitInterop, speckitInteropChat, dashboard, modelProvider, githubIssues, untrusted, speckitInteropUntrusted, openspec];
+const SUITES: readonly SuiteModule[] = [activation, workspaceIndex, firstScan, fakeLm, explorer, taskLens, initProject, nix, languageServer, chat, chatAsk, chatImplement, speckitInterop, speckitInteropChat, dashboard, modelProvider, githubIssues, untrusted, speckitInteropUntrusted, openspec];
 
 /** Marks the lines the harness prints as mocha's report; everything else in the console is noise. */
 export const REPORT_PREFIX = '[mocha] ';
@@ -35,7 +36,7 @@ export const RESULT_PREFIX = '[speckit-test] result ';
  * Suites that run in a session of their own (the harness's `nixos-flake:chat`): the chat drives
  * many long model turns, and apart from the editor suites a slow or hung turn costs only its part.
  */
-const PARTS: Readonly<Record<string, readonly SuiteModule[]>> = { chat: [fakeLm, chat, chatImplement, modelProvider, githubIssues] };
+const PARTS: Readonly<Record<string, readonly SuiteModule[]>> = { chat: [fakeLm, chat, chatAsk, chatImplement, modelProvider, githubIssues] };
 
 /** Whether a suite belongs to this session's part (SPECKIT_TEST_PART; empty = every suite not in a part). */
 function inPart(suite: SuiteModule): boolean {

@@ -50,6 +50,9 @@ export async function callModel(
   return { ok: true, text };
 }
 
+/** A model error as a failure the chat reports (also for a model call made by the chat library). */
+export { classify as classifyModelError };
+
 function classify(e: unknown): ModelFailure {
   const message = e instanceof Error ? e.message : String(e);
   if (e instanceof vscode.LanguageModelError) {
