@@ -64,7 +64,9 @@ export function define(): void {
         assert.deepEqual(feature(next.snapshot)?.tasks, { done: 1, total: old.tasks.total + 1 });
       } finally {
         await writeText(uri, before);
-        await api.whenIdle();
+        // The suites after this one expect the fixture as it was: wait until the index shows it again.
+        const original = before.match(/^- \[[xX]\] T\d+/gm)?.length ?? 0;
+        await waitUntil(() => api.snapshot().projects.flatMap((p) => p.features).find((f) => f.dir === 'specs/001-postgresql-database')?.tasks.done === original, 'tasks.md restored in the index', 20_000);
       }
     });
   });
