@@ -72,6 +72,8 @@ if (args.has('--tests')) {
     outdir: 'dist',
     external: ['vscode'],
   });
+  // The first scan's worker thread (src/core/workspace/offThreadScan.ts starts it).
+  builds.push({ ...common, entryPoints: { firstScanWorker: 'src/core/workspace/firstScanWorker.ts' }, outdir: 'dist', external: [] });
   if (existsSync('src/server/server.ts')) {
     builds.push({ ...common, entryPoints: { server: 'src/server/server.ts' }, outdir: 'dist', external: [] });
   }

@@ -49,7 +49,20 @@ type FeatureName = keyof typeof FEATURES;
 type FeatureHandles = { -readonly [K in FeatureName]?: ReturnType<(typeof FEATURES)[K]> };
 
 /** What integration tests may see of the running extension; returned only in test mode. */
+/** How a first scan went: where its summaries were computed, and where the index's summaries came from. */
+export interface FirstScanInfo {
+  readonly thread?: string;
+  readonly fromStore?: number;
+  readonly entries?: number;
+  readonly summarized: { readonly stored: number; readonly fast: number; readonly parsed: number };
+  readonly storageDir?: string;
+}
+
 export interface SpeckitTestApi {
+  /** How the first scan went (where summaries were computed) and where the index's summaries came from. */
+  readonly firstScan: () => FirstScanInfo;
+  /** Starts another index over the workspace (as a next activation would), runs `during` while it scans, and reports. */
+  readonly scanAgain: (options: { withStore: boolean }, during?: () => Promise<void>) => Promise<FirstScanInfo & { snapshot: ReturnType<typeof toScanJson> }>;
   whenIdle(): Promise<void>;
   snapshot(): ScanJson;
   readonly onDidChange: vscode.Event<IndexChange>;
@@ -80,6 +93,11 @@ export class SpeckitExtension implements vscode.Disposable {
   private readonly registered: FeatureName[] = [];
   private readonly handles: FeatureHandles = {};
 
+  private readonly storage: { readonly dir: string; readonly release: string } | undefined;
+  private get workerScript(): string {
+    return vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'firstScanWorker.js').fsPath;
+  }
+
   constructor(readonly context: vscode.ExtensionContext) {
     const own = <T extends vscode.Disposable>(...items: [T, ...vscode.Disposable[]]): T => {
       this.disposables.push(...items);
@@ -88,7 +106,8 @@ export class SpeckitExtension implements vscode.Disposable {
     const log = own(vscode.window.createOutputChannel(OUTPUT_CHANNEL, { log: true }));
     // The index's summaries persist in the workspace's storage when it is a local folder.
     const storage = context.storageUri?.scheme === 'file' ? { dir: context.storageUri.fsPath, release: (context.extension.packageJSON as { version?: string }).version ?? '0' } : undefined;
-    const model = own(new WorkspaceModel(log, storage));
+    this.storage = storage;
+    const model = own(new WorkspaceModel(log, storage, this.workerScript));
     const prompter = new Prompter();
     const nix = createNixServices(log, context.workspaceState, prompter, own);
     this.services = Object.freeze({
@@ -128,6 +147,20 @@ export class SpeckitExtension implements vscode.Disposable {
     const { model, prompter, tree, nix, chatTranscripts } = this.services;
     return {
       whenIdle: () => model.whenIdle(),
+      firstScan: () => ({ ...model.firstScan, summarized: { ...model.index.summarized }, storageDir: this.storage?.dir }),
+      scanAgain: async (options, during) => {
+        // A second model over the same folders, as the next activation would make it (with the stored summaries or none).
+        const other = new WorkspaceModel(this.services.log, options.withStore ? this.storage : undefined, this.workerScript);
+        try {
+          const started = other.start();
+          await during?.();
+          await started;
+          await other.whenIdle();
+          return { ...other.firstScan, summarized: { ...other.index.summarized }, snapshot: toScanJson(other.index) };
+        } finally {
+          other.dispose();
+        }
+      },
       snapshot: () => toScanJson(model.index),
       onDidChange: model.onDidChange,
       queueAnswers: (...answers: unknown[]) => prompter.queue(...answers),

@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
 import { branchFromGitHead } from '../core/workspace/gitHead';
 import { type FileSystemHost } from '../core/workspace/fileSystem';
+import { type FileSummary } from '../core/artifacts/fastSummary';
+import { type ScanThread, summarizeOffThread } from '../core/workspace/offThreadScan';
 import { PersistedSummaries } from '../core/workspace/summaryStore';
-import { type IndexChange, type IndexedFeature, type IndexedProject, WorkspaceIndex } from '../core/workspace/workspaceIndex';
+import { type IndexChange, type IndexedFeature, type IndexedProject, type SummaryStore, WorkspaceIndex } from '../core/workspace/workspaceIndex';
 import { VscodeFileSystem } from './vscodeFileSystem';
 
 /** Paths the index cares about; everything else a folder watcher reports is dropped at once. */
@@ -42,6 +44,10 @@ export class WorkspaceModel implements vscode.Disposable {
 
   private summaries: PersistedSummaries | undefined;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly startedPromise: Promise<void>;
+  private resolveStarted!: () => void;
+  /** How the first scan went: where its summaries were computed and how many the store already had. */
+  firstScan: { readonly thread: ScanThread | 'skipped'; readonly fromStore: number; readonly entries: number } | undefined;
 
   /**
    * `storage`: where the index's summaries persist between sessions (the extension's storageUri, a
@@ -50,7 +56,10 @@ export class WorkspaceModel implements vscode.Disposable {
   constructor(
     private readonly log: vscode.LogOutputChannel,
     private readonly storage?: { readonly dir: string; readonly release: string },
+    /** dist/firstScanWorker.js: the first scan's summaries are computed there, off the host's thread. */
+    private readonly workerScript?: string,
   ) {
+    this.startedPromise = new Promise((resolve) => (this.resolveStarted = resolve));
     const fs = (this.fs = new VscodeFileSystem((p) => this.uriFor(p)));
     this.index = new WorkspaceIndex(fs, {
       // Read HEAD instead of running git: works untrusted, remote and virtual.
@@ -84,13 +93,39 @@ export class WorkspaceModel implements vscode.Disposable {
         this.log.warn(`The saved index could not be opened; scanning without it: ${String(e)}`);
       }
     }
+    const store: SummaryStore = this.summaries ?? memoryStore();
+    if (!this.summaries) this.index.useSummaries(store);
+    const fromStore = this.summaries?.size ?? 0;
     await this.enqueue(async () => {
-      await Promise.all((vscode.workspace.workspaceFolders ?? []).map((f) => this.addFolder(f)));
+      const folders = vscode.workspace.workspaceFolders ?? [];
+      // Watch first: a change during the scan is queued behind it and applied after, winning over it.
+      for (const f of folders) this.watch(f);
+      // With nothing stored (a first start), the summaries are computed off this thread; each arrives
+      // keyed by size and mtime, so a file changed meanwhile is summarized again rather than shown stale.
+      const local = folders.filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+      let thread: ScanThread | 'skipped' = 'skipped';
+      let entries = 0;
+      if (fromStore === 0 && local.length > 0) {
+        thread = await summarizeOffThread(this.workerScript, local, (batch) => {
+          for (const [p, size, mtime, summary] of batch) store.set(vscode.Uri.file(p).path, size, mtime, summary);
+          entries += batch.length;
+        }).catch((e: unknown) => {
+          this.log.warn(`The first scan's summaries could not be computed ahead: ${String(e)}`);
+          return 'skipped' as const;
+        });
+      }
+      this.firstScan = { thread, fromStore, entries };
+      await Promise.all(folders.map((f) => this.addFolder(f)));
     });
     this.started = true;
+    this.resolveStarted();
     this.startedEmitter.fire();
     const features = this.index.features.length;
-    this.log.info(`Indexed ${this.index.projects.length} spec-kit project(s), ${features} feature(s), ${this.index.openspecProjects.length} OpenSpec project(s) in ${Date.now() - started} ms`);
+    const s = this.index.summarized;
+    this.log.info(
+      `Indexed ${this.index.projects.length} spec-kit project(s), ${features} feature(s), ${this.index.openspecProjects.length} OpenSpec project(s) in ${Date.now() - started} ms ` +
+        `(summaries: ${s.stored} stored, ${s.fast} read, ${s.parsed} parsed; first scan ${this.firstScan?.thread ?? 'skipped'})`,
+    );
     this.scheduleSave(0);
   }
 
@@ -101,6 +136,11 @@ export class WorkspaceModel implements vscode.Disposable {
       this.saveTimer = undefined;
       this.summaries?.save().catch((e: unknown) => this.log.warn(`The index could not be saved for the next start: ${String(e)}`));
     }, delay);
+  }
+
+  /** Resolves when the first scan of every folder is complete. */
+  whenStarted(): Promise<void> {
+    return this.startedPromise;
   }
 
   /** Resolves once no refresh is pending or running. */
@@ -222,6 +262,7 @@ export class WorkspaceModel implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.resolveStarted();
     if (this.timer) clearTimeout(this.timer);
     if (this.saveTimer) {
       clearTimeout(this.saveTimer);
@@ -232,4 +273,16 @@ export class WorkspaceModel implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
     for (const w of this.idleWaiters) w();
   }
+}
+
+/** Summaries for this session only, where no storage persists them (the first scan still fills it). */
+function memoryStore(): SummaryStore {
+  const entries = new Map<string, readonly [number, number, FileSummary]>();
+  return {
+    get: (p, size, mtime) => {
+      const e = entries.get(p);
+      return e && e[0] === size && e[1] === mtime ? e[2] : undefined;
+    },
+    set: (p, size, mtime, summary) => void entries.set(p, [size, mtime, summary]),
+  };
 }

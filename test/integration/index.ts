@@ -22,9 +22,10 @@ import * as speckitInteropChat from './speckitInteropChat.test';
 import * as speckitInteropUntrusted from './speckitInteropUntrusted.test';
 import * as untrusted from './untrusted.test';
 import * as workspaceIndex from './workspaceIndex.test';
+import * as firstScan from './firstScan.test';
 
 /** Every suite file; each says which sample workspaces it belongs to. */
-const SUITES: readonly SuiteModule[] = [activation, workspaceIndex, fakeLm, explorer, taskLens, initProject, nix, languageServer, chat, chatAsk, chatImplement, speckitInterop, speckitInteropChat, dashboard, modelProvider, githubIssues, untrusted, speckitInteropUntrusted, openspec];
+const SUITES: readonly SuiteModule[] = [firstScan, activation, workspaceIndex, fakeLm, explorer, taskLens, initProject, nix, languageServer, chat, chatAsk, chatImplement, speckitInterop, speckitInteropChat, dashboard, modelProvider, githubIssues, untrusted, speckitInteropUntrusted, openspec];
 
 /** Marks the lines the harness prints as mocha's report; everything else in the console is noise. */
 export const REPORT_PREFIX = '[mocha] ';

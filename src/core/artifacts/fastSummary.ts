@@ -1,7 +1,7 @@
 import { decodeText, headingKey, MAX_PARSE_CHARS } from '../markdown/markdownDoc';
 import { LIMITS, measureComplexity, tooComplex } from '../markdown/complexity';
 import { type ChecklistDoc } from './checklist';
-import { isTemplateToken } from './docScan';
+import { isTemplateToken, markerSpans } from './docScan';
 import { type PlanDoc } from './plan';
 import { CLARIFICATIONS_SECTION, type SpecDoc } from './spec';
 import { continuesIdList, leadingTaskId, phaseHeading, seedTaskHeading } from './taskGrammar';
@@ -51,12 +51,17 @@ export function fastSummary(kind: SummaryKind, raw: string | Uint8Array): FileSu
     // Files the full parse skips (binary, huge, too complex) are cheap to parse in full: it skips them.
     if (binary || text.length > MAX_PARSE_CHARS || (!surelySimple(text) && tooComplex(measureComplexity(text)))) return undefined;
     switch (kind) {
-      case 'plan':
-        return mayHaveMarkersOrPlaceholders(text) ? undefined : { kind: 'plan', markers: 0, placeholders: 0 };
+      case 'plan': {
+        // The plan also counts a bare "NEEDS CLARIFICATION" in Technical Context: that reading is the full parse's.
+        if (/NEEDS\s+CLARIFICATION/i.test(text)) return undefined;
+        const found = mayHaveBrackets(text) ? markersAndPlaceholders(text) : { markers: 0, placeholders: 0 };
+        return found && { kind: 'plan', markers: found.markers, placeholders: found.placeholders };
+      }
       case 'spec': {
-        if (mayHaveMarkersOrPlaceholders(text)) return undefined;
+        const found = mayHaveBrackets(text) ? markersAndPlaceholders(text) : { markers: 0, placeholders: 0 };
+        if (!found) return undefined;
         const sessions = clarificationSessions(text);
-        return sessions === undefined ? undefined : { kind: 'spec', markers: 0, placeholders: 0, clarificationSessions: sessions };
+        return sessions === undefined ? undefined : { kind: 'spec', markers: found.markers, placeholders: found.placeholders, clarificationSessions: sessions };
       }
       case 'tasks':
         return taskCounts(text);
@@ -71,38 +76,144 @@ export function fastSummary(kind: SummaryKind, raw: string | Uint8Array): FileSu
 /**
  * Whether the text is certainly within the parser's complexity limits (../markdown/complexity), by
  * a count cheaper than measuring: fewer line breaks than the line limit, fewer `|` than the cell
- * limit, and fewer characters that can make a mark (emphasis, brackets, code spans) than the
- * per-paragraph limit, so no paragraph can have more and their squares cannot sum past the work
- * limit. Nesting is bounded by the reader itself (no block quotes, list items indented ≤ 16).
+ * limit, and, between blank lines (which end every paragraph the measure counts), fewer characters
+ * that can make a mark (emphasis, brackets, code spans) than the per-paragraph limit, with their
+ * squares summing below the work limit (a paragraph's marks are at most its stretch's). Nesting is
+ * bounded by the reader itself (quotes only at top level, list items indented ≤ 16).
  */
 function surelySimple(text: string): boolean {
   let breaks = 0;
   let pipes = 0;
   let marks = 0;
+  let work = 0;
+  let blank = true;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 10 || c === 13) breaks++;
-    else if (c === 124) pipes++;
-    else if (c === 42 || c === 95 || c === 91 || c === 93 || c === 96 || c === 126 || c === 60 || c === 62 || c === 33 || c === 40 || c === 41) marks++;
+    if (c === 10 || c === 13) {
+      breaks++;
+      if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+      if (blank) {
+        if (marks >= LIMITS.marksPerBlock) return false;
+        work += marks * marks;
+        marks = 0;
+      }
+      blank = true;
+    } else if (c !== 32 && c !== 9) {
+      blank = false;
+      if (c === 124) pipes++;
+      else if (c === 42 || c === 95 || c === 91 || c === 93 || c === 96 || c === 126 || c === 60 || c === 62 || c === 33 || c === 40 || c === 41) marks++;
+    }
   }
-  return breaks < LIMITS.lines && pipes < LIMITS.cells && marks < LIMITS.marksPerBlock && marks * marks < LIMITS.markWork;
+  if (marks >= LIMITS.marksPerBlock) return false;
+  work += marks * marks;
+  return breaks < LIMITS.lines && pipes < LIMITS.cells && work < LIMITS.markWork;
 }
 
 const BRACKETED = /\[([^[\]\r\n]{1,200})\]|\$ARGUMENTS\b/g;
 
+/** Markers and placeholders need a `[` (or are `$ARGUMENTS`); blanking code and HTML only removes characters. */
+function mayHaveBrackets(text: string): boolean {
+  return text.includes('[') || text.includes('$ARGUMENTS');
+}
+
+/** Inline HTML or an autolink could start here (CommonMark: `<` then a letter, `/`, `!` or `?`). */
+const INLINE_HTML = /<[A-Za-z/!?]/;
+
 /**
- * Whether a `[NEEDS CLARIFICATION]` marker or a template placeholder could be in the file. The parser
- * looks for them in text with code and HTML blanked out; blanking only removes characters, so a file
- * whose raw text has none has none (a bracket with a `<` after it on its line could hide HTML that
- * blanking would turn into a token: that is left to the full parse).
+ * The `[NEEDS CLARIFICATION]` markers and template placeholders the full parse finds (../artifacts/docScan:
+ * findMarkers, findTemplatePlaceholders), read from the same phrasing blocks — paragraphs, headings,
+ * table cells — of the same text with the same parts blanked (fenced code, comments, front matter, and
+ * for markers inline code). Undefined where inline HTML could change what is blanked.
  */
-function mayHaveMarkersOrPlaceholders(text: string): boolean {
-  if (/NEEDS\s+CLARIFICATION/i.test(text)) return true;
-  BRACKETED.lastIndex = 0;
-  for (let m = BRACKETED.exec(text); m; m = BRACKETED.exec(text)) {
-    if (m[1] === undefined || isTemplateToken(m[1].trim())) return true;
+function markersAndPlaceholders(text: string): { markers: number; placeholders: number } | undefined {
+  const collected: Phrasing = { blocks: [], masked: [], code: [] };
+  try {
+    readBlocks(text, () => undefined, collected);
+  } catch (e) {
+    if (e instanceof Bail) return undefined;
+    throw e;
   }
-  return /\[[^\r\n]*</.test(text);
+  const keepCode = blank(text, collected.masked);
+  const noCode = collected.code.length > 0 ? blank(keepCode, collected.code) : keepCode;
+  let markers = 0;
+  let placeholders = 0;
+  for (const [start, end] of collected.blocks) {
+    for (const m of markerSpans(noCode.slice(start, end))) {
+      const after = start + m.end;
+      if (m.question === undefined) {
+        // The parse skips "[NEEDS CLARIFICATION] markers": what follows must read the same blanked or not.
+        if (INLINE_HTML.test(noCode.slice(after, after + 20))) return undefined;
+        if (/^\s*markers?\b/i.test(noCode.slice(after, after + 20))) continue;
+      }
+      markers++;
+    }
+    const slice = keepCode.slice(start, end);
+    BRACKETED.lastIndex = 0;
+    for (let m = BRACKETED.exec(slice); m; m = BRACKETED.exec(slice)) {
+      const inner = m[1];
+      const next = keepCode[start + m.index + m[0].length];
+      if (inner !== undefined && (!isTemplateToken(inner.trim()) || next === '(' || next === '[')) continue;
+      placeholders++;
+    }
+  }
+  return { markers, placeholders };
+}
+
+/** The text with the spans blanked to spaces, line breaks kept (as the parser's maskedText does). */
+function blank(text: string, spans: ReadonlyArray<readonly [number, number]>): string {
+  if (spans.length === 0) return text;
+  const sorted = [...spans].sort((a, b) => a[0] - b[0]);
+  let out = '';
+  let at = 0;
+  for (const [s, e] of sorted) {
+    if (e <= at) continue;
+    const from = Math.max(s, at);
+    out += text.slice(at, from) + text.slice(from, e).replace(/[^\r\n]/g, ' ');
+    at = e;
+  }
+  return out + text.slice(at);
+}
+
+/** Code spans (CommonMark: a run of n backticks to the next run of exactly n) in [start, end), pushed to `out`. */
+function codeSpans(text: string, start: number, end: number, out: Array<[number, number]>): void {
+  let i = start;
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    if (c === 92) {
+      // An escaped backtick is literal, and where the run after it starts is subtle: the full parse decides.
+      if (text.charCodeAt(i + 1) === 96) throw new Bail();
+      i += 2;
+      continue;
+    }
+    if (c !== 96) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < end && text.charCodeAt(j) === 96) j++;
+    const n = j - i;
+    let k = j;
+    let close = -1;
+    while (k < end) {
+      if (text.charCodeAt(k) !== 96) {
+        k++;
+        continue;
+      }
+      let l = k;
+      while (l < end && text.charCodeAt(l) === 96) l++;
+      if (l - k === n) {
+        close = k;
+        break;
+      }
+      k = l;
+    }
+    if (close < 0) {
+      i = j; // no closing run: the backticks are text
+      continue;
+    }
+    out.push([i, close + n]);
+    i = close + n;
+  }
 }
 
 // ---- the block reader ------------------------------------------------------------------------
@@ -139,13 +250,42 @@ const FENCE = /^(`{3,}|~{3,})(.*)$/;
 const LIST_ITEM = /^([-*+]|(\d{1,9})([.)]))(?=[ \t]|$)/;
 const WRAP_OPEN = /^[ \t]{0,3}(`{3,}|~{3,})[ \t]*(markdown|md)[ \t]*$/i;
 
+/** Where the phrasing text of a file is, for counting markers and placeholders (offsets into the text). */
+interface Phrasing {
+  /** Paragraphs, headings and table cells: what the parser scans for markers and placeholders. */
+  readonly blocks: Array<[number, number]>;
+  /** Fenced code, HTML comments and front matter: blanked before scanning. */
+  readonly masked: Array<[number, number]>;
+  /** Inline code spans: blanked for markers only. */
+  readonly code: Array<[number, number]>;
+}
+
+/** A paragraph being read: the span of each line's text, whether a line continued it lazily, and whether it is quoted. */
+interface OpenParagraph {
+  readonly lines: Array<[number, number]>;
+  lazy: boolean;
+  readonly quoted: boolean;
+}
+
+const DELIMITER_ROW = /^\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$/;
+
 /**
  * Reads the block structure spec-kit files use — ATX headings, lists (nesting by indentation),
- * paragraphs and tables, fenced code, front matter, HTML comments at top level, thematic breaks —
- * and reports top-level headings and every list item. Throws Bail on anything else.
+ * paragraphs and tables, block quotes of plain paragraphs at top level, fenced code, front matter,
+ * HTML comments at top level, thematic breaks — and reports top-level headings and every list item.
+ * With `phrasing`, also collects where paragraphs, headings and table cells are. Throws Bail on
+ * anything else.
  */
-function readBlocks(text: string, visit: (e: BlockEvent) => void): void {
+function readBlocks(text: string, visit: (e: BlockEvent) => void, phrasing?: Phrasing): void {
   const lines = text.split(/\r\n|\r|\n/);
+  // Line start offsets, only when phrasing is collected (the task count does not need them).
+  const starts: number[] = [];
+  if (phrasing) {
+    const re = /\r\n|\r|\n/g;
+    starts.push(0);
+    for (let m = re.exec(text); m; m = re.exec(text)) starts.push(m.index + m[0].length);
+  }
+  const lineEnd = (n: number): number => starts[n]! + lines[n]!.replace(/[ \t]+$/, '').length;
   let i = 0;
   const firstText = lines.findIndex((l) => l.trim() !== '');
   if (firstText >= 0 && WRAP_OPEN.test(lines[firstText]!)) throw new Bail();
@@ -153,27 +293,52 @@ function readBlocks(text: string, visit: (e: BlockEvent) => void): void {
     // Front matter: remark-frontmatter's yaml block; anything less clear-cut goes to the full parse.
     const close = lines.indexOf('---', 1);
     if (close <= 1) throw new Bail();
+    if (phrasing) phrasing.masked.push([0, starts[close]! + 3]);
     i = close + 1;
   }
   const stack: OpenItem[] = [];
   let paragraph = false;
+  let quoted = false;
+  let open: OpenParagraph | undefined;
   let fence: { char: string; len: number; col: number } | undefined;
   let comment = false;
+  const mask = (n: number): void => {
+    if (phrasing) phrasing.masked.push([starts[n]!, starts[n]! + lines[n]!.length]);
+  };
+  const startParagraph = (n: number, col: number, quote: boolean): void => {
+    endParagraph();
+    paragraph = true;
+    quoted = quote;
+    if (phrasing) open = { lines: [[starts[n]! + col, lineEnd(n)]], lazy: false, quoted: quote };
+  };
+  const continueParagraph = (n: number, col: number, lazy: boolean): void => {
+    if (!open) return;
+    open.lines.push([starts[n]! + col, lineEnd(n)]);
+    open.lazy ||= lazy;
+  };
+  function endParagraph(): void {
+    paragraph = false;
+    quoted = false;
+    if (open && phrasing) closeParagraph(text, open, phrasing);
+    open = undefined;
+  }
   for (; i < lines.length; i++) {
     const line = lines[i]!;
     if (fence) {
       const indent = leadingSpaces(line);
       if (line.trim() !== '' && indent < fence.col) throw new Bail(); // the container ends the fence
+      mask(i);
       const close = /^(`{3,}|~{3,})[ \t]*$/.exec(line.slice(indent));
       if (close && indent - fence.col <= 3 && close[1]![0] === fence.char && close[1]!.length >= fence.len) fence = undefined;
       continue;
     }
     if (comment) {
+      mask(i);
       if (line.includes('-->')) comment = false;
       continue;
     }
     if (/^[ \t]*$/.test(line)) {
-      paragraph = false;
+      endParagraph();
       continue;
     }
     const indent = leadingSpaces(line);
@@ -183,14 +348,18 @@ function readBlocks(text: string, visit: (e: BlockEvent) => void): void {
     while (k < stack.length && stack[k]!.contentCol <= indent) k++;
     const base = k > 0 ? stack[k - 1]!.contentCol : 0;
     if (indent - base >= 4) {
-      if (paragraph) continue; // continuation text; indented code cannot interrupt a paragraph
+      // Continuation text; indented code cannot interrupt a paragraph.
+      if (paragraph) {
+        continueParagraph(i, indent, quoted || k < stack.length);
+        continue;
+      }
       throw new Bail();
     }
     const s = line.slice(indent);
     if (THEMATIC_BREAK.test(s)) {
       if (paragraph && s[0] === '-') throw new Bail(); // a setext heading underline
       stack.length = k;
-      paragraph = false;
+      endParagraph();
       continue;
     }
     if (paragraph && /^=+[ \t]*$/.test(s)) throw new Bail();
@@ -198,7 +367,8 @@ function readBlocks(text: string, visit: (e: BlockEvent) => void): void {
     if (atx) {
       if (k > 0) throw new Bail(); // a heading inside a list item
       stack.length = 0;
-      paragraph = false;
+      endParagraph();
+      if (phrasing) addPhrasing(text, [starts[i]! + indent, lineEnd(i)], phrasing);
       visit({ type: 'heading', depth: atx[1]!.length, content: atx[2] ?? '' });
       continue;
     }
@@ -206,18 +376,42 @@ function readBlocks(text: string, visit: (e: BlockEvent) => void): void {
     if (f) {
       if (f[1]![0] === '`' && f[2]!.includes('`')) throw new Bail();
       stack.length = k;
-      paragraph = false;
+      endParagraph();
+      mask(i);
       fence = { char: f[1]![0]!, len: f[1]!.length, col: base };
       continue;
     }
     if (s.startsWith('<!--')) {
       stack.length = k;
       if (k > 0) throw new Bail();
-      paragraph = false;
+      endParagraph();
+      mask(i);
       comment = !s.slice(4).includes('-->');
       continue;
     }
-    if (/^<[A-Za-z/?!]/.test(s) || s[0] === '>' || /^\[[^\]]*\]:/.test(s)) throw new Bail();
+    if (s[0] === '>') {
+      // A block quote of plain paragraphs at top level (the templates' "> **NOTE: …**"); anything richer in it goes to the full parse.
+      if (k > 0) throw new Bail();
+      stack.length = 0;
+      let inner = s.slice(1);
+      let col = indent + 1;
+      if (inner[0] === ' ') {
+        inner = inner.slice(1);
+        col++;
+      }
+      if (inner[0] === '\t') throw new Bail();
+      if (inner.trim() === '') {
+        endParagraph(); // an empty quoted line ends the quoted paragraph
+        continue;
+      }
+      const pad = leadingSpaces(inner);
+      const q = inner.slice(pad);
+      if (pad >= 4 || /^(?:#{1,6}(?:[ \t]|$)|>|<|`{3}|~{3}|=+[ \t]*$|-+[ \t]*$|\[[^\]]*\]:)/.test(q) || THEMATIC_BREAK.test(q) || LIST_ITEM.test(q)) throw new Bail();
+      if (paragraph && quoted) continueParagraph(i, col + pad, false);
+      else startParagraph(i, col + pad, true);
+      continue;
+    }
+    if (/^<[A-Za-z/?!]/.test(s) || /^\[[^\]]*\]:/.test(s)) throw new Bail();
     const item = LIST_ITEM.exec(s);
     if (item) {
       const after = s.slice(item[0].length);
@@ -229,7 +423,8 @@ function readBlocks(text: string, visit: (e: BlockEvent) => void): void {
       const continuesList = k < stack.length && stack[k]!.marker === marker;
       if (paragraph && ordered && Number(item[2]) !== 1 && !continuesList) throw new Bail();
       stack.length = k;
-      stack.push({ contentCol: indent + item[0].length + spaces, marker });
+      const contentCol = indent + item[0].length + spaces;
+      stack.push({ contentCol, marker });
       const content = after.slice(spaces);
       const box = /^\[([ xX])\]/.exec(content);
       let lead: string;
@@ -242,12 +437,79 @@ function readBlocks(text: string, visit: (e: BlockEvent) => void): void {
         lead = content.trim();
       }
       visit({ type: 'item', level: k, box: box ? (box[1] as ItemEvent['box']) : undefined, lead });
-      paragraph = true;
+      startParagraph(i, contentCol, false);
       continue;
     }
-    if (!paragraph) stack.length = k;
-    paragraph = true;
+    if (paragraph) {
+      continueParagraph(i, indent, quoted || k < stack.length);
+      continue;
+    }
+    stack.length = k;
+    startParagraph(i, indent, false);
   }
+  endParagraph();
+}
+
+/**
+ * Records a finished paragraph: as a table's cells when its second line is a delimiter row, else
+ * whole; its code spans for blanking. Shapes whose reading is subtle (a lazy or quoted table, a
+ * delimiter row further down, more cells in a row than in the header) go to the full parse.
+ */
+function closeParagraph(text: string, p: OpenParagraph, out: Phrasing): void {
+  const lineText = (n: number): string => text.slice(p.lines[n]![0], p.lines[n]![1]);
+  const table = p.lines.length >= 2 && DELIMITER_ROW.test(lineText(1));
+  if (table || p.lines.some(([s, e], n) => n >= 2 && DELIMITER_ROW.test(text.slice(s, e)) && text.slice(s, e).includes('|'))) {
+    if (!table || p.lazy || p.quoted || !lineText(0).includes('|') && !lineText(1).includes('|')) throw new Bail();
+    const header = cells(text, p.lines[0]!);
+    if (header.length !== cells(text, p.lines[1]!).length) throw new Bail();
+    for (let n = 0; n < p.lines.length; n++) {
+      if (n === 1) continue;
+      const row = cells(text, p.lines[n]!);
+      if (row.length > header.length) throw new Bail();
+      for (const cell of row) addPhrasing(text, cell, out);
+    }
+    return;
+  }
+  addPhrasing(text, [p.lines[0]![0], p.lines[p.lines.length - 1]![1]], out);
+}
+
+function addPhrasing(text: string, span: [number, number], out: Phrasing): void {
+  if (span[1] <= span[0]) return;
+  const slice = text.slice(span[0], span[1]);
+  const code: Array<[number, number]> = [];
+  if (slice.includes('`')) codeSpans(text, span[0], span[1], code);
+  // Inline HTML outside code spans (a code span that starts first wins) is blanked by the parser too:
+  // where it meets brackets or code spans, the full parse decides.
+  if (INLINE_HTML.test(code.length > 0 ? blank(slice, code.map(([s, e]) => [s - span[0], e - span[0]] as [number, number])) : slice) && (code.length > 0 || mayHaveBrackets(slice))) throw new Bail();
+  out.blocks.push(span);
+  out.code.push(...code);
+}
+
+/** A table row's cells (GFM: split at pipes not escaped, outer pipes optional), as trimmed spans. */
+function cells(text: string, [start, end]: [number, number]): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  let from = start;
+  const push = (s: number, e: number): void => {
+    while (s < e && (text[s] === ' ' || text[s] === '\t')) s++;
+    while (e > s && (text[e - 1] === ' ' || text[e - 1] === '\t')) e--;
+    out.push([s, e]);
+  };
+  for (let i = start; i < end; i++) {
+    const c = text[i];
+    if (c === '\\' && (text[i + 1] === '|' || text[i + 1] === '\\')) {
+      i++;
+      continue;
+    }
+    if (c !== '|') continue;
+    if (i === start || text.slice(start, i).trim() === '') {
+      from = i + 1; // the leading pipe
+      continue;
+    }
+    push(from, i);
+    from = i + 1;
+  }
+  if (text.slice(from, end).trim() !== '') push(from, end);
+  return out;
 }
 
 function leadingSpaces(s: string): number {
@@ -259,9 +521,29 @@ function leadingSpaces(s: string): number {
 /** Inline markup that makes a heading's shown text differ from its source. */
 const INLINE_MARKUP = /[*_`\\[<~]|&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);/;
 
-/** A heading's shown text when it has no inline markup (what plainText gives), else undefined. */
+/**
+ * A heading's shown text (what plainText gives) when its only inline markup is code spans, else
+ * undefined. A code span shows its content, one space stripped from each end when both are spaces.
+ */
 function plainHeading(content: string): string | undefined {
-  return INLINE_MARKUP.test(content) ? undefined : content.replace(/\s+/g, ' ').trim();
+  if (!content.includes('`')) return INLINE_MARKUP.test(content) ? undefined : content.replace(/\s+/g, ' ').trim();
+  if (content.includes('\\')) return undefined;
+  const spans: Array<[number, number]> = [];
+  codeSpans(content, 0, content.length, spans);
+  let shown = '';
+  let at = 0;
+  for (const [s, e] of spans) {
+    const outside = content.slice(at, s);
+    if (INLINE_MARKUP.test(outside)) return undefined;
+    let run = s;
+    while (content[run] === '`') run++;
+    let code = content.slice(run, e - (run - s));
+    if (code.length >= 2 && code[0] === ' ' && code[code.length - 1] === ' ' && code.trim() !== '') code = code.slice(1, -1);
+    shown += outside + code;
+    at = e;
+  }
+  if (INLINE_MARKUP.test(content.slice(at))) return undefined;
+  return (shown + content.slice(at)).replace(/\s+/g, ' ').trim();
 }
 
 // ---- tasks -----------------------------------------------------------------------------------

@@ -121,6 +121,8 @@ export class WorkspaceIndex {
   private readonly openspecFolders = new Map<string, IndexedOpenSpec[]>();
   /** The file system with unsaved editor text in place of the disk's, for the OpenSpec loader. */
   private readonly overlayFs: FileSystemHost;
+  /** Where summaries came from since the index was made: the store, the fast reader, or a full parse. */
+  readonly summarized = { stored: 0, fast: 0, parsed: 0 };
 
   constructor(
     private readonly fs: FileSystemHost,
@@ -307,11 +309,16 @@ export class WorkspaceIndex {
     const store = this.options.summaries;
     const stored = store && mtime !== undefined && entry.size !== undefined ? store.get(p, entry.size, mtime) : undefined;
     let summary = stored?.kind === kind ? stored : undefined;
-    if (!summary && !entry.parsed && entry.raw !== undefined) summary = fastSummary(kind, entry.raw);
+    if (summary) this.summarized.stored++;
+    if (!summary && !entry.parsed && entry.raw !== undefined) {
+      summary = fastSummary(kind, entry.raw);
+      if (summary) this.summarized.fast++;
+    }
     if (!summary) {
       this.parse(p, entry);
       const doc = entry.doc;
       summary = doc && doc.kind !== 'constitution' ? summaryOfDoc(doc) : undefined;
+      this.summarized.parsed++;
     }
     entry.summary = summary;
     if (summary && store && mtime !== undefined && entry.size !== undefined && summary !== stored) store.set(p, entry.size, mtime, summary);

@@ -11,6 +11,8 @@ export function registerSpecExplorer(services: SpeckitServices): void {
   const { model, tree: provider } = services;
   const view = vscode.window.createTreeView(Views.specs, { treeDataProvider: provider, showCollapseAll: true });
   void vscode.commands.executeCommand('setContext', ContextKeys.state, 'loading');
+  // The view's progress bar runs while the first scan does; the tree fills in as folders finish.
+  if (!model.started) void vscode.window.withProgress({ location: { viewId: Views.specs }, title: 'Indexing spec-kit features' }, () => model.whenStarted());
 
   const updateState = (): void => {
     const projects = model.index.projects;

@@ -97,6 +97,26 @@ const TASK_FRAGMENTS = [
   '[DATE] [FEATURE NAME] `[###-x]`\n',
   '- [ ] CHK001 item\n',
   '```markdown\n',
+  // Shapes of real files the reader handles since the real-file benchmark: quotes, markers and
+  // placeholders inside paragraphs and table cells, code spans (in headings too), inline HTML.
+  '> **NOTE: Write these tests FIRST**\n',
+  '>\n',
+  '> quoted [DATE] `code`\n',
+  '| [DATE] | [NEEDS CLARIFICATION: a | b] |\n',
+  '| x | `[FEATURE NAME]` |\n',
+  '|---|---|\n',
+  '| --- |\n',
+  'text `[NEEDS CLARIFICATION: c]` and `open\n',
+  'No [NEEDS CLARIFICATION] markers remain\n',
+  '[NEEDS CLARIFICATION]\n',
+  'markers\n',
+  '<b>x</b> [DATE]\n',
+  'see <https://x.y> `a<b>`\n',
+  '## Phase 2: `code` heading\n',
+  '### Clarifications `x`\n',
+  '\\`not code` ``a ` b`` \\[DATE\\]\n',
+  '[link](x) [FEATURE NAME][ref] [DATE](y) $ARGUMENTS\n',
+  '- [ ] item with [NEEDS CLARIFICATION: q\n  continued] and [e.g., Python]\n',
 ];
 
 const taskish = fc.array(fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...TASK_FRAGMENTS) }, { weight: 1, arbitrary: fc.string({ maxLength: 8 }) }), { maxLength: 40 }).map((parts) => parts.join(''));
