@@ -299,19 +299,27 @@ function readBlocks(text: string, visit: (e: BlockEvent) => void, phrasing?: Phr
   const stack: OpenItem[] = [];
   let paragraph = false;
   let quoted = false;
+  // Lines of the open paragraph so far, and whether a list item's marker line opened it: a
+  // delimiter row under that line makes the item's first block a table (GFM), not a task.
+  let paragraphLines = 0;
+  let paragraphFromItem = false;
   let open: OpenParagraph | undefined;
   let fence: { char: string; len: number; col: number } | undefined;
   let comment = false;
   const mask = (n: number): void => {
     if (phrasing) phrasing.masked.push([starts[n]!, starts[n]! + lines[n]!.length]);
   };
-  const startParagraph = (n: number, col: number, quote: boolean): void => {
+  const startParagraph = (n: number, col: number, quote: boolean, fromItem = false): void => {
     endParagraph();
     paragraph = true;
     quoted = quote;
+    paragraphLines = 1;
+    paragraphFromItem = fromItem;
     if (phrasing) open = { lines: [[starts[n]! + col, lineEnd(n)]], lazy: false, quoted: quote };
   };
   const continueParagraph = (n: number, col: number, lazy: boolean): void => {
+    if (paragraphFromItem && paragraphLines === 1 && DELIMITER_ROW.test(lines[n]!.trim())) throw new Bail();
+    paragraphLines++;
     if (!open) return;
     open.lines.push([starts[n]! + col, lineEnd(n)]);
     open.lazy ||= lazy;
@@ -437,7 +445,7 @@ function readBlocks(text: string, visit: (e: BlockEvent) => void, phrasing?: Phr
         lead = content.trim();
       }
       visit({ type: 'item', level: k, box: box ? (box[1] as ItemEvent['box']) : undefined, lead });
-      startParagraph(i, contentCol, false);
+      startParagraph(i, contentCol, false, true);
       continue;
     }
     if (paragraph) {

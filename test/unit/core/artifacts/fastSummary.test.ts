@@ -156,6 +156,13 @@ describe('fast summary (the first scan) equals the full parse', function () {
     }
   });
 
+  it('a task line followed by a table delimiter row is a table, not a task (found by the property below)', () => {
+    for (const text of ['+ [x] T012 plus\n  | --- |\n', '- [ ] T001 a | b\n  | --- | --- |\n', '- [ ] T001 x\n| --- |\n', '- [ ] T001 x\n  more\n  | --- |\n']) {
+      for (const kind of ['tasks', 'checklist'] as const) agrees(kind, text, JSON.stringify(text));
+    }
+    assert.equal(full('tasks', '+ [x] T012 plus\n  | --- |\n')?.kind === 'tasks' ? (full('tasks', '+ [x] T012 plus\n  | --- |\n') as { total: number }).total : -1, 0);
+  });
+
   for (const kind of ['tasks', 'checklist', 'spec', 'plan'] as const) {
     it(`on generated ${kind} files (fences, CRLF/CR, nesting, front matter, comments)`, () => {
       let answered = 0;
