@@ -10,6 +10,7 @@
 import * as path from 'node:path/posix';
 import * as vscode from 'vscode';
 import { contextSummary } from '../../core/chat/promptContext';
+import { isRefusal, refusedCallWarning } from '../../core/chat/toolRefusal';
 import { parsePromptTemplate } from '../../core/chat/promptAssembly';
 import { isNativeCommand } from '../../core/hooks/nativeCommands';
 import { type IndexedProject } from '../../core/workspace/workspaceIndex';
@@ -104,7 +105,7 @@ export async function runExtensionCommand(turn: ChatTurn, project: IndexedProjec
     turn.token,
     (chunk) => turn.markdown(chunk),
     (name, callInput, outcome) => {
-      if (outcome.startsWith('Refused')) turn.warn(`${name} ${JSON.stringify(callInput).slice(0, 120)}: ${outcome}`);
+      if (isRefusal(outcome)) turn.warn(refusedCallWarning(name, callInput, outcome));
       else if (name === 'run_script') turn.progress(`/${command} · script done`);
     },
     `Run /${command}`,

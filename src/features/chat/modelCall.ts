@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { refusal } from '../../core/chat/toolRefusal';
 
 /** Why a model call ended without a complete answer. */
 export type ModelFailure =
@@ -137,7 +138,7 @@ export async function callModelWithTools(
       try {
         result = tool ? await tool.run(call.input, token) : `Unknown tool ${call.name}.`;
       } catch (e) {
-        result = `Refused: ${e instanceof Error ? e.message : String(e)}`;
+        result = refusal(e);
       }
       onToolCall(call.name, call.input, result);
       results.push(new vscode.LanguageModelToolResultPart(call.callId, [new vscode.LanguageModelTextPart(result)]));

@@ -8,6 +8,7 @@
  * no shell, bounded time and output.
  */
 import * as vscode from 'vscode';
+import { refusal } from '../../core/chat/toolRefusal';
 import { boundOutput, type PlannedScript, planScript } from '../../core/hooks/extensionScript';
 import { runProcess } from '../../core/nix/processRunner';
 import { containIn } from '../../platform/containment';
@@ -75,7 +76,7 @@ export function runScriptTool(ctx: ScriptToolContext): { tool: vscode.LanguageMo
         if (!confirmed.delete(plan.commandLine)) throw new Error(`${plan.commandLine} was not confirmed by the user`);
         return text(await execute(ctx, plan, token));
       } catch (e) {
-        return text(`Refused: ${e instanceof Error ? e.message : String(e)}`);
+        return text(refusal(e));
       }
     },
   };

@@ -4,6 +4,7 @@ import { analysisMarkdown } from '../../core/analysis/analysisMarkdown';
 import { analyzeFeature } from '../../core/analysis/analyze';
 import { isTaskId } from '../../core/artifacts/taskGrammar';
 import { statusMarkdown } from '../../core/chat/statusTable';
+import { refusal } from '../../core/chat/toolRefusal';
 import { type IndexedFeature } from '../../core/workspace/workspaceIndex';
 import { Tools } from '../../ids';
 import { containPathIn } from '../../platform/containment';
@@ -66,7 +67,7 @@ export function registerTools(services: SpeckitServices): ToolsHandle {
       try {
         return await run(options.input, token);
       } catch (e) {
-        return text(`Refused: ${e instanceof Error ? e.message : String(e)}`);
+        return text(refusal(e));
       }
     };
 

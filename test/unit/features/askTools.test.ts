@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assemblePrompt } from '../../../src/core/chat/promptAssembly';
-import { askInstructions, isReadOnlyTool, isRefusal, READ_ONLY_TOOLS, refusedToolResult, TOOLS_NOTE, toolProgress } from '../../../src/features/chat/commands/askTools';
+import { isRefusal } from '../../../src/core/chat/toolRefusal';
+import { askInstructions, isReadOnlyTool, READ_ONLY_TOOLS, refusedToolResult, TOOLS_NOTE, toolProgress } from '../../../src/features/chat/commands/askTools';
 import { Tools } from '../../../src/ids';
 import { repoRoot } from '../helpers/paths';
 

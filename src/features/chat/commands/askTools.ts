@@ -1,3 +1,4 @@
+import { refusal } from '../../../core/chat/toolRefusal';
 import { Tools } from '../../../ids';
 
 /**
@@ -37,12 +38,7 @@ export function toolProgress(name: string, input: unknown): string {
 
 /** The tool result the model gets when it calls a tool it was not offered: nothing was run. */
 export function refusedToolResult(name: string): string {
-  return `Refused: ${name} is not available when answering a question; nothing was run. @speckit questions only read (${[...READ_ONLY_TOOLS].join(', ')}). Answer from what you have, and tell the user which command makes the change (for example /speckit.implement).`;
-}
-
-/** A tool's answer that our tools' guard turned into a refusal (bad input, no such feature). */
-export function isRefusal(result: string): boolean {
-  return result.startsWith('Refused:');
+  return refusal(`${name} is not available when answering a question; nothing was run. @speckit questions only read (${[...READ_ONLY_TOOLS].join(', ')}). Answer from what you have, and tell the user which command makes the change (for example /speckit.implement).`);
 }
 
 /** Said to the model with the instructions: which tools it has and that it writes nothing. */

@@ -1,9 +1,10 @@
 import { type AdHocChatTool, sendChatParticipantRequest } from '@vscode/chat-extension-utils';
 import * as vscode from 'vscode';
 import { fenceAsData } from '../../../core/chat/promptAssembly';
+import { isRefusal } from '../../../core/chat/toolRefusal';
 import { type ChatTurn, escapeMarkdown } from '../chatTurn';
 import { classifyModelError, type ModelFailure } from '../modelCall';
-import { isRefusal, isReadOnlyTool, refusedToolResult, toolProgress } from './askTools';
+import { isReadOnlyTool, refusedToolResult, toolProgress } from './askTools';
 
 /** A referenced file larger than this goes to the model cut, as before the library answered questions. */
 const MAX_REFERENCE_CHARS = 40_000;

@@ -4,6 +4,7 @@ import { checklistGate, checklistGateMarkdown } from '../../../core/analysis/che
 import { parseImplementScope } from '../../../core/analysis/implementScope';
 import { type Task, type TasksDoc } from '../../../core/artifacts/tasks';
 import { contextSummary, type DesignDoc, type DesignDocKind, selectDesignDocs } from '../../../core/chat/promptContext';
+import { isRefusal, refusedCallWarning } from '../../../core/chat/toolRefusal';
 import { changeDocPaths, changeOwnFiles } from '../../../core/openspec/openspecChat';
 import { type IndexedFeature, type IndexedProject } from '../../../core/workspace/workspaceIndex';
 import { ChatCommands, Settings } from '../../../ids';
@@ -289,9 +290,9 @@ async function implementOne(turn: ChatTurn<'implement'>, unit: ImplementUnit, do
     turn.token,
     (chunk) => turn.markdown(chunk),
     (name, input, outcome) => {
-      if (outcome.startsWith('Refused')) {
+      if (isRefusal(outcome)) {
         refused++;
-        turn.warn(`${name} ${JSON.stringify(input).slice(0, 120)}: ${outcome}`);
+        turn.warn(refusedCallWarning(name, input, outcome));
       }
     },
     `Implement ${task.id}`,
