@@ -8,23 +8,8 @@ import { toOpenSpecReport } from '../../../../src/core/openspec/validate';
 import { openspecValidation } from '../../../../src/core/workspace/openspecIndex';
 import { WorkspaceIndex } from '../../../../src/core/workspace/workspaceIndex';
 import { openspecFixtureRoot, recorded } from '../openspec/openspecFixtures';
+import { CountingFs } from '../../helpers/countingFs';
 import { tempWorkspace } from '../../helpers/tempWorkspace';
-
-/** Counts reads, so a test can show a refresh re-reads only the change that changed. */
-class CountingFs implements FileSystemHost {
-  reads: string[] = [];
-  private readonly inner = new NodeFileSystem();
-  readFile(p: string): Promise<Uint8Array> {
-    this.reads.push(p);
-    return this.inner.readFile(p);
-  }
-  readDirectory(p: string): ReturnType<FileSystemHost['readDirectory']> {
-    return this.inner.readDirectory(p);
-  }
-  stat(p: string): ReturnType<FileSystemHost['stat']> {
-    return this.inner.stat(p);
-  }
-}
 
 /** A writable copy of pantherOS's openspec/ inside a repository that is also a spec-kit project. */
 function pantherCopy(): { root: string; dispose(): void } {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { renameSync, rmSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
-import { type FileSystemHost } from '../../../../src/core/workspace/fileSystem';
 import { NodeFileSystem } from '../../../../src/core/workspace/nodeFileSystem';
 import { toScanJson } from '../../../../src/core/workspace/scanJson';
 import { WorkspaceIndex } from '../../../../src/core/workspace/workspaceIndex';
+import { CountingFs } from '../../helpers/countingFs';
 import { tempWorkspace } from '../../helpers/tempWorkspace';
 
 const SPEC = `# Feature Specification: Albums
@@ -38,22 +38,6 @@ const TASKS = `# Tasks: Albums
 
 - [ ] T003 [US1] Album model in src/album.ts
 `;
-
-/** Counts reads, so tests can show a refresh re-reads only what changed. */
-class CountingFs implements FileSystemHost {
-  reads: string[] = [];
-  private readonly inner = new NodeFileSystem();
-  readFile(p: string): Promise<Uint8Array> {
-    this.reads.push(p);
-    return this.inner.readFile(p);
-  }
-  readDirectory(p: string): ReturnType<FileSystemHost['readDirectory']> {
-    return this.inner.readDirectory(p);
-  }
-  stat(p: string): ReturnType<FileSystemHost['stat']> {
-    return this.inner.stat(p);
-  }
-}
 
 function workspace(): ReturnType<typeof tempWorkspace> {
   return tempWorkspace({
