@@ -274,27 +274,61 @@ const DELIMITER_ROW = /^\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$
  * paragraphs and tables, block quotes of plain paragraphs at top level, fenced code, front matter,
  * HTML comments at top level, thematic breaks — and reports top-level headings and every list item.
  * With `phrasing`, also collects where paragraphs, headings and table cells are. Throws Bail on
- * anything else.
+ * anything else. Lines are read in place by offsets (no array of lines), and a line's first
+ * character decides which of the block patterns can apply: most lines are list items or plain text.
  */
 function readBlocks(text: string, visit: (e: BlockEvent) => void, phrasing?: Phrasing): void {
-  const lines = text.split(/\r\n|\r|\n/);
-  // Line start offsets, only when phrasing is collected (the task count does not need them).
-  const starts: number[] = [];
-  if (phrasing) {
-    const re = /\r\n|\r|\n/g;
-    starts.push(0);
-    for (let m = re.exec(text); m; m = re.exec(text)) starts.push(m.index + m[0].length);
+  const n = text.length;
+  const hasCR = text.includes('\r');
+  /** Where the line starting at `from` ends (before its line break). */
+  const endOf = (from: number): number => {
+    if (!hasCR) {
+      const e = text.indexOf('\n', from);
+      return e < 0 ? n : e;
+    }
+    let e = from;
+    while (e < n) {
+      const c = text.charCodeAt(e);
+      if (c === 10 || c === 13) break;
+      e++;
+    }
+    return e;
+  };
+  /** Where the line after the one ending at `end` starts. */
+  const after = (end: number): number => (text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? end + 2 : end + 1);
+  // A file wrapped in one ```markdown fence is unwrapped by the full parse (its first non-blank line tells).
+  for (let at = 0; ; ) {
+    const e = endOf(at);
+    const line = text.slice(at, e);
+    if (line.trim() !== '') {
+      if (WRAP_OPEN.test(line)) throw new Bail();
+      break;
+    }
+    if (e >= n) break;
+    at = after(e);
   }
-  const lineEnd = (n: number): number => starts[n]! + lines[n]!.replace(/[ \t]+$/, '').length;
-  let i = 0;
-  const firstText = lines.findIndex((l) => l.trim() !== '');
-  if (firstText >= 0 && WRAP_OPEN.test(lines[firstText]!)) throw new Bail();
-  if (lines[0] === '---') {
+  let ls = 0;
+  let le = endOf(0);
+  if (le === 3 && text.startsWith('---')) {
     // Front matter: remark-frontmatter's yaml block; anything less clear-cut goes to the full parse.
-    const close = lines.indexOf('---', 1);
-    if (close <= 1) throw new Bail();
-    if (phrasing) phrasing.masked.push([0, starts[close]! + 3]);
-    i = close + 1;
+    let at = after(le);
+    let index = 1;
+    let close = -1;
+    while (at <= n) {
+      const e = endOf(at);
+      if (e - at === 3 && text.startsWith('---', at)) {
+        close = e;
+        break;
+      }
+      if (e >= n) break;
+      at = after(e);
+      index++;
+    }
+    if (close < 0 || index <= 1) throw new Bail();
+    if (phrasing) phrasing.masked.push([0, close]);
+    if (close >= n) return;
+    ls = after(close);
+    le = endOf(ls);
   }
   const stack: OpenItem[] = [];
   let paragraph = false;
@@ -304,24 +338,26 @@ function readBlocks(text: string, visit: (e: BlockEvent) => void, phrasing?: Phr
   let paragraphLines = 0;
   let paragraphFromItem = false;
   let open: OpenParagraph | undefined;
-  let fence: { char: string; len: number; col: number } | undefined;
+  let fence: { char: number; len: number; col: number } | undefined;
   let comment = false;
-  const mask = (n: number): void => {
-    if (phrasing) phrasing.masked.push([starts[n]!, starts[n]! + lines[n]!.length]);
+  /** The line's end without trailing spaces and tabs. */
+  const trimmedEnd = (from: number, to: number): number => {
+    while (to > from && (text.charCodeAt(to - 1) === 32 || text.charCodeAt(to - 1) === 9)) to--;
+    return to;
   };
-  const startParagraph = (n: number, col: number, quote: boolean, fromItem = false): void => {
+  const startParagraph = (col: number, quote: boolean, fromItem = false): void => {
     endParagraph();
     paragraph = true;
     quoted = quote;
     paragraphLines = 1;
     paragraphFromItem = fromItem;
-    if (phrasing) open = { lines: [[starts[n]! + col, lineEnd(n)]], lazy: false, quoted: quote };
+    if (phrasing) open = { lines: [[ls + col, trimmedEnd(ls, le)]], lazy: false, quoted: quote };
   };
-  const continueParagraph = (n: number, col: number, lazy: boolean): void => {
-    if (paragraphFromItem && paragraphLines === 1 && DELIMITER_ROW.test(lines[n]!.trim())) throw new Bail();
+  const continueParagraph = (col: number, lazy: boolean): void => {
+    if (paragraphFromItem && paragraphLines === 1 && DELIMITER_ROW.test(text.slice(ls, le).trim())) throw new Bail();
     paragraphLines++;
     if (!open) return;
-    open.lines.push([starts[n]! + col, lineEnd(n)]);
+    open.lines.push([ls + col, trimmedEnd(ls, le)]);
     open.lazy ||= lazy;
   };
   function endParagraph(): void {
@@ -330,27 +366,39 @@ function readBlocks(text: string, visit: (e: BlockEvent) => void, phrasing?: Phr
     if (open && phrasing) closeParagraph(text, open, phrasing);
     open = undefined;
   }
-  for (; i < lines.length; i++) {
-    const line = lines[i]!;
+  for (; ; ls = after(le), le = endOf(ls)) {
+    const last = le >= n;
+    readLine();
+    if (last) break;
+  }
+  endParagraph();
+
+  function readLine(): void {
+    let indent = 0;
+    while (text.charCodeAt(ls + indent) === 32) indent++;
     if (fence) {
-      const indent = leadingSpaces(line);
-      if (line.trim() !== '' && indent < fence.col) throw new Bail(); // the container ends the fence
-      mask(i);
-      const close = /^(`{3,}|~{3,})[ \t]*$/.exec(line.slice(indent));
-      if (close && indent - fence.col <= 3 && close[1]![0] === fence.char && close[1]!.length >= fence.len) fence = undefined;
-      continue;
+      if (indent < fence.col && text.slice(ls, le).trim() !== '') throw new Bail(); // the container ends the fence
+      if (phrasing) phrasing.masked.push([ls, le]);
+      // A closing run: the fence's character, at least as many, then only spaces and tabs.
+      if (text.charCodeAt(ls + indent) === fence.char && indent - fence.col <= 3) {
+        let p = ls + indent;
+        while (p < le && text.charCodeAt(p) === fence.char) p++;
+        if (p - ls - indent >= fence.len && trimmedEnd(p, le) === p) fence = undefined;
+      }
+      return;
     }
     if (comment) {
-      mask(i);
-      if (line.includes('-->')) comment = false;
-      continue;
+      if (phrasing) phrasing.masked.push([ls, le]);
+      if (text.slice(ls, le).includes('-->')) comment = false;
+      return;
     }
-    if (/^[ \t]*$/.test(line)) {
+    if (trimmedEnd(ls, le) === ls) {
       endParagraph();
-      continue;
+      return;
     }
-    const indent = leadingSpaces(line);
-    if (line[indent] === '\t') throw new Bail();
+    const at = ls + indent;
+    const c = text.charCodeAt(at);
+    if (c === 9) throw new Bail();
     // The open items this line's indentation keeps it in.
     let k = 0;
     while (k < stack.length && stack[k]!.contentCol <= indent) k++;
@@ -358,104 +406,147 @@ function readBlocks(text: string, visit: (e: BlockEvent) => void, phrasing?: Phr
     if (indent - base >= 4) {
       // Continuation text; indented code cannot interrupt a paragraph.
       if (paragraph) {
-        continueParagraph(i, indent, quoted || k < stack.length);
-        continue;
+        continueParagraph(indent, quoted || k < stack.length);
+        return;
       }
       throw new Bail();
     }
-    const s = line.slice(indent);
-    if (THEMATIC_BREAK.test(s)) {
-      if (paragraph && s[0] === '-') throw new Bail(); // a setext heading underline
+    if ((c === 42 || c === 45 || c === 95) && isThematicBreak(text, at, le)) {
+      if (paragraph && c === 45) throw new Bail(); // a setext heading underline
       stack.length = k;
       endParagraph();
-      continue;
+      return;
     }
-    if (paragraph && /^=+[ \t]*$/.test(s)) throw new Bail();
-    const atx = ATX.exec(s);
-    if (atx) {
-      if (k > 0) throw new Bail(); // a heading inside a list item
-      stack.length = 0;
-      endParagraph();
-      if (phrasing) addPhrasing(text, [starts[i]! + indent, lineEnd(i)], phrasing);
-      visit({ type: 'heading', depth: atx[1]!.length, content: atx[2] ?? '' });
-      continue;
+    if (c === 61 && paragraph && /^=+[ \t]*$/.test(text.slice(at, le))) throw new Bail();
+    if (c === 35) {
+      const atx = ATX.exec(text.slice(at, le));
+      if (atx) {
+        if (k > 0) throw new Bail(); // a heading inside a list item
+        stack.length = 0;
+        endParagraph();
+        if (phrasing) addPhrasing(text, [at, trimmedEnd(ls, le)], phrasing);
+        visit({ type: 'heading', depth: atx[1]!.length, content: atx[2] ?? '' });
+        return;
+      }
     }
-    const f = FENCE.exec(s);
-    if (f) {
-      if (f[1]![0] === '`' && f[2]!.includes('`')) throw new Bail();
-      stack.length = k;
-      endParagraph();
-      mask(i);
-      fence = { char: f[1]![0]!, len: f[1]!.length, col: base };
-      continue;
+    if (c === 96 || c === 126) {
+      const f = FENCE.exec(text.slice(at, le));
+      if (f) {
+        if (f[1]![0] === '`' && f[2]!.includes('`')) throw new Bail();
+        if (stack.length > k) stack.length = k;
+        endParagraph();
+        if (phrasing) phrasing.masked.push([ls, le]);
+        fence = { char: c, len: f[1]!.length, col: base };
+        return;
+      }
     }
-    if (s.startsWith('<!--')) {
-      stack.length = k;
+    if (c === 60 && text.startsWith('<!--', at)) {
+      if (stack.length > k) stack.length = k;
       if (k > 0) throw new Bail();
       endParagraph();
-      mask(i);
-      comment = !s.slice(4).includes('-->');
-      continue;
+      if (phrasing) phrasing.masked.push([ls, le]);
+      comment = !text.slice(at + 4, le).includes('-->');
+      return;
     }
-    if (s[0] === '>') {
-      // A block quote of plain paragraphs at top level (the templates' "> **NOTE: …**"); anything richer in it goes to the full parse.
-      if (k > 0) throw new Bail();
-      stack.length = 0;
-      let inner = s.slice(1);
-      let col = indent + 1;
-      if (inner[0] === ' ') {
-        inner = inner.slice(1);
-        col++;
-      }
-      if (inner[0] === '\t') throw new Bail();
-      if (inner.trim() === '') {
-        endParagraph(); // an empty quoted line ends the quoted paragraph
-        continue;
-      }
-      const pad = leadingSpaces(inner);
-      const q = inner.slice(pad);
-      if (pad >= 4 || /^(?:#{1,6}(?:[ \t]|$)|>|<|`{3}|~{3}|=+[ \t]*$|-+[ \t]*$|\[[^\]]*\]:)/.test(q) || THEMATIC_BREAK.test(q) || LIST_ITEM.test(q)) throw new Bail();
-      if (paragraph && quoted) continueParagraph(i, col + pad, false);
-      else startParagraph(i, col + pad, true);
-      continue;
+    if (c === 62) {
+      quoteLine(k, indent);
+      return;
     }
-    if (/^<[A-Za-z/?!]/.test(s) || /^\[[^\]]*\]:/.test(s)) throw new Bail();
-    const item = LIST_ITEM.exec(s);
-    if (item) {
-      const after = s.slice(item[0].length);
-      const spaces = leadingSpaces(after);
-      if (after.trim() === '' || after[spaces] === '\t' || spaces > 4 || indent > 16) throw new Bail();
-      const marker = item[3] ?? item[1]!;
-      const ordered = item[2] !== undefined;
-      // An ordered list must start at 1 to interrupt a paragraph; otherwise the line is more paragraph.
-      const continuesList = k < stack.length && stack[k]!.marker === marker;
-      if (paragraph && ordered && Number(item[2]) !== 1 && !continuesList) throw new Bail();
-      stack.length = k;
-      const contentCol = indent + item[0].length + spaces;
-      stack.push({ contentCol, marker });
-      const content = after.slice(spaces);
-      const box = /^\[([ xX])\]/.exec(content);
-      let lead: string;
-      if (box) {
-        const rest = content.slice(3);
-        if (rest.trim() === '' || !/^[ \t]/.test(rest)) throw new Bail();
-        lead = rest.trim();
-      } else {
-        if (/^(?:#{1,6}(?:[ \t]|$)|>|<|`{3}|~{3})/.test(content) || THEMATIC_BREAK.test(content) || LIST_ITEM.test(content)) throw new Bail();
-        lead = content.trim();
-      }
-      visit({ type: 'item', level: k, box: box ? (box[1] as ItemEvent['box']) : undefined, lead });
-      startParagraph(i, contentCol, false, true);
-      continue;
+    if ((c === 60 && /^<[A-Za-z/?!]/.test(text.slice(at, le))) || (c === 91 && /^\[[^\]]*\]:/.test(text.slice(at, le)))) throw new Bail();
+    const marker = c === 45 || c === 42 || c === 43 ? 1 : c >= 48 && c <= 57 ? orderedMarker(text, at, le) : 0;
+    if (marker > 0 && (at + marker === le || text.charCodeAt(at + marker) === 32 || text.charCodeAt(at + marker) === 9)) {
+      listItem(k, indent, marker);
+      return;
     }
     if (paragraph) {
-      continueParagraph(i, indent, quoted || k < stack.length);
-      continue;
+      continueParagraph(indent, quoted || k < stack.length);
+      return;
     }
-    stack.length = k;
-    startParagraph(i, indent, false);
+    if (stack.length > k) stack.length = k;
+    startParagraph(indent, false);
   }
-  endParagraph();
+
+  /** A block quote of plain paragraphs at top level (the templates' "> **NOTE: …**"); anything richer in it goes to the full parse. */
+  function quoteLine(k: number, indent: number): void {
+    if (k > 0) throw new Bail();
+    stack.length = 0;
+    let inner = text.slice(ls + indent + 1, le);
+    let col = indent + 1;
+    if (inner[0] === ' ') {
+      inner = inner.slice(1);
+      col++;
+    }
+    if (inner[0] === '\t') throw new Bail();
+    if (inner.trim() === '') {
+      endParagraph(); // an empty quoted line ends the quoted paragraph
+      return;
+    }
+    const pad = leadingSpaces(inner);
+    const q = inner.slice(pad);
+    if (pad >= 4 || /^(?:#{1,6}(?:[ \t]|$)|>|<|`{3}|~{3}|=+[ \t]*$|-+[ \t]*$|\[[^\]]*\]:)/.test(q) || THEMATIC_BREAK.test(q) || LIST_ITEM.test(q)) throw new Bail();
+    if (paragraph && quoted) continueParagraph(col + pad, false);
+    else startParagraph(col + pad, true);
+  }
+
+  /** A list item whose marker (`-`, `1.`) is `length` characters at `indent`. */
+  function listItem(k: number, indent: number, length: number): void {
+    const from = ls + indent + length;
+    let spaces = 0;
+    while (text.charCodeAt(from + spaces) === 32) spaces++;
+    const next = text.charCodeAt(from + spaces);
+    // Only white space after the marker (an empty item): the code point test is trim()'s, without the copy.
+    if (from + spaces >= le || (next <= 32 || next >= 127 ? text.slice(from, le).trim() === '' : false) || next === 9 || spaces > 4 || indent > 16) throw new Bail();
+    const ordered = length > 1;
+    const marker = ordered ? text[from - 1]! : text[ls + indent]!;
+    // An ordered list must start at 1 to interrupt a paragraph; otherwise the line is more paragraph.
+    const continuesList = k < stack.length && stack[k]!.marker === marker;
+    if (paragraph && ordered && Number(text.slice(ls + indent, from - 1)) !== 1 && !continuesList) throw new Bail();
+    if (stack.length > k) stack.length = k;
+    const contentCol = indent + length + spaces;
+    stack.push({ contentCol, marker });
+    const c0 = ls + contentCol;
+    const b = text.charCodeAt(c0 + 1);
+    let box: ItemEvent['box'];
+    let lead: string;
+    if (text.charCodeAt(c0) === 91 && (b === 32 || b === 120 || b === 88) && text.charCodeAt(c0 + 2) === 93 && c0 + 2 < le) {
+      const rest = text.slice(c0 + 3, le);
+      if (rest.trim() === '' || !/^[ \t]/.test(rest)) throw new Bail();
+      box = text[c0 + 1] as ItemEvent['box'];
+      lead = rest.trim();
+    } else {
+      const content = text.slice(c0, le);
+      const f = text.charCodeAt(c0);
+      // Only these first characters can open a heading, quote, HTML, fence, break or list inside the item.
+      if (f === 35 || f === 62 || f === 60 || f === 96 || f === 126 || f === 42 || f === 45 || f === 95 || f === 43 || (f >= 48 && f <= 57)) {
+        if (/^(?:#{1,6}(?:[ \t]|$)|>|<|`{3}|~{3})/.test(content) || THEMATIC_BREAK.test(content) || LIST_ITEM.test(content)) throw new Bail();
+      }
+      lead = content.trim();
+    }
+    visit({ type: 'item', level: k, box, lead });
+    startParagraph(contentCol, false, true);
+  }
+}
+
+/** `***`, `- - -`, `___`: three or more of one of them, with only spaces and tabs between (CommonMark). */
+function isThematicBreak(text: string, from: number, to: number): boolean {
+  const c = text.charCodeAt(from);
+  let count = 0;
+  for (let i = from; i < to; i++) {
+    const d = text.charCodeAt(i);
+    if (d === c) count++;
+    else if (d !== 32 && d !== 9) return false;
+  }
+  return count >= 3;
+}
+
+/** The length of an ordered list marker (1–9 digits and `.` or `)`) at `from`, or 0. */
+function orderedMarker(text: string, from: number, to: number): number {
+  let i = from;
+  while (i < to && i - from < 10 && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+  const digits = i - from;
+  if (digits < 1 || digits > 9) return 0;
+  const d = text.charCodeAt(i);
+  return d === 46 || d === 41 ? digits + 1 : 0;
 }
 
 /**
