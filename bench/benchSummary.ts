@@ -13,7 +13,7 @@ import { artifactKind } from '../src/core/artifacts/artifactKind';
 import { fastSummary, type SummaryKind } from '../src/core/artifacts/fastSummary';
 
 const FEATURES = Number(process.env.BENCH_FEATURES ?? 1000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const TASKS = 30;
 
 interface File {
@@ -92,6 +92,11 @@ function measure(label: string, files: readonly File[]): Row[] {
   for (const kind of ['spec', 'plan', 'tasks', 'checklist'] as const) {
     const some = files.filter((f) => f.kind === kind);
     if (some.length > 0) sets.push([`  ${kind}`, some]);
+  }
+  // Warm up first, so the first row measured does not pay for compiling.
+  for (let r = 0; r < 3; r++) {
+    floor(files);
+    summarize(files);
   }
   const rows: Row[] = [];
   for (const [name, set] of sets) {

@@ -54,14 +54,18 @@ export function fastSummary(kind: SummaryKind, raw: string | Uint8Array): FileSu
       case 'plan': {
         // The plan also counts a bare "NEEDS CLARIFICATION" in Technical Context: that reading is the full parse's.
         if (/NEEDS\s+CLARIFICATION/i.test(text)) return undefined;
-        const found = mayHaveBrackets(text) ? markersAndPlaceholders(text) : { markers: 0, placeholders: 0 };
+        if (!mayHaveBrackets(text)) return { kind: 'plan', markers: 0, placeholders: 0 };
+        const collected = phrasingOf(text, () => undefined);
+        const found = collected && markersAndPlaceholders(text, collected);
         return found && { kind: 'plan', markers: found.markers, placeholders: found.placeholders };
       }
       case 'spec': {
-        const found = mayHaveBrackets(text) ? markersAndPlaceholders(text) : { markers: 0, placeholders: 0 };
-        if (!found) return undefined;
-        const sessions = clarificationSessions(text);
-        return sessions === undefined ? undefined : { kind: 'spec', markers: found.markers, placeholders: found.placeholders, clarificationSessions: sessions };
+        // One reading of the blocks gives both the sessions and, when there can be any, the phrasing for markers.
+        const sessions = new ClarificationSessions();
+        const collected = phrasingOf(text, sessions.visit, mayHaveBrackets(text));
+        if (!collected) return undefined;
+        const found = collected.blocks.length > 0 ? markersAndPlaceholders(text, collected) : { markers: 0, placeholders: 0 };
+        return found && { kind: 'spec', markers: found.markers, placeholders: found.placeholders, clarificationSessions: sessions.count };
       }
       case 'tasks':
         return taskCounts(text);
@@ -123,40 +127,80 @@ const INLINE_HTML = /<[A-Za-z/!?]/;
  * The `[NEEDS CLARIFICATION]` markers and template placeholders the full parse finds (../artifacts/docScan:
  * findMarkers, findTemplatePlaceholders), read from the same phrasing blocks — paragraphs, headings,
  * table cells — of the same text with the same parts blanked (fenced code, comments, front matter, and
- * for markers inline code). Undefined where inline HTML could change what is blanked.
+ * for markers inline code). Undefined where inline HTML could change what is blanked. Only the blocks
+ * that can hold a marker or a placeholder are blanked, each on its own: blanking only turns
+ * characters into spaces, so a block without `needs` has no marker, one without `[` no placeholder.
  */
-function markersAndPlaceholders(text: string): { markers: number; placeholders: number } | undefined {
-  const collected: Phrasing = { blocks: [], masked: [], code: [] };
-  try {
-    readBlocks(text, () => undefined, collected);
-  } catch (e) {
-    if (e instanceof Bail) return undefined;
-    throw e;
-  }
-  const keepCode = blank(text, collected.masked);
-  const noCode = collected.code.length > 0 ? blank(keepCode, collected.code) : keepCode;
+function markersAndPlaceholders(text: string, collected: Phrasing): { markers: number; placeholders: number } | undefined {
+  const masked = inOrder(collected.masked);
+  const code = inOrder(collected.code);
+  const needs = NEEDS.test(text);
   let markers = 0;
   let placeholders = 0;
   for (const [start, end] of collected.blocks) {
-    for (const m of markerSpans(noCode.slice(start, end))) {
-      const after = start + m.end;
-      if (m.question === undefined) {
-        // The parse skips "[NEEDS CLARIFICATION] markers": what follows must read the same blanked or not.
-        if (INLINE_HTML.test(noCode.slice(after, after + 20))) return undefined;
-        if (/^\s*markers?\b/i.test(noCode.slice(after, after + 20))) continue;
+    const raw = text.slice(start, end);
+    if (needs && NEEDS.test(raw)) {
+      const noCode = blankedSlice(text, start, end, masked, code);
+      for (const m of markerSpans(noCode)) {
+        const after = start + m.end;
+        if (m.question === undefined) {
+          // The parse skips "[NEEDS CLARIFICATION] markers": what follows must read the same blanked or not.
+          const next = blankedSlice(text, after, Math.min(after + 20, text.length), masked, code);
+          if (INLINE_HTML.test(next)) return undefined;
+          if (/^\s*markers?\b/i.test(next)) continue;
+        }
+        markers++;
       }
-      markers++;
     }
-    const slice = keepCode.slice(start, end);
+    if (!mayHaveBrackets(raw)) continue;
+    const slice = blankedSlice(text, start, end, masked, []);
     BRACKETED.lastIndex = 0;
     for (let m = BRACKETED.exec(slice); m; m = BRACKETED.exec(slice)) {
       const inner = m[1];
-      const next = keepCode[start + m.index + m[0].length];
+      const at = start + m.index + m[0].length;
+      // The character after the token as the blanked text has it (a blanked one is a space).
+      const next = at < text.length && !within(masked, at) ? text[at] : ' ';
       if (inner !== undefined && (!isTemplateToken(inner.trim()) || next === '(' || next === '[')) continue;
       placeholders++;
     }
   }
   return { markers, placeholders };
+}
+
+const NEEDS = /needs/i;
+
+/** Spans sorted by start (they are collected in document order; sorted again only if not). */
+function inOrder(spans: Array<[number, number]>): Array<[number, number]> {
+  for (let i = 1; i < spans.length; i++) if (spans[i]![0] < spans[i - 1]![0]) return [...spans].sort((a, b) => a[0] - b[0]);
+  return spans;
+}
+
+/** The index of the first span (sorted, not overlapping) that ends after `at`. */
+function firstEndingAfter(spans: ReadonlyArray<readonly [number, number]>, at: number): number {
+  let lo = 0;
+  let hi = spans.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (spans[mid]![1] <= at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function within(spans: ReadonlyArray<readonly [number, number]>, at: number): boolean {
+  const i = firstEndingAfter(spans, at);
+  return i < spans.length && spans[i]![0] <= at;
+}
+
+/** text.slice(from, to) with the parts of the spans inside it blanked: blank(text, spans).slice(from, to), without blanking the whole text. */
+function blankedSlice(text: string, from: number, to: number, a: ReadonlyArray<readonly [number, number]>, b: ReadonlyArray<readonly [number, number]>): string {
+  const parts: Array<[number, number]> = [];
+  for (const spans of [a, b]) {
+    for (let i = firstEndingAfter(spans, from); i < spans.length && spans[i]![0] < to; i++) {
+      parts.push([Math.max(spans[i]![0], from) - from, Math.min(spans[i]![1], to) - from]);
+    }
+  }
+  return blank(text.slice(from, to), parts);
 }
 
 /** The text with the spans blanked to spaces, line breaks kept (as the parser's maskedText does). */
@@ -413,7 +457,7 @@ function readBlocks(text: string, visit: (e: BlockEvent) => void, phrasing?: Phr
     }
     if ((c === 42 || c === 45 || c === 95) && isThematicBreak(text, at, le)) {
       if (paragraph && c === 45) throw new Bail(); // a setext heading underline
-      stack.length = k;
+      if (stack.length > k) stack.length = k;
       endParagraph();
       return;
     }
@@ -422,7 +466,7 @@ function readBlocks(text: string, visit: (e: BlockEvent) => void, phrasing?: Phr
       const atx = ATX.exec(text.slice(at, le));
       if (atx) {
         if (k > 0) throw new Bail(); // a heading inside a list item
-        stack.length = 0;
+        if (stack.length > 0) stack.length = 0;
         endParagraph();
         if (phrasing) addPhrasing(text, [at, trimmedEnd(ls, le)], phrasing);
         visit({ type: 'heading', depth: atx[1]!.length, content: atx[2] ?? '' });
@@ -670,7 +714,7 @@ function taskCounts(text: string): FileSummary | undefined {
         else if (phase && e.depth <= phase.depth) phase = undefined;
         return;
       }
-      parents.length = e.level;
+      if (parents.length !== e.level) parents.length = e.level;
       const parent = e.level > 0 ? parents[e.level - 1] : undefined;
       const found = leadingTaskId(e.lead);
       const id = found && (found.scheme === 'T' || (e.box && (!parent || /^\d/.test(parent)))) ? found : undefined;
@@ -711,32 +755,39 @@ function checklistCounts(text: string): FileSummary | undefined {
 // ---- spec: clarification sessions ------------------------------------------------------------
 
 /** Sessions under the first Clarifications heading: its sub-headings (a Q-list before them goes to the full parse). */
-function clarificationSessions(text: string): number | undefined {
-  let section: number | undefined;
-  let done = false;
-  let sessions = 0;
-  try {
-    readBlocks(text, (e) => {
-      if (done) return;
-      if (e.type === 'heading') {
-        if (section !== undefined) {
-          if (e.depth <= section) done = true;
-          else sessions++;
-          return;
-        }
-        const plain = plainHeading(e.content);
-        if (plain === undefined) {
-          if (/clar|明確|確認|澄清|釐清|明确/i.test(e.content)) throw new Bail();
-          return;
-        }
-        if (CLARIFICATIONS_SECTION.test(headingKey(plain))) section = e.depth;
+class ClarificationSessions {
+  count = 0;
+  private section: number | undefined;
+  private done = false;
+
+  readonly visit = (e: BlockEvent): void => {
+    if (this.done) return;
+    if (e.type === 'heading') {
+      if (this.section !== undefined) {
+        if (e.depth <= this.section) this.done = true;
+        else this.count++;
         return;
       }
-      if (section !== undefined && sessions === 0) throw new Bail();
-    });
+      const plain = plainHeading(e.content);
+      if (plain === undefined) {
+        if (/clar|明確|確認|澄清|釐清|明确/i.test(e.content)) throw new Bail();
+        return;
+      }
+      if (CLARIFICATIONS_SECTION.test(headingKey(plain))) this.section = e.depth;
+      return;
+    }
+    if (this.section !== undefined && this.count === 0) throw new Bail();
+  };
+}
+
+/** Reads the blocks for `visit`, collecting where the phrasing is when `collect`; undefined when the full parse must decide. */
+function phrasingOf(text: string, visit: (e: BlockEvent) => void, collect = true): Phrasing | undefined {
+  const collected: Phrasing = { blocks: [], masked: [], code: [] };
+  try {
+    readBlocks(text, visit, collect ? collected : undefined);
   } catch (e) {
     if (e instanceof Bail) return undefined;
     throw e;
   }
-  return sessions;
+  return collected;
 }

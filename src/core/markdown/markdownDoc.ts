@@ -66,12 +66,18 @@ export const MAX_PARSE_CHARS = 2 * 1024 * 1024;
 const WRAP_OPEN = /^[ \t]{0,3}(`{3,}|~{3,})[ \t]*(markdown|md)[ \t]*$/i;
 // eslint-disable-next-line no-control-regex -- counting control characters is the point
 const CONTROL = /[\u0000-\u0008\u000E-\u001A]/g;
+// eslint-disable-next-line no-control-regex -- as above
+const ANY_CONTROL = /[\u0000-\u0008\u000E-\u001A]/;
+/** One decoder for every file: decoding without `stream` keeps no state between calls. */
+const UTF8 = new TextDecoder('utf-8', { fatal: false });
 
 /** Bytes or text to the text we parse: BOM dropped, NUL-bearing content flagged as binary. */
 export function decodeText(raw: string | Uint8Array): { text: string; binary: boolean } {
-  let text = typeof raw === 'string' ? raw : new TextDecoder('utf-8', { fatal: false }).decode(raw);
+  let text = typeof raw === 'string' ? raw : UTF8.decode(raw);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const sample = text.slice(0, 8192);
+  const sample = text.length > 8192 ? text.slice(0, 8192) : text;
+  // Text has no control characters at all: one scan says so without collecting them.
+  if (!ANY_CONTROL.test(sample)) return { text, binary: false };
   const controls = sample.match(CONTROL)?.length ?? 0;
   const binary = sample.includes('\u0000') || (sample.length > 0 && controls / sample.length > 0.1);
   return { text, binary };
