@@ -83,17 +83,30 @@ export function fastSummary(kind: SummaryKind, raw: string | Uint8Array): FileSu
  * limit, and, between blank lines (which end every paragraph the measure counts), fewer characters
  * that can make a mark (emphasis, brackets, code spans) than the per-paragraph limit, with their
  * squares summing below the work limit (a paragraph's marks are at most its stretch's). Nesting is
- * bounded by the reader itself (quotes only at top level, list items indented ≤ 16).
+ * bounded by the reader itself (quotes only at top level, list items indented ≤ 16). A text shorter
+ * than the line and cell limits with fewer marks in all than both mark limits allow is within them
+ * too; that is counted by the runtime's own search, faster than reading every character here.
  */
 function surelySimple(text: string): boolean {
+  if (text.length < LIMITS.lines && text.length < LIMITS.cells && fewerMarks(text, FEW_MARKS)) return true;
   let breaks = 0;
   let pipes = 0;
   let marks = 0;
   let work = 0;
   let blank = true;
-  for (let i = 0; i < text.length; i++) {
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
-    if (c === 10 || c === 13) {
+    const k = c < 128 ? CHAR_CLASS[c]! : OTHER;
+    if (k === OTHER) {
+      blank = false;
+    } else if (k === MARK) {
+      blank = false;
+      marks++;
+    } else if (k === PIPE) {
+      blank = false;
+      pipes++;
+    } else if (k === BREAK) {
       breaks++;
       if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
       if (blank) {
@@ -102,15 +115,33 @@ function surelySimple(text: string): boolean {
         marks = 0;
       }
       blank = true;
-    } else if (c !== 32 && c !== 9) {
-      blank = false;
-      if (c === 124) pipes++;
-      else if (c === 42 || c === 95 || c === 91 || c === 93 || c === 96 || c === 126 || c === 60 || c === 62 || c === 33 || c === 40 || c === 41) marks++;
     }
   }
   if (marks >= LIMITS.marksPerBlock) return false;
   work += marks * marks;
   return breaks < LIMITS.lines && pipes < LIMITS.cells && work < LIMITS.markWork;
+}
+
+const MARK_CHARS = ['*', '_', '[', ']', '`', '~', '<', '>', '!', '(', ')'];
+/** Fewer marks in all than this keeps every paragraph under the per-paragraph limit and their squares under the work limit. */
+const FEW_MARKS = Math.min(LIMITS.marksPerBlock, Math.sqrt(LIMITS.markWork));
+const [OTHER, MARK, PIPE, BREAK, SPACE] = [0, 1, 2, 3, 4];
+/** What each ASCII character is to surelySimple. */
+const CHAR_CLASS = new Uint8Array(128);
+for (const ch of MARK_CHARS) CHAR_CLASS[ch.charCodeAt(0)] = MARK;
+CHAR_CLASS[124] = PIPE;
+CHAR_CLASS[10] = BREAK;
+CHAR_CLASS[13] = BREAK;
+CHAR_CLASS[32] = SPACE;
+CHAR_CLASS[9] = SPACE;
+
+/** Whether the text holds fewer than `bound` mark characters. */
+function fewerMarks(text: string, bound: number): boolean {
+  let marks = 0;
+  for (const ch of MARK_CHARS) {
+    for (let p = text.indexOf(ch); p >= 0; p = text.indexOf(ch, p + 1)) if (++marks >= bound) return false;
+  }
+  return true;
 }
 
 const BRACKETED = /\[([^[\]\r\n]{1,200})\]|\$ARGUMENTS\b/g;
@@ -553,22 +584,42 @@ function readBlocks(text: string, visit: (e: BlockEvent) => void, phrasing?: Phr
     let box: ItemEvent['box'];
     let lead: string;
     if (text.charCodeAt(c0) === 91 && (b === 32 || b === 120 || b === 88) && text.charCodeAt(c0 + 2) === 93 && c0 + 2 < le) {
-      const rest = text.slice(c0 + 3, le);
-      if (rest.trim() === '' || !/^[ \t]/.test(rest)) throw new Bail();
+      const r = text.charCodeAt(c0 + 3);
+      if (c0 + 3 >= le || (r !== 32 && r !== 9)) throw new Bail();
       box = text[c0 + 1] as ItemEvent['box'];
-      lead = rest.trim();
+      const t = trimmed(text, c0 + 3, le);
+      if (t === undefined || t === '') throw new Bail();
+      lead = t;
     } else {
-      const content = text.slice(c0, le);
       const f = text.charCodeAt(c0);
       // Only these first characters can open a heading, quote, HTML, fence, break or list inside the item.
       if (f === 35 || f === 62 || f === 60 || f === 96 || f === 126 || f === 42 || f === 45 || f === 95 || f === 43 || (f >= 48 && f <= 57)) {
+        const content = text.slice(c0, le);
         if (/^(?:#{1,6}(?:[ \t]|$)|>|<|`{3}|~{3})/.test(content) || THEMATIC_BREAK.test(content) || LIST_ITEM.test(content)) throw new Bail();
       }
-      lead = content.trim();
+      const t = trimmed(text, c0, le);
+      if (t === undefined) throw new Bail();
+      lead = t;
     }
     visit({ type: 'item', level: k, box, lead });
     startParagraph(contentCol, false, true);
   }
+}
+
+/**
+ * An item's text without the spaces and tabs around it, or undefined when other white space
+ * (a no-break space, an ideographic space…) is at either end: trim() would cut it, the full parse
+ * keeps it in the item's text, so the full parse decides.
+ */
+function trimmed(text: string, from: number, to: number): string | undefined {
+  while (from < to && (text.charCodeAt(from) === 32 || text.charCodeAt(from) === 9)) from++;
+  while (to > from && (text.charCodeAt(to - 1) === 32 || text.charCodeAt(to - 1) === 9)) to--;
+  if (from === to) return '';
+  const a = text.charCodeAt(from);
+  const b = text.charCodeAt(to - 1);
+  if (a > 32 && a < 127 && b > 32 && b < 127) return text.slice(from, to);
+  const slice = text.slice(from, to);
+  return slice.trim() === slice ? slice : undefined;
 }
 
 /** `***`, `- - -`, `___`: three or more of one of them, with only spaces and tabs between (CommonMark). */

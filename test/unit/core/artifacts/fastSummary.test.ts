@@ -117,6 +117,28 @@ const TASK_FRAGMENTS = [
   '\\`not code` ``a ` b`` \\[DATE\\]\n',
   '[link](x) [FEATURE NAME][ref] [DATE](y) $ARGUMENTS\n',
   '- [ ] item with [NEEDS CLARIFICATION: q\n  continued] and [e.g., Python]\n',
+  // Shapes the charCode reader decides without regular expressions or trim(): white space other
+  // than spaces and tabs around an item's text, markers of every length, breaks and fences in items.
+  '- [ ] \u00a0T016 no-break space\n',
+  '- [x]\tT017 tab after the box\u3000\n',
+  '- [ ]\u00a0\n',
+  '- \u2003\n',
+  '- \u000b\n',
+  '-\u00a0T018 glued\n',
+  '- T019 text\u00a0\n',
+  '123456789. [ ] T020 nine digits\n',
+  '1234567890. [ ] T021 ten digits\n',
+  '3) [x] T022 paren\n',
+  '- * * *\n',
+  '- ```\n',
+  '- # heading in item\n',
+  '* * *\n',
+  '_ _ _\n',
+  '  ````  \n',
+  '~~~~\n',
+  '--- \n',
+  '## Needs review [needs clarification]\n',
+  'needs `[NEEDS CLARIFICATION]` markers\n',
 ];
 
 const taskish = fc.array(fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...TASK_FRAGMENTS) }, { weight: 1, arbitrary: fc.string({ maxLength: 8 }) }), { maxLength: 40 }).map((parts) => parts.join(''));
@@ -175,6 +197,18 @@ describe('fast summary (the first scan) equals the full parse', function () {
       assert.ok(answered > 100, `the fast reader answered ${answered} of 1500 generated files`);
     });
   }
+
+  it('defers exactly where the full parse refuses a file as too complex (the mark limits)', () => {
+    // A paragraph of n bracket pairs: under the limit the reader answers with the same counts; at it
+    // the full parse refuses the file (an empty summary) and the reader must defer, never count.
+    for (const n of [10, 498, 499, 500, 501, 700]) {
+      const text = `# Tasks\n\n## Phase 1: Setup\n\n- [ ] T001 a\n\n${'[x] '.repeat(n)}\n`;
+      const fast = fastSummary('tasks', text);
+      if (n < 499) assert.deepEqual(fast, { kind: 'tasks', done: 0, total: 1 }, `${n} pairs`);
+      else if (fast !== undefined) assert.deepEqual(fast, full('tasks', text), `${n} pairs`);
+      if (n >= 501) assert.equal(fast, undefined, `${n} pairs: the full parse refuses this file`);
+    }
+  });
 
   it('counts a plain spec-kit tasks file without deferring', () => {
     const text = '# Tasks\n\n## Phase 1: Setup\n\n- [x] T001 a\n- [ ] T002 [P] b\n  - [ ] 2.1 step\n\n## Notes\n\n- T003 outside a phase is a reference\n';
