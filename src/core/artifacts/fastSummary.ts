@@ -405,7 +405,9 @@ function readBlocks(text: string, visit: (e: BlockEvent) => void, phrasing?: Phr
     ls = after(close);
     le = endOf(ls);
   }
+  // Open list items, outermost first: the first `depth` entries (the array is reused, not truncated).
   const stack: OpenItem[] = [];
+  let depth = 0;
   let paragraph = false;
   let quoted = false;
   // Lines of the open paragraph so far, and whether a list item's marker line opened it: a
@@ -476,19 +478,19 @@ function readBlocks(text: string, visit: (e: BlockEvent) => void, phrasing?: Phr
     if (c === 9) throw new Bail();
     // The open items this line's indentation keeps it in.
     let k = 0;
-    while (k < stack.length && stack[k]!.contentCol <= indent) k++;
+    while (k < depth && stack[k]!.contentCol <= indent) k++;
     const base = k > 0 ? stack[k - 1]!.contentCol : 0;
     if (indent - base >= 4) {
       // Continuation text; indented code cannot interrupt a paragraph.
       if (paragraph) {
-        continueParagraph(indent, quoted || k < stack.length);
+        continueParagraph(indent, quoted || k < depth);
         return;
       }
       throw new Bail();
     }
     if ((c === 42 || c === 45 || c === 95) && isThematicBreak(text, at, le)) {
       if (paragraph && c === 45) throw new Bail(); // a setext heading underline
-      if (stack.length > k) stack.length = k;
+      if (depth > k) depth = k;
       endParagraph();
       return;
     }
@@ -497,7 +499,7 @@ function readBlocks(text: string, visit: (e: BlockEvent) => void, phrasing?: Phr
       const atx = ATX.exec(text.slice(at, le));
       if (atx) {
         if (k > 0) throw new Bail(); // a heading inside a list item
-        if (stack.length > 0) stack.length = 0;
+        depth = 0;
         endParagraph();
         if (phrasing) addPhrasing(text, [at, trimmedEnd(ls, le)], phrasing);
         visit({ type: 'heading', depth: atx[1]!.length, content: atx[2] ?? '' });
@@ -508,7 +510,7 @@ function readBlocks(text: string, visit: (e: BlockEvent) => void, phrasing?: Phr
       const f = FENCE.exec(text.slice(at, le));
       if (f) {
         if (f[1]![0] === '`' && f[2]!.includes('`')) throw new Bail();
-        if (stack.length > k) stack.length = k;
+        if (depth > k) depth = k;
         endParagraph();
         if (phrasing) phrasing.masked.push([ls, le]);
         fence = { char: c, len: f[1]!.length, col: base };
@@ -516,7 +518,7 @@ function readBlocks(text: string, visit: (e: BlockEvent) => void, phrasing?: Phr
       }
     }
     if (c === 60 && text.startsWith('<!--', at)) {
-      if (stack.length > k) stack.length = k;
+      if (depth > k) depth = k;
       if (k > 0) throw new Bail();
       endParagraph();
       if (phrasing) phrasing.masked.push([ls, le]);
@@ -534,17 +536,17 @@ function readBlocks(text: string, visit: (e: BlockEvent) => void, phrasing?: Phr
       return;
     }
     if (paragraph) {
-      continueParagraph(indent, quoted || k < stack.length);
+      continueParagraph(indent, quoted || k < depth);
       return;
     }
-    if (stack.length > k) stack.length = k;
+    if (depth > k) depth = k;
     startParagraph(indent, false);
   }
 
   /** A block quote of plain paragraphs at top level (the templates' "> **NOTE: …**"); anything richer in it goes to the full parse. */
   function quoteLine(k: number, indent: number): void {
     if (k > 0) throw new Bail();
-    stack.length = 0;
+    depth = 0;
     let inner = text.slice(ls + indent + 1, le);
     let col = indent + 1;
     if (inner[0] === ' ') {
@@ -574,11 +576,12 @@ function readBlocks(text: string, visit: (e: BlockEvent) => void, phrasing?: Phr
     const ordered = length > 1;
     const marker = ordered ? text[from - 1]! : text[ls + indent]!;
     // An ordered list must start at 1 to interrupt a paragraph; otherwise the line is more paragraph.
-    const continuesList = k < stack.length && stack[k]!.marker === marker;
+    const continuesList = k < depth && stack[k]!.marker === marker;
     if (paragraph && ordered && Number(text.slice(ls + indent, from - 1)) !== 1 && !continuesList) throw new Bail();
-    if (stack.length > k) stack.length = k;
+    if (depth > k) depth = k;
     const contentCol = indent + length + spaces;
-    stack.push({ contentCol, marker });
+    stack[k] = { contentCol, marker };
+    depth = k + 1;
     const c0 = ls + contentCol;
     const b = text.charCodeAt(c0 + 1);
     let box: ItemEvent['box'];
@@ -765,7 +768,8 @@ function taskCounts(text: string): FileSummary | undefined {
         else if (phase && e.depth <= phase.depth) phase = undefined;
         return;
       }
-      if (parents.length !== e.level) parents.length = e.level;
+      // Entries past the item's level belong to closed items: overwritten, never read (no truncation per item).
+      if (parents.length < e.level) parents.length = e.level;
       const parent = e.level > 0 ? parents[e.level - 1] : undefined;
       const found = leadingTaskId(e.lead);
       const id = found && (found.scheme === 'T' || (e.box && (!parent || /^\d/.test(parent)))) ? found : undefined;
@@ -776,7 +780,7 @@ function taskCounts(text: string): FileSummary | undefined {
         if (e.box === 'x' || e.box === 'X') done++;
         ids.add(id.id);
       }
-      parents.push(task ?? parent);
+      parents[e.level] = task ?? parent;
     });
   } catch (e) {
     if (e instanceof Bail) return undefined;
@@ -805,6 +809,9 @@ function checklistCounts(text: string): FileSummary | undefined {
 
 // ---- spec: clarification sessions ------------------------------------------------------------
 
+// eslint-disable-next-line no-control-regex -- any character outside ASCII
+const MAY_NAME_CLARIFICATIONS = /clar|[*`]|[^\u0000-\u007f]/i;
+
 /** Sessions under the first Clarifications heading: its sub-headings (a Q-list before them goes to the full parse). */
 class ClarificationSessions {
   count = 0;
@@ -819,6 +826,8 @@ class ClarificationSessions {
         else this.count++;
         return;
       }
+      // Plain ASCII without `*` or a code span shows its text as written: no "clar" in it, no Clarifications heading.
+      if (!MAY_NAME_CLARIFICATIONS.test(e.content)) return;
       const plain = plainHeading(e.content);
       if (plain === undefined) {
         if (/clar|明確|確認|澄清|釐清|明确/i.test(e.content)) throw new Bail();
