@@ -384,6 +384,14 @@ function readBlocks(text: string, visit: (e: BlockEvent) => void, phrasing?: Phr
   }
   let ls = 0;
   let le = endOf(0);
+  /** The line's end without trailing spaces and tabs. */
+  const trimmedEnd = (from: number, to: number): number => {
+    while (to > from && (text.charCodeAt(to - 1) === 32 || text.charCodeAt(to - 1) === 9)) to--;
+    return to;
+  };
+  /** `---` with spaces or tabs after it: the full parse's front matter may open or close there, this reader's not. */
+  const looseFence = (from: number, to: number): boolean => to - from > 3 && text.startsWith('---', from) && trimmedEnd(from, to) === from + 3;
+  if (looseFence(0, le)) throw new Bail();
   if (le === 3 && text.startsWith('---')) {
     // Front matter: remark-frontmatter's yaml block; anything less clear-cut goes to the full parse.
     let at = after(le);
@@ -395,6 +403,7 @@ function readBlocks(text: string, visit: (e: BlockEvent) => void, phrasing?: Phr
         close = e;
         break;
       }
+      if (looseFence(at, e)) throw new Bail();
       if (e >= n) break;
       at = after(e);
       index++;
@@ -417,11 +426,6 @@ function readBlocks(text: string, visit: (e: BlockEvent) => void, phrasing?: Phr
   let open: OpenParagraph | undefined;
   let fence: { char: number; len: number; col: number } | undefined;
   let comment = false;
-  /** The line's end without trailing spaces and tabs. */
-  const trimmedEnd = (from: number, to: number): number => {
-    while (to > from && (text.charCodeAt(to - 1) === 32 || text.charCodeAt(to - 1) === 9)) to--;
-    return to;
-  };
   const startParagraph = (col: number, quote: boolean, fromItem = false): void => {
     endParagraph();
     paragraph = true;

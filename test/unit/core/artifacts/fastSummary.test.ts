@@ -198,6 +198,12 @@ describe('fast summary (the first scan) equals the full parse', function () {
     });
   }
 
+  it('front matter fences with trailing spaces read as the full parse reads them (found by the property above)', () => {
+    for (const text of ['--- \n  ````  \n---\ntitle: x\n---\n- [x] 1.2 numbered done\n', '---\ntitle: x\n---  \n- [ ] T001 a\n---\n- [x] T002 b\n']) {
+      for (const kind of ['tasks', 'checklist', 'spec', 'plan'] as const) agrees(kind, text, JSON.stringify(text));
+    }
+  });
+
   it('defers exactly where the full parse refuses a file as too complex (the mark limits)', () => {
     // A paragraph of n bracket pairs: under the limit the reader answers with the same counts; at it
     // the full parse refuses the file (an empty summary) and the reader must defer, never count.
