@@ -189,5 +189,18 @@ function shifted<T extends Nodes>(node: T, offset: number, line: number): T {
   const copy = { ...node } as T & { children?: Nodes[] };
   if (node.position) copy.position = { start: shiftPoint(node.position.start, offset, line), end: shiftPoint(node.position.end, offset, line) };
   if ('children' in node) copy.children = (node.children as Nodes[]).map((c) => shifted(c, offset, line));
+  if (node.type === 'listItem') origins.set(copy, { node, lines: line });
   return copy;
+}
+
+/**
+ * List items the splice moved: the copy's original (in the previous tree) and how many lines it
+ * moved. A model built per item (core/artifacts/tasks.ts) reuses what it read from the original,
+ * its ranges moved by those lines; items the splice kept as they were are the same objects.
+ */
+const origins = new WeakMap<ListItem, { readonly node: ListItem; readonly lines: number }>();
+
+/** The item `item` is a moved copy of, and by how many lines, when the splice made it. */
+export function movedFrom(item: ListItem): { readonly node: ListItem; readonly lines: number } | undefined {
+  return origins.get(item);
 }
