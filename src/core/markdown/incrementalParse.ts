@@ -189,7 +189,7 @@ function shifted<T extends Nodes>(node: T, offset: number, line: number): T {
   const copy = { ...node } as T & { children?: Nodes[] };
   if (node.position) copy.position = { start: shiftPoint(node.position.start, offset, line), end: shiftPoint(node.position.end, offset, line) };
   if ('children' in node) copy.children = (node.children as Nodes[]).map((c) => shifted(c, offset, line));
-  if (node.type === 'listItem') origins.set(copy, { node, lines: line });
+  if (node.type === 'listItem') origins.set(copy as ListItem, { node, lines: line });
   return copy;
 }
 
