@@ -1,4 +1,5 @@
 import { type Heading, type List, type ListItem, type Nodes, type RootContent } from 'mdast';
+import { movedFrom } from '../markdown/incrementalParse';
 import { type MarkdownDoc, nodeEnd, nodeRange, nodeStart, parseMarkdown, plainText, walk } from '../markdown/markdownDoc';
 import { splitLines } from '../text/lineIndex';
 import { type Located, type Problem, type Range } from '../text/range';
@@ -152,16 +153,18 @@ interface PhaseDraft {
 }
 
 class TasksParser {
-  private readonly tasks: Task[] = [];
+  readonly tasks: Task[] = [];
   private readonly ids = new Set<string>();
   private readonly derivedIds: string[] = [];
   private readonly phases: PhaseDraft[] = [];
-  private readonly untracked: CheckItem[] = [];
-  private readonly fenced: Located<string>[] = [];
+  readonly untracked: CheckItem[] = [];
+  readonly fenced: Located<string>[] = [];
   private readonly problems: Problem[];
   private current: PhaseDraft | undefined;
   private title: Located<string> | undefined;
   private seedTasks = 0;
+  /** Set when reading an item depended on the tasks before it (see topItem). */
+  private readsEarlierTasks = false;
 
   constructor(private readonly doc: MarkdownDoc) {
     this.problems = [...doc.problems];
@@ -179,7 +182,7 @@ class TasksParser {
         }
         this.heading(node);
       } else if (node.type === 'list') {
-        this.list(node, undefined);
+        for (const item of node.children) this.topItem(item);
       } else {
         this.scanCode(node);
       }
@@ -333,6 +336,41 @@ class TasksParser {
     return j;
   }
 
+  /**
+   * An item of a top-level list. What it adds to the model depends on its own text and the phase it
+   * is in, so an item the incremental parse kept (or moved: core/markdown/incrementalParse) gives
+   * what it gave in the previous parse, its ranges moved; only the items an edit touched are read.
+   */
+  private topItem(item: ListItem): void {
+    const phase = this.current?.key;
+    let record = itemRecords.get(item);
+    let lines = 0;
+    if (!record) {
+      const moved = movedFrom(item);
+      record = moved && itemRecords.get(moved.node);
+      lines = moved?.lines ?? 0;
+    }
+    const t0 = this.tasks.length;
+    const u0 = this.untracked.length;
+    const f0 = this.fenced.length;
+    if (record && record.phase === phase) {
+      const from = record.parser;
+      for (let i = record.t0; i < record.t1; i++) this.addTask(lines === 0 ? from.tasks[i]! : movedTask(from.tasks[i]!, lines));
+      for (let i = record.u0; i < record.u1; i++) this.untracked.push(lines === 0 ? from.untracked[i]! : movedItem(from.untracked[i]!, lines));
+      for (let i = record.f0; i < record.f1; i++) this.fenced.push(lines === 0 ? from.fenced[i]! : movedLocated(from.fenced[i]!, lines));
+      tasksReuse.reused++;
+      if (lines !== 0) tasksReuse.moved++;
+    } else {
+      const p0 = this.problems.length;
+      this.readsEarlierTasks = false;
+      this.listItem(item, undefined);
+      tasksReuse.read++;
+      // An item whose reading looked at earlier tasks, or that has problems of its own, is read again each time.
+      if (this.readsEarlierTasks || this.problems.length !== p0) return;
+    }
+    itemRecords.set(item, { phase, parser: this, t0, t1: this.tasks.length, u0, u1: this.untracked.length, f0, f1: this.fenced.length });
+  }
+
   private list(list: List, parent: Task | undefined): void {
     for (const item of list.children) this.listItem(item, parent);
   }
@@ -423,6 +461,7 @@ class TasksParser {
    * a phase, when not already defined, and when the ID is not the head of a list of IDs.
    */
   private isTaskWithoutCheckbox(id: string, rest: string): boolean {
+    this.readsEarlierTasks = true;
     if (!this.current) return false;
     if (this.ids.has(id)) return false;
     return !continuesIdList(rest);
@@ -499,6 +538,49 @@ class TasksParser {
       previous = t;
     }
   }
+}
+
+/** What one top-level list item added to a parse: index ranges in that parser's arrays. */
+interface ItemRecord {
+  readonly phase: string | undefined;
+  readonly parser: TasksParser;
+  readonly t0: number;
+  readonly t1: number;
+  readonly u0: number;
+  readonly u1: number;
+  readonly f0: number;
+  readonly f1: number;
+}
+
+/** By list item node: the tree keeps its records alive exactly as long as it may be an edit's base. */
+const itemRecords = new WeakMap<ListItem, ItemRecord>();
+
+/** Top-level list items read, reused, and reused moved by lines since the process started (tests check that reuse happens). */
+export const tasksReuse = { read: 0, reused: 0, moved: 0 };
+
+function movedRange(r: Range, lines: number): Range {
+  return { start: { line: r.start.line + lines, character: r.start.character }, end: { line: r.end.line + lines, character: r.end.character } };
+}
+
+function movedItem<T extends { readonly range: Range; readonly checkboxRange: Range | undefined }>(x: T, lines: number): T {
+  return { ...x, range: movedRange(x.range, lines), checkboxRange: x.checkboxRange && movedRange(x.checkboxRange, lines) };
+}
+
+function movedLocated(x: Located<string>, lines: number): Located<string> {
+  return { ...x, range: movedRange(x.range, lines) };
+}
+
+function movedTask(t: Task, lines: number): Task {
+  return {
+    ...t,
+    range: movedRange(t.range, lines),
+    lineRange: movedRange(t.lineRange, lines),
+    idRange: movedRange(t.idRange, lines),
+    checkboxRange: t.checkboxRange && movedRange(t.checkboxRange, lines),
+    children: t.children.map((c) => movedItem(c, lines)),
+    acceptance: t.acceptance.map((c) => movedItem(c, lines)),
+    issueRange: t.issueRange && movedRange(t.issueRange, lines),
+  };
 }
 
 function isNumberedId(id: string): boolean {

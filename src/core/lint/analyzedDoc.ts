@@ -1,13 +1,14 @@
+import { type ListItem, type RootContent } from 'mdast';
 import { artifactKind } from '../artifacts/artifactKind';
 import { type ChecklistDoc, parseChecklist } from '../artifacts/checklist';
 import { type ConstitutionDoc, parseConstitution } from '../artifacts/constitution';
 import { normalizeStoryId } from '../artifacts/ids';
 import { storyInTitle } from '../artifacts/taskGrammar';
-import { maskedText } from '../artifacts/docScan';
 import { type PlanDoc, parsePlan } from '../artifacts/plan';
 import { parseSpec, type SpecDoc } from '../artifacts/spec';
 import { parseTasks, type TasksDoc } from '../artifacts/tasks';
-import { type MarkdownDoc, parseMarkdown } from '../markdown/markdownDoc';
+import { movedFrom } from '../markdown/incrementalParse';
+import { type MarkdownDoc, nodeEnd, nodeStart, parseMarkdown, walk } from '../markdown/markdownDoc';
 import { openspecFileKind } from '../openspec/openspecPaths';
 import { type Range } from '../text/range';
 
@@ -137,17 +138,59 @@ export function idOccurrences(doc: AnalyzedDoc): IdOccurrence[] {
       break;
   }
   const taken = new Set(defs.map((d) => key(d.range)));
-  const masked = maskedText(doc.markdown, true);
   const refs: IdOccurrence[] = [];
-  for (const m of masked.matchAll(ANY_ID)) {
-    const range = index.rangeOf(m.index, m.index + m[0].length);
-    if (taken.has(key(range))) continue;
-    if (m[1] !== undefined) refs.push({ id: normalizeStoryId(m[0])!, family: 'story', range, definition: false, form: 'id' });
-    else if (m[2] !== undefined) refs.push({ id: m[2], family: 'task', range, definition: false, form: 'id' });
-    else if (m[3] !== undefined) refs.push({ id: m[3], family: 'checklist', range, definition: false, form: 'id' });
-    else if (!NOT_REQUIREMENTS.has(m[4]!)) refs.push({ id: m[0], family: 'requirement', range, definition: false, form: 'id' });
+  const add = (found: readonly IdOccurrence[]): void => {
+    for (const o of found) if (!taken.has(key(o.range))) refs.push(o);
+  };
+  // Block by block (every ID is inside a top-level block), so a list item an edit left alone gives what it gave before.
+  for (const node of doc.markdown.root.children) {
+    if (node.type === 'list') for (const item of node.children) add(itemMentions(doc.markdown, item));
+    else add(mentionsIn(doc.markdown, node));
   }
   return [...defs, ...refs].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+}
+
+/** The ID mentions of a top-level list item (definitions not yet taken out), kept by node like the tasks model's items. */
+const itemMentionsByNode = new WeakMap<ListItem, readonly IdOccurrence[]>();
+
+function itemMentions(markdown: MarkdownDoc, item: ListItem): readonly IdOccurrence[] {
+  const known = itemMentionsByNode.get(item);
+  if (known) return known;
+  const moved = movedFrom(item);
+  const before = moved && itemMentionsByNode.get(moved.node);
+  const found = before ? before.map((o) => ({ ...o, range: movedRange(o.range, moved.lines) })) : mentionsIn(markdown, item);
+  itemMentionsByNode.set(item, found);
+  return found;
+}
+
+function movedRange(r: Range, lines: number): Range {
+  return { start: { line: r.start.line + lines, character: r.start.character }, end: { line: r.end.line + lines, character: r.end.character } };
+}
+
+/** Every ID written in a top-level block outside code and HTML (inline code counts: `T012` is a mention). */
+function mentionsIn(markdown: MarkdownDoc, node: RootContent): IdOccurrence[] {
+  const from = nodeStart(node);
+  let text = markdown.text.slice(from, nodeEnd(node));
+  const spans: [number, number][] = [];
+  walk(node, (n) => {
+    if (n.type !== 'code' && n.type !== 'html' && n.type !== 'yaml') return undefined;
+    spans.push([nodeStart(n) - from, nodeEnd(n) - from]);
+    return 'skip';
+  });
+  if (spans.length > 0) {
+    const chars = text.split('');
+    for (const [s, e] of spans) for (let i = s; i < e && i < chars.length; i++) if (chars[i] !== '\n' && chars[i] !== '\r') chars[i] = ' ';
+    text = chars.join('');
+  }
+  const out: IdOccurrence[] = [];
+  for (const m of text.matchAll(ANY_ID)) {
+    const range = markdown.index.rangeOf(from + m.index, from + m.index + m[0].length);
+    if (m[1] !== undefined) out.push({ id: normalizeStoryId(m[0])!, family: 'story', range, definition: false, form: 'id' });
+    else if (m[2] !== undefined) out.push({ id: m[2], family: 'task', range, definition: false, form: 'id' });
+    else if (m[3] !== undefined) out.push({ id: m[3], family: 'checklist', range, definition: false, form: 'id' });
+    else if (!NOT_REQUIREMENTS.has(m[4]!)) out.push({ id: m[0], family: 'requirement', range, definition: false, form: 'id' });
+  }
+  return out;
 }
 
 /** Where a story's number is written in its heading: `US3` (form id) or the `3` of "User Story 3". */
@@ -165,8 +208,9 @@ function shift(r: Range, start: number, length: number): Range {
   return { start: { line, character: c }, end: { line, character: c + length } };
 }
 
-function key(r: Range): string {
-  return `${r.start.line}:${r.start.character}`;
+/** A range's start as one number (a line holds fewer than 2^21 characters: files are read up to 2 MB). */
+function key(r: Range): number {
+  return r.start.line * 2097152 + r.start.character;
 }
 
 /** The definitions of a feature, by ID. */

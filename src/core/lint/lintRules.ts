@@ -3,6 +3,7 @@ import { type SpecDoc } from '../artifacts/spec';
 import { type Task, type TasksDoc } from '../artifacts/tasks';
 import { NON_STORY_KINDS, STORY_TAG } from '../artifacts/taskGrammar';
 import { type Problem, type Range, comparePositions, containsPosition } from '../text/range';
+import { type MarkdownDoc } from '../markdown/markdownDoc';
 import { type AnalyzedDoc } from './analyzedDoc';
 
 /** What a file's rules need of its feature's other files. */
@@ -23,7 +24,7 @@ export function lintDocument(doc: AnalyzedDoc, feature: FeatureModels = {}): Pro
   switch (doc.kind) {
     case 'tasks':
       out.push(...taskRules(doc.model, doc, spec));
-      out.push(...markerProblems(findMarkers(doc.markdown, maskedText(doc.markdown))));
+      out.push(...markerProblems(textMarkers(doc.markdown)));
       break;
     case 'spec':
       out.push(...markerProblems(doc.model.markers));
@@ -47,10 +48,18 @@ export function lintDocument(doc: AnalyzedDoc, feature: FeatureModels = {}): Pro
     case 'constitution':
       break;
     default:
-      out.push(...markerProblems(findMarkers(doc.markdown, maskedText(doc.markdown))));
+      out.push(...markerProblems(textMarkers(doc.markdown)));
   }
   out.push(...referenceProblems(doc, spec, tasks));
   return out.sort((a, b) => comparePositions(a.range.start, b.range.start));
+}
+
+/**
+ * The markers outside code. Masking only blanks characters, so a text without the word has no
+ * marker, and is not masked and walked to find that out (a keystroke in a long tasks.md).
+ */
+function textMarkers(markdown: MarkdownDoc): ReturnType<typeof findMarkers> {
+  return /CLARIFICATION/i.test(markdown.text) ? findMarkers(markdown, maskedText(markdown)) : [];
 }
 
 function markerProblems(markers: readonly { text: string; range: Range }[]): Problem[] {

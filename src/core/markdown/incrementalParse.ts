@@ -189,5 +189,23 @@ function shifted<T extends Nodes>(node: T, offset: number, line: number): T {
   const copy = { ...node } as T & { children?: Nodes[] };
   if (node.position) copy.position = { start: shiftPoint(node.position.start, offset, line), end: shiftPoint(node.position.end, offset, line) };
   if ('children' in node) copy.children = (node.children as Nodes[]).map((c) => shifted(c, offset, line));
+  const original: Nodes = node;
+  if (original.type === 'listItem') origins.set(copy as ListItem, { node: new WeakRef(original), lines: line });
   return copy;
+}
+
+/**
+ * List items the splice moved: the copy's original (in the previous tree) and how many lines it
+ * moved. A model built per item (core/artifacts/tasks.ts) reuses what it read from the original,
+ * its ranges moved by those lines; items the splice kept as they were are the same objects. The
+ * original is held weakly: a chain of edits must not keep every earlier tree alive (once collected,
+ * the item is simply read again).
+ */
+const origins = new WeakMap<ListItem, { readonly node: WeakRef<ListItem>; readonly lines: number }>();
+
+/** The item `item` is a moved copy of, and by how many lines, when the splice made it (and it is still there). */
+export function movedFrom(item: ListItem): { readonly node: ListItem; readonly lines: number } | undefined {
+  const moved = origins.get(item);
+  const node = moved?.node.deref();
+  return node && { node, lines: moved!.lines };
 }

@@ -5,7 +5,8 @@ import fc from 'fast-check';
 import { analyzeDoc } from '../../../../src/core/lint/analyzedDoc';
 import { lintDocument } from '../../../../src/core/lint/lintRules';
 import { diffTexts, spliceParse } from '../../../../src/core/markdown/incrementalParse';
-import { parseMarkdown, parseMarkdownTree, rememberForIncrementalParse } from '../../../../src/core/markdown/markdownDoc';
+import { type MarkdownDoc, parseMarkdown, parseMarkdownTree, rememberForIncrementalParse } from '../../../../src/core/markdown/markdownDoc';
+import { tasksReuse } from '../../../../src/core/artifacts/tasks';
 import { corpusDir, corpusFiles } from '../../helpers/paths';
 
 /**
@@ -26,11 +27,22 @@ function analysed(path: string, text: string) {
   return { markdown: doc.markdown, model: doc.model, problems: lintDocument(doc) };
 }
 
-/** The same, with `prev`'s parse remembered as the base for the edit. */
-function analysedAfterEdit(path: string, prev: string, text: string) {
-  rememberForIncrementalParse(path, parseMarkdown(prev));
+/** Task list items read and reused by the parses after an edit (not by the full parses beside them). */
+const editReuse = { read: 0, reused: 0, moved: 0 };
+
+/**
+ * The same, with `prev`'s parse remembered as the base for the edit, as the language server does:
+ * `base` is the analysis of `prev` to splice into (the previous edit's, so chains of edits reuse
+ * what was itself reused), else `prev` is analysed in full first.
+ */
+function analysedAfterEdit(path: string, prev: string, text: string, base?: MarkdownDoc) {
+  rememberForIncrementalParse(path, base ?? analyzeDoc(path, prev)!.markdown);
   try {
+    const [read, reused, moved] = [tasksReuse.read, tasksReuse.reused, tasksReuse.moved];
     const doc = analyzeDoc(path, text)!;
+    editReuse.read += tasksReuse.read - read;
+    editReuse.reused += tasksReuse.reused - reused;
+    editReuse.moved += tasksReuse.moved - moved;
     return { markdown: doc.markdown, model: doc.model, problems: lintDocument(doc) };
   } finally {
     rememberForIncrementalParse(path, undefined);
@@ -104,6 +116,9 @@ describe('incremental markdown parsing', function () {
 
   it('random edits of generated documents give exactly the tree, models and diagnostics a full parse gives', () => {
     const kinds = ['/w/specs/001-x/tasks.md', '/w/specs/001-x/spec.md', '/w/specs/001-x/plan.md'];
+    const reusedBefore = editReuse.reused;
+    const readBefore = editReuse.read;
+    const movedBefore = editReuse.moved;
     let spliced = 0;
     let runs = 0;
     fc.assert(
@@ -111,6 +126,9 @@ describe('incremental markdown parsing', function () {
         docArb.chain((doc) => fc.tuple(fc.constant(doc), fc.array(editArb(doc.length), { minLength: 1, maxLength: 4 }))),
         ([doc, edits]) => {
           let text = doc;
+          // One file kind per sequence, so each edit splices into the previous edit's result.
+          const path = kinds[runs % kinds.length]!;
+          let base: MarkdownDoc | undefined;
           for (const e of edits) {
             const next = apply(text, e.at, e.remove, e.insert);
             const tree = splice(text, next);
@@ -119,8 +137,9 @@ describe('incremental markdown parsing', function () {
               spliced++;
               assert.deepStrictEqual(tree, parseMarkdownTree(next));
             }
-            const path = kinds[runs % kinds.length]!;
-            assert.deepStrictEqual(analysedAfterEdit(path, text, next), analysed(path, next));
+            const after = analysedAfterEdit(path, text, next, base);
+            assert.deepStrictEqual(after, analysed(path, next));
+            base = after.markdown;
             text = next;
           }
         },
@@ -129,6 +148,11 @@ describe('incremental markdown parsing', function () {
     );
     // Most random edits land where a splice is exact; a test where it never ran would prove nothing.
     assert.ok(spliced > runs / 4, `spliced ${spliced} of ${runs}`);
+    // Likewise the tasks model's reuse of the items an edit did not touch.
+    const reused = editReuse.reused - reusedBefore;
+    const read = editReuse.read - readBefore;
+    assert.ok(reused > read / 4, `reused ${reused}, read ${read}`);
+    assert.ok(editReuse.moved - movedBefore > 0, 'items moved by an edit are reused too');
   });
 
   it('random edit sequences on the corpus give exactly the models and diagnostics of a full parse', () => {
@@ -145,11 +169,14 @@ describe('incremental markdown parsing', function () {
         ([file, original, edits]) => {
           const path = `/w/specs/001-x/${file.slice(file.lastIndexOf('__') + 2)}`;
           let text = original;
+          let base: MarkdownDoc | undefined;
           for (const e of edits) {
             const next = apply(text, e.at, e.remove, e.insert);
             runs++;
             if (splice(text, next)) spliced++;
-            assert.deepStrictEqual(analysedAfterEdit(path, text, next), analysed(path, next));
+            const after = analysedAfterEdit(path, text, next, base);
+            assert.deepStrictEqual(after, analysed(path, next));
+            base = after.markdown;
             text = next;
           }
         },
@@ -203,6 +230,22 @@ describe('incremental markdown parsing', function () {
       const full = parseMarkdown(edited);
       assert.notEqual(full.root.children[0], before.root.children[0]);
       assert.deepStrictEqual(spliced, full);
+    });
+
+    it('reads again only the task items an edit touches, in a long tasks.md, and gives the model of a full parse', () => {
+      const lines = ['# Tasks: Long', '', '## Phase 1: Setup', ''];
+      for (let n = 1; n <= 300; n++) lines.push(`- [ ] T${String(n).padStart(3, '0')} [P] Task ${n} in src/f${n}.ts (depends on T001)`);
+      const before = lines.join('\n') + '\n';
+      const path = '/w/specs/001-x/tasks.md';
+      for (const after of [before.replace('Task 150 in', 'Task 150 now in'), before.replace('Task 150 in', 'Task 150\n  in')]) {
+        const base = analyzeDoc(path, before)!.markdown;
+        const read = tasksReuse.read;
+        const reused = tasksReuse.reused;
+        assert.deepStrictEqual(analysedAfterEdit(path, before, after, base), analysed(path, after));
+        // analysed() parses in full (300 items read): the edit itself read one item and reused the rest.
+        assert.equal(tasksReuse.read - read, 1 + 300);
+        assert.equal(tasksReuse.reused - reused, 299);
+      }
     });
 
     it('leaves the previous tree as it was (it may still be read)', () => {
