@@ -1,8 +1,9 @@
 /**
  * npm run bench:host — what Spec Kit retains in the extension host on a generated 1,000-feature
  * workspace (spec, plan and a 30-task tasks.md each, as bench:index generates), in the real VS Code
- * of the integration tests (test/harness). Two sessions on the same folder, each with a fresh profile
- * (a first start, nothing stored): one without Spec Kit (the baseline), one with it. In each,
+ * of the integration tests (test/harness). Three sessions, each with a fresh profile
+ * (a first start, nothing stored): one without Spec Kit (the baseline), one with it, and one with it
+ * on an empty folder (what Spec Kit's code and services hold before any index). In each,
  * test/harness/hostProbe.cjs runs inside the extension host, waits for the index to settle, collects
  * garbage and reports the heap; the difference is what the extension retains. The same session then
  * opens a tasks.md (the language server starts and reads the workspace; its heap after a collection
@@ -65,12 +66,11 @@ async function harness<T>(file: string): Promise<T> {
 }
 
 /** One VS Code session on `folder`; resolves with the probe's result line. */
-async function session(lib: HarnessLib, install: unknown, browser: Browser, tmp: string, folder: string, mode: 'baseline' | 'extension'): Promise<ProbeResult> {
+async function session(lib: HarnessLib, install: unknown, browser: Browser, tmp: string, folder: string, mode: 'baseline' | 'extension', name: string = mode): Promise<ProbeResult> {
   const server = await lib.startServer(install, {
-    dataDir: join(tmp, `data-${mode}`),
-    logFile: join(tmp, `server-${mode}.log`),
-    // --expose-gc reaches the extension host and the language server, so each measures after a full collection.
-    env: { SPECKIT_BENCH_HOST: mode, NODE_OPTIONS: '--expose-gc' },
+    dataDir: join(tmp, `data-${name}`),
+    logFile: join(tmp, `server-${name}.log`),
+    env: { SPECKIT_BENCH_HOST: mode },
     // The fake model is in both sessions, so the difference is Spec Kit alone.
     installed: mode === 'baseline' ? [] : [lib.FAKE_LM],
   });
@@ -86,9 +86,9 @@ async function session(lib: HarnessLib, install: unknown, browser: Browser, tmp:
     });
     const extensionPaths = mode === 'baseline' ? [lib.FAKE_LM] : [REPO];
     await page.goto(lib.workbenchUrl(server.port, { folder, extensionPaths, testsPath: PROBE }), { timeout: 60_000 });
-    await lib.withTimeout(exit, SESSION_MS, `the ${mode} session's probe`);
-    if (!result) throw new Error(`the ${mode} session printed no result (log: ${join(tmp, `server-${mode}.log`)})`);
-    if (result.error) throw new Error(`the ${mode} probe failed: ${result.error}`);
+    await lib.withTimeout(exit, SESSION_MS, `the ${name} session's probe`);
+    if (!result) throw new Error(`the ${name} session printed no result (log: ${join(tmp, `server-${name}.log`)})`);
+    if (result.error) throw new Error(`the ${name} probe failed: ${result.error}`);
     return result;
   } finally {
     await context.close().catch(() => undefined);
@@ -111,7 +111,12 @@ async function main(): Promise<void> {
     writeFileSync(join(folder, '.vscode', 'settings.json'), JSON.stringify({ 'workbench.startupEditor': 'none' }));
     const install = await installer.ensureInstalled();
     const browser = await lib.launchBrowser(install);
+    // The same with no features: Spec Kit's own code and services, apart from what the index holds.
+    const empty = join(tmp, 'empty');
+    mkdirSync(join(empty, '.vscode'), { recursive: true });
+    writeFileSync(join(empty, '.vscode', 'settings.json'), JSON.stringify({ 'workbench.startupEditor': 'none' }));
     const base = await session(lib, install, browser, tmp, folder, 'baseline');
+    const bare = await session(lib, install, browser, tmp, empty, 'extension', 'empty');
     const ours = await session(lib, install, browser, tmp, folder, 'extension');
     if (ours.features !== FEATURES) throw new Error(`the index saw ${ours.features} features, not ${FEATURES}: ${JSON.stringify(ours)}`);
     const b = base.host!;
@@ -119,6 +124,7 @@ async function main(): Promise<void> {
     process.stdout.write(`\nextension host heap after a full collection (node's process.memoryUsage), first start (worker: ${JSON.stringify(ours.firstScan)}; index settled in ${ours.indexMs} ms)\n\n`);
     const rows: Array<[string, string, string]> = [
       ['without Spec Kit (baseline)', mib(b.heapUsed), ''],
+      ['with Spec Kit, an empty folder (its code and services)', mib(bare.host!.heapUsed), mib(bare.host!.heapUsed - b.heapUsed)],
       [`with Spec Kit, ${FEATURES} features indexed`, mib(ours.host!.heapUsed), mib(retained)],
     ];
     if (ours.expanded) {
@@ -128,7 +134,12 @@ async function main(): Promise<void> {
     const w = Math.max(...rows.map((r) => r[0].length));
     process.stdout.write(`${'measure'.padEnd(w)}  ${'heap used'.padStart(10)}  ${'retained'.padStart(10)}\n`);
     for (const [name, heap, kept] of rows) process.stdout.write(`${name.padEnd(w)}  ${heap.padStart(10)}  ${kept.padStart(10)}\n`);
-    if (ours.expanded) process.stdout.write(`\nretained after the scan / with the tree expanded: ${(retained / (ours.expanded.heapUsed - b.heapUsed)).toFixed(2)}×\n`);
+    const indexed = ours.host!.heapUsed - bare.host!.heapUsed;
+    process.stdout.write(`\nthe index of ${FEATURES} features (with Spec Kit, ${FEATURES} features − an empty folder): ${mib(indexed)}, ${(indexed / FEATURES / 1024).toFixed(1)} KiB per feature\n`);
+    if (ours.expanded) {
+      const parsed = ours.expanded.heapUsed - bare.host!.heapUsed;
+      process.stdout.write(`with the tree expanded: ${mib(parsed)}; after the scan / expanded: ${(indexed / parsed).toFixed(2)}× (Spec Kit in all: ${(retained / (ours.expanded.heapUsed - b.heapUsed)).toFixed(2)}×)\n`);
+    }
     if (ours.server) {
       process.stdout.write(`language server (its own process, after a collection): heap used ${mib(ours.server.heapUsed)}, rss ${mib(ours.server.rss)}, peak rss ${mib(ours.server.maxRss)}\n`);
     } else {

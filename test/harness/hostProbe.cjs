@@ -62,8 +62,11 @@ async function run() {
       result.host = heap();
       // The language server starts with the first spec-kit file opened; it then indexes the workspace.
       const folder = vscode.workspace.workspaceFolders[0].uri;
-      const [tasks] = await vscode.workspace.findFiles('specs/*/tasks.md', undefined, 1);
+      const [tasks] = result.features > 0 ? await vscode.workspace.findFiles('specs/*/tasks.md', undefined, 1) : [];
       if (tasks) {
+        // The server is forked with this process's environment (VS Code drops NODE_OPTIONS from the
+        // host's own): with --expose-gc its speckit/stats collects garbage before it measures.
+        process.env.NODE_OPTIONS = [process.env.NODE_OPTIONS, '--expose-gc'].filter(Boolean).join(' ');
         await vscode.window.showTextDocument(tasks);
         let stats;
         for (let i = 0; i < 240 && !stats; i++) {
