@@ -58,11 +58,21 @@ export interface FirstScanInfo {
   readonly storageDir?: string;
 }
 
+/** What the model held when it announced its listing (onDidList): before the scan was done, on a first start. */
+export interface ListedInfo {
+  readonly started: boolean;
+  readonly features: number;
+  readonly pending: number;
+}
+
 export interface SpeckitTestApi {
   /** How the first scan went (where summaries were computed) and where the index's summaries came from. */
   readonly firstScan: () => FirstScanInfo;
   /** Starts another index over the workspace (as a next activation would), runs `during` while it scans, and reports. */
-  readonly scanAgain: (options: { withStore: boolean }, during?: () => Promise<void>) => Promise<FirstScanInfo & { snapshot: ReturnType<typeof toScanJson> }>;
+  readonly scanAgain: (
+    options: { withStore: boolean },
+    during?: () => Promise<void>,
+  ) => Promise<FirstScanInfo & { snapshot: ReturnType<typeof toScanJson>; listed?: ListedInfo; pendingAfter: number }>;
   whenIdle(): Promise<void>;
   snapshot(): ScanJson;
   readonly onDidChange: vscode.Event<IndexChange>;
@@ -153,13 +163,20 @@ export class SpeckitExtension implements vscode.Disposable {
       scanAgain: async (options, during) => {
         // A second model over the same folders, as the next activation would make it (with the stored summaries or none).
         const other = new WorkspaceModel(this.services.log, options.withStore ? this.storage : undefined, this.workerScript);
+        let listed: ListedInfo | undefined;
+        const listening = other.onDidList(() => {
+          const features = other.index.features;
+          listed = { started: other.started, features: features.length, pending: features.filter((f) => f.pending).length };
+        });
         try {
           const started = other.start();
           await during?.();
           await started;
           await other.whenIdle();
-          return { ...other.firstScan, summarized: { ...other.index.summarized }, snapshot: toScanJson(other.index) };
+          const pendingAfter = other.index.features.filter((f) => f.pending).length;
+          return { ...other.firstScan, summarized: { ...other.index.summarized }, snapshot: toScanJson(other.index), ...(listed ? { listed } : {}), pendingAfter };
         } finally {
+          listening.dispose();
           other.dispose();
         }
       },

@@ -26,8 +26,9 @@ export class Prompter {
     if (this.answers.length > 0) {
       const answer = this.answers.shift();
       if (answer === undefined) return undefined;
-      // A queued answer names the item by its label (or a prefix of it).
-      return items.find((i) => i.label === answer) ?? items.find((i) => typeof answer === 'string' && i.label.startsWith(answer));
+      // A queued answer names the item by its label (or a prefix of it), icons such as the current feature's `$(target)` aside.
+      const plain = (label: string): string => label.replace(/^(?:\$\([\w~-]+\)\s*)+/, '');
+      return items.find((i) => plain(i.label) === answer) ?? items.find((i) => typeof answer === 'string' && plain(i.label).startsWith(answer));
     }
     return vscode.window.showQuickPick(items, options);
   }

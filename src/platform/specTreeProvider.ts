@@ -322,6 +322,15 @@ export class SpecTreeProvider implements vscode.TreeDataProvider<SpecNode> {
     if (!f) return item;
     const project = this.model.index.projectFor(node.dir);
     const current = project?.current?.dir === node.dir;
+    if (f.pending) {
+      // Listed, its files not summarized yet: no phase or counts to show that could be wrong.
+      item.description = `scanning…${current ? ' · current' : ''}`;
+      item.tooltip = `${f.feature.name}: counting tasks and markers (the first scan of this workspace is running).`;
+      item.iconPath = new vscode.ThemeIcon('loading~spin');
+      item.contextValue = `speckit.feature${current ? '.current' : ''}`;
+      item.resourceUri = this.model.uriFor(node.dir);
+      return item;
+    }
     item.description = featureDescription(f.status) + (current ? ' · current' : '');
     item.tooltip = new vscode.MarkdownString(featureTooltip(f.feature.name, f.status, current));
     item.iconPath = new vscode.ThemeIcon(current ? 'target' : phaseIcon(f.status.phase), f.status.stale.length > 0 ? new vscode.ThemeColor('list.warningForeground') : undefined);

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { NodeFileSystem } from '../core/workspace/nodeFileSystem';
 import { type EntryType, type FileStat, type FileSystemHost, FileReadError, type ReadFileOptions, toFileReadError } from '../core/workspace/fileSystem';
 
 /**
@@ -6,7 +7,26 @@ import { type EntryType, type FileStat, type FileSystemHost, FileReadError, type
  * same way. Core paths are a URI's path; the scheme and authority come from the workspace folder.
  */
 export class VscodeFileSystem implements FileSystemHost {
+  private readonly disk = new NodeFileSystem();
+
   constructor(private readonly toUri: (path: string) => vscode.Uri) {}
+
+  /** Files of a `file:` folder are on the extension host's own disk (local or remote host alike). */
+  canReadNow(path: string): boolean {
+    return this.toUri(path).scheme === 'file';
+  }
+
+  readFileNow(path: string, options: ReadFileOptions = {}): Uint8Array {
+    const uri = this.toUri(path);
+    if (uri.scheme !== 'file') throw new FileReadError(path, 'unreadable', `it is on ${uri.scheme}:, which is read asynchronously only`);
+    try {
+      return this.disk.readFileNow(uri.fsPath, options);
+    } catch (e) {
+      const error = toFileReadError(path, e);
+      // Named by the core path, as readFile's errors are (fsPath differs on Windows).
+      throw new FileReadError(path, error.reason, error.message);
+    }
+  }
 
   async readFile(path: string, options: ReadFileOptions = {}): Promise<Uint8Array> {
     const uri = this.toUri(path);

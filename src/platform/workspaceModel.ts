@@ -12,6 +12,8 @@ const RELEVANT = /(^|\/)(specs|\.specify|memory|openspec)(\/|$)/;
 
 /** How long file events are gathered before one refresh runs. */
 const DEBOUNCE_MS = 120;
+/** How often features are completed from the first scan's summaries as they arrive (one tree update each time). */
+const FILL_INTERVAL_MS = 150;
 
 /**
  * The workspace index, kept current: one watcher per workspace folder (multi-root aware), unsaved
@@ -34,7 +36,14 @@ export class WorkspaceModel implements vscode.Disposable {
   /** Fires once, when the first scan of every folder is complete. */
   readonly onDidStart = this.startedEmitter.event;
   started = false;
-  private readonly disposables: vscode.Disposable[] = [this.changed, this.startedEmitter];
+  private readonly listedEmitter = new vscode.EventEmitter<void>();
+  /**
+   * Fires once, when every feature is listed: on a first start that is before their files are
+   * summarized (features are `pending` until their summaries arrive), otherwise with `onDidStart`.
+   */
+  readonly onDidList = this.listedEmitter.event;
+  listed = false;
+  private readonly disposables: vscode.Disposable[] = [this.changed, this.startedEmitter, this.listedEmitter];
   private readonly watchers = new Map<string, vscode.Disposable>();
   private readonly pending = new Set<string>();
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -106,17 +115,34 @@ export class WorkspaceModel implements vscode.Disposable {
       let thread: ScanThread | 'skipped' = 'skipped';
       let entries = 0;
       if (fromStore === 0 && local.length > 0) {
+        // List every feature first (nothing is read that the worker will summarize), so the tree shows
+        // them at once; each is completed as its summaries arrive, a batch of features at a time.
+        await Promise.all(folders.map((f) => this.index.addFolder(f.uri.path, { provisional: f.uri.scheme === 'file' })));
+        this.announceListed();
+        let fill: Promise<void> = Promise.resolve();
+        let fillTimer: ReturnType<typeof setTimeout> | undefined;
+        const fillNow = (): void => {
+          fillTimer = undefined;
+          fill = fill.then(async () => this.fireIfAny(await this.index.fillPending(false)));
+        };
         thread = await summarizeOffThread(this.workerScript, local, (batch) => {
           for (const [p, size, mtime, summary] of batch) store.set(vscode.Uri.file(p).path, size, mtime, summary);
           entries += batch.length;
+          fillTimer ??= setTimeout(fillNow, FILL_INTERVAL_MS);
         }).catch((e: unknown) => {
           this.log.warn(`The first scan's summaries could not be computed ahead: ${String(e)}`);
           return 'skipped' as const;
         });
+        if (fillTimer) clearTimeout(fillTimer);
+        await fill.catch((e: unknown) => this.log.warn(`Features could not be completed as the first scan went: ${String(e)}`));
+        // What the worker could not summarize (unreadable, binary, changed meanwhile) is read here.
+        this.fireIfAny(await this.index.fillPending(true));
+      } else {
+        await Promise.all(folders.map((f) => this.addFolder(f)));
       }
       this.firstScan = { thread, fromStore, entries };
-      await Promise.all(folders.map((f) => this.addFolder(f)));
     });
+    this.announceListed();
     this.started = true;
     this.resolveStarted();
     this.startedEmitter.fire();
@@ -136,6 +162,17 @@ export class WorkspaceModel implements vscode.Disposable {
       this.saveTimer = undefined;
       this.summaries?.save().catch((e: unknown) => this.log.warn(`The index could not be saved for the next start: ${String(e)}`));
     }, delay);
+  }
+
+  private announceListed(): void {
+    if (this.listed) return;
+    this.listed = true;
+    this.changed.fire({ projects: this.index.projects.map((p) => p.project.root), features: [], structure: true });
+    this.listedEmitter.fire();
+  }
+
+  private fireIfAny(change: IndexChange): void {
+    if (change.features.length > 0 || change.projects.length > 0 || change.structure) this.changed.fire(change);
   }
 
   /** Resolves when the first scan of every folder is complete. */

@@ -61,6 +61,11 @@ export function define(): void {
         const changed = `${before.replace(/^- \[[xX]\] /gm, '- [ ] ')}\n## Phase 9: Added during the scan\n\n- [x] T901 Added while the first scan ran\n`;
         const next = await api.scanAgain({ withStore: false }, () => writeText(uri, changed));
         assert.equal(next.thread, 'worker');
+        // Every feature was listed (and shown) before the scan finished, each pending until its summaries came.
+        assert.ok(next.listed && !next.listed.started, JSON.stringify(next.listed));
+        assert.equal(next.listed.features, next.snapshot.projects.flatMap((p) => p.features).length);
+        assert.equal(next.listed.pending, next.listed.features, 'nothing was summarized in this thread before the worker');
+        assert.equal(next.pendingAfter, 0);
         assert.deepEqual(feature(next.snapshot)?.tasks, { done: 1, total: old.tasks.total + 1 });
       } finally {
         await writeText(uri, before);

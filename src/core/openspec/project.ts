@@ -126,9 +126,11 @@ export async function openspecDirOf(fs: FileSystemHost, folder: string): Promise
 
 /**
  * The roots (folders holding `openspec/`) of every OpenSpec project under `folder`, the folder
- * included, sorted. Hidden and build directories are not entered, links are not followed.
+ * included, sorted. Hidden and build directories are not entered, links are not followed; nor are
+ * the directories in `skip` (the index passes spec-kit's feature roots: a thousand feature folders
+ * hold no OpenSpec project, and listing them again doubled a scan's directory reads).
  */
-export async function findOpenSpecRoots(fs: FileSystemHost, folder: string, options: { maxDepth?: number; maxEntries?: number } = {}): Promise<string[]> {
+export async function findOpenSpecRoots(fs: FileSystemHost, folder: string, options: { maxDepth?: number; maxEntries?: number; skip?: ReadonlySet<string> } = {}): Promise<string[]> {
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   const maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
   const roots: string[] = [];
@@ -142,7 +144,8 @@ export async function findOpenSpecRoots(fs: FileSystemHost, folder: string, opti
       if (entries.some(([n, t]) => n === OPENSPEC_DIR && t === 'directory') && isOpenSpecFolder(await fs.readDirectory(path.join(dir, OPENSPEC_DIR)))) roots.push(dir);
       for (const [name, type] of entries) {
         if (type !== 'directory' || name.startsWith('.') || name === OPENSPEC_DIR || SKIPPED_DIRECTORIES.has(name)) continue;
-        next.push(path.join(dir, name));
+        const child = path.join(dir, name);
+        if (!options.skip?.has(child)) next.push(child);
       }
       if (visited > maxEntries) break;
     }

@@ -37,6 +37,21 @@ export class AuditedFileSystem implements FileSystemHost {
     }
   }
 
+  canReadNow(p: string): boolean {
+    return this.inner.canReadNow?.(p) === true && this.inner.readFileNow !== undefined;
+  }
+
+  readFileNow(p: string, options?: ReadFileOptions): Uint8Array {
+    try {
+      if (!this.inner.readFileNow) throw new Error('this file system reads asynchronously only');
+      return this.inner.readFileNow(p, options);
+    } catch (e) {
+      const error = toFileReadError(p, e);
+      if (error.reason !== 'missing') this.record(readProblem(error));
+      throw e;
+    }
+  }
+
   async readDirectory(dir: string): Promise<Array<[string, EntryType]>> {
     const entries = await this.inner.readDirectory(dir);
     for (const [name, type] of entries) {

@@ -13,6 +13,8 @@ export interface FileInfo {
   readonly path: string;
   /** Milliseconds since the epoch. */
   readonly mtime: number;
+  /** Bytes on disk (with the modification time, the key of a persisted summary). */
+  readonly size?: number;
 }
 
 export interface FeatureFiles {
@@ -207,7 +209,7 @@ async function readFiles(fs: FileSystemHost, dir: string): Promise<{ files: Feat
   const problems: WorkspaceProblem[] = [];
   const artifact = async (p: string): Promise<FileInfo | undefined> => {
     const s = await fs.stat(p);
-    if (s?.type === 'file') return { path: p, mtime: s.mtime };
+    if (s?.type === 'file') return { path: p, mtime: s.mtime, size: s.size };
     // A folder named like an artifact is merely odd; a FIFO or a dangling link is something to say.
     if (s && s.type !== 'directory') problems.push(notAFile(p, s));
     return undefined;
@@ -239,7 +241,7 @@ function notAFile(p: string, s: FileStat): WorkspaceProblem {
 
 async function fileInfo(fs: FileSystemHost, p: string): Promise<FileInfo | undefined> {
   const s = await fs.stat(p);
-  return s?.type === 'file' ? { path: p, mtime: s.mtime } : undefined;
+  return s?.type === 'file' ? { path: p, mtime: s.mtime, size: s.size } : undefined;
 }
 
 async function listFilesRecursive(fs: FileSystemHost, dir: string, depth: number): Promise<FileInfo[]> {

@@ -29,6 +29,14 @@ export interface FileSystemHost {
   readDirectory(path: string): Promise<Array<[name: string, type: EntryType]>>;
   /** What is there, symbolic links followed (a dangling link is `symlink`); undefined when nothing is. */
   stat(path: string): Promise<FileStat | undefined>;
+  /**
+   * Whether `readFileNow` can read this path (a file on this machine's disk). The index then leaves a
+   * file whose summary it already has unread until something parses it, and parses are asked for
+   * synchronously; elsewhere (a virtual file system) it reads every file as it scans.
+   */
+  canReadNow?(path: string): boolean;
+  /** `readFile`, synchronously, where `canReadNow` says so; throws as `readFile` does. */
+  readFileNow?(path: string, options?: ReadFileOptions): Uint8Array;
 }
 
 export type FileReadFailure = 'missing' | 'not-regular' | 'symlink' | 'too-large' | 'unreadable';

@@ -54,6 +54,14 @@ export class NodeFileSystem implements FileSystemHost {
     }
   }
 
+  canReadNow(): boolean {
+    return true;
+  }
+
+  readFileNow(path: string, options: ReadFileOptions = {}): Uint8Array {
+    return readFileBlocking(path, options);
+  }
+
   async readDirectory(path: string): Promise<Array<[string, EntryType]>> {
     try {
       const entries = this.options.blocking ? readdirSync(path, { withFileTypes: true }) : await readdir(path, { withFileTypes: true });

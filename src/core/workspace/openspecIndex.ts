@@ -32,11 +32,14 @@ export function openspecValidation(project: OpenSpecProject): OpenSpecValidation
   return v;
 }
 
-/** Loads every OpenSpec project under a folder; a project that throws becomes a problem, not an exception. */
-export async function indexOpenSpecFolder(fs: FileSystemHost, folder: string, maxDepth: number | undefined): Promise<IndexedOpenSpec[]> {
+/**
+ * Loads every OpenSpec project under a folder; a project that throws becomes a problem, not an
+ * exception. `skip`: directories not searched (spec-kit projects' feature roots).
+ */
+export async function indexOpenSpecFolder(fs: FileSystemHost, folder: string, maxDepth: number | undefined, skip?: ReadonlySet<string>): Promise<IndexedOpenSpec[]> {
   let roots: string[];
   try {
-    roots = await findOpenSpecRoots(fs, folder, maxDepth !== undefined ? { maxDepth } : {});
+    roots = await findOpenSpecRoots(fs, folder, { ...(maxDepth !== undefined ? { maxDepth } : {}), ...(skip ? { skip } : {}) });
   } catch {
     return [];
   }

@@ -6,7 +6,8 @@ import { type SummaryStore } from './workspaceIndex';
 
 /**
  * The index's per-file summaries kept between runs (the extension's storageUri, the CLI's
- * `--cache DIR`), so a second start reads files but neither parses nor summarizes them again.
+ * `--cache DIR`), so a second start neither summarizes nor parses them again, nor reads them where a read can wait
+ * until something parses the file (workspaceIndex: deferred entries).
  * Keyed by path, size and modification time; stamped with the summary format and the release, so
  * a new release never reads an older one's results. A file that does not parse, is foreign, of
  * another version or too big is ignored whole (and replaced on the next save); an entry that does

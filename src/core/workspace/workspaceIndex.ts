@@ -30,6 +30,11 @@ export interface IndexedFeature {
   readonly checklists: readonly IndexedChecklist[];
   /** Files of the feature that are there but could not be read or analysed. */
   readonly problems: readonly WorkspaceProblem[];
+  /**
+   * Listed by a provisional scan while the first scan's summaries are still being computed: some of its
+   * files are not summarized yet, so its status is partial (`fillPending` completes it).
+   */
+  readonly pending?: boolean;
 }
 
 export interface IndexedProject {
@@ -97,6 +102,8 @@ interface CacheEntry {
   doc: ParsedDoc | undefined;
   problem: WorkspaceProblem | undefined;
   parsed: boolean;
+  /** Left unread on the scan (its summary was stored): read synchronously when first parsed. */
+  deferred?: boolean;
 }
 /**
  * Far above the parser's own limit (2 M characters, at most 4 bytes each): a bigger file is not read,
@@ -178,14 +185,52 @@ export class WorkspaceIndex {
     return this.folders.has(folder) || this.openspecFolders.has(folder);
   }
 
-  /** Scans a folder from scratch (cached parses are reused when files did not change). */
-  async addFolder(folder: string): Promise<void> {
+  /**
+   * Scans a folder from scratch (cached parses are reused when files did not change). `provisional`:
+   * a file with no summary yet is left for the first scan's worker (its feature is `pending`) instead
+   * of being read and summarized here, so the listing shows at once.
+   */
+  async addFolder(folder: string, options: { provisional?: boolean } = {}): Promise<void> {
     const projects = await findProjects(this.fs, folder, this.options.maxDepth !== undefined ? { maxDepth: this.options.maxDepth } : {});
     const others = [...this.projects.filter((p) => p.folder !== folder).map((p) => p.project), ...projects];
-    const indexed = await Promise.all(projects.map((p) => this.indexProject(p, folder, others)));
+    const indexed = await Promise.all(projects.map((p) => this.indexProject(p, folder, others, options.provisional === true)));
     this.folders.set(folder, indexed);
-    this.openspecFolders.set(folder, await indexOpenSpecFolder(this.overlayFs, folder, this.options.maxDepth));
+    this.openspecFolders.set(folder, await indexOpenSpecFolder(this.overlayFs, folder, this.options.maxDepth, this.featureRootsIn(folder)));
     this.rebuildLookups();
+  }
+
+  /**
+   * Completes features a provisional scan left `pending`, from the summaries stored since: those now
+   * all known (or, `final`, every one, reading what is still unsummarized) are indexed again from
+   * their listing, without listing their folders again. Returns the features that changed.
+   */
+  async fillPending(final: boolean): Promise<IndexChange> {
+    const changed: string[] = [];
+    for (const list of this.folders.values()) {
+      for (let i = 0; i < list.length; i++) {
+        const project = list[i]!;
+        if (!project.features.some((f) => f.pending)) continue;
+        const features = await Promise.all(
+          project.features.map(async (f) => {
+            if (!f.pending || (!final && !this.summariesKnown(f.feature))) return f;
+            changed.push(f.feature.dir);
+            return this.indexFeature(f.feature, project.project.root, !final);
+          }),
+        );
+        list[i] = { ...project, features };
+      }
+    }
+    if (changed.length > 0) this.rebuildLookups();
+    return { projects: [], features: changed, structure: false };
+  }
+
+  /** Whether every summarized file of a feature has a summary in the store or the cache. */
+  private summariesKnown(feature: Feature): boolean {
+    const f = feature.files;
+    return [f.spec, f.plan, f.tasks, ...f.checklists].every((info) => {
+      if (!info || this.cache.get(info.path)?.summary) return true;
+      return info.size !== undefined && this.options.summaries?.get(info.path, info.size, info.mtime) !== undefined;
+    });
   }
 
   removeFolder(folder: string): void {
@@ -287,14 +332,45 @@ export class WorkspaceIndex {
   private parse(p: string, entry: CacheEntry): void {
     if (entry.parsed) return;
     entry.parsed = true;
-    const raw = entry.raw ?? '';
+    let raw = entry.raw ?? '';
     entry.raw = undefined;
+    if (entry.deferred) {
+      try {
+        raw = this.fs.readFileNow!(p, { maxBytes: MAX_DOCUMENT_BYTES });
+      } catch (e) {
+        const error = toFileReadError(p, e);
+        // Gone since the scan: the watcher's refresh removes it; until then there is no document.
+        if (error.reason !== 'missing') entry.problem = readProblem(error);
+        return;
+      }
+    }
     try {
       entry.doc = parseByKind(p, raw);
     } catch (e) {
       // Cached: a file that broke the parser would break it again on every refresh until it changes.
       entry.problem = analysisFailed(p, e);
     }
+  }
+
+  /**
+   * A cache entry for a file whose summary the persisted index holds for exactly this size and
+   * modification time, left unread: a second start reads directories and stats, not every file.
+   * Only where the file system can read synchronously (parses are asked for synchronously) and no
+   * editor holds unsaved text for it.
+   */
+  private deferredEntry(p: string, info: { mtime: number; size?: number }): CacheEntry | undefined {
+    const store = this.options.summaries;
+    if (!store || info.size === undefined || this.overlays.has(p) || !this.fs.readFileNow || !this.fs.canReadNow?.(p)) return undefined;
+    const key = `disk:${info.mtime}`;
+    const cached = this.cache.get(p);
+    if (cached?.key === key) return cached;
+    const kind = summaryKindOf(p);
+    const stored = kind ? store.get(p, info.size, info.mtime) : undefined;
+    if (!stored || stored.kind !== kind) return undefined;
+    this.summarized.stored++;
+    const entry: CacheEntry = { key, size: info.size, raw: undefined, summary: stored, doc: undefined, problem: undefined, parsed: false, deferred: true };
+    this.cache.set(p, entry);
+    return entry;
   }
 
   /**
@@ -396,7 +472,7 @@ export class WorkspaceIndex {
       const list = this.openspecFolders.get(folder) ?? [];
       if (refresh.kind === 'rescan') {
         const before = list.map((o) => o.project.root).join('\n');
-        const fresh = await indexOpenSpecFolder(this.overlayFs, folder, this.options.maxDepth);
+        const fresh = await indexOpenSpecFolder(this.overlayFs, folder, this.options.maxDepth, this.featureRootsIn(folder));
         this.openspecFolders.set(folder, fresh);
         for (const o of fresh) changed.add(o.project.root);
         structure ||= before !== fresh.map((o) => o.project.root).join('\n');
@@ -447,6 +523,11 @@ export class WorkspaceIndex {
     this.rebuildLookups();
   }
 
+  /** The spec-kit feature roots (`specs/`) of a folder's projects: the OpenSpec search passes them by. */
+  private featureRootsIn(folder: string): Set<string> {
+    return new Set((this.folders.get(folder) ?? []).flatMap((p) => p.project.featureRoots));
+  }
+
   private rebuildLookups(): void {
     const projects = new Map<string, IndexedProject>();
     const features = new Map<string, IndexedFeature>();
@@ -477,7 +558,7 @@ export class WorkspaceIndex {
     }
   }
 
-  private async indexProject(project: Project, folder: string, known: readonly Project[]): Promise<IndexedProject> {
+  private async indexProject(project: Project, folder: string, known: readonly Project[], provisional = false): Promise<IndexedProject> {
     const listed = (await listFeatures(this.fs, project)).filter((f) => isNearest(project, f.dir, known));
     const problems: WorkspaceProblem[] = [...(project.problems ?? [])];
     let featureJsonText: string | undefined;
@@ -501,7 +582,7 @@ export class WorkspaceIndex {
     // A pointer outside the feature roots (spec-kit honours `docs/feat-x`) makes that folder a feature too.
     const all = resolved.extra ? [...listed, resolved.extra] : listed;
     const active = all.filter((f) => !f.archived);
-    const features = await Promise.all(active.map((f) => this.indexFeature(f, project.root)));
+    const features = await Promise.all(active.map((f) => this.indexFeature(f, project.root, provisional)));
     let constitution: ConstitutionDoc | undefined;
     if (project.constitutionPath) {
       const loaded = await this.load(project.constitutionPath);
@@ -514,9 +595,9 @@ export class WorkspaceIndex {
     return { project, folder, constitution, features, archived: all.filter((f) => f.archived), current, ...(currentProblem ? { currentProblem } : {}), problems };
   }
 
-  private async indexFeature(feature: Feature, projectRoot: string): Promise<IndexedFeature> {
+  private async indexFeature(feature: Feature, projectRoot: string, provisional = false): Promise<IndexedFeature> {
     try {
-      return await this.indexFeatureFiles(feature, projectRoot);
+      return await this.indexFeatureFiles(feature, projectRoot, provisional);
     } catch (e) {
       // Belt and braces: whatever a broken feature throws, the other features are still indexed.
       const status = featureStatus({ checklists: [] });
@@ -529,12 +610,18 @@ export class WorkspaceIndex {
    * A feature's status from its files' summaries; the parsed documents are built when first read
    * (the tree expands tasks, a command or the language server asks), not on the scan.
    */
-  private async indexFeatureFiles(feature: Feature, projectRoot: string): Promise<IndexedFeature> {
+  private async indexFeatureFiles(feature: Feature, projectRoot: string, provisional: boolean): Promise<IndexedFeature> {
     const f = feature.files;
     const problems: WorkspaceProblem[] = [...(feature.problems ?? [])];
-    const read = async (info: { path: string; mtime: number } | undefined): Promise<{ path: string; entry: CacheEntry; summary: FileSummary } | undefined> => {
+    let pending = false;
+    const read = async (info: { path: string; mtime: number; size?: number } | undefined): Promise<{ path: string; entry: CacheEntry; summary: FileSummary } | undefined> => {
       if (!info) return undefined;
-      const entry = await this.read(info.path, info.mtime);
+      const deferred = this.deferredEntry(info.path, info);
+      if (!deferred && provisional && !this.overlays.has(info.path) && !this.cache.get(info.path)?.summary) {
+        pending = true;
+        return undefined;
+      }
+      const entry = deferred ?? (await this.read(info.path, info.mtime));
       if (!entry) return undefined;
       if ('failed' in entry) {
         problems.push(entry.failed);
@@ -584,6 +671,7 @@ export class WorkspaceIndex {
       },
       checklists: lists,
       problems,
+      ...(pending ? { pending } : {}),
     };
   }
 }

@@ -11,7 +11,8 @@ export function registerSpecExplorer(services: SpeckitServices): void {
   const { model, tree: provider } = services;
   const view = vscode.window.createTreeView(Views.specs, { treeDataProvider: provider, showCollapseAll: true });
   void vscode.commands.executeCommand('setContext', ContextKeys.state, 'loading');
-  // The view's progress bar runs while the first scan does; the tree fills in as folders finish.
+  // The view's progress bar runs while the first scan does; the tree shows every feature once they are
+  // listed, each completed as its files are summarized.
   if (!model.started) void vscode.window.withProgress({ location: { viewId: Views.specs }, title: 'Indexing spec-kit features' }, () => model.whenStarted());
 
   const updateState = (): void => {
@@ -32,10 +33,11 @@ export function registerSpecExplorer(services: SpeckitServices): void {
       provider.update(change);
       updateState();
     }),
-    model.onDidStart(() => {
+    model.onDidList(() => {
       provider.markReady();
       updateState();
     }),
+    model.onDidStart(() => updateState()),
     view.onDidChangeCheckboxState(async (e) => {
       for (const [node, state] of e.items) {
         if (node.kind !== 'task') continue;
@@ -72,7 +74,7 @@ export function registerSpecExplorer(services: SpeckitServices): void {
       await view.reveal(node, { select: true, focus: true, expand: true });
     }),
   );
-  if (model.started) {
+  if (model.listed) {
     provider.markReady();
     updateState();
   }

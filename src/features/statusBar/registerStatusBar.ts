@@ -29,6 +29,13 @@ export function registerStatusBar(services: SpeckitServices): void {
       item.show();
       return;
     }
+    if (feature.pending) {
+      // Its files are still being summarized by the first scan: no phase that could be wrong.
+      item.text = `$(notebook) ${feature.feature.name} · scanning…`;
+      item.tooltip = `Spec Kit: ${feature.feature.name}, counting tasks and markers (the first scan is running)`;
+      item.show();
+      return;
+    }
     const status = feature.status ?? featureStatus({ checklists: [] });
     const source = project?.current?.label ? `  \n_${project.current.label}_` : '';
     item.text = `$(notebook) ${feature.feature.name} · ${status.label}`;

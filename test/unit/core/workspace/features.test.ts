@@ -30,7 +30,7 @@ describe('workspace/features', () => {
     });
   });
 
-  it('lists a spec-kit 1.0 feature with every artifact and its mtime', async () => {
+  it('lists a spec-kit 1.0 feature with every artifact and its mtime and size', async () => {
     tmp.write({
       '.specify/memory/constitution.md': '',
       'specs/001-event-discovery-rsvp/spec.md': '# S',
@@ -59,7 +59,7 @@ describe('workspace/features', () => {
     assert.equal(f.numbering, 'sequential');
     assert.equal(f.archived, false);
     assert.equal(f.duplicateNumber, false);
-    assert.deepEqual(f.files.spec, { path: spec, mtime: 1_700_000_000_000 });
+    assert.deepEqual(f.files.spec, { path: spec, mtime: 1_700_000_000_000, size: 3 });
     assert.equal(f.files.plan?.path, tmp.path('specs/001-event-discovery-rsvp/plan.md'));
     assert.equal(f.files.dataModel?.path, tmp.path('specs/001-event-discovery-rsvp/data-model.md'));
     assert.deepEqual(f.files.contracts?.map((c) => c.path.slice(f.dir.length + 1)), ['contracts/events/rsvp.json', 'contracts/openapi.yaml']);

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { type FileSummary } from '../../../../src/core/artifacts/fastSummary';
+import { type FileSystemHost } from '../../../../src/core/workspace/fileSystem';
 import { NodeFileSystem } from '../../../../src/core/workspace/nodeFileSystem';
+import { CountingFs } from '../../helpers/countingFs';
 import { PersistedSummaries, SUMMARY_FILE } from '../../../../src/core/workspace/summaryStore';
-import { WorkspaceIndex } from '../../../../src/core/workspace/workspaceIndex';
+import { type SummaryStore, WorkspaceIndex } from '../../../../src/core/workspace/workspaceIndex';
 import { makeTempDir, type TempDir } from './helpers';
 
 const TASKS = '# Tasks\n\n## Phase 1: Setup\n\n- [x] T001 a\n- [ ] T002 b\n- [ ] T003 c\n';
@@ -20,9 +23,9 @@ describe('persisted summaries (the index on a second start)', () => {
     cache.dispose();
   });
 
-  async function scan(release = '1.0.0'): Promise<{ index: WorkspaceIndex; store: PersistedSummaries }> {
+  async function scan(release = '1.0.0', fs: FileSystemHost = new NodeFileSystem()): Promise<{ index: WorkspaceIndex; store: PersistedSummaries }> {
     const store = await PersistedSummaries.open(cache.root, release);
-    const index = new WorkspaceIndex(new NodeFileSystem(), { summaries: store });
+    const index = new WorkspaceIndex(fs, { summaries: store });
     await index.addFolder(ws.root);
     await store.save();
     return { index, store };
@@ -53,6 +56,90 @@ describe('persisted summaries (the index on a second start)', () => {
     assert.deepEqual(second.index.features[0]!.status.tasks, { done: 7, total: 9 });
     // The full parse, when asked for, still reads the file itself.
     assert.equal(second.index.features[0]!.tasks?.total, 3);
+  });
+
+  it('leaves a file with a stored summary unread on a second start, and reads it when parsed', async () => {
+    await scan();
+    const fs = new CountingFs();
+    const { index } = await scan('1.0.0', fs);
+    const tasksPath = ws.path('specs/001-a/tasks.md');
+    const specPath = ws.path('specs/001-a/spec.md');
+    assert.deepEqual(index.features[0]!.status.tasks, { done: 1, total: 3 });
+    assert.ok(!fs.reads.includes(tasksPath) && !fs.reads.includes(specPath), `the scan read ${fs.reads.join(', ')}`);
+    assert.deepEqual(fs.nowReads, []);
+    assert.equal(index.summarized.stored, 2);
+    assert.deepEqual(
+      index.features[0]!.tasks?.tasks.map((t) => [t.id, t.checked]),
+      [
+        ['T001', true],
+        ['T002', false],
+        ['T003', false],
+      ],
+    );
+    assert.deepEqual(fs.nowReads, [tasksPath]);
+    void index.features[0]!.tasks;
+    assert.deepEqual(fs.nowReads, [tasksPath], 'parsed once');
+  });
+
+  it('reads every file on the scan where the file system cannot read synchronously', async () => {
+    await scan();
+    const fs = new CountingFs({ syncReads: false });
+    const { index } = await scan('1.0.0', fs);
+    assert.ok(fs.reads.includes(ws.path('specs/001-a/tasks.md')));
+    assert.equal(index.features[0]!.tasks?.total, 3);
+  });
+
+  it('reports a deferred file that can no longer be read when it is parsed, and one deleted meanwhile as absent', async () => {
+    ws.write({ 'specs/002-b/tasks.md': TASKS });
+    await scan();
+    const locked = ws.path('specs/001-a/tasks.md');
+    const fs = new CountingFs({ failNow: (p) => (p === locked ? Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' }) : undefined) });
+    const { index } = await scan('1.0.0', fs);
+    const [a, b] = index.features;
+    assert.equal(a!.tasks, undefined);
+    assert.match(index.problemFor(locked)?.message ?? '', /permission denied/);
+    rmSync(ws.path('specs/002-b/tasks.md'));
+    assert.equal(b!.tasks, undefined);
+    assert.equal(index.problemFor(ws.path('specs/002-b/tasks.md')), undefined);
+  });
+
+  it('a provisional scan lists features without reading what is unsummarized; they complete as summaries arrive', async () => {
+    ws.write({ 'specs/002-b/tasks.md': TASKS });
+    const fs = new CountingFs();
+    const entries = new Map<string, [number, number, FileSummary]>();
+    const store: SummaryStore = {
+      get: (p, size, mtime) => {
+        const e = entries.get(p);
+        return e && e[0] === size && e[1] === mtime ? e[2] : undefined;
+      },
+      set: (p, size, mtime, summary) => void entries.set(p, [size, mtime, summary]),
+    };
+    const arrive = (rel: string, summary: FileSummary): void => {
+      const st = statSync(ws.path(rel));
+      store.set(ws.path(rel), st.size, st.mtimeMs, summary);
+    };
+    const index = new WorkspaceIndex(fs, { summaries: store });
+    await index.addFolder(ws.root, { provisional: true });
+    assert.deepEqual(index.features.map((f) => [f.feature.name, f.pending]), [['001-a', true], ['002-b', true]]);
+    assert.deepEqual(fs.reads.filter((p) => p.includes('/specs/')), [], 'nothing under specs/ read');
+
+    // Forged counts: shown only if they come from the store, not from reading the file.
+    arrive('specs/001-a/tasks.md', { kind: 'tasks', done: 5, total: 9 });
+    assert.deepEqual((await index.fillPending(false)).features, [], 'its spec is not summarized yet');
+    arrive('specs/001-a/spec.md', { kind: 'spec', markers: 0, placeholders: 0, clarificationSessions: 0 });
+    assert.deepEqual((await index.fillPending(false)).features, [ws.path('specs/001-a')]);
+    const [a, b] = index.features;
+    assert.equal(a!.pending, undefined);
+    assert.deepEqual(a!.status.tasks, { done: 5, total: 9 });
+    assert.equal(b!.pending, true);
+    assert.equal(index.featureFor(ws.path('specs/001-a/tasks.md')), a);
+
+    // The worker is done: what it did not summarize is read and summarized here.
+    assert.deepEqual((await index.fillPending(true)).features, [ws.path('specs/002-b')]);
+    assert.equal(index.features[1]!.pending, undefined);
+    assert.deepEqual(index.features[1]!.status.tasks, { done: 1, total: 3 });
+    assert.ok(fs.reads.includes(ws.path('specs/002-b/tasks.md')));
+    assert.deepEqual((await index.fillPending(true)).features, [], 'nothing left pending');
   });
 
   it('does not use an entry whose file changed (size or mtime)', async () => {

@@ -83,6 +83,18 @@ describe('WorkspaceIndex', () => {
     assert.deepEqual(index.projects[0]!.archived.map((f) => f.name), ['000-old']);
   });
 
+  it('lists each feature folder once: the OpenSpec search passes spec-kit feature roots by', async () => {
+    const fs = new CountingFs();
+    const index = new WorkspaceIndex(fs);
+    await index.addFolder(ws.root);
+    const feature = join(ws.root, 'specs/001-albums');
+    assert.equal(fs.directories.filter((d) => d === feature).length, 1, fs.directories.join('\n'));
+    // An OpenSpec project beside the spec-kit one is still found.
+    ws.write('tools/openspec/project.md', '# Project\n');
+    await index.addFolder(ws.root);
+    assert.deepEqual(index.openspecProjects.map((o) => o.project.root), [join(ws.root, 'tools')]);
+  });
+
   it('re-reads only the changed file when a task is ticked', async () => {
     const fs = new CountingFs();
     const index = new WorkspaceIndex(fs);
