@@ -398,6 +398,12 @@ export class WorkspaceIndex {
     }
     entry.summary = summary;
     if (summary && store && mtime !== undefined && entry.size !== undefined && summary !== stored) store.set(p, entry.size, mtime, summary);
+    // Summarized without a parse: the text need not be held until something parses the file, where it
+    // can be read again then (a thousand features' text is most of what the index would retain).
+    if (summary && !entry.parsed && mtime !== undefined && this.fs.readFileNow && this.fs.canReadNow?.(p)) {
+      entry.raw = undefined;
+      entry.deferred = true;
+    }
     return summary;
   }
 

@@ -95,6 +95,18 @@ describe('WorkspaceIndex', () => {
     assert.deepEqual(index.openspecProjects.map((o) => o.project.root), [join(ws.root, 'tools')]);
   });
 
+  it('keeps no text of a file it summarized: a parse reads it again, once', async () => {
+    const fs = new CountingFs();
+    const index = new WorkspaceIndex(fs);
+    await index.addFolder(ws.root);
+    const tasks = join(ws.root, 'specs/001-albums/tasks.md');
+    assert.ok(fs.reads.includes(tasks));
+    assert.deepEqual(fs.nowReads, []);
+    assert.equal(index.featureFor(tasks)!.tasks?.total, 3);
+    assert.equal(index.featureFor(tasks)!.tasks?.total, 3);
+    assert.deepEqual(fs.nowReads, [tasks]);
+  });
+
   it('re-reads only the changed file when a task is ticked', async () => {
     const fs = new CountingFs();
     const index = new WorkspaceIndex(fs);
