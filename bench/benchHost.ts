@@ -4,7 +4,7 @@
  * of the integration tests (test/harness). Three sessions, each with a fresh profile
  * (a first start, nothing stored): one without Spec Kit (the baseline), one with it, and one with it
  * on an empty folder (what Spec Kit's code and services hold before any index). In each,
- * test/harness/hostProbe.cjs runs inside the extension host, waits for the index to settle, collects
+ * test/harness/hostProbe.js runs inside the extension host, waits for the index to settle, collects
  * garbage and reports the heap; the difference is what the extension retains. The same session then
  * opens a tasks.md (the language server starts and reads the workspace; its heap after a collection
  * comes from its `speckit/stats` request) and expands every node of the Spec Explorer (every tasks.md
@@ -19,7 +19,7 @@ import { generate, TASKS } from './benchWorkspaces';
 
 const FEATURES = Number(process.env.BENCH_HOST_FEATURES ?? 1000);
 const REPO = join(__dirname, '..', '..');
-const PROBE = join(REPO, 'test', 'harness', 'hostProbe.cjs');
+const PROBE = join(REPO, 'test', 'harness', 'hostProbe.js');
 const PREFIX = '[speckit-bench] ';
 const SESSION_MS = Number(process.env.SPECKIT_TEST_SESSION_TIMEOUT_MS ?? 900_000);
 
