@@ -9,9 +9,9 @@
  * 5,000 features and the CLI's `scan` and `check` run on it, `check` given as a multiple of `scan`.
  * BENCH_SKIP_REAL / BENCH_SKIP_CLI leave parts out. Not a test: compare ratios measured in one run.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { runCli } from '../src/cli';
 import { type FileSummary } from '../src/core/artifacts/fastSummary';
@@ -20,93 +20,13 @@ import { NodeFileSystem } from '../src/core/workspace/nodeFileSystem';
 import { summarizeOffThread } from '../src/core/workspace/offThreadScan';
 import { PersistedSummaries } from '../src/core/workspace/summaryStore';
 import { type SummaryStore, WorkspaceIndex } from '../src/core/workspace/workspaceIndex';
+import { generate, generateReal, TASKS, tasks } from './benchWorkspaces';
 
 /** The worker the extension starts for a first scan (`npm run build` makes it). */
 const WORKER = join(__dirname, '..', '..', 'dist', 'firstScanWorker.js');
 
 const FEATURES = Number(process.env.BENCH_FEATURES ?? 1000);
 const CHECK_FEATURES = Math.max(FEATURES, Number(process.env.BENCH_CHECK_FEATURES ?? 5000));
-const TASKS = 30;
-
-function spec(n: number): string {
-  return `# Feature Specification: Feature ${n}
-
-**Feature Branch**: \`${String(n).padStart(3, '0')}-feature-${n}\`
-**Created**: 2026-01-01
-**Status**: Draft
-**Input**: User description: "Feature number ${n}"
-
-## User Scenarios & Testing *(mandatory)*
-
-### User Story 1 - Do the thing (Priority: P1)
-
-A user does the thing and sees the result.
-
-**Independent Test**: Can be tested by doing the thing.
-
-**Acceptance Scenarios**:
-
-1. **Given** a user, **When** they do the thing, **Then** it is done.
-2. **Given** a user, **When** they undo the thing, **Then** it is undone.
-
-## Requirements *(mandatory)*
-
-### Functional Requirements
-
-- **FR-001**: System MUST do the thing.
-- **FR-002**: System MUST undo the thing.
-- **FR-003**: System MUST log the thing${n % 10 === 0 ? ' [NEEDS CLARIFICATION: where?]' : ''}.
-
-## Success Criteria *(mandatory)*
-
-- **SC-001**: Users do the thing in under a minute.
-`;
-}
-
-function plan(n: number): string {
-  return `# Implementation Plan: Feature ${n}
-
-**Branch**: \`${n}\` | **Date**: 2026-01-02 | **Spec**: [spec.md](./spec.md)
-
-## Summary
-
-Build feature ${n}.
-
-## Technical Context
-
-**Language/Version**: TypeScript 5
-**Primary Dependencies**: none
-**Storage**: files
-**Testing**: mocha
-
-## Constitution Check
-
-- [x] Simple
-- [x] Tested
-`;
-}
-
-function tasks(n: number, done: number): string {
-  const lines = [`# Tasks: Feature ${n}`, '', '## Phase 1: Setup', ''];
-  for (let t = 1; t <= TASKS; t++) {
-    if (t === 11) lines.push('', '## Phase 3: User Story 1 - Do the thing (Priority: P1) 🎯 MVP', '');
-    const id = `T${String(t).padStart(3, '0')}`;
-    lines.push(`- [${t <= done ? 'x' : ' '}] ${id}${t % 3 === 0 ? ' [P]' : ''}${t > 10 ? ' [US1]' : ''} Implement part ${t} in src/feature${n}/part${t}.ts (FR-00${(t % 3) + 1})`);
-  }
-  return lines.join('\n') + '\n';
-}
-
-function generate(root: string, from: number, to: number): void {
-  mkdirSync(join(root, '.specify', 'memory'), { recursive: true });
-  writeFileSync(join(root, '.specify', 'memory', 'constitution.md'), '# Bench Constitution\n\n**Version**: 1.0.0 | **Ratified**: 2026-01-01 | **Last Amended**: 2026-01-01\n');
-  for (let n = from; n <= to; n++) {
-    const dir = join(root, 'specs', `${String(n).padStart(4, '0')}-feature-${n}`);
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'spec.md'), spec(n));
-    writeFileSync(join(dir, 'plan.md'), plan(n));
-    writeFileSync(join(dir, 'tasks.md'), tasks(n, n % TASKS));
-  }
-}
 
 /** The floor: walk the same folders and read every file, doing nothing with the bytes. */
 function readAll(dir: string): number {
@@ -125,36 +45,6 @@ async function time<T>(fn: () => Promise<T> | T): Promise<[number, T, number]> {
   const result = await fn();
   const used = process.cpuUsage(cpu);
   return [performance.now() - start, result, (used.user + used.system) / 1000];
-}
-
-/**
- * The real corpus (../shared/corpus, SOURCES.tsv) laid out as its features, then copied round-robin
- * into `count` feature folders of one project: real files, in the numbers a big repository has.
- */
-function generateReal(root: string, count: number): number {
-  const corpus = process.env.SPECKIT_CORPUS ?? join(__dirname, '..', '..', '..', 'shared', 'corpus');
-  const rows = readFileSync(join(corpus, 'SOURCES.tsv'), 'utf8').split('\n').slice(1).filter((l) => l.trim() !== '');
-  const features = new Map<string, Array<[string, string]>>();
-  for (const row of rows) {
-    const [repo, file] = row.split('\t') as [string, string];
-    const m = /^(?:.*\/)?specs\/([^/]+)\/(spec\.md|plan\.md|tasks\.md|checklists\/[^/]+\.md)$/.exec(file);
-    const flat = join(corpus, `${repo.replace('/', '__')}__${file.split('/').join('__')}`);
-    if (!m || !existsSync(flat)) continue;
-    const key = `${repo}/${m[1]}`;
-    if (!features.has(key)) features.set(key, []);
-    features.get(key)!.push([m[2]!, flat]);
-  }
-  const groups = [...features.values()];
-  mkdirSync(join(root, '.specify', 'memory'), { recursive: true });
-  writeFileSync(join(root, '.specify', 'memory', 'constitution.md'), '# Real Constitution\n');
-  for (let n = 1; n <= count; n++) {
-    const dir = join(root, 'specs', `${String(n).padStart(4, '0')}-real-${n}`);
-    for (const [rel, from] of groups[(n - 1) % groups.length]!) {
-      mkdirSync(dirname(join(dir, rel)), { recursive: true });
-      copyFileSync(from, join(dir, rel));
-    }
-  }
-  return groups.length;
 }
 
 interface StartRows {

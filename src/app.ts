@@ -6,7 +6,7 @@ import { registerDashboard } from './features/dashboard/registerDashboard';
 import { registerGithubIssues } from './features/githubIssues/registerGithubIssues';
 import { registerFeatureCommands } from './features/commands/registerFeatureCommands';
 import { registerInitProject } from './features/initProject/registerInitProject';
-import { registerLanguageClient } from './features/languageClient/registerLanguageClient';
+import { languageServerStats, registerLanguageClient } from './features/languageClient/registerLanguageClient';
 import { registerModelProvider } from './features/modelProvider/registerModelProvider';
 import { registerNixBuild } from './features/nixBuild/registerNixBuild';
 import { registerSpecExplorer } from './features/specExplorer/registerSpecExplorer';
@@ -94,6 +94,8 @@ export interface SpeckitTestApi {
   readonly tools: FeatureHandles['tools'];
   /** The features, in the order they registered (a feature that failed is missing). */
   readonly registered: readonly FeatureName[];
+  /** The language server's memory (`speckit/stats`), for bench:host; undefined when it is not running. */
+  languageServerStats(): Promise<unknown>;
 }
 
 /** Composition root: builds the services, then registers each feature with them, and owns every disposable. */
@@ -189,6 +191,7 @@ export class SpeckitExtension implements vscode.Disposable {
       githubIssues: this.handles.githubIssues,
       tools: this.handles.tools,
       registered: this.registered,
+      languageServerStats,
     };
   }
 

@@ -26,6 +26,14 @@ export async function stopLanguageServer(): Promise<void> {
  * The language server: started the first time a spec-kit markdown file is open (not at activation),
  * restarted when it crashes, stopped when the setting turns it off or the extension deactivates.
  */
+/**
+ * The running server's memory (its `speckit/stats` request, src/server/specLanguageServer.ts), for the
+ * host benchmark through the test API; undefined when no server runs.
+ */
+export function languageServerStats(): Promise<unknown> {
+  return current?.stats() ?? Promise.resolve(undefined);
+}
+
 export function registerLanguageClient(services: SpeckitServices): void {
   const controller = services.own(new LanguageServerController(services));
   current = controller;
@@ -122,6 +130,11 @@ class LanguageServerController implements vscode.Disposable {
       this.client = undefined;
       this.services.log.error('The Spec Kit language server did not start', e instanceof Error ? e : String(e));
     }
+  }
+
+  async stats(): Promise<unknown> {
+    await this.starting?.catch(() => undefined);
+    return this.client?.sendRequest('speckit/stats', {});
   }
 
   async stop(): Promise<void> {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { runCli } from '../../../src/cli';
 import { SUMMARY_FILE } from '../../../src/core/workspace/summaryStore';
 import { corpusDir, fixture, repoRoot } from '../helpers/paths';
@@ -88,6 +89,41 @@ describe('speckit-vscode CLI', () => {
     const bad = spawnSync(process.execPath, [cli, 'frobnicate'], { encoding: 'utf8' });
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /unknown command 'frobnicate'/);
+  });
+
+  it('scan --json of the real corpus prints the same without a cache, filling one and reading it back', async () => {
+    // Every corpus feature (SOURCES.tsv) in one project: files the fast reader and the full parse both read.
+    const root = mkdtempSync(join(tmpdir(), 'speckit-cli-corpus-'));
+    try {
+      const rows = readFileSync(join(corpusDir(), 'SOURCES.tsv'), 'utf8').split('\n').slice(1);
+      // repo/feature → its folder here
+      const features = new Map<string, string>();
+      for (const row of rows) {
+        const [repo, file] = row.split('\t');
+        const m = file && /^(?:.*\/)?specs\/([^/]+)\/(spec\.md|plan\.md|tasks\.md|checklists\/[^/]+\.md)$/.exec(file);
+        const flat = m ? join(corpusDir(), `${repo!.replace('/', '__')}__${file.split('/').join('__')}`) : '';
+        if (!m || !existsSync(flat)) continue;
+        const key = `${repo}/${m[1]}`;
+        if (!features.has(key)) features.set(key, `${String(features.size + 1).padStart(3, '0')}-${m[1]!.replace(/^\d+-/, '')}`);
+        const target = join(root, 'specs', features.get(key)!, m[2]!);
+        mkdirSync(dirname(target), { recursive: true });
+        copyFileSync(flat, target);
+      }
+      mkdirSync(join(root, '.specify', 'memory'), { recursive: true });
+      writeFileSync(join(root, '.specify', 'memory', 'constitution.md'), '# Constitution\n');
+      const cold = await run(['scan', '.', '--json'], root);
+      const filling = await run(['scan', '.', '--json', '--cache', join(root, '.cache')], root);
+      const warm = await run(['scan', '.', '--json', '--cache', join(root, '.cache')], root);
+      assert.equal(cold.code, 0, cold.err.join('\n'));
+      const json = JSON.parse(cold.out[0]!) as { projects: Array<{ features: Array<{ tasks: { total: number } }> }> };
+      assert.equal(json.projects[0]!.features.length, features.size);
+      assert.ok(json.projects[0]!.features.reduce((n, f) => n + f.tasks.total, 0) > 100, 'the corpus has tasks');
+      assert.deepEqual(filling.out, cold.out);
+      assert.deepEqual(warm.out, cold.out);
+      assert.deepEqual([filling.err, warm.err], [[], []]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('scan --cache DIR keeps summaries for the next scan, which answers the same; a bad cache is rebuilt with a note', async () => {
