@@ -14,12 +14,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { runCli } from '../src/cli';
-import { type FileSummary } from '../src/core/artifacts/fastSummary';
 import { type FileSystemHost } from '../src/core/workspace/fileSystem';
 import { NodeFileSystem } from '../src/core/workspace/nodeFileSystem';
 import { summarizeOffThread } from '../src/core/workspace/offThreadScan';
-import { PersistedSummaries } from '../src/core/workspace/summaryStore';
-import { type SummaryStore, WorkspaceIndex } from '../src/core/workspace/workspaceIndex';
+import { memorySummaries, PersistedSummaries } from '../src/core/workspace/summaryStore';
+import { WorkspaceIndex } from '../src/core/workspace/workspaceIndex';
 import { generate, generateReal, TASKS, tasks } from './benchWorkspaces';
 
 /** The worker the extension starts for a first scan (`npm run build` makes it). */
@@ -76,14 +75,7 @@ function vscodeLikeFs(): FileSystemHost {
  * time (event loop utilization) is what a user feels; the worker's CPU is on another core.
  */
 async function workerStart(root: string): Promise<[number, number, number]> {
-  const entries = new Map<string, [number, number, FileSummary]>();
-  const store: SummaryStore = {
-    get: (p, size, mtime) => {
-      const e = entries.get(p);
-      return e && e[0] === size && e[1] === mtime ? e[2] : undefined;
-    },
-    set: (p, size, mtime, summary) => void entries.set(p, [size, mtime, summary]),
-  };
+  const store = memorySummaries();
   const elu = performance.eventLoopUtilization();
   const [wall, index, cpu] = await time(async () => {
     const index = new WorkspaceIndex(vscodeLikeFs(), { summaries: store });

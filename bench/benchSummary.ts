@@ -8,38 +8,20 @@
  * (their summary then costs a remark parse in the index). Not a test: compare ratios of one run.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { artifactKind } from '../src/core/artifacts/artifactKind';
 import { fastSummary, type SummaryKind } from '../src/core/artifacts/fastSummary';
+import { corpusDir, plan, spec, TASKS, tasks } from './benchWorkspaces';
 
 const FEATURES = Number(process.env.BENCH_FEATURES ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
-const TASKS = 30;
 
 interface File {
   readonly kind: SummaryKind;
   readonly bytes: Uint8Array;
 }
 
-// The generated shapes are bench:index's (bench/benchIndex.ts), so the two benchmarks read alike files.
-function spec(n: number): string {
-  return `# Feature Specification: Feature ${n}\n\n**Feature Branch**: \`${String(n).padStart(3, '0')}-feature-${n}\`\n**Created**: 2026-01-01\n**Status**: Draft\n**Input**: User description: "Feature number ${n}"\n\n## User Scenarios & Testing *(mandatory)*\n\n### User Story 1 - Do the thing (Priority: P1)\n\nA user does the thing and sees the result.\n\n**Independent Test**: Can be tested by doing the thing.\n\n**Acceptance Scenarios**:\n\n1. **Given** a user, **When** they do the thing, **Then** it is done.\n2. **Given** a user, **When** they undo the thing, **Then** it is undone.\n\n## Requirements *(mandatory)*\n\n### Functional Requirements\n\n- **FR-001**: System MUST do the thing.\n- **FR-002**: System MUST undo the thing.\n- **FR-003**: System MUST log the thing${n % 10 === 0 ? ' [NEEDS CLARIFICATION: where?]' : ''}.\n\n## Success Criteria *(mandatory)*\n\n- **SC-001**: Users do the thing in under a minute.\n`;
-}
-
-function plan(n: number): string {
-  return `# Implementation Plan: Feature ${n}\n\n**Branch**: \`${n}\` | **Date**: 2026-01-02 | **Spec**: [spec.md](./spec.md)\n\n## Summary\n\nBuild feature ${n}.\n\n## Technical Context\n\n**Language/Version**: TypeScript 5\n**Primary Dependencies**: none\n**Storage**: files\n**Testing**: mocha\n\n## Constitution Check\n\n- [x] Simple\n- [x] Tested\n`;
-}
-
-function tasks(n: number, done: number): string {
-  const lines = [`# Tasks: Feature ${n}`, '', '## Phase 1: Setup', ''];
-  for (let t = 1; t <= TASKS; t++) {
-    if (t === 11) lines.push('', '## Phase 3: User Story 1 - Do the thing (Priority: P1) 🎯 MVP', '');
-    const id = `T${String(t).padStart(3, '0')}`;
-    lines.push(`- [${t <= done ? 'x' : ' '}] ${id}${t % 3 === 0 ? ' [P]' : ''}${t > 10 ? ' [US1]' : ''} Implement part ${t} in src/feature${n}/part${t}.ts (FR-00${(t % 3) + 1})`);
-  }
-  return lines.join('\n') + '\n';
-}
-
+// The generated shapes are bench:index's (./benchWorkspaces), so the two benchmarks read alike files.
 function generated(): File[] {
   const enc = new TextEncoder();
   const out: File[] = [];
@@ -51,7 +33,7 @@ function generated(): File[] {
 
 /** The corpus's artifact files (flattened names: owner__repo__path__to__file.md), repeated to about a generated set's size. */
 function corpus(): File[] {
-  const dir = process.env.SPECKIT_CORPUS ?? resolve(__dirname, '..', '..', '..', 'shared', 'corpus');
+  const dir = corpusDir();
   if (!existsSync(dir)) throw new Error(`The spec-kit corpus is missing at ${dir}; set SPECKIT_CORPUS.`);
   const once: File[] = [];
   for (const name of readdirSync(dir).sort()) {

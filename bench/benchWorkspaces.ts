@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 /** Tasks per generated tasks.md. */
 export const TASKS = 30;
 
-function spec(n: number): string {
+export function spec(n: number): string {
   return `# Feature Specification: Feature ${n}
 
 **Feature Branch**: \`${String(n).padStart(3, '0')}-feature-${n}\`
@@ -43,7 +43,7 @@ A user does the thing and sees the result.
 `;
 }
 
-function plan(n: number): string {
+export function plan(n: number): string {
   return `# Implementation Plan: Feature ${n}
 
 **Branch**: \`${n}\` | **Date**: 2026-01-02 | **Spec**: [spec.md](./spec.md)

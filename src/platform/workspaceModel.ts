@@ -1,9 +1,8 @@
 import * as vscode from 'vscode';
 import { branchFromGitHead } from '../core/workspace/gitHead';
 import { type FileSystemHost } from '../core/workspace/fileSystem';
-import { type FileSummary } from '../core/artifacts/fastSummary';
 import { type ScanThread, summarizeOffThread } from '../core/workspace/offThreadScan';
-import { PersistedSummaries } from '../core/workspace/summaryStore';
+import { memorySummaries, PersistedSummaries } from '../core/workspace/summaryStore';
 import { type IndexChange, type IndexedFeature, type IndexedProject, type SummaryStore, WorkspaceIndex } from '../core/workspace/workspaceIndex';
 import { VscodeFileSystem } from './vscodeFileSystem';
 
@@ -102,7 +101,7 @@ export class WorkspaceModel implements vscode.Disposable {
         this.log.warn(`The saved index could not be opened; scanning without it: ${String(e)}`);
       }
     }
-    const store: SummaryStore = this.summaries ?? memoryStore();
+    const store: SummaryStore = this.summaries ?? memorySummaries();
     if (!this.summaries) this.index.useSummaries(store);
     const fromStore = this.summaries?.size ?? 0;
     await this.enqueue(async () => {
@@ -312,14 +311,3 @@ export class WorkspaceModel implements vscode.Disposable {
   }
 }
 
-/** Summaries for this session only, where no storage persists them (the first scan still fills it). */
-function memoryStore(): SummaryStore {
-  const entries = new Map<string, readonly [number, number, FileSummary]>();
-  return {
-    get: (p, size, mtime) => {
-      const e = entries.get(p);
-      return e && e[0] === size && e[1] === mtime ? e[2] : undefined;
-    },
-    set: (p, size, mtime, summary) => void entries.set(p, [size, mtime, summary]),
-  };
-}

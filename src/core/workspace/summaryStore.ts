@@ -25,6 +25,18 @@ const MAX_CACHE_BYTES = 64 * 1024 * 1024;
 
 type Entry = readonly [size: number, mtime: number, summary: FileSummary];
 
+/** Summaries kept for this run only: a first scan's worker results where nothing persists (no storage). */
+export function memorySummaries(): SummaryStore {
+  const entries = new Map<string, Entry>();
+  return {
+    get: (p, size, mtime) => {
+      const e = entries.get(p);
+      return e && e[0] === size && e[1] === mtime ? e[2] : undefined;
+    },
+    set: (p, size, mtime, summary) => void entries.set(p, [size, mtime, summary]),
+  };
+}
+
 export class PersistedSummaries implements SummaryStore {
   private readonly entries: Map<string, Entry>;
   /** Paths looked up or stored in this run: what the next save keeps (deleted files drop out). */

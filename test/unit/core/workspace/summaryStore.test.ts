@@ -4,8 +4,8 @@ import { type FileSummary } from '../../../../src/core/artifacts/fastSummary';
 import { type FileSystemHost } from '../../../../src/core/workspace/fileSystem';
 import { NodeFileSystem } from '../../../../src/core/workspace/nodeFileSystem';
 import { CountingFs } from '../../helpers/countingFs';
-import { PersistedSummaries, SUMMARY_FILE } from '../../../../src/core/workspace/summaryStore';
-import { type SummaryStore, WorkspaceIndex } from '../../../../src/core/workspace/workspaceIndex';
+import { memorySummaries, PersistedSummaries, SUMMARY_FILE } from '../../../../src/core/workspace/summaryStore';
+import { WorkspaceIndex } from '../../../../src/core/workspace/workspaceIndex';
 import { makeTempDir, type TempDir } from './helpers';
 
 const TASKS = '# Tasks\n\n## Phase 1: Setup\n\n- [x] T001 a\n- [ ] T002 b\n- [ ] T003 c\n';
@@ -106,14 +106,7 @@ describe('persisted summaries (the index on a second start)', () => {
   it('a provisional scan lists features without reading what is unsummarized; they complete as summaries arrive', async () => {
     ws.write({ 'specs/002-b/tasks.md': TASKS });
     const fs = new CountingFs();
-    const entries = new Map<string, [number, number, FileSummary]>();
-    const store: SummaryStore = {
-      get: (p, size, mtime) => {
-        const e = entries.get(p);
-        return e && e[0] === size && e[1] === mtime ? e[2] : undefined;
-      },
-      set: (p, size, mtime, summary) => void entries.set(p, [size, mtime, summary]),
-    };
+    const store = memorySummaries();
     const arrive = (rel: string, summary: FileSummary): void => {
       const st = statSync(ws.path(rel));
       store.set(ws.path(rel), st.size, st.mtimeMs, summary);
