@@ -227,10 +227,14 @@ export class WorkspaceIndex {
   /** Whether every summarized file of a feature has a summary in the store or the cache. */
   private summariesKnown(feature: Feature): boolean {
     const f = feature.files;
-    return [f.spec, f.plan, f.tasks, ...f.checklists].every((info) => {
-      if (!info || this.cache.get(info.path)?.summary) return true;
-      return info.size !== undefined && this.options.summaries?.get(info.path, info.size, info.mtime) !== undefined;
-    });
+    return [f.spec, f.plan, f.tasks, ...f.checklists].every((info) => !info || this.cache.get(info.path)?.summary !== undefined || this.storedSummary(info.path, info.size, info.mtime) !== undefined);
+  }
+
+  /** The persisted summary of a file exactly as it is on disk (size and mtime), when it is of the kind its path calls for. */
+  private storedSummary(p: string, size: number | undefined, mtime: number | undefined): FileSummary | undefined {
+    const kind = summaryKindOf(p);
+    const stored = kind && size !== undefined && mtime !== undefined ? this.options.summaries?.get(p, size, mtime) : undefined;
+    return stored?.kind === kind ? stored : undefined;
   }
 
   removeFolder(folder: string): void {
@@ -359,14 +363,12 @@ export class WorkspaceIndex {
    * editor holds unsaved text for it.
    */
   private deferredEntry(p: string, info: { mtime: number; size?: number }): CacheEntry | undefined {
-    const store = this.options.summaries;
-    if (!store || info.size === undefined || this.overlays.has(p) || !this.fs.readFileNow || !this.fs.canReadNow?.(p)) return undefined;
+    if (info.size === undefined || this.overlays.has(p) || !this.fs.readFileNow || !this.fs.canReadNow?.(p)) return undefined;
     const key = `disk:${info.mtime}`;
     const cached = this.cache.get(p);
     if (cached?.key === key) return cached;
-    const kind = summaryKindOf(p);
-    const stored = kind ? store.get(p, info.size, info.mtime) : undefined;
-    if (!stored || stored.kind !== kind) return undefined;
+    const stored = this.storedSummary(p, info.size, info.mtime);
+    if (!stored) return undefined;
     this.summarized.stored++;
     const entry: CacheEntry = { key, size: info.size, raw: undefined, summary: stored, doc: undefined, problem: undefined, parsed: false, deferred: true };
     this.cache.set(p, entry);
@@ -383,8 +385,8 @@ export class WorkspaceIndex {
     if (!kind) return undefined;
     const mtime = entry.key.startsWith('disk:') ? Number(entry.key.slice(5)) : undefined;
     const store = this.options.summaries;
-    const stored = store && mtime !== undefined && entry.size !== undefined ? store.get(p, entry.size, mtime) : undefined;
-    let summary = stored?.kind === kind ? stored : undefined;
+    const stored = this.storedSummary(p, entry.size, mtime);
+    let summary = stored;
     if (summary) this.summarized.stored++;
     if (!summary && !entry.parsed && entry.raw !== undefined) {
       summary = fastSummary(kind, entry.raw);
