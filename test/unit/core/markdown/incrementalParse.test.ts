@@ -104,6 +104,31 @@ const docArb = fc
   )
   .chain((lines) => fc.constantFrom('\n', '\r\n').map((eol) => lines.join(eol) + eol));
 
+/**
+ * Applies `edits` in turn, each spliced into the previous edit's result as the server does, and holds
+ * every step's models and diagnostics (and, with `checkTree`, a spliced tree) equal to a full parse's.
+ * Returns how many steps ran and how many a splice served.
+ */
+function editChainEqualsFullParse(path: string, text: string, edits: ReadonlyArray<{ at: number; remove: number; insert: string }>, checkTree: boolean): { runs: number; spliced: number } {
+  let runs = 0;
+  let spliced = 0;
+  let base: MarkdownDoc | undefined;
+  for (const e of edits) {
+    const next = apply(text, e.at, e.remove, e.insert);
+    const tree = splice(text, next);
+    runs++;
+    if (tree) {
+      spliced++;
+      if (checkTree) assert.deepStrictEqual(tree, parseMarkdownTree(next));
+    }
+    const after = analysedAfterEdit(path, text, next, base);
+    assert.deepStrictEqual(after, analysed(path, next));
+    base = after.markdown;
+    text = next;
+  }
+  return { runs, spliced };
+}
+
 describe('incremental markdown parsing', function () {
   // The property tests parse each case twice (spliced and in full); the machine may be shared.
   this.timeout(180_000);
@@ -125,23 +150,11 @@ describe('incremental markdown parsing', function () {
       fc.property(
         docArb.chain((doc) => fc.tuple(fc.constant(doc), fc.array(editArb(doc.length), { minLength: 1, maxLength: 4 }))),
         ([doc, edits]) => {
-          let text = doc;
           // One file kind per sequence, so each edit splices into the previous edit's result.
           const path = kinds[runs % kinds.length]!;
-          let base: MarkdownDoc | undefined;
-          for (const e of edits) {
-            const next = apply(text, e.at, e.remove, e.insert);
-            const tree = splice(text, next);
-            runs++;
-            if (tree) {
-              spliced++;
-              assert.deepStrictEqual(tree, parseMarkdownTree(next));
-            }
-            const after = analysedAfterEdit(path, text, next, base);
-            assert.deepStrictEqual(after, analysed(path, next));
-            base = after.markdown;
-            text = next;
-          }
+          const counted = editChainEqualsFullParse(path, doc, edits, true);
+          runs += counted.runs;
+          spliced += counted.spliced;
         },
       ),
       { numRuns: 250 },
@@ -168,17 +181,9 @@ describe('incremental markdown parsing', function () {
         }),
         ([file, original, edits]) => {
           const path = `/w/specs/001-x/${file.slice(file.lastIndexOf('__') + 2)}`;
-          let text = original;
-          let base: MarkdownDoc | undefined;
-          for (const e of edits) {
-            const next = apply(text, e.at, e.remove, e.insert);
-            runs++;
-            if (splice(text, next)) spliced++;
-            const after = analysedAfterEdit(path, text, next, base);
-            assert.deepStrictEqual(after, analysed(path, next));
-            base = after.markdown;
-            text = next;
-          }
+          const counted = editChainEqualsFullParse(path, original, edits, false);
+          runs += counted.runs;
+          spliced += counted.spliced;
         },
       ),
       { numRuns: 15 },
