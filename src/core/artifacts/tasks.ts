@@ -2,7 +2,7 @@ import { type Heading, type List, type ListItem, type Nodes, type RootContent } 
 import { movedFrom } from '../markdown/incrementalParse';
 import { type MarkdownDoc, nodeEnd, nodeRange, nodeStart, parseMarkdown, plainText, walk } from '../markdown/markdownDoc';
 import { splitLines } from '../text/lineIndex';
-import { type Located, type Problem, type Range } from '../text/range';
+import { type Located, movedRange, type Problem, type Range } from '../text/range';
 import { issueAtLineEnd, type IssueRef } from '../github/issueLink';
 import { firstParagraph } from './docScan';
 import { requirementRefs } from './ids';
@@ -557,10 +557,6 @@ const itemRecords = new WeakMap<ListItem, ItemRecord>();
 
 /** Top-level list items read, reused, and reused moved by lines since the process started (tests check that reuse happens). */
 export const tasksReuse = { read: 0, reused: 0, moved: 0 };
-
-function movedRange(r: Range, lines: number): Range {
-  return { start: { line: r.start.line + lines, character: r.start.character }, end: { line: r.end.line + lines, character: r.end.character } };
-}
 
 function movedItem<T extends { readonly range: Range; readonly checkboxRange: Range | undefined }>(x: T, lines: number): T {
   return { ...x, range: movedRange(x.range, lines), checkboxRange: x.checkboxRange && movedRange(x.checkboxRange, lines) };

@@ -10,7 +10,7 @@ import { parseTasks, type TasksDoc } from '../artifacts/tasks';
 import { movedFrom } from '../markdown/incrementalParse';
 import { type MarkdownDoc, nodeEnd, nodeStart, parseMarkdown, walk } from '../markdown/markdownDoc';
 import { openspecFileKind } from '../openspec/openspecPaths';
-import { type Range } from '../text/range';
+import { movedRange, type Range } from '../text/range';
 
 /** The spec-kit files the language server and `check` read; templates and contracts are not among them. */
 export type LintKind = 'spec' | 'plan' | 'tasks' | 'checklist' | 'constitution' | 'research' | 'data-model' | 'quickstart';
@@ -161,10 +161,6 @@ function itemMentions(markdown: MarkdownDoc, item: ListItem): readonly IdOccurre
   const found = before ? before.map((o) => ({ ...o, range: movedRange(o.range, moved.lines) })) : mentionsIn(markdown, item);
   itemMentionsByNode.set(item, found);
   return found;
-}
-
-function movedRange(r: Range, lines: number): Range {
-  return { start: { line: r.start.line + lines, character: r.start.character }, end: { line: r.end.line + lines, character: r.end.character } };
 }
 
 /** Every ID written in a top-level block outside code and HTML (inline code counts: `T012` is a mention). */
