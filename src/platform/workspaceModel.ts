@@ -137,7 +137,8 @@ export class WorkspaceModel implements vscode.Disposable {
         // What the worker could not summarize (unreadable, binary, changed meanwhile) is read here.
         this.fireIfAny(await this.index.fillPending(true));
       } else {
-        await Promise.all(folders.map((f) => this.addFolder(f)));
+        // Watched above; announceListed below tells the views once for every folder.
+        await Promise.all(folders.map((f) => this.index.addFolder(f.uri.path)));
       }
       this.firstScan = { thread, fromStore, entries };
     });
