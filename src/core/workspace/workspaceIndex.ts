@@ -6,6 +6,7 @@ import { parseSpec, type SpecDoc } from '../artifacts/spec';
 import { parseTasks, type TasksDoc } from '../artifacts/tasks';
 import { fastSummary, type FileSummary, type SummaryKind, summaryOfDoc } from '../artifacts/fastSummary';
 import { featureStatus, type FeatureStatus } from '../status/featureStatus';
+import { type PendingFile } from './firstScan';
 import { type CurrentFeatureProblem, type CurrentFeatureSource, loadCurrentFeature } from './currentFeature';
 import { type Feature, listFeatures, reloadFeature } from './features';
 import { type FileSystemHost, toFileReadError } from './fileSystem';
@@ -222,6 +223,26 @@ export class WorkspaceIndex {
     }
     if (changed.length > 0) this.rebuildLookups();
     return { projects: [], features: changed, structure: false };
+  }
+
+  /**
+   * What a provisional scan left for the first scan's worker: the files of each pending feature that
+   * have no summary yet (in the cache or the store), grouped by feature, in the order they were listed.
+   */
+  pendingFiles(): PendingFile[][] {
+    const groups: PendingFile[][] = [];
+    for (const f of this.features) {
+      if (!f.pending) continue;
+      const files = f.feature.files;
+      const group: PendingFile[] = [];
+      for (const info of [files.spec, files.plan, files.tasks, ...files.checklists]) {
+        const kind = info && summaryKindOf(info.path);
+        if (!info || !kind || this.cache.get(info.path)?.summary !== undefined || this.storedSummary(info.path, info.size, info.mtime) !== undefined) continue;
+        group.push([info.path, kind]);
+      }
+      if (group.length > 0) groups.push(group);
+    }
+    return groups;
   }
 
   /** Whether every summarized file of a feature has a summary in the store or the cache. */
@@ -662,7 +683,7 @@ export class WorkspaceIndex {
       return this.read(info.path, info.mtime).then((entry) => summarized(info.path, entry));
     };
     const reads = [read(f.spec), read(f.plan), read(f.tasks), ...f.checklists.map(read)];
-    const all = reads.some((r) => r instanceof Promise) ? await Promise.all(reads) : (reads as Read[]);
+    const all = reads.some((r) => r instanceof Promise) ? await Promise.all(reads.map(async (r) => r)) : (reads as Read[]);
     const [spec, plan, tasks, ...checklists] = all;
     problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     const docOf = <T extends ParsedDoc>(file: { path: string; entry: CacheEntry } | undefined): T | undefined => {
