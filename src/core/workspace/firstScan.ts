@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { fastSummary, type FileSummary, type SummaryKind, summaryOfDoc } from '../artifacts/fastSummary';
-import { MAX_DOCUMENT_BYTES, parseByKind } from './workspaceIndex';
+import { MAX_DOCUMENT_BYTES, parseByKind, type PendingFile } from './workspaceIndex';
 
 /**
  * The CPU part of a first scan — summarizing every spec, plan, tasks and checklist file — done where it
@@ -14,9 +14,6 @@ export type SummaryEntry = readonly [path: string, size: number, mtime: number, 
 
 /** Messages from the worker: a batch of entries (one feature's files), then `done` or `error`. */
 export type FirstScanMessage = { readonly entries: readonly SummaryEntry[] } | { readonly done: true } | { readonly error: string };
-
-/** A file the host's provisional listing left unsummarized (a local path), with the summary its name calls for. */
-export type PendingFile = readonly [path: string, kind: SummaryKind];
 
 const KINDS: ReadonlySet<string> = new Set<SummaryKind>(['spec', 'plan', 'tasks', 'checklist']);
 

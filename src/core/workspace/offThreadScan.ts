@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { type FirstScanMessage, type PendingFile, summarizeFiles, type SummaryEntry } from './firstScan';
+import { type FirstScanMessage, summarizeFiles, type SummaryEntry } from './firstScan';
+import { type PendingFile } from './workspaceIndex';
 
 /** Where the first scan's summaries were computed. */
 export type ScanThread = 'worker' | 'in-thread';

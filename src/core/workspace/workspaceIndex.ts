@@ -6,7 +6,6 @@ import { parseSpec, type SpecDoc } from '../artifacts/spec';
 import { parseTasks, type TasksDoc } from '../artifacts/tasks';
 import { fastSummary, type FileSummary, type SummaryKind, summaryOfDoc } from '../artifacts/fastSummary';
 import { featureStatus, type FeatureStatus } from '../status/featureStatus';
-import { type PendingFile } from './firstScan';
 import { type CurrentFeatureProblem, type CurrentFeatureSource, loadCurrentFeature } from './currentFeature';
 import { type Feature, listFeatures, reloadFeature } from './features';
 import { type FileSystemHost, toFileReadError } from './fileSystem';
@@ -64,6 +63,9 @@ export interface WorkspaceIndexOptions {
   /** Summaries persisted from an earlier run (./summaryStore), consulted before a file is summarized or parsed. */
   summaries?: SummaryStore;
 }
+
+/** A file a provisional listing left unsummarized, with the summary its name calls for (the first scan's worker takes these). */
+export type PendingFile = readonly [path: string, kind: SummaryKind];
 
 /** Per-file summaries kept between runs, keyed by path, size and modification time. */
 export interface SummaryStore {

@@ -3,11 +3,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fastSummary, type FileSummary, summaryOfDoc } from '../../../../src/core/artifacts/fastSummary';
-import { type PendingFile, pendingGroupsOf, type SummaryEntry } from '../../../../src/core/workspace/firstScan';
+import { pendingGroupsOf, type SummaryEntry } from '../../../../src/core/workspace/firstScan';
 import { type FileSystemHost } from '../../../../src/core/workspace/fileSystem';
 import { NodeFileSystem } from '../../../../src/core/workspace/nodeFileSystem';
 import { summarizeOffThread } from '../../../../src/core/workspace/offThreadScan';
-import { parseByKind, type SummaryStore, WorkspaceIndex } from '../../../../src/core/workspace/workspaceIndex';
+import { parseByKind, type PendingFile, type SummaryStore, WorkspaceIndex } from '../../../../src/core/workspace/workspaceIndex';
 import { repoRoot } from '../../helpers/paths';
 
 /** The worker bundle `npm run test:unit` builds first (node esbuild.mjs). */
