@@ -87,8 +87,53 @@ export function fastSummary(kind: SummaryKind, raw: string | Uint8Array): FileSu
  * than the line and cell limits with fewer marks in all than both mark limits allow is within them
  * too; that is counted by the runtime's own search, faster than reading every character here.
  */
-function surelySimple(text: string): boolean {
+export function surelySimple(text: string): boolean {
   if (text.length < LIMITS.lines && text.length < LIMITS.cells && fewerMarks(text, FEW_MARKS)) return true;
+  return boundedByStretches(text) || countedSimple(text);
+}
+
+const BLANK_LINE = /\n[ \t]*\n/g;
+const NOT_MARK = /[^*_[\]`~<>!()]+/g;
+
+/**
+ * surelySimple's test by the runtime's searches, for a process whose code is not compiled yet: the
+ * stretches between blank lines (`\n`, only spaces and tabs, `\n`) hold every block the count below
+ * closes, so a stretch's marks bound its blocks' (and the squares' sum too). A stretch shorter than
+ * the per-block limit has fewer marks than characters; only a longer one has its marks counted.
+ * False (the count below decides) on CR line breaks, or when the bound is not enough.
+ */
+function boundedByStretches(text: string): boolean {
+  if (text.includes('\r') || !fewer(text, '\n', LIMITS.lines) || !fewer(text, '|', LIMITS.cells)) return false;
+  let work = 0;
+  let from = 0;
+  BLANK_LINE.lastIndex = 0;
+  for (;;) {
+    const blank = BLANK_LINE.exec(text);
+    const to = blank ? blank.index : text.length;
+    const length = to - from;
+    if (length < LIMITS.marksPerBlock) work += length * length;
+    else {
+      const marks = text.slice(from, to).replace(NOT_MARK, '').length;
+      if (marks >= LIMITS.marksPerBlock) return false;
+      work += marks * marks;
+    }
+    if (!blank) break;
+    // The closing \n starts the next stretch's first line.
+    from = BLANK_LINE.lastIndex - 1;
+    BLANK_LINE.lastIndex = from;
+  }
+  return work < LIMITS.markWork;
+}
+
+/** Whether `ch` occurs fewer than `bound` times in the text. */
+function fewer(text: string, ch: string, bound: number): boolean {
+  let n = 0;
+  for (let p = text.indexOf(ch); p >= 0; p = text.indexOf(ch, p + 1)) if (++n >= bound) return false;
+  return true;
+}
+
+/** surelySimple's test character by character. */
+function countedSimple(text: string): boolean {
   let breaks = 0;
   let pipes = 0;
   let marks = 0;
