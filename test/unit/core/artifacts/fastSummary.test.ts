@@ -225,9 +225,9 @@ describe('fast summary (the first scan) equals the full parse', function () {
       fc.integer({ min: 0, max: 300 }).map((n) => '[x] '.repeat(n)),
       fc.constantFrom('plain words', '| a | b |', '- [ ] T001 a (b) `c`', '', ' \t', '_'),
     );
-    const block = fc.array(line, { minLength: 1, maxLength: 6 }).map((ls) => ls.join('\n'));
+    const block = fc.tuple(fc.array(line, { minLength: 1, maxLength: 6 }), fc.constantFrom('\n', '\r\n', '\r')).map(([ls, br]) => ls.join(br));
     const text = fc
-      .tuple(fc.array(block, { minLength: 1, maxLength: 45 }), fc.constantFrom('\n\n', '\n \t\n', '\n', '\r\n\r\n'), fc.nat(20000))
+      .tuple(fc.array(block, { minLength: 1, maxLength: 45 }), fc.constantFrom('\n\n', '\n \t\n', '\n', '\r\n\r\n', '\r\n \r\n', '\r\r', '\r\t\r', '\r\n'), fc.nat(20000))
       .map(([blocks, sep, pad]) => `${'x'.repeat(pad)}\n\n${blocks.join(sep)}`);
     let simple = 0;
     let notSimple = 0;
@@ -246,6 +246,9 @@ describe('fast summary (the first scan) equals the full parse', function () {
     // At the per-block limit exactly: a stretch of ${LIMITS.marksPerBlock} marks is not surely simple.
     assert.equal(surelySimple(`${'x'.repeat(LIMITS.lines)}\n\n${'*'.repeat(LIMITS.marksPerBlock)}\n`), false);
     assert.equal(surelySimple(`${'x'.repeat(LIMITS.lines)}\n\n${'*'.repeat(LIMITS.marksPerBlock - 1)}\n`), true);
+    // A CRLF between two lines is one break, not a blank line: their marks are one block's, over the limit.
+    assert.equal(surelySimple(`${'x'.repeat(LIMITS.lines)}\r\n\r\n${'*'.repeat(600)}\r\n${'*'.repeat(600)}\r\n`), false);
+    assert.equal(surelySimple(`${'x'.repeat(LIMITS.lines)}\r\n\r\n${'*'.repeat(600)}\r\n\r\n${'*'.repeat(600)}\r\n`), true);
   });
 
   it('counts a plain spec-kit tasks file without deferring', () => {
