@@ -60,8 +60,8 @@ async function lazyParsers() {
   // Each stand-in lists its package's exports (read here) as getters: an import binding is read
   // where it is used (esbuild's CJS interop), so nothing loads until then.
   const exportsOf = Object.fromEntries(await Promise.all(LAZY_PARSERS.map(async (p) => [p, Object.keys(await import(p))])));
-  const names = LAZY_PARSERS.map((p, i) => [p, `p${i}`]);
-  const entry = `${names.map(([p, v]) => `import * as ${v} from ${JSON.stringify(p)};`).join('\n')}\nexport const parsers = { ${names.map(([p, v]) => `${JSON.stringify(p)}: ${v}`).join(', ')} };\n`;
+  // Each package of dist/cliParsers.js runs when first asked for: a full parse of a constitution needs remark, not yaml.
+  const entry = `exports.parsers = { ${LAZY_PARSERS.map((p) => `get ${JSON.stringify(p)}() { return require(${JSON.stringify(p)}); }`).join(', ')} };\n`;
   return {
     name: 'lazy-parsers',
     setup(build) {
