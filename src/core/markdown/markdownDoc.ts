@@ -42,8 +42,17 @@ function gfmSubset(this: Processor): void {
   (data.fromMarkdownExtensions ??= []).push(gfmTableFromMarkdown(), gfmTaskListItemFromMarkdown(), gfmStrikethroughFromMarkdown());
 }
 
-const withFrontmatter = unified().use(remarkParse).use(gfmSubset).use(remarkFrontmatter, ['yaml']);
-const withoutFrontmatter = unified().use(remarkParse).use(gfmSubset);
+function buildProcessors() {
+  return {
+    withFrontmatter: unified().use(remarkParse).use(gfmSubset).use(remarkFrontmatter, ['yaml']),
+    withoutFrontmatter: unified().use(remarkParse).use(gfmSubset),
+  };
+}
+/**
+ * Built on the first full parse, not when this module loads: a process that only reads summaries
+ * (the CLI's scan, see esbuild.mjs) then never loads remark.
+ */
+let processors: ReturnType<typeof buildProcessors> | undefined;
 
 /**
  * The front matter extension turns every list after an opening `---` that is never closed into a
@@ -56,7 +65,8 @@ const processor = {
   parse(source: string): Root {
     const open = OPENS_FRONTMATTER.exec(source);
     const unclosed = open !== null && !CLOSES_FRONTMATTER.test(source.slice(open[0].length - 1));
-    return (unclosed ? withoutFrontmatter : withFrontmatter).parse(source);
+    processors ??= buildProcessors();
+    return (unclosed ? processors.withoutFrontmatter : processors.withFrontmatter).parse(source);
   },
 };
 
