@@ -54,18 +54,17 @@ interface StartRows {
   worker: [number, number, number];
 }
 
-/** node:fs with VS Code's whole-millisecond mtimes (Stats.mtime.getTime(), rounded) (what the extension's file system reports, and the worker keys by). */
+/** node:fs with VS Code's whole-millisecond mtimes (Stats.mtime.getTime()), what the extension's file system reports and the worker keys by; synchronous as a `file:` folder is walked. */
 function vscodeLikeFs(): FileSystemHost {
-  const fs = new NodeFileSystem({ blocking: true });
+  const fs = new NodeFileSystem({ blocking: true, wholeMilliseconds: true });
   return {
     readFile: (p, o) => fs.readFile(p, o),
     readDirectory: (p) => fs.readDirectory(p),
-    stat: async (p) => {
-      const s = await fs.stat(p);
-      return s && { ...s, mtime: Math.round(s.mtime) }; // as node builds Stats.mtime
-    },
+    stat: (p) => fs.stat(p),
     canReadNow: () => true,
     readFileNow: (p, o) => fs.readFileNow(p, o),
+    readDirectoryNow: (p) => fs.readDirectoryNow(p),
+    statNow: (p) => fs.statNow(p),
   };
 }
 
@@ -84,7 +83,7 @@ async function workerStart(root: string): Promise<[number, number, number]> {
     const timer = setInterval(() => {
       fill = fill.then(() => index.fillPending(false));
     }, 150);
-    const thread = await summarizeOffThread(WORKER, [root], (batch) => {
+    const thread = await summarizeOffThread(WORKER, index.pendingFiles(), (batch) => {
       for (const [p, size, mtime, summary] of batch) store.set(p, size, mtime, summary);
     });
     clearInterval(timer);

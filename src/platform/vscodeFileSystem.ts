@@ -7,7 +7,8 @@ import { type EntryType, type FileStat, type FileSystemHost, FileReadError, type
  * same way. Core paths are a URI's path; the scheme and authority come from the workspace folder.
  */
 export class VscodeFileSystem implements FileSystemHost {
-  private readonly disk = new NodeFileSystem();
+  /** This machine's disk for `file:` folders; mtimes in whole milliseconds, as vscode.workspace.fs reports them. */
+  private readonly disk = new NodeFileSystem({ wholeMilliseconds: true });
 
   constructor(private readonly toUri: (path: string) => vscode.Uri) {}
 
@@ -26,6 +27,21 @@ export class VscodeFileSystem implements FileSystemHost {
       // Named by the core path, as readFile's errors are (fsPath differs on Windows).
       throw new FileReadError(path, error.reason, error.message);
     }
+  }
+
+  /** A `file:` folder is listed with node's synchronous calls: a first scan's walk without a round trip per entry. */
+  readDirectoryNow(path: string): Array<[string, EntryType]> {
+    return this.disk.readDirectoryNow(this.localPath(path));
+  }
+
+  statNow(path: string): FileStat | undefined {
+    return this.disk.statNow(this.localPath(path));
+  }
+
+  private localPath(path: string): string {
+    const uri = this.toUri(path);
+    if (uri.scheme !== 'file') throw new FileReadError(path, 'unreadable', `it is on ${uri.scheme}:, which is read asynchronously only`);
+    return uri.fsPath;
   }
 
   async readFile(path: string, options: ReadFileOptions = {}): Promise<Uint8Array> {

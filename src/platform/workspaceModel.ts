@@ -124,14 +124,18 @@ export class WorkspaceModel implements vscode.Disposable {
           fillTimer = undefined;
           fill = fill.then(async () => this.fireIfAny(await this.index.fillPending(false)));
         };
-        thread = await summarizeOffThread(this.workerScript, local, (batch) => {
-          for (const [p, size, mtime, summary] of batch) store.set(vscode.Uri.file(p).path, size, mtime, summary);
-          entries += batch.length;
-          fillTimer ??= setTimeout(fillNow, FILL_INTERVAL_MS);
-        }).catch((e: unknown) => {
-          this.log.warn(`The first scan's summaries could not be computed ahead: ${String(e)}`);
-          return 'skipped' as const;
-        });
+        // The worker summarizes the files the listing left pending; it does not walk the folders again.
+        const groups = this.index.pendingFiles().map((g) => g.map(([p, kind]) => [this.uriFor(p).fsPath, kind] as const));
+        if (groups.length > 0) {
+          thread = await summarizeOffThread(this.workerScript, groups, (batch) => {
+            for (const [p, size, mtime, summary] of batch) store.set(vscode.Uri.file(p).path, size, mtime, summary);
+            entries += batch.length;
+            fillTimer ??= setTimeout(fillNow, FILL_INTERVAL_MS);
+          }).catch((e: unknown) => {
+            this.log.warn(`The first scan's summaries could not be computed ahead: ${String(e)}`);
+            return 'skipped' as const;
+          });
+        }
         if (fillTimer) clearTimeout(fillTimer);
         await fill.catch((e: unknown) => this.log.warn(`Features could not be completed as the first scan went: ${String(e)}`));
         // What the worker could not summarize (unreadable, binary, changed meanwhile) is read here.

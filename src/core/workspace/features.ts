@@ -3,7 +3,7 @@
  * named `NNN-slug` or `YYYYMMDD-HHMMSS-slug` by spec-kit, with the artifacts each one holds.
  */
 import * as path from 'node:path/posix';
-import { type EntryType, type FileStat, type FileSystemHost } from './fileSystem';
+import { canWalkNow, type EntryType, type FileStat, type FileSystemHost } from './fileSystem';
 import { type Project } from './projects';
 import { type WorkspaceProblem } from './workspaceProblem';
 
@@ -84,34 +84,15 @@ export function parseFeatureName(name: string): ParsedFeatureName {
  * Every feature of the project, sorted by number and then name. Numbered directories count even when
  * empty (spec-kit's numbering does); other directories only when they hold a spec-kit artifact.
  * Dot-directories are archives: `specs/.archive/003-x` or `specs/.003-x` come back `archived`.
+ * On a file system that can walk synchronously (the local disk) the whole listing is one run of
+ * system calls; elsewhere the same walk awaits each step, several feature folders at once.
  */
 export async function listFeatures(fs: FileSystemHost, project: Project): Promise<Feature[]> {
-  const candidates: Array<{ featureRoot: string; dir: string; parseAs: string; archived: boolean }> = [];
-  for (const featureRoot of project.featureRoots) {
-    for (const [name, type] of await fs.readDirectory(featureRoot)) {
-      const dir = path.join(featureRoot, name);
-      if (!(await isDirectoryEntry(fs, dir, type))) continue;
-      if (name.startsWith('.')) candidates.push({ featureRoot, dir, parseAs: name.replace(/^\.+/, ''), archived: true });
-      else candidates.push({ featureRoot, dir, parseAs: name, archived: false });
-    }
-  }
-
+  const now = canWalkNow(fs, project.root);
+  const candidates = now ? walkNow(fs, candidatesOf(fs, project)) : await walkAsync(fs, candidatesOf(fs, project));
   const found: Array<Omit<Feature, 'duplicateNumber'>> = [];
-  await forEachLimited(candidates, CONCURRENCY, async (c) => {
-    const feature = await readFeature(fs, project, c.featureRoot, c.dir, c.parseAs, c.archived);
-    if (feature) {
-      found.push(feature);
-      return;
-    }
-    if (!c.archived) return;
-    // A dot-directory that is not itself a feature is an archive folder: its children are archived features.
-    for (const [childName, childType] of await fs.readDirectory(c.dir)) {
-      const childDir = path.join(c.dir, childName);
-      if (childName.startsWith('.') || !(await isDirectoryEntry(fs, childDir, childType))) continue;
-      const archived = await readFeature(fs, project, c.featureRoot, childDir, childName, true);
-      if (archived) found.push(archived);
-    }
-  });
+  if (now) for (const c of candidates) found.push(...walkNow(fs, featuresAt(project, c)));
+  else await forEachLimited(candidates, CONCURRENCY, async (c) => void found.push(...(await walkAsync(fs, featuresAt(project, c)))));
 
   const counts = new Map<string, number>();
   for (const f of found) {
@@ -125,6 +106,42 @@ export async function listFeatures(fs: FileSystemHost, project: Project): Promis
   return features.sort(compareFeatures);
 }
 
+interface Candidate {
+  readonly featureRoot: string;
+  readonly dir: string;
+  readonly parseAs: string;
+  readonly archived: boolean;
+}
+
+function* candidatesOf(fs: FileSystemHost, project: Project): Walk<Candidate[]> {
+  const candidates: Candidate[] = [];
+  for (const featureRoot of project.featureRoots) {
+    for (const [name, type] of yield* list(featureRoot)) {
+      const dir = child(featureRoot, name);
+      if (!(yield* isDirectoryEntry(dir, type))) continue;
+      if (name.startsWith('.')) candidates.push({ featureRoot, dir, parseAs: name.replace(/^\.+/, ''), archived: true });
+      else candidates.push({ featureRoot, dir, parseAs: name, archived: false });
+    }
+  }
+  return candidates;
+}
+
+/** The feature a candidate folder is, or, for a dot-folder that is none, the archived features it holds. */
+function* featuresAt(project: Project, c: Candidate): Walk<Array<Omit<Feature, 'duplicateNumber'>>> {
+  const feature = yield* readFeature(project, c.featureRoot, c.dir, c.parseAs, c.archived);
+  if (feature) return [feature];
+  if (!c.archived) return [];
+  // A dot-directory that is not itself a feature is an archive folder: its children are archived features.
+  const found: Array<Omit<Feature, 'duplicateNumber'>> = [];
+  for (const [childName, childType] of yield* list(c.dir)) {
+    const childDir = child(c.dir, childName);
+    if (childName.startsWith('.') || !(yield* isDirectoryEntry(childDir, childType))) continue;
+    const archived = yield* readFeature(project, c.featureRoot, childDir, childName, true);
+    if (archived) found.push(archived);
+  }
+  return found;
+}
+
 /**
  * Re-reads one known feature directory (after a file inside it changed) without listing the whole
  * project. `duplicateNumber` is carried over: the directory's name, and so its number, is unchanged.
@@ -133,7 +150,7 @@ export async function listFeatures(fs: FileSystemHost, project: Project): Promis
 export async function reloadFeature(fs: FileSystemHost, project: Project, previous: Feature): Promise<Feature | undefined> {
   if ((await fs.stat(previous.dir))?.type !== 'directory') return undefined;
   const parseAs = previous.archived ? path.basename(previous.dir).replace(/^\.+/, '') : path.basename(previous.dir);
-  const fresh = await readFeature(fs, project, previous.featureRoot, previous.dir, parseAs, previous.archived);
+  const fresh = await walk(fs, previous.dir, readFeature(project, previous.featureRoot, previous.dir, parseAs, previous.archived));
   return fresh ? { ...fresh, duplicateNumber: previous.duplicateNumber } : undefined;
 }
 
@@ -143,7 +160,7 @@ export async function reloadFeature(fs: FileSystemHost, project: Project, previo
  */
 export async function loadFeatureAt(fs: FileSystemHost, project: Project, dir: string): Promise<Feature | undefined> {
   if ((await fs.stat(dir))?.type !== 'directory') return undefined;
-  const { files } = await readFiles(fs, dir);
+  const { files } = await walk(fs, dir, readFiles(dir));
   return { ...parseFeatureName(path.basename(dir)), dir, relDir: path.relative(project.root, dir), name: path.basename(dir), featureRoot: path.dirname(dir), archived: false, duplicateNumber: false, files };
 }
 
@@ -171,23 +188,17 @@ export function compareFeatures(a: Feature, b: Feature): number {
   return a.relDir < b.relDir ? -1 : a.relDir > b.relDir ? 1 : 0;
 }
 
-async function readFeature(
-  fs: FileSystemHost,
-  project: Project,
-  featureRoot: string,
-  dir: string,
-  nameForParsing: string,
-  archived: boolean,
-): Promise<Omit<Feature, 'duplicateNumber'> | undefined> {
+function* readFeature(project: Project, featureRoot: string, dir: string, nameForParsing: string, archived: boolean): Walk<Omit<Feature, 'duplicateNumber'> | undefined> {
   const parsed = parseFeatureName(nameForParsing);
-  const { files, hasChecklistsDir, problems } = await readFiles(fs, dir);
+  const { files, hasChecklistsDir, problems } = yield* readFiles(dir);
   const hasArtifact = SINGLE_FILES.some(([key]) => files[key] !== undefined) || files.contracts !== undefined || hasChecklistsDir || problems.length > 0;
   if (parsed.numbering === 'none' && !hasArtifact) return undefined;
+  const name = dir.slice(dir.lastIndexOf('/') + 1);
   return {
     ...parsed,
     dir,
-    relDir: path.relative(project.root, dir),
-    name: path.basename(dir),
+    relDir: relativeTo(project.root, dir),
+    name,
     featureRoot,
     archived,
     files,
@@ -197,41 +208,45 @@ async function readFeature(
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-async function readFiles(fs: FileSystemHost, dir: string): Promise<{ files: FeatureFiles; hasChecklistsDir: boolean; problems: WorkspaceProblem[] }> {
+function* readFiles(dir: string): Walk<{ files: FeatureFiles; hasChecklistsDir: boolean; problems: WorkspaceProblem[] }> {
   // One listing, then a stat only for what is there: most features hold two or three files.
-  const entries = new Map(await fs.readDirectory(dir));
-  const present = async (name: string, want: 'file' | 'directory'): Promise<boolean> => {
-    const type = entries.get(name);
-    if (type === want) return true;
-    return type === 'symlink' && (await fs.stat(path.join(dir, name)))?.type === want;
-  };
+  const entries = new Map(yield* list(dir));
   const files: Mutable<FeatureFiles> = { checklists: [] };
   const problems: WorkspaceProblem[] = [];
-  const artifact = async (p: string): Promise<FileInfo | undefined> => {
-    const s = await fs.stat(p);
+  const artifact = (p: string, s: FileStat | undefined): FileInfo | undefined => {
     if (s?.type === 'file') return { path: p, mtime: s.mtime, size: s.size };
     // A folder named like an artifact is merely odd; a FIFO or a dangling link is something to say.
     if (s && s.type !== 'directory') problems.push(notAFile(p, s));
     return undefined;
   };
-  await Promise.all(
-    SINGLE_FILES.map(async ([key, file]) => {
-      if (!entries.has(file)) return;
-      const info = await artifact(path.join(dir, file));
-      if (info) files[key] = info;
-    }),
-  );
-  if (await present('contracts', 'directory')) files.contracts = await listFilesRecursive(fs, path.join(dir, 'contracts'), CONTRACTS_MAX_DEPTH);
-  const hasChecklistsDir = await present('checklists', 'directory');
+  const singles = SINGLE_FILES.filter(([, file]) => entries.has(file));
+  const singlePaths = singles.map(([, file]) => child(dir, file));
+  // One batch of stats: on a remote file system they go out together.
+  const singleStats = yield* stats(singlePaths);
+  singles.forEach(([key], i) => {
+    const info = artifact(singlePaths[i]!, singleStats[i]);
+    if (info) files[key] = info;
+  });
+  if (yield* present(dir, entries, 'contracts', 'directory')) files.contracts = yield* listFilesRecursive(child(dir, 'contracts'), CONTRACTS_MAX_DEPTH);
+  const hasChecklistsDir = yield* present(dir, entries, 'checklists', 'directory');
   if (hasChecklistsDir) {
-    const checklistsDir = path.join(dir, 'checklists');
-    const names = (await fs.readDirectory(checklistsDir)).map(([n]) => n).filter((n) => n.toLowerCase().endsWith('.md')).sort();
-    const infos = await Promise.all(names.map((n) => artifact(path.join(checklistsDir, n))));
-    files.checklists = infos.filter((i): i is FileInfo => i !== undefined);
+    const checklistsDir = child(dir, 'checklists');
+    const paths = (yield* list(checklistsDir))
+      .map(([n]) => n)
+      .filter((n) => n.toLowerCase().endsWith('.md'))
+      .sort()
+      .map((n) => child(checklistsDir, n));
+    const found = yield* stats(paths);
+    files.checklists = paths.map((p, i) => artifact(p, found[i])).filter((i): i is FileInfo => i !== undefined);
   }
-  // Promise.all above finishes in any order; problems are listed by path.
   problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { files, hasChecklistsDir, problems };
+}
+
+function* present(dir: string, entries: ReadonlyMap<string, EntryType>, name: string, want: 'file' | 'directory'): Walk<boolean> {
+  const type = entries.get(name);
+  if (type === want) return true;
+  return type === 'symlink' && (yield* statOf(child(dir, name)))?.type === want;
 }
 
 function notAFile(p: string, s: FileStat): WorkspaceProblem {
@@ -239,30 +254,77 @@ function notAFile(p: string, s: FileStat): WorkspaceProblem {
   return { path: p, code: 'not-a-regular-file', severity: 'error', message: `This file was not read: it is ${what}, not a regular file.` };
 }
 
-async function fileInfo(fs: FileSystemHost, p: string): Promise<FileInfo | undefined> {
-  const s = await fs.stat(p);
-  return s?.type === 'file' ? { path: p, mtime: s.mtime, size: s.size } : undefined;
-}
-
-async function listFilesRecursive(fs: FileSystemHost, dir: string, depth: number): Promise<FileInfo[]> {
+function* listFilesRecursive(dir: string, depth: number): Walk<FileInfo[]> {
   const out: FileInfo[] = [];
-  const entries = [...(await fs.readDirectory(dir))].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const entries = [...(yield* list(dir))].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   for (const [name, type] of entries) {
-    const p = path.join(dir, name);
+    const p = child(dir, name);
     if (type === 'directory') {
-      if (depth > 1) out.push(...(await listFilesRecursive(fs, p, depth - 1)));
+      if (depth > 1) out.push(...(yield* listFilesRecursive(p, depth - 1)));
     } else {
-      const info = await fileInfo(fs, p);
-      if (info) out.push(info);
+      const s = yield* statOf(p);
+      if (s?.type === 'file') out.push({ path: p, mtime: s.mtime, size: s.size });
     }
   }
   return out;
 }
 
-async function isDirectoryEntry(fs: FileSystemHost, p: string, type: EntryType): Promise<boolean> {
+function* isDirectoryEntry(p: string, type: EntryType): Walk<boolean> {
   if (type === 'directory') return true;
   // A symlinked feature directory is followed for this one level only.
-  return type === 'symlink' && (await fs.stat(p))?.type === 'directory';
+  return type === 'symlink' && (yield* statOf(p))?.type === 'directory';
+}
+
+/**
+ * The walk is written once, as generators that yield the file system calls they need; `walkNow` answers
+ * them synchronously (the local disk), `walkAsync` awaits them (a remote or virtual file system).
+ */
+type FsCall = { readonly list: string } | { readonly stats: readonly string[] };
+type Walk<T> = Generator<FsCall, T, unknown>;
+
+function* list(dir: string): Walk<Array<[string, EntryType]>> {
+  return (yield { list: dir }) as Array<[string, EntryType]>;
+}
+
+function* stats(paths: readonly string[]): Walk<Array<FileStat | undefined>> {
+  if (paths.length === 0) return [];
+  return (yield { stats: paths }) as Array<FileStat | undefined>;
+}
+
+function* statOf(p: string): Walk<FileStat | undefined> {
+  return (yield* stats([p]))[0];
+}
+
+function walkNow<T>(fs: FileSystemHost, w: Walk<T>): T {
+  for (let step = w.next(); ; ) {
+    if (step.done) return step.value;
+    const call = step.value;
+    step = w.next('list' in call ? fs.readDirectoryNow!(call.list) : call.stats.map((p) => fs.statNow!(p)));
+  }
+}
+
+async function walkAsync<T>(fs: FileSystemHost, w: Walk<T>): Promise<T> {
+  for (let step = w.next(); ; ) {
+    if (step.done) return step.value;
+    const call = step.value;
+    step = w.next('list' in call ? await fs.readDirectory(call.list) : await Promise.all(call.stats.map((p) => fs.stat(p))));
+  }
+}
+
+function walk<T>(fs: FileSystemHost, at: string, w: Walk<T>): Promise<T> {
+  return canWalkNow(fs, at) ? Promise.resolve(walkNow(fs, w)) : walkAsync(fs, w);
+}
+
+/** `dir/name` for a name from a listing (never `.`, `..` nor holding a `/`): path.join's normalizing is not needed. */
+function child(dir: string, name: string): string {
+  return dir.endsWith('/') ? dir + name : `${dir}/${name}`;
+}
+
+/** path.relative for a directory known to be inside `root`, as the walk finds them. */
+function relativeTo(root: string, dir: string): string {
+  const prefix = root.endsWith('/') ? root : `${root}/`;
+  const plain = dir.startsWith(prefix) && !dir.includes('/./') && !dir.includes('/../') && !dir.includes('//') && !dir.endsWith('/');
+  return plain ? dir.slice(prefix.length) : path.relative(root, dir);
 }
 
 function duplicateKey(f: Omit<Feature, 'duplicateNumber'>): string | undefined {

@@ -16,6 +16,11 @@ export interface ReadFileOptions {
   readonly maxBytes?: number;
   /** Refuse a symbolic link instead of following it: for state files, where a link could lead anywhere. */
   readonly noFollow?: boolean;
+  /**
+   * The caller has just seen a regular file at this path (its listing's stat): the look before opening
+   * is skipped. The check after opening (the open file's own stat) still refuses anything else.
+   */
+  readonly seenRegular?: boolean;
 }
 
 export interface FileSystemHost {
@@ -37,6 +42,17 @@ export interface FileSystemHost {
   canReadNow?(path: string): boolean;
   /** `readFile`, synchronously, where `canReadNow` says so; throws as `readFile` does. */
   readFileNow?(path: string, options?: ReadFileOptions): Uint8Array;
+  /**
+   * `readDirectory` and `stat`, synchronously, where `canReadNow` says so: a walk of thousands of
+   * feature folders on the local disk then costs system calls, not a promise per entry.
+   */
+  readDirectoryNow?(path: string): Array<[name: string, type: EntryType]>;
+  statNow?(path: string): FileStat | undefined;
+}
+
+/** Whether `fs` lists, stats and reads at `path` synchronously (all three `…Now` methods, and `canReadNow` says so). */
+export function canWalkNow(fs: FileSystemHost, path: string): boolean {
+  return fs.readDirectoryNow !== undefined && fs.statNow !== undefined && fs.readFileNow !== undefined && fs.canReadNow?.(path) === true;
 }
 
 export type FileReadFailure = 'missing' | 'not-regular' | 'symlink' | 'too-large' | 'unreadable';

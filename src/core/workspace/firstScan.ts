@@ -1,9 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { fastSummary, type FileSummary, type SummaryKind, summaryOfDoc } from '../artifacts/fastSummary';
-import { listFeatures } from './features';
-import { NodeFileSystem } from './nodeFileSystem';
-import { findProjects } from './projects';
-import { MAX_DOCUMENT_BYTES, parseByKind } from './workspaceIndex';
+import { MAX_DOCUMENT_BYTES, parseByKind, type PendingFile } from './workspaceIndex';
 
 /**
  * The CPU part of a first scan — summarizing every spec, plan, tasks and checklist file — done where it
@@ -18,29 +15,30 @@ export type SummaryEntry = readonly [path: string, size: number, mtime: number, 
 /** Messages from the worker: a batch of entries (one feature's files), then `done` or `error`. */
 export type FirstScanMessage = { readonly entries: readonly SummaryEntry[] } | { readonly done: true } | { readonly error: string };
 
-/** Summarizes the artifact files of every feature under `folders` (local paths), one feature's batch at a time. */
-export async function summarizeFolders(folders: readonly string[], onBatch: (entries: SummaryEntry[]) => void, pause?: () => Promise<void>): Promise<void> {
-  const fs = new NodeFileSystem();
-  for (const folder of folders) {
-    for (const project of await findProjects(fs, folder)) {
-      for (const feature of await listFeatures(fs, project)) {
-        if (feature.archived) continue;
-        const f = feature.files;
-        const files: Array<[string, SummaryKind]> = [];
-        if (f.spec) files.push([f.spec.path, 'spec']);
-        if (f.plan) files.push([f.plan.path, 'plan']);
-        if (f.tasks) files.push([f.tasks.path, 'tasks']);
-        for (const c of f.checklists) files.push([c.path, 'checklist']);
-        const batch: SummaryEntry[] = [];
-        for (const [p, kind] of files) {
-          const entry = summarizeFile(p, kind);
-          if (entry) batch.push(entry);
-          if (pause) await pause();
-        }
-        if (batch.length > 0) onBatch(batch);
-      }
+const KINDS: ReadonlySet<string> = new Set<SummaryKind>(['spec', 'plan', 'tasks', 'checklist']);
+
+/**
+ * Summarizes the files the host listed, one feature's group at a time: the folders are not walked a
+ * second time (the host's listing already has every path), only these files are read.
+ */
+export async function summarizeFiles(groups: ReadonlyArray<readonly PendingFile[]>, onBatch: (entries: SummaryEntry[]) => void, pause?: () => Promise<void>): Promise<void> {
+  for (const group of groups) {
+    const batch: SummaryEntry[] = [];
+    for (const [p, kind] of group) {
+      const entry = summarizeFile(p, kind);
+      if (entry) batch.push(entry);
+      if (pause) await pause();
     }
+    if (batch.length > 0) onBatch(batch);
   }
+}
+
+/** The groups a worker was given, anything not of the expected shape left out (a message is data, not trusted code). */
+export function pendingGroupsOf(data: unknown): PendingFile[][] {
+  if (!Array.isArray(data)) return [];
+  return data.filter(Array.isArray).map((group: unknown[]) =>
+    group.filter((f): f is PendingFile => Array.isArray(f) && f.length === 2 && typeof f[0] === 'string' && typeof f[1] === 'string' && KINDS.has(f[1])),
+  );
 }
 
 /**

@@ -1,12 +1,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { type FirstScanMessage, summarizeFolders } from './firstScan';
+import { type FirstScanMessage, pendingGroupsOf, summarizeFiles } from './firstScan';
 
-/** Entry of dist/firstScanWorker.js: summarizes the folders it is given and posts the entries back. */
+/** Entry of dist/firstScanWorker.js: summarizes the files it is given (grouped by feature) and posts the entries back. */
 const port = parentPort;
 if (port) {
   const post = (m: FirstScanMessage): void => port.postMessage(m);
-  const folders = (workerData as { folders?: unknown } | undefined)?.folders;
-  summarizeFolders(Array.isArray(folders) ? folders.filter((f): f is string => typeof f === 'string') : [], (entries) => post({ entries }))
+  summarizeFiles(pendingGroupsOf((workerData as { groups?: unknown } | undefined)?.groups), (entries) => post({ entries }))
     .then(() => post({ done: true }))
     .catch((e: unknown) => post({ error: e instanceof Error ? e.message : String(e) }));
 }

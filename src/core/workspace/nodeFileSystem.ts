@@ -12,6 +12,11 @@ export interface NodeFileSystemOptions {
    * else to do meanwhile; not for a thread that must stay responsive.
    */
   readonly blocking?: boolean;
+  /**
+   * Modification times in whole milliseconds as node's `Stats.mtime` (a Date) has them, which is what
+   * VS Code's disk file system reports; by default `mtimeMs`, with its fraction.
+   */
+  readonly wholeMilliseconds?: boolean;
 }
 
 /** node:fs implementation for the CLI, the language server and tests. */
@@ -21,13 +26,15 @@ export class NodeFileSystem implements FileSystemHost {
   async readFile(path: string, options: ReadFileOptions = {}): Promise<Uint8Array> {
     if (this.options.blocking) return readFileBlocking(path, options);
     // Look before opening: opening a device can itself have effects, and a FIFO would wait for a writer.
-    let before: Stats;
-    try {
-      before = options.noFollow ? await lstat(path) : await stat(path);
-    } catch (e) {
-      throw toFileReadError(path, e);
+    if (!options.seenRegular) {
+      let before: Stats;
+      try {
+        before = options.noFollow ? await lstat(path) : await stat(path);
+      } catch (e) {
+        throw toFileReadError(path, e);
+      }
+      refuse(path, before, options);
     }
-    refuse(path, before, options);
     // O_NONBLOCK: should the entry be swapped for a FIFO after the look, open returns instead of waiting;
     // O_NOFOLLOW: nor can it be swapped for a link. The fstat below is the check that counts.
     const flags = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (options.noFollow ? (constants.O_NOFOLLOW ?? 0) : 0);
@@ -63,41 +70,84 @@ export class NodeFileSystem implements FileSystemHost {
   }
 
   async readDirectory(path: string): Promise<Array<[string, EntryType]>> {
+    if (this.options.blocking) return this.readDirectoryNow(path);
     try {
-      const entries = this.options.blocking ? readdirSync(path, { withFileTypes: true }) : await readdir(path, { withFileTypes: true });
-      return entries.map((e) => [e.name, e.isFile() ? 'file' : e.isDirectory() ? 'directory' : e.isSymbolicLink() ? 'symlink' : 'other']);
+      return entriesOf(await readdir(path, { withFileTypes: true }));
     } catch (e) {
-      const error = toFileReadError(path, e);
-      if (error.reason !== 'missing') this.options.onUnreadableFolder?.(error);
-      return [];
+      return this.unlisted(path, e);
     }
   }
 
-  async stat(path: string): Promise<FileStat | undefined> {
+  readDirectoryNow(path: string): Array<[string, EntryType]> {
     try {
-      const s = this.options.blocking ? statSync(path) : await stat(path);
-      return { type: s.isFile() ? 'file' : s.isDirectory() ? 'directory' : 'other', mtime: s.mtimeMs, size: s.size };
+      return entriesOf(readdirSync(path, { withFileTypes: true }));
+    } catch (e) {
+      return this.unlisted(path, e);
+    }
+  }
+
+  private unlisted(path: string, e: unknown): [] {
+    const error = toFileReadError(path, e);
+    if (error.reason !== 'missing') this.options.onUnreadableFolder?.(error);
+    return [];
+  }
+
+  async stat(path: string): Promise<FileStat | undefined> {
+    if (this.options.blocking) return this.statNow(path);
+    try {
+      return this.fileStat(await stat(path));
     } catch {
       // A dangling symlink still exists as an entry.
       try {
-        const l = this.options.blocking ? lstatSync(path) : await lstat(path);
-        return { type: 'symlink', mtime: l.mtimeMs, size: 0 };
+        return { type: 'symlink', mtime: this.mtimeOf(await lstat(path)), size: 0 };
       } catch {
         return undefined;
       }
     }
   }
+
+  statNow(path: string): FileStat | undefined {
+    // No exception for the common "not there": building one costs more than the stat.
+    let s: Stats | undefined;
+    try {
+      s = statSync(path, { throwIfNoEntry: false });
+    } catch {
+      s = undefined;
+    }
+    if (s) return this.fileStat(s);
+    // A dangling symlink still exists as an entry.
+    try {
+      const l = lstatSync(path, { throwIfNoEntry: false });
+      return l && { type: 'symlink', mtime: this.mtimeOf(l), size: 0 };
+    } catch {
+      return undefined;
+    }
+  }
+
+  private fileStat(s: Stats): FileStat {
+    return { type: s.isFile() ? 'file' : s.isDirectory() ? 'directory' : 'other', mtime: this.mtimeOf(s), size: s.size };
+  }
+
+  private mtimeOf(s: Stats): number {
+    return this.options.wholeMilliseconds ? s.mtime.getTime() : s.mtimeMs;
+  }
+}
+
+function entriesOf(entries: ReadonlyArray<{ name: string; isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean }>): Array<[string, EntryType]> {
+  return entries.map((e) => [e.name, e.isFile() ? 'file' : e.isDirectory() ? 'directory' : e.isSymbolicLink() ? 'symlink' : 'other']);
 }
 
 /** readFile's checks, made with synchronous calls (see NodeFileSystemOptions.blocking). */
 function readFileBlocking(path: string, options: ReadFileOptions): Uint8Array {
-  let before: Stats;
-  try {
-    before = options.noFollow ? lstatSync(path) : statSync(path);
-  } catch (e) {
-    throw toFileReadError(path, e);
+  if (!options.seenRegular) {
+    let before: Stats;
+    try {
+      before = options.noFollow ? lstatSync(path) : statSync(path);
+    } catch (e) {
+      throw toFileReadError(path, e);
+    }
+    refuse(path, before, options);
   }
-  refuse(path, before, options);
   const flags = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (options.noFollow ? (constants.O_NOFOLLOW ?? 0) : 0);
   let fd: number;
   try {

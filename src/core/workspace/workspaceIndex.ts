@@ -64,6 +64,9 @@ export interface WorkspaceIndexOptions {
   summaries?: SummaryStore;
 }
 
+/** A file a provisional listing left unsummarized, with the summary its name calls for (the first scan's worker takes these). */
+export type PendingFile = readonly [path: string, kind: SummaryKind];
+
 /** Per-file summaries kept between runs, keyed by path, size and modification time. */
 export interface SummaryStore {
   get(path: string, size: number, mtime: number): FileSummary | undefined;
@@ -224,6 +227,26 @@ export class WorkspaceIndex {
     return { projects: [], features: changed, structure: false };
   }
 
+  /**
+   * What a provisional scan left for the first scan's worker: the files of each pending feature that
+   * have no summary yet (in the cache or the store), grouped by feature, in the order they were listed.
+   */
+  pendingFiles(): PendingFile[][] {
+    const groups: PendingFile[][] = [];
+    for (const f of this.features) {
+      if (!f.pending) continue;
+      const files = f.feature.files;
+      const group: PendingFile[] = [];
+      for (const info of [files.spec, files.plan, files.tasks, ...files.checklists]) {
+        const kind = info && summaryKindOf(info.path);
+        if (!info || !kind || this.cache.get(info.path)?.summary !== undefined || this.storedSummary(info.path, info.size, info.mtime) !== undefined) continue;
+        group.push([info.path, kind]);
+      }
+      if (group.length > 0) groups.push(group);
+    }
+    return groups;
+  }
+
   /** Whether every summarized file of a feature has a summary in the store or the cache. */
   private summariesKnown(feature: Feature): boolean {
     const f = feature.files;
@@ -310,23 +333,38 @@ export class WorkspaceIndex {
    */
   private async read(p: string, mtime?: number): Promise<CacheEntry | { failed: WorkspaceProblem } | undefined> {
     const overlay = this.overlays.get(p);
-    let key: string;
-    if (overlay) {
-      key = `overlay:${overlay.key}`;
-    } else {
-      const m = mtime ?? (await this.fs.stat(p))?.mtime;
+    let m = mtime;
+    if (!overlay && m === undefined) {
+      m = (await this.fs.stat(p))?.mtime;
       if (m === undefined) return undefined;
-      key = `disk:${m}`;
     }
+    const key = overlay ? `overlay:${overlay.key}` : `disk:${m}`;
     const cached = this.cache.get(p);
     if (cached?.key === key) return cached;
-    let raw: string | Uint8Array;
     try {
-      raw = overlay ? overlay.text : await this.fs.readFile(p, { maxBytes: MAX_DOCUMENT_BYTES });
+      return this.keep(p, key, overlay ? overlay.text : await this.fs.readFile(p, { maxBytes: MAX_DOCUMENT_BYTES }), overlay !== undefined);
     } catch (e) {
-      const error = toFileReadError(p, e);
-      return error.reason === 'missing' ? undefined : { failed: readProblem(error) };
+      return readFailure(p, e);
     }
+  }
+
+  /**
+   * `read`, synchronously, for a file the listing just saw as a regular file of this mtime, where the
+   * file system reads synchronously: no promise per file on a local first scan.
+   */
+  private readNow(p: string, mtime: number): CacheEntry | { failed: WorkspaceProblem } | undefined {
+    const overlay = this.overlays.get(p);
+    const key = overlay ? `overlay:${overlay.key}` : `disk:${mtime}`;
+    const cached = this.cache.get(p);
+    if (cached?.key === key) return cached;
+    try {
+      return this.keep(p, key, overlay ? overlay.text : this.fs.readFileNow!(p, { maxBytes: MAX_DOCUMENT_BYTES, seenRegular: true }), overlay !== undefined);
+    } catch (e) {
+      return readFailure(p, e);
+    }
+  }
+
+  private keep(p: string, key: string, raw: string | Uint8Array, overlay: boolean): CacheEntry {
     const entry: CacheEntry = { key, size: overlay ? undefined : raw.length, raw, summary: undefined, doc: undefined, problem: undefined, parsed: false };
     this.cache.set(p, entry);
     return entry;
@@ -622,24 +660,33 @@ export class WorkspaceIndex {
     const f = feature.files;
     const problems: WorkspaceProblem[] = [...(feature.problems ?? [])];
     let pending = false;
-    const read = async (info: { path: string; mtime: number; size?: number } | undefined): Promise<{ path: string; entry: CacheEntry; summary: FileSummary } | undefined> => {
+    type Read = { path: string; entry: CacheEntry; summary: FileSummary } | undefined;
+    const summarized = (p: string, entry: CacheEntry | { failed: WorkspaceProblem } | undefined): Read => {
+      if (!entry) return undefined;
+      if ('failed' in entry) {
+        problems.push(entry.failed);
+        return undefined;
+      }
+      const summary = this.summarize(p, entry);
+      if (entry.problem) problems.push(entry.problem);
+      return summary ? { path: p, entry, summary } : undefined;
+    };
+    const now = this.fs.readFileNow !== undefined && this.fs.canReadNow?.(feature.dir) === true;
+    // Synchronous where the disk is local (most first scans); a promise per file only elsewhere.
+    const read = (info: { path: string; mtime: number; size?: number } | undefined): Read | Promise<Read> => {
       if (!info) return undefined;
       const deferred = this.deferredEntry(info.path, info);
       if (!deferred && provisional && !this.overlays.has(info.path) && !this.cache.get(info.path)?.summary) {
         pending = true;
         return undefined;
       }
-      const entry = deferred ?? (await this.read(info.path, info.mtime));
-      if (!entry) return undefined;
-      if ('failed' in entry) {
-        problems.push(entry.failed);
-        return undefined;
-      }
-      const summary = this.summarize(info.path, entry);
-      if (entry.problem) problems.push(entry.problem);
-      return summary ? { path: info.path, entry, summary } : undefined;
+      if (deferred) return summarized(info.path, deferred);
+      if (now) return summarized(info.path, this.readNow(info.path, info.mtime));
+      return this.read(info.path, info.mtime).then((entry) => summarized(info.path, entry));
     };
-    const [spec, plan, tasks, checklists] = await Promise.all([read(f.spec), read(f.plan), read(f.tasks), Promise.all(f.checklists.map(read))]);
+    const reads = [read(f.spec), read(f.plan), read(f.tasks), ...f.checklists.map(read)];
+    const all = reads.some((r) => r instanceof Promise) ? await Promise.all(reads.map(async (r) => r)) : (reads as Read[]);
+    const [spec, plan, tasks, ...checklists] = all;
     problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     const docOf = <T extends ParsedDoc>(file: { path: string; entry: CacheEntry } | undefined): T | undefined => {
       if (!file) return undefined;
@@ -682,6 +729,12 @@ export class WorkspaceIndex {
       ...(pending ? { pending } : {}),
     };
   }
+}
+
+/** A read that failed: nothing when the file is simply gone, else the problem (not cached: a fixed permission must be seen on the next refresh). */
+function readFailure(p: string, e: unknown): { failed: WorkspaceProblem } | undefined {
+  const error = toFileReadError(p, e);
+  return error.reason === 'missing' ? undefined : { failed: readProblem(error) };
 }
 
 function analysisFailed(p: string, e: unknown): WorkspaceProblem {

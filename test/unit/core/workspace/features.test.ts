@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { availableDocs, listFeatures, parseFeatureName } from '../../../../src/core/workspace/features';
+import { type FileSystemHost } from '../../../../src/core/workspace/fileSystem';
 import { NodeFileSystem } from '../../../../src/core/workspace/nodeFileSystem';
 import { loadProject, type Project } from '../../../../src/core/workspace/projects';
 import { makeTempDir, type TempDir } from './helpers';
@@ -173,5 +174,65 @@ describe('workspace/features', () => {
   it('a project without feature roots has no features', async () => {
     tmp.write({ '.specify/': '' });
     assert.deepEqual(await listFeatures(host, await project()), []);
+  });
+
+  it('walks the same synchronously (the local disk) as awaited (a file system without …Now calls)', async () => {
+    tmp.write({
+      '.specify/memory/constitution.md': '',
+      'specs/001-a/spec.md': '# S',
+      'specs/001-a/tasks.md': '- [ ] T001 x',
+      'specs/001-a/contracts/api.yaml': '',
+      'specs/001-a/contracts/deep/er/still/x.json': '',
+      'specs/001-a/checklists/ux.md': '',
+      'specs/001-a/checklists/notes.txt': '',
+      'specs/001-dup/plan.md': '',
+      'specs/20260319-143022-ts/research.md': '',
+      'specs/loose/quickstart.md': '',
+      'specs/empty-unnumbered/readme.txt': '',
+      'specs/.archive/003-old/spec.md': '',
+      'specs/.004-gone/plan.md': '',
+      'elsewhere/009-linked/spec.md': '',
+      'elsewhere/contracts/c.yaml': '',
+    });
+    fs.symlinkSync(tmp.path('elsewhere/009-linked'), tmp.path('specs/009-linked'));
+    fs.symlinkSync(tmp.path('elsewhere/contracts'), tmp.path('specs/009-linked/contracts'));
+    fs.symlinkSync(tmp.path('nowhere'), tmp.path('specs/001-dup/tasks.md'));
+    fs.mkdirSync(tmp.path('specs/001-dup/spec.md'));
+    const calls = { now: 0, awaited: 0 };
+    const disk = new NodeFileSystem();
+    const counted = new NodeFileSystem();
+    const syncFs: FileSystemHost = {
+      readFile: (p, o) => disk.readFile(p, o),
+      readDirectory: (p) => (calls.awaited++, disk.readDirectory(p)),
+      stat: (p) => (calls.awaited++, disk.stat(p)),
+      canReadNow: () => true,
+      readFileNow: (p, o) => disk.readFileNow(p, o),
+      readDirectoryNow: (p) => (calls.now++, counted.readDirectoryNow(p)),
+      statNow: (p) => (calls.now++, counted.statNow(p)),
+    };
+    const asyncFs: FileSystemHost = { readFile: (p, o) => disk.readFile(p, o), readDirectory: (p) => disk.readDirectory(p), stat: (p) => disk.stat(p) };
+    const p = await project();
+    const now = await listFeatures(syncFs, p);
+    assert.ok(calls.now > 0 && calls.awaited === 0, `synchronous walk: ${JSON.stringify(calls)}`);
+    const awaited = await listFeatures(asyncFs, p);
+    assert.deepEqual(now, awaited);
+    assert.deepEqual(
+      now.map((f) => [f.relDir, f.archived, f.duplicateNumber]),
+      [
+        ['specs/001-a', false, true],
+        ['specs/001-dup', false, true],
+        ['specs/.archive/003-old', true, false],
+        ['specs/.004-gone', true, false],
+        ['specs/009-linked', false, false],
+        ['specs/20260319-143022-ts', false, false],
+        ['specs/loose', false, false],
+      ],
+    );
+    const a = now[0]!.files;
+    assert.deepEqual(a.contracts?.map((c) => c.path.slice(tmp.root.length)), ['/specs/001-a/contracts/api.yaml'], 'three levels of contracts/ at most');
+    assert.deepEqual(a.checklists.map((c) => c.path.slice(tmp.root.length)), ['/specs/001-a/checklists/ux.md']);
+    assert.deepEqual(now[4]!.files.contracts?.map((c) => c.path.slice(tmp.root.length)), ['/specs/009-linked/contracts/c.yaml']);
+    assert.deepEqual(now[1]!.problems?.map((x) => [x.path.slice(tmp.root.length), x.code]), [['/specs/001-dup/tasks.md', 'not-a-regular-file']]);
+    assert.equal(now[1]!.files.spec, undefined, 'a folder named spec.md is no spec');
   });
 });

@@ -20,6 +20,11 @@ class JunkFileSystem extends NodeFileSystem {
     this.junkReads++;
     return Promise.resolve({} as unknown as Uint8Array);
   }
+  override readFileNow(p: string, options?: ReadFileOptions): Uint8Array {
+    if (p !== this.junk) return super.readFileNow(p, options);
+    this.junkReads++;
+    return {} as unknown as Uint8Array;
+  }
 }
 
 /** The lookups as they were: a scan of every project, then of its features. The maps must agree with it. */

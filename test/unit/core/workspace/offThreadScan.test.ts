@@ -3,11 +3,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fastSummary, type FileSummary, summaryOfDoc } from '../../../../src/core/artifacts/fastSummary';
-import { type SummaryEntry } from '../../../../src/core/workspace/firstScan';
+import { pendingGroupsOf, type SummaryEntry } from '../../../../src/core/workspace/firstScan';
 import { type FileSystemHost } from '../../../../src/core/workspace/fileSystem';
 import { NodeFileSystem } from '../../../../src/core/workspace/nodeFileSystem';
 import { summarizeOffThread } from '../../../../src/core/workspace/offThreadScan';
-import { parseByKind, type SummaryStore, WorkspaceIndex } from '../../../../src/core/workspace/workspaceIndex';
+import { parseByKind, type PendingFile, type SummaryStore, WorkspaceIndex } from '../../../../src/core/workspace/workspaceIndex';
 import { repoRoot } from '../../helpers/paths';
 
 /** The worker bundle `npm run test:unit` builds first (node esbuild.mjs). */
@@ -39,6 +39,13 @@ function expected(p: string): FileSummary {
   return summaryOfDoc(full);
 }
 
+/** What the host hands the worker: the files a provisional listing left pending. */
+async function pendingOf(root: string): Promise<PendingFile[][]> {
+  const index = new WorkspaceIndex(new NodeFileSystem());
+  await index.addFolder(root, { provisional: true });
+  return index.pendingFiles();
+}
+
 function mapStore(): SummaryStore & { size: number } {
   const m = new Map<string, [number, number, FileSummary]>();
   return {
@@ -65,7 +72,18 @@ describe('first scan off the extension host thread', function () {
   ] as const) {
     it(`summarizes every artifact ${label}, feature by feature, keyed by size and mtime`, async () => {
       const batches: SummaryEntry[][] = [];
-      const used = await summarizeOffThread(script, [root], (b) => batches.push(b));
+      const groups = await pendingOf(root);
+      assert.deepEqual(
+        groups.map((g) => g.map(([p, kind]) => [p.slice(root.length), kind])),
+        [1, 2, 3].map((n) => [
+          [`/specs/00${n}-f${n}/spec.md`, 'spec'],
+          [`/specs/00${n}-f${n}/plan.md`, 'plan'],
+          [`/specs/00${n}-f${n}/tasks.md`, 'tasks'],
+          [`/specs/00${n}-f${n}/checklists/requirements.md`, 'checklist'],
+        ]),
+        'every summarized file of every feature, by feature, and nothing else (not the constitution)',
+      );
+      const used = await summarizeOffThread(script, groups, (b) => batches.push(b));
       assert.equal(used, thread);
       assert.equal(batches.length, 3, 'one batch per feature');
       const entries = batches.flat();
@@ -81,7 +99,7 @@ describe('first scan off the extension host thread', function () {
 
   it('feeds the index, and a file changed after it was summarized is read again, never shown stale', async () => {
     const store = mapStore();
-    await summarizeOffThread(WORKER, [root], (b) => b.forEach(([p, size, mtime, s]) => store.set(p, size, mtime, s)));
+    await summarizeOffThread(WORKER, await pendingOf(root), (b) => b.forEach(([p, size, mtime, s]) => store.set(p, size, mtime, s)));
     const tasks = join(root, 'specs', '001-f1', 'tasks.md');
     // Changed while the scan's result was on its way: new bytes, new mtime.
     writeFileSync(tasks, '# Tasks\n\n## Phase 1: Setup\n\n- [x] T001 a\n- [x] T002 b\n- [ ] T003 c\n');
@@ -104,5 +122,26 @@ describe('first scan off the extension host thread', function () {
     assert.deepEqual([f2.status.tasks.done, f2.status.tasks.total], [1, 2]);
     // Every other file came from the scan's entries; the changed one was summarized again.
     assert.deepEqual(index.summarized, { stored: 11, fast: 1, parsed: 0 });
+  });
+
+  it('lists nothing for the worker once the store has every summary, and only what changed after', async () => {
+    const store = mapStore();
+    await summarizeOffThread(WORKER, await pendingOf(root), (b) => b.forEach(([p, size, mtime, s]) => store.set(p, size, mtime, s)));
+    const tasks = join(root, 'specs', '002-f2', 'tasks.md');
+    writeFileSync(tasks, '# Tasks\n\n- [x] T001 a\n');
+    utimesSync(tasks, new Date(), new Date(Date.now() + 5000));
+    // Whole-millisecond mtimes, as the extension's file system reports and the worker keys by.
+    const index = new WorkspaceIndex(new NodeFileSystem({ wholeMilliseconds: true }), { summaries: store });
+    await index.addFolder(root, { provisional: true });
+    assert.deepEqual(index.pendingFiles(), [[[tasks, 'tasks']]]);
+  });
+
+  it('takes from a message only well-formed groups of files (path, known kind)', () => {
+    assert.deepEqual(pendingGroupsOf(undefined), []);
+    assert.deepEqual(pendingGroupsOf('x'), []);
+    assert.deepEqual(
+      pendingGroupsOf([[['/a/spec.md', 'spec'], ['/a/x.md', 'constitution'], ['/a/y.md'], 7, ['/a/tasks.md', 'tasks', 'extra']], 'junk', [['/b/checklists/c.md', 'checklist']]]),
+      [[['/a/spec.md', 'spec']], [['/b/checklists/c.md', 'checklist']]],
+    );
   });
 });
