@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { analyzeDoc } from '../../../../src/core/lint/analyzedDoc';
 import { lintDocument } from '../../../../src/core/lint/lintRules';
 import { diffTexts, spliceParse } from '../../../../src/core/markdown/incrementalParse';
-import { type MarkdownDoc, parseMarkdown, parseMarkdownTree, rememberForIncrementalParse } from '../../../../src/core/markdown/markdownDoc';
+import { expectIncrementalParse, type MarkdownDoc, parseMarkdown, parseMarkdownTree, rememberForIncrementalParse } from '../../../../src/core/markdown/markdownDoc';
 import { tasksReuse } from '../../../../src/core/artifacts/tasks';
 import { corpusDir, corpusFiles } from '../../helpers/paths';
 
@@ -33,10 +33,12 @@ const editReuse = { read: 0, reused: 0, moved: 0 };
 /**
  * The same, with `prev`'s parse remembered as the base for the edit, as the language server does:
  * `base` is the analysis of `prev` to splice into (the previous edit's, so chains of edits reuse
- * what was itself reused), else `prev` is analysed in full first.
+ * what was itself reused), else `prev` is analysed in full first. The editor's new text is announced
+ * as the server's LintWorkspace does, so the parse takes the base's tree over (moves it in place).
  */
 function analysedAfterEdit(path: string, prev: string, text: string, base?: MarkdownDoc) {
   rememberForIncrementalParse(path, base ?? analyzeDoc(path, prev)!.markdown);
+  expectIncrementalParse(path, text);
   try {
     const [read, reused, moved] = [tasksReuse.read, tasksReuse.reused, tasksReuse.moved];
     const doc = analyzeDoc(path, text)!;
