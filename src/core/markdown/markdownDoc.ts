@@ -35,15 +35,24 @@ export interface MarkdownDoc {
  * The parts of GFM spec-kit files use: tables, task list items and strikethrough. remark-gfm would
  * add autolink literals and footnotes too; autolink literals rewrite every text node of the tree
  * after parsing, which cost about a third of the parse on real spec files, and nothing reads them.
+ * A text that cannot hold a table or a strikethrough is read without those extensions (see
+ * {@link processorFor}): the table's is tried at the start of every line, a fifth of a long tasks.md's parse.
  */
-function gfmSubset(this: Processor): void {
+function gfmSubset(this: Processor, options: { table: boolean; strikethrough: boolean }): void {
   const data = this.data();
-  (data.micromarkExtensions ??= []).push(gfmTable(), gfmTaskListItem(), gfmStrikethrough({ singleTilde: false }));
-  (data.fromMarkdownExtensions ??= []).push(gfmTableFromMarkdown(), gfmTaskListItemFromMarkdown(), gfmStrikethroughFromMarkdown());
+  const micromark = (data.micromarkExtensions ??= []);
+  const mdast = (data.fromMarkdownExtensions ??= []);
+  if (options.table) {
+    micromark.push(gfmTable());
+    mdast.push(gfmTableFromMarkdown());
+  }
+  micromark.push(gfmTaskListItem());
+  mdast.push(gfmTaskListItemFromMarkdown());
+  if (options.strikethrough) {
+    micromark.push(gfmStrikethrough({ singleTilde: false }));
+    mdast.push(gfmStrikethroughFromMarkdown());
+  }
 }
-
-const withFrontmatter = unified().use(remarkParse).use(gfmSubset).use(remarkFrontmatter, ['yaml']);
-const withoutFrontmatter = unified().use(remarkParse).use(gfmSubset);
 
 /**
  * The front matter extension turns every list after an opening `---` that is never closed into a
@@ -52,11 +61,33 @@ const withoutFrontmatter = unified().use(remarkParse).use(gfmSubset);
  */
 const OPENS_FRONTMATTER = /^---[ \t]*(?:\r\n|\r|\n|$)/;
 const CLOSES_FRONTMATTER = /(?:\r\n|\r|\n)---[ \t]*(?:\r\n|\r|\n|$)/;
+/**
+ * A table's delimiter row has a `|`, or is one cell with a `:` beside its dashes (`:--`, `--:`);
+ * without either anywhere the table extension finds nothing (micromark-extension-gfm-table).
+ */
+const MAY_HOLD_TABLE = /\||:-|-:/;
+
+/** Processors by the extensions they carry, made when first needed. */
+const processors = new Map<number, Processor<Root>>();
+
+function processorFor(frontmatter: boolean, table: boolean, strikethrough: boolean): Processor<Root> {
+  const key = (frontmatter ? 1 : 0) | (table ? 2 : 0) | (strikethrough ? 4 : 0);
+  let p = processors.get(key);
+  if (!p) {
+    const base = unified().use(remarkParse).use(gfmSubset, { table, strikethrough });
+    p = (frontmatter ? base.use(remarkFrontmatter, ['yaml']) : base) as unknown as Processor<Root>;
+    processors.set(key, p);
+  }
+  return p;
+}
+
 const processor = {
   parse(source: string): Root {
     const open = OPENS_FRONTMATTER.exec(source);
-    const unclosed = open !== null && !CLOSES_FRONTMATTER.test(source.slice(open[0].length - 1));
-    return (unclosed ? withoutFrontmatter : withFrontmatter).parse(source);
+    // Front matter only ever opens on the first line: without an opening fence the extension finds nothing.
+    const frontmatter = open !== null && CLOSES_FRONTMATTER.test(source.slice(open[0].length - 1));
+    // Strikethrough needs `~~`; a lone `~` is left to the extension all the same (it splits text nodes).
+    return processorFor(frontmatter, MAY_HOLD_TABLE.test(source), source.includes('~')).parse(source);
   },
 };
 
