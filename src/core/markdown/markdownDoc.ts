@@ -67,15 +67,15 @@ const CLOSES_FRONTMATTER = /(?:\r\n|\r|\n)---[ \t]*(?:\r\n|\r|\n|$)/;
  */
 const MAY_HOLD_TABLE = /\||:-|-:/;
 
-/** Processors by the extensions they carry, made when first needed. */
-const processors = new Map<number, Processor<Root>>();
+/** Parsers by the extensions they carry, made when first needed. */
+const processors = new Map<number, { parse(source: string): Root }>();
 
-function processorFor(frontmatter: boolean, table: boolean, strikethrough: boolean): Processor<Root> {
+function processorFor(frontmatter: boolean, table: boolean, strikethrough: boolean): { parse(source: string): Root } {
   const key = (frontmatter ? 1 : 0) | (table ? 2 : 0) | (strikethrough ? 4 : 0);
   let p = processors.get(key);
   if (!p) {
     const base = unified().use(remarkParse).use(gfmSubset, { table, strikethrough });
-    p = (frontmatter ? base.use(remarkFrontmatter, ['yaml']) : base) as unknown as Processor<Root>;
+    p = frontmatter ? base.use(remarkFrontmatter, ['yaml']) : base;
     processors.set(key, p);
   }
   return p;
