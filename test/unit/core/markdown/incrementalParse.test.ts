@@ -239,6 +239,28 @@ describe('incremental markdown parsing', function () {
       assert.deepStrictEqual(spliced, full);
     });
 
+    it('takes the base tree over (moves its nodes, copies none) only for the text its editor announced', () => {
+      const edited = TASKS.replace('Add the linter', 'Add the linters\n  more');
+      const lastItem = (doc: MarkdownDoc) => {
+        const list = doc.root.children.filter((n) => n.type === 'list').at(-1)!;
+        return list.type === 'list' ? list.children.at(-1)! : undefined;
+      };
+      // Another file with much the same text splices into a copy: the base stays as it was.
+      const base = parseMarkdown(TASKS);
+      const before = structuredClone(base.root);
+      rememberForIncrementalParse('/w/tasks.md', base);
+      const other = parseMarkdown(edited);
+      assert.deepStrictEqual(base.root, before);
+      assert.notEqual(lastItem(other), lastItem(base));
+      // The editor's own next text: the item after the edit is the base's node, moved by the line added.
+      expectIncrementalParse('/w/tasks.md', edited);
+      const owned = parseMarkdown(edited);
+      assert.equal(lastItem(owned), lastItem(base));
+      rememberForIncrementalParse('/w/tasks.md', undefined);
+      assert.deepStrictEqual(owned, parseMarkdown(edited));
+      assert.deepStrictEqual(other, owned);
+    });
+
     it('reads again only the task items an edit touches, in a long tasks.md, and gives the model of a full parse', () => {
       const lines = ['# Tasks: Long', '', '## Phase 1: Setup', ''];
       for (let n = 1; n <= 300; n++) lines.push(`- [ ] T${String(n).padStart(3, '0')} [P] Task ${n} in src/f${n}.ts (depends on T001)`);
