@@ -35,6 +35,55 @@ const common = {
 /** @type {import('esbuild').BuildOptions[]} */
 const builds = [];
 
+/**
+ * The markdown and YAML parsers: most of the CLI's bytes, and a scan that reads files with
+ * fastSummary (or from --cache) never calls them. The CLI bundle gets a stand-in for each that loads
+ * dist/cliParsers.js (built below, alongside) on the first use of any of its exports, so a process
+ * that never parses in full neither compiles nor runs them.
+ */
+const LAZY_PARSERS = [
+  'yaml',
+  'unified',
+  'remark-parse',
+  'remark-frontmatter',
+  'micromark-extension-gfm-strikethrough',
+  'micromark-extension-gfm-table',
+  'micromark-extension-gfm-task-list-item',
+  'mdast-util-gfm-strikethrough',
+  'mdast-util-gfm-table',
+  'mdast-util-gfm-task-list-item',
+  'unist-util-visit',
+];
+
+/** The plugin that puts the stand-ins in the CLI bundle; it builds dist/cliParsers.js too. */
+async function lazyParsers() {
+  // Each stand-in lists its package's exports (read here) as getters: an import binding is read
+  // where it is used (esbuild's CJS interop), so nothing loads until then.
+  const exportsOf = Object.fromEntries(await Promise.all(LAZY_PARSERS.map(async (p) => [p, Object.keys(await import(p))])));
+  // Each package of dist/cliParsers.js runs when first asked for: a full parse of a constitution needs remark, not yaml.
+  const entry = `exports.parsers = { ${LAZY_PARSERS.map((p) => `get ${JSON.stringify(p)}() { return require(${JSON.stringify(p)}); }`).join(', ')} };\n`;
+  return {
+    name: 'lazy-parsers',
+    setup(build) {
+      const filter = new RegExp(`^(?:${LAZY_PARSERS.map((p) => p.replace(/[-/]/g, '\\$&')).join('|')})$`);
+      build.onResolve({ filter }, (a) => ({ path: a.path, namespace: 'lazy-parser' }));
+      build.onLoad({ filter: /.*/, namespace: 'lazy-parser' }, (a) => ({
+        loader: 'js',
+        contents: [
+          'let real;',
+          `const load = () => (real ??= require('./cliParsers.js').parsers[${JSON.stringify(a.path)}]);`,
+          "Object.defineProperty(exports, '__esModule', { value: true });",
+          `for (const key of ${JSON.stringify(exportsOf[a.path])}) Object.defineProperty(exports, key, { enumerable: true, get: () => load()[key] });`,
+        ].join('\n'),
+      }));
+      build.onEnd(async (result) => {
+        if (result.errors.length > 0) return;
+        await esbuild.build({ ...common, stdin: { contents: entry, resolveDir: process.cwd(), loader: 'js' }, outfile: 'dist/cliParsers.js', external: [] });
+      });
+    },
+  };
+}
+
 if (args.has('--tests')) {
   // Unit tests: transpile one file per module (no bundle) so mocha can load each suite;
   // ESM-only dependencies load through Node's require(esm).
@@ -96,7 +145,8 @@ if (args.has('--tests')) {
     ...common,
     entryPoints: { cli: 'src/cli.ts' },
     outdir: 'dist',
-    external: [],
+    external: ['./cliParsers.js'],
+    plugins: [await lazyParsers()],
     banner: { js: '#!/usr/bin/env node' },
     // This bundle is the command (other bundles import runCli without running it); --version from package.json.
     define: { __CLI_MAIN__: 'true', __VERSION__: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) },

@@ -5,7 +5,8 @@
  * fence handling), and `speckit-vscode scan --json` (dist/cli.js) cold and with a warm `--cache`.
  * The CLI is the production build (minified, as the VSIX and the package ship it). Each runs
  * BENCH_RUNS times (default 7), interleaved; the medians of wall time and (on Linux) CPU time are
- * reported as ratios to the floor and to the peer. Not a test: compare ratios measured in one run.
+ * reported as ratios to the floor and to the peer. BENCH_SCAN_BASE=path/to/cli.js adds another build's
+ * cold and warm rows (e.g. main's, copied aside) to the same run. Not a test: compare ratios measured in one run.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -58,6 +59,7 @@ function main(): void {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run node esbuild.mjs first`);
   const root = mkdtempSync(join(tmpdir(), 'speckit-bench-scan-'));
   const cache = mkdtempSync(join(tmpdir(), 'speckit-bench-scan-cache-'));
+  const cleanup = [root, cache];
   try {
     const groups = generateReal(root, FEATURES);
     const rows: Array<{ name: string; args: string[]; times: number[]; cpu: number[]; out?: string }> = [
@@ -66,6 +68,16 @@ function main(): void {
       { name: 'speckit-vscode scan --json (cold)', args: [CLI, 'scan', root, '--json'], times: [], cpu: [] },
       { name: 'speckit-vscode scan --json --cache (warm)', args: [CLI, 'scan', root, '--json', '--cache', cache], times: [], cpu: [] },
     ];
+    // Another build beside this one (BENCH_SCAN_BASE=path/to/cli.js, e.g. main's), measured in the same run.
+    const base = process.env.BENCH_SCAN_BASE;
+    if (base) {
+      const baseCache = mkdtempSync(join(tmpdir(), 'speckit-bench-scan-base-cache-'));
+      cleanup.push(baseCache);
+      rows.push(
+        { name: 'base scan --json (cold)', args: [base, 'scan', root, '--json'], times: [], cpu: [] },
+        { name: 'base scan --json --cache (warm)', args: [base, 'scan', root, '--json', '--cache', baseCache], times: [], cpu: [] },
+      );
+    }
     // Fills the cache (and the page cache) before anything is timed.
     for (const row of rows) row.out = run(row.args).stdout;
     for (let i = 0; i < RUNS; i++) {
@@ -78,6 +90,7 @@ function main(): void {
     }
     const [floor, peer, cold, warm] = rows as [(typeof rows)[0], (typeof rows)[0], (typeof rows)[0], (typeof rows)[0]];
     if (cold.out !== warm.out) throw new Error('scan --json printed something else with a warm cache');
+    for (const row of rows.slice(4)) if (row.out !== cold.out) throw new Error(`${row.name} printed something else than this build`);
     const bytes = (JSON.parse(floor.out!) as { bytes: number }).bytes;
     const counted = JSON.parse(peer.out!) as { files: number; tasks: { done: number; total: number } };
     const ours = JSON.parse(cold.out!) as { projects: Array<{ features: Array<{ tasks: { done: number; total: number } }> }> };
@@ -103,8 +116,7 @@ function main(): void {
       process.stdout.write(`${row.name.padEnd(w)}  ${`${ms.toFixed(0)} ms`.padStart(9)}  ${`${(ms / floorMs).toFixed(2)}×`.padStart(8)}  ${`${(ms / peerMs).toFixed(2)}×`.padStart(8)}${cpuCells}\n`);
     }
   } finally {
-    rmSync(root, { recursive: true, force: true });
-    rmSync(cache, { recursive: true, force: true });
+    for (const dir of cleanup) rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -87,8 +87,47 @@ export function fastSummary(kind: SummaryKind, raw: string | Uint8Array): FileSu
  * than the line and cell limits with fewer marks in all than both mark limits allow is within them
  * too; that is counted by the runtime's own search, faster than reading every character here.
  */
-function surelySimple(text: string): boolean {
-  if (text.length < LIMITS.lines && text.length < LIMITS.cells && fewerMarks(text, FEW_MARKS)) return true;
+export function surelySimple(text: string): boolean {
+  if (text.length < LIMITS.lines && text.length < LIMITS.cells && fewer(text, MARK_CHARS, FEW_MARKS)) return true;
+  return boundedByStretches(text) || countedSimple(text);
+}
+
+/** A line break, then a line of only spaces and tabs (up to the break ending it, not taken). */
+const BLANK_LINE = /(?:\r\n|\r(?!\n)|\n)[ \t]*(?=[\r\n])/g;
+const NOT_MARK = /[^*_[\]`~<>!()]+/g;
+
+/**
+ * surelySimple's test by the runtime's searches, for a process whose code is not compiled yet: the
+ * stretches between blank lines (`\n`, only spaces and tabs, `\n`) hold every block the count below
+ * closes, so a stretch's marks bound its blocks' (and the squares' sum too). A stretch shorter than
+ * the per-block limit has fewer marks than characters; only a longer one has its marks counted. CR
+ * and LF are counted apart (a CRLF twice): more breaks, never fewer. False (the count below decides)
+ * when the bound is not enough.
+ */
+function boundedByStretches(text: string): boolean {
+  if (!fewer(text, ['\n', '\r'], LIMITS.lines) || !fewer(text, ['|'], LIMITS.cells)) return false;
+  let work = 0;
+  let from = 0;
+  BLANK_LINE.lastIndex = 0;
+  for (;;) {
+    const blank = BLANK_LINE.exec(text);
+    const to = blank ? blank.index : text.length;
+    const length = to - from;
+    if (length < LIMITS.marksPerBlock) work += length * length;
+    else {
+      const marks = text.slice(from, to).replace(NOT_MARK, '').length;
+      if (marks >= LIMITS.marksPerBlock) return false;
+      work += marks * marks;
+    }
+    if (!blank) break;
+    from = BLANK_LINE.lastIndex;
+  }
+  return work < LIMITS.markWork;
+}
+
+
+/** surelySimple's test character by character. */
+function countedSimple(text: string): boolean {
   let breaks = 0;
   let pipes = 0;
   let marks = 0;
@@ -135,11 +174,11 @@ CHAR_CLASS[13] = BREAK;
 CHAR_CLASS[32] = SPACE;
 CHAR_CLASS[9] = SPACE;
 
-/** Whether the text holds fewer than `bound` mark characters. */
-function fewerMarks(text: string, bound: number): boolean {
-  let marks = 0;
-  for (const ch of MARK_CHARS) {
-    for (let p = text.indexOf(ch); p >= 0; p = text.indexOf(ch, p + 1)) if (++marks >= bound) return false;
+/** Whether the text holds fewer than `bound` of these characters in all. */
+function fewer(text: string, chars: readonly string[], bound: number): boolean {
+  let n = 0;
+  for (const ch of chars) {
+    for (let p = text.indexOf(ch); p >= 0; p = text.indexOf(ch, p + 1)) if (++n >= bound) return false;
   }
   return true;
 }
@@ -319,6 +358,8 @@ interface OpenItem {
   readonly marker: string;
 }
 
+/** Where a line ends in a text with CR breaks (the runtime's search, not a loop over characters). */
+const LINE_END = /[\r\n]/g;
 const THEMATIC_BREAK = /^(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$/;
 const ATX = /^(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
 const FENCE = /^(`{3,}|~{3,})(.*)$/;
@@ -361,13 +402,8 @@ function readBlocks(text: string, visit: (e: BlockEvent) => void, phrasing?: Phr
       const e = text.indexOf('\n', from);
       return e < 0 ? n : e;
     }
-    let e = from;
-    while (e < n) {
-      const c = text.charCodeAt(e);
-      if (c === 10 || c === 13) break;
-      e++;
-    }
-    return e;
+    LINE_END.lastIndex = from;
+    return LINE_END.test(text) ? LINE_END.lastIndex - 1 : n;
   };
   /** Where the line after the one ending at `end` starts. */
   const after = (end: number): number => (text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? end + 2 : end + 1);

@@ -67,7 +67,10 @@ const CLOSES_FRONTMATTER = /(?:\r\n|\r|\n)---[ \t]*(?:\r\n|\r|\n|$)/;
  */
 const MAY_HOLD_TABLE = /\||:-|-:/;
 
-/** Parsers by the extensions they carry, made when first needed. */
+/**
+ * Parsers by the extensions they carry, built on the first full parse that needs each, not when this
+ * module loads: a process that only reads summaries (the CLI's scan, see esbuild.mjs) never builds one.
+ */
 const processors = new Map<number, { parse(source: string): Root }>();
 
 function processorFor(frontmatter: boolean, table: boolean, strikethrough: boolean): { parse(source: string): Root } {

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { runCli } from '../../../src/cli';
 import { SUMMARY_FILE } from '../../../src/core/workspace/summaryStore';
 import { corpusDir, fixture, repoRoot } from '../helpers/paths';
 import { tempWorkspace } from '../helpers/tempWorkspace';
+import { corpusProject } from './corpusProject';
 
 async function run(args: string[], cwd = repoRoot()): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];
@@ -92,31 +93,15 @@ describe('speckit-vscode CLI', () => {
   });
 
   it('scan --json of the real corpus prints the same without a cache, filling one and reading it back', async () => {
-    // Every corpus feature (SOURCES.tsv) in one project: files the fast reader and the full parse both read.
     const root = mkdtempSync(join(tmpdir(), 'speckit-cli-corpus-'));
     try {
-      const rows = readFileSync(join(corpusDir(), 'SOURCES.tsv'), 'utf8').split('\n').slice(1);
-      // repo/feature → its folder here
-      const features = new Map<string, string>();
-      for (const row of rows) {
-        const [repo, file] = row.split('\t');
-        const m = file && /^(?:.*\/)?specs\/([^/]+)\/(spec\.md|plan\.md|tasks\.md|checklists\/[^/]+\.md)$/.exec(file);
-        const flat = m ? join(corpusDir(), `${repo!.replace('/', '__')}__${file.split('/').join('__')}`) : '';
-        if (!m || !existsSync(flat)) continue;
-        const key = `${repo}/${m[1]}`;
-        if (!features.has(key)) features.set(key, `${String(features.size + 1).padStart(3, '0')}-${m[1]!.replace(/^\d+-/, '')}`);
-        const target = join(root, 'specs', features.get(key)!, m[2]!);
-        mkdirSync(dirname(target), { recursive: true });
-        copyFileSync(flat, target);
-      }
-      mkdirSync(join(root, '.specify', 'memory'), { recursive: true });
-      writeFileSync(join(root, '.specify', 'memory', 'constitution.md'), '# Constitution\n');
+      const features = corpusProject(root);
       const cold = await run(['scan', '.', '--json'], root);
       const filling = await run(['scan', '.', '--json', '--cache', join(root, '.cache')], root);
       const warm = await run(['scan', '.', '--json', '--cache', join(root, '.cache')], root);
       assert.equal(cold.code, 0, cold.err.join('\n'));
       const json = JSON.parse(cold.out[0]!) as { projects: Array<{ features: Array<{ tasks: { total: number } }> }> };
-      assert.equal(json.projects[0]!.features.length, features.size);
+      assert.equal(json.projects[0]!.features.length, features);
       assert.ok(json.projects[0]!.features.reduce((n, f) => n + f.tasks.total, 0) > 100, 'the corpus has tasks');
       assert.deepEqual(filling.out, cold.out);
       assert.deepEqual(warm.out, cold.out);

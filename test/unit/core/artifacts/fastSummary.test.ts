@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import * as fc from 'fast-check';
 import { artifactKind } from '../../../../src/core/artifacts/artifactKind';
 import { parseChecklist } from '../../../../src/core/artifacts/checklist';
-import { fastSummary, type SummaryKind, summaryOfDoc } from '../../../../src/core/artifacts/fastSummary';
+import { fastSummary, type SummaryKind, summaryOfDoc, surelySimple } from '../../../../src/core/artifacts/fastSummary';
+import { LIMITS, measureComplexity, tooComplex } from '../../../../src/core/markdown/complexity';
 import { parsePlan } from '../../../../src/core/artifacts/plan';
 import { parseSpec } from '../../../../src/core/artifacts/spec';
 import { parseTasks } from '../../../../src/core/artifacts/tasks';
@@ -214,6 +215,40 @@ describe('fast summary (the first scan) equals the full parse', function () {
       else if (fast !== undefined) assert.deepEqual(fast, full('tasks', text), `${n} pairs`);
       if (n >= 501) assert.equal(fast, undefined, `${n} pairs: the full parse refuses this file`);
     }
+  });
+
+  it('calls a file surely simple only when the measure finds it within the limits (long files, stretches near the mark limits)', () => {
+    // Files over the quick test's size: paragraphs of up to ~1,100 marks, blank lines with spaces
+    // and tabs or none, CR breaks sometimes, so both the stretch bound and the count are taken.
+    const line = fc.oneof(
+      fc.integer({ min: 0, max: 1100 }).map((n) => '*'.repeat(n)),
+      fc.integer({ min: 0, max: 300 }).map((n) => '[x] '.repeat(n)),
+      fc.constantFrom('plain words', '| a | b |', '- [ ] T001 a (b) `c`', '', ' \t', '_'),
+    );
+    const block = fc.tuple(fc.array(line, { minLength: 1, maxLength: 6 }), fc.constantFrom('\n', '\r\n', '\r')).map(([ls, br]) => ls.join(br));
+    const text = fc
+      .tuple(fc.array(block, { minLength: 1, maxLength: 45 }), fc.constantFrom('\n\n', '\n \t\n', '\n', '\r\n\r\n', '\r\n \r\n', '\r\r', '\r\t\r', '\r\n'), fc.nat(20000))
+      .map(([blocks, sep, pad]) => `${'x'.repeat(pad)}\n\n${blocks.join(sep)}`);
+    let simple = 0;
+    let notSimple = 0;
+    fc.assert(
+      fc.property(text, (t) => {
+        if (!surelySimple(t)) {
+          notSimple++;
+          return;
+        }
+        simple++;
+        assert.equal(tooComplex(measureComplexity(t)), undefined, `${t.length} characters called simple`);
+      }),
+      { numRuns: 300 },
+    );
+    assert.ok(simple > 30 && notSimple > 30, `both answers were given: ${simple} simple, ${notSimple} not`);
+    // At the per-block limit exactly: a stretch of ${LIMITS.marksPerBlock} marks is not surely simple.
+    assert.equal(surelySimple(`${'x'.repeat(LIMITS.lines)}\n\n${'*'.repeat(LIMITS.marksPerBlock)}\n`), false);
+    assert.equal(surelySimple(`${'x'.repeat(LIMITS.lines)}\n\n${'*'.repeat(LIMITS.marksPerBlock - 1)}\n`), true);
+    // A CRLF between two lines is one break, not a blank line: their marks are one block's, over the limit.
+    assert.equal(surelySimple(`${'x'.repeat(LIMITS.lines)}\r\n\r\n${'*'.repeat(600)}\r\n${'*'.repeat(600)}\r\n`), false);
+    assert.equal(surelySimple(`${'x'.repeat(LIMITS.lines)}\r\n\r\n${'*'.repeat(600)}\r\n\r\n${'*'.repeat(600)}\r\n`), true);
   });
 
   it('counts a plain spec-kit tasks file without deferring', () => {

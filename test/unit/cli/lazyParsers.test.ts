@@ -1,0 +1,84 @@
+/**
+ * The bundled CLI loads the markdown and YAML parsers (dist/cliParsers.js, see esbuild.mjs) only
+ * when a file needs a full parse: a scan the fast reader or the cache answers never loads them, and
+ * what it prints is what the in-process CLI (every parser loaded from the start) prints.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../../../src/cli';
+import { repoRoot } from '../helpers/paths';
+import { corpusProject } from './corpusProject';
+
+const CLI = join(repoRoot(), 'dist', 'cli.js');
+const PARSERS = join(repoRoot(), 'dist', 'cliParsers.js');
+
+/** The bundle as a child process, with whether dist/cliParsers.js was loaded by the time it exited (a preload reports it on stderr). */
+function bundled(args: string[], cwd: string, probe: string): { code: number | null; out: string; err: string; loadedParsers: boolean } {
+  const r = spawnSync(process.execPath, ['-r', probe, CLI, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+  const said = /^cliParsers loaded: (true|false)$/m.exec(r.stderr);
+  assert.ok(said, `the probe did not report: ${r.stderr}`);
+  return { code: r.status, out: r.stdout, err: r.stderr.replace(said[0], '').trim(), loadedParsers: said[1] === 'true' };
+}
+
+async function inProcess(args: string[], cwd: string): Promise<string> {
+  const out: string[] = [];
+  const code = await runCli(args, { out: (l) => out.push(l), err: () => undefined }, cwd);
+  assert.ok(code === 0 || code === 1, `exit ${code}`);
+  return out.map((l) => `${l}\n`).join('');
+}
+
+describe('speckit-vscode CLI bundle: parsers load on demand', function () {
+  this.timeout(120_000);
+  let root: string;
+  let probe: string;
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'speckit-cli-lazy-'));
+    probe = join(root, 'probe.js');
+    // Any module whose file is dist/cliParsers.js counts, however it was required.
+    writeFileSync(probe, `process.on('exit', () => process.stderr.write('cliParsers loaded: ' + Object.keys(require.cache).includes(${JSON.stringify(PARSERS)}) + '\\n'));\n`);
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('a scan of the real corpus, cold, filling a cache and warm, never loads them and prints what the in-process CLI prints', async () => {
+    // Without a constitution: the index parses a constitution in full (one per project).
+    const tree = join(root, 'tree');
+    corpusProject(tree, { constitution: false });
+    const expected = await inProcess(['scan', '.', '--json'], tree);
+    const cache = join(root, 'cache');
+    for (const args of [['scan', '.', '--json'], ['scan', '.', '--json', '--cache', cache], ['scan', '.', '--json', '--cache', cache]]) {
+      const r = bundled(args, tree, probe);
+      assert.equal(r.err, '', args.join(' '));
+      assert.equal(r.out, expected, args.join(' '));
+      assert.equal(r.loadedParsers, false, `${args.join(' ')} loaded the parsers`);
+    }
+  });
+
+  it('loads them for a file only the full parse reads, and for parse, and prints the same then too', async () => {
+    const tree = join(root, 'tree');
+    corpusProject(tree, { constitution: false });
+    // An HTML block: the fast reader leaves such a file to the full parse.
+    const odd = join(tree, 'specs', '001-odd', 'tasks.md');
+    spawnSync('mkdir', ['-p', join(tree, 'specs', '001-odd')]);
+    writeFileSync(odd, '# Tasks\n\n<div>\n\n- [x] T001 One\n\n</div>\n\n- [ ] T002 Two\n');
+    const scan = bundled(['scan', '.', '--json'], tree, probe);
+    assert.equal(scan.loadedParsers, true);
+    assert.equal(scan.out, await inProcess(['scan', '.', '--json'], tree));
+    assert.match(scan.out, /"dir":"specs\/001-odd","number":1,"name":"001-odd","phase":"implementing","label":"Implementing 1\/2"/);
+    const parse = bundled(['parse', odd, '--json'], tree, probe);
+    assert.equal(parse.loadedParsers, true);
+    assert.equal(parse.out, await inProcess(['parse', odd, '--json'], tree));
+    assert.equal(JSON.parse(parse.out).tasks.length, 2);
+  });
+
+  it('a scan with a constitution loads them (the constitution is parsed in full) and prints the same', async () => {
+    const tree = join(root, 'tree');
+    corpusProject(tree);
+    const r = bundled(['scan', '.', '--json'], tree, probe);
+    assert.equal(r.loadedParsers, true);
+    assert.equal(r.out, await inProcess(['scan', '.', '--json'], tree));
+  });
+});
