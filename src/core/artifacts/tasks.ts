@@ -1,5 +1,4 @@
 import { type Heading, type List, type ListItem, type Nodes, type RootContent } from 'mdast';
-import { movedFrom } from '../markdown/incrementalParse';
 import { type MarkdownDoc, nodeEnd, nodeRange, nodeStart, parseMarkdown, plainText, walk } from '../markdown/markdownDoc';
 import { splitLines } from '../text/lineIndex';
 import { type Located, movedRange, type Problem, type Range } from '../text/range';
@@ -338,18 +337,15 @@ class TasksParser {
 
   /**
    * An item of a top-level list. What it adds to the model depends on its own text and the phase it
-   * is in, so an item the incremental parse kept (or moved: core/markdown/incrementalParse) gives
-   * what it gave in the previous parse, its ranges moved; only the items an edit touched are read.
+   * is in, so an item the incremental parse kept (core/markdown/incrementalParse keeps the nodes after
+   * an edit, moved) gives what it gave in the previous parse, its ranges moved by the lines the item
+   * moved; only the items an edit touched are read.
    */
   private topItem(item: ListItem): void {
     const phase = this.current?.key;
-    let record = itemRecords.get(item);
-    let lines = 0;
-    if (!record) {
-      const moved = movedFrom(item);
-      record = moved && itemRecords.get(moved.node);
-      lines = moved?.lines ?? 0;
-    }
+    const record = itemRecords.get(item);
+    const line = item.position!.start.line;
+    const lines = record ? line - record.line : 0;
     const t0 = this.tasks.length;
     const u0 = this.untracked.length;
     const f0 = this.fenced.length;
@@ -368,7 +364,7 @@ class TasksParser {
       // An item whose reading looked at earlier tasks, or that has problems of its own, is read again each time.
       if (this.readsEarlierTasks || this.problems.length !== p0) return;
     }
-    itemRecords.set(item, { phase, parser: this, t0, t1: this.tasks.length, u0, u1: this.untracked.length, f0, f1: this.fenced.length });
+    itemRecords.set(item, { phase, line, parser: this, t0, t1: this.tasks.length, u0, u1: this.untracked.length, f0, f1: this.fenced.length });
   }
 
   private list(list: List, parent: Task | undefined): void {
@@ -527,7 +523,7 @@ class TasksParser {
       } else {
         seen.set(t.id, t);
       }
-      if (previous && !t.derived && !previous.derived && comesBefore(t.id, previous.id) && !first) {
+      if (previous && !t.derived && !previous.derived && comesBefore(t, previous) && !first) {
         this.problems.push({
           code: 'task-out-of-order',
           message: `${t.id} comes after ${previous.id}; spec-kit numbers tasks in execution order.`,
@@ -543,6 +539,8 @@ class TasksParser {
 /** What one top-level list item added to a parse: index ranges in that parser's arrays. */
 interface ItemRecord {
   readonly phase: string | undefined;
+  /** The line the item started on then: its ranges move with it. */
+  readonly line: number;
   readonly parser: TasksParser;
   readonly t0: number;
   readonly t1: number;
@@ -552,7 +550,10 @@ interface ItemRecord {
   readonly f1: number;
 }
 
-/** By list item node: the tree keeps its records alive exactly as long as it may be an edit's base. */
+/**
+ * By list item node: the tree keeps its records alive exactly as long as it may be an edit's base.
+ * A splice moves the nodes after an edit in place, so a record outlives the parse that made it.
+ */
 const itemRecords = new WeakMap<ListItem, ItemRecord>();
 
 /** Top-level list items read, reused, and reused moved by lines since the process started (tests check that reuse happens). */
@@ -580,13 +581,17 @@ function movedTask(t: Task, lines: number): Task {
 }
 
 function isNumberedId(id: string): boolean {
-  return /^\d/.test(id);
+  const c = id.charCodeAt(0);
+  return c >= 48 && c <= 57;
 }
 
-/** Whether task ID `a` orders before `b` (T012 < T013; 1.9 < 1.10); IDs of different schemes do not compare. */
-function comesBefore(a: string, b: string): boolean {
-  if (isNumberedId(a) !== isNumberedId(b)) return false;
-  if (!isNumberedId(a)) return Number(/\d+/.exec(a)![0]) < Number(/\d+/.exec(b)![0]);
+/** Whether task `a`'s ID orders before `b`'s (T012 < T013; 1.9 < 1.10); IDs of different schemes do not compare. */
+function comesBefore(ta: Task, tb: Task): boolean {
+  const [a, b] = [ta.id, tb.id];
+  const numbered = isNumberedId(a);
+  if (numbered !== isNumberedId(b)) return false;
+  // A T-ID's number is its digits (leadingTaskId), read once when the task was.
+  if (!numbered) return ta.number < tb.number;
   const x = a.split('.').map(Number);
   const y = b.split('.').map(Number);
   for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! < y[i]!;

@@ -6,8 +6,7 @@ import { normalizeStoryId } from '../artifacts/ids';
 import { storyInTitle } from '../artifacts/taskGrammar';
 import { type PlanDoc, parsePlan } from '../artifacts/plan';
 import { parseSpec, type SpecDoc } from '../artifacts/spec';
-import { parseTasks, type TasksDoc } from '../artifacts/tasks';
-import { movedFrom } from '../markdown/incrementalParse';
+import { parseTasks, type Task, type TasksDoc } from '../artifacts/tasks';
 import { type MarkdownDoc, nodeEnd, nodeStart, parseMarkdown, walk } from '../markdown/markdownDoc';
 import { openspecFileKind } from '../openspec/openspecPaths';
 import { movedRange, type Range } from '../text/range';
@@ -112,6 +111,8 @@ export function idOccurrences(doc: AnalyzedDoc): IdOccurrence[] {
   const def = (id: string, family: IdFamily, range: Range, form: IdOccurrence['form'] = 'id', definition = true): void => {
     defs.push({ id, family, range, definition, form });
   };
+  /** Definitions made in document order apart from `defs` (a tasks file's tasks): merged, not sorted. */
+  const ordered: IdOccurrence[] = [];
   switch (doc.kind) {
     case 'spec':
       for (const r of doc.model.requirements) if (!r.derived) def(r.id, 'requirement', r.idRange);
@@ -122,7 +123,7 @@ export function idOccurrences(doc: AnalyzedDoc): IdOccurrence[] {
       }
       break;
     case 'tasks':
-      for (const t of doc.model.tasks) if (!t.derived) def(t.id, 'task', t.idRange);
+      for (const t of doc.model.tasks) if (!t.derived) ordered.push(taskDefinition(t));
       for (const p of doc.model.phases) {
         if (!p.story) continue;
         const m = storyInTitle(index.textOf(p.headingRange));
@@ -137,7 +138,9 @@ export function idOccurrences(doc: AnalyzedDoc): IdOccurrence[] {
     default:
       break;
   }
-  const taken = new Set(defs.map((d) => key(d.range)));
+  const taken = new Set<number>();
+  for (const d of ordered) taken.add(key(d.range));
+  for (const d of defs) taken.add(key(d.range));
   const refs: IdOccurrence[] = [];
   const add = (found: readonly IdOccurrence[]): void => {
     for (const o of found) if (!taken.has(key(o.range))) refs.push(o);
@@ -147,19 +150,55 @@ export function idOccurrences(doc: AnalyzedDoc): IdOccurrence[] {
     if (node.type === 'list') for (const item of node.children) add(itemMentions(doc.markdown, item));
     else add(mentionsIn(doc.markdown, node));
   }
-  return [...defs, ...refs].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  // The tasks' definitions come in document order, and so do the mentions: a merge gives what
+  // sorting all of them would (a stable sort of the definitions, then the mentions).
+  if (!inOrder(ordered) || !inOrder(refs)) return ordered.concat(defs, refs).sort(compareStarts);
+  return merge(ordered, defs.length === 0 ? refs : defs.concat(refs).sort(compareStarts));
+}
+
+function compareStarts(a: IdOccurrence, b: IdOccurrence): number {
+  return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
+}
+
+function inOrder(xs: readonly IdOccurrence[]): boolean {
+  for (let i = 1; i < xs.length; i++) if (compareStarts(xs[i - 1]!, xs[i]!) > 0) return false;
+  return true;
+}
+
+/** Two lists in order as one; on equal starts `a`'s first (as a stable sort of `[...a, ...b]` puts them). */
+function merge(a: readonly IdOccurrence[], b: readonly IdOccurrence[]): IdOccurrence[] {
+  const out: IdOccurrence[] = new Array<IdOccurrence>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = compareStarts(a[i]!, b[j]!) <= 0 ? a[i++]! : b[j++]!;
+  while (i < a.length) out[k++] = a[i++]!;
+  while (j < b.length) out[k++] = b[j++]!;
+  return out;
+}
+
+/** A task's definition, once per task object (the tasks model reuses the tasks an edit left alone). */
+const taskDefinitions = new WeakMap<Task, IdOccurrence>();
+
+function taskDefinition(t: Task): IdOccurrence {
+  let d = taskDefinitions.get(t);
+  if (!d) {
+    d = { id: t.id, family: 'task', range: t.idRange, definition: true, form: 'id' };
+    taskDefinitions.set(t, d);
+  }
+  return d;
 }
 
 /** The ID mentions of a top-level list item (definitions not yet taken out), kept by node like the tasks model's items. */
-const itemMentionsByNode = new WeakMap<ListItem, readonly IdOccurrence[]>();
+const itemMentionsByNode = new WeakMap<ListItem, { readonly line: number; readonly found: readonly IdOccurrence[] }>();
 
 function itemMentions(markdown: MarkdownDoc, item: ListItem): readonly IdOccurrence[] {
+  const line = item.position!.start.line;
   const known = itemMentionsByNode.get(item);
-  if (known) return known;
-  const moved = movedFrom(item);
-  const before = moved && itemMentionsByNode.get(moved.node);
-  const found = before ? before.map((o) => ({ ...o, range: movedRange(o.range, moved.lines) })) : mentionsIn(markdown, item);
-  itemMentionsByNode.set(item, found);
+  if (known?.line === line) return known.found;
+  // An item the splice moved by lines (core/markdown/incrementalParse): its mentions move with it.
+  const found = known ? known.found.map((o) => ({ ...o, range: movedRange(o.range, line - known.line) })) : mentionsIn(markdown, item);
+  itemMentionsByNode.set(item, { line, found });
   return found;
 }
 

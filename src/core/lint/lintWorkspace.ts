@@ -4,7 +4,7 @@ import { type SpecDoc } from '../artifacts/spec';
 import { openspecFileKind, type OpenSpecKind } from '../openspec/openspecPaths';
 import { withFileText } from '../openspec/project';
 import { type OpenSpecFinding, validateOpenSpecProject } from '../openspec/validate';
-import { rememberForIncrementalParse } from '../markdown/markdownDoc';
+import { expectIncrementalParse, rememberForIncrementalParse } from '../markdown/markdownDoc';
 import { type Problem } from '../text/range';
 import { openspecValidation } from '../workspace/openspecIndex';
 import { isInside } from '../workspace/projects';
@@ -41,7 +41,11 @@ export class LintWorkspace {
     if (text === undefined) {
       this.texts.delete(p);
       rememberForIncrementalParse(p, undefined);
-    } else this.texts.set(p, { text, version: ++this.version });
+    } else {
+      this.texts.set(p, { text, version: ++this.version });
+      // The editor's last parse is superseded: the parse of this text may take its tree over.
+      if (this.incrementalParse) expectIncrementalParse(p, text);
+    }
   }
 
   /** An open editor's parse is the base the next keystroke's parse splices into (core/markdown/incrementalParse). */

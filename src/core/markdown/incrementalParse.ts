@@ -34,6 +34,29 @@ export function diffTexts(oldText: string, newText: string): TextChange | undefi
 /** Parses a standalone markdown text (the same processor as the full parse). */
 export type TreeParser = (text: string) => Root;
 
+/**
+ * A spliced tree, with what changed in it: the top-level blocks or list items taken out of the old
+ * tree and the fresh ones put in their place, and how deep below the root those sit (the root is 1),
+ * so the tree's size and depth follow from the old tree's without walking all of it.
+ */
+export interface Splice {
+  readonly root: Root;
+  readonly removed: readonly Nodes[];
+  readonly fresh: readonly Nodes[];
+  readonly level: number;
+}
+
+export interface SpliceOptions {
+  /** The change between the texts, when the caller has it already (else computed here). */
+  readonly change?: TextChange | undefined;
+  /**
+   * The old tree belongs to the caller and is never read again: the nodes after the edit are moved
+   * where they are (their positions changed in place) rather than copied. A keystroke in a long file
+   * then allocates for the blocks it touches, not for the whole rest of the file.
+   */
+  readonly inPlace?: boolean;
+}
+
 const FRONT_MATTER_FENCE = /^---[ \t]*(?:\r\n|\r|\n|$)/;
 const ATX = /^ {0,3}#{1,6}[ \t]/;
 // Unordered only: an ordered item's number and an empty item behave differently when they would interrupt a paragraph.
@@ -43,8 +66,13 @@ const BULLET = /^ {0,3}[-+*][ \t]+(?=\S)/;
  * The tree of `newText` built from `old` (the tree of `oldText`) by re-parsing only the blocks the edit
  * touches, or undefined when that cannot be done exactly (the caller then parses everything).
  */
-export function spliceParse(old: Root, oldText: string, newText: string, parse: TreeParser): Root | undefined {
-  const change = diffTexts(oldText, newText);
+export function spliceParse(old: Root, oldText: string, newText: string, parse: TreeParser, options: SpliceOptions = {}): Root | undefined {
+  return splice(old, oldText, newText, parse, options)?.root;
+}
+
+/** {@link spliceParse}, with what the splice took out and put in. */
+export function splice(old: Root, oldText: string, newText: string, parse: TreeParser, options: SpliceOptions = {}): Splice | undefined {
+  const change = options.change ?? diffTexts(oldText, newText);
   if (!change) return undefined;
   // Link reference definitions apply to the whole document: a region parsed alone would not see them.
   if (oldText.includes(']:') || newText.includes(']:')) return undefined;
@@ -54,8 +82,12 @@ export function spliceParse(old: Root, oldText: string, newText: string, parse: 
     const first = old.children[0];
     if (first?.type !== 'yaml' || first.position!.end.offset! >= change.start || !FRONT_MATTER_FENCE.test(newText)) return undefined;
   }
-  return spliceListItems(old, oldText, newText, change, parse) ?? spliceSections(old, oldText, newText, change, parse);
+  const move: Mover = options.inPlace ? shiftInPlace : shifted;
+  return spliceListItems(old, oldText, newText, change, parse, move) ?? spliceSections(old, oldText, newText, change, parse, move);
 }
+
+/** Moves a subtree's positions by characters and lines: a copy, or the subtree itself changed. */
+type Mover = <T extends Nodes>(node: T, offset: number, line: number) => T;
 
 /** Offset of the start of the line a node starts on. */
 function lineStartOf(node: Nodes): number {
@@ -84,7 +116,7 @@ function lineEndAt(text: string, offset: number): number {
  * Edits inside the items of a top-level bullet list (a phase's tasks): re-parses from the item the
  * edit starts in to the first unchanged item after it.
  */
-function spliceListItems(old: Root, oldText: string, newText: string, change: TextChange, parse: TreeParser): Root | undefined {
+function spliceListItems(old: Root, oldText: string, newText: string, change: TextChange, parse: TreeParser, move: Mover): Splice | undefined {
   const delta = newText.length - oldText.length;
   const k = old.children.findIndex((n) => n.position!.start.offset! <= change.start && change.oldEnd <= n.position!.end.offset!);
   const list = old.children[k];
@@ -115,15 +147,17 @@ function spliceListItems(old: Root, oldText: string, newText: string, change: Te
     if (sentinel.position!.start.offset! !== at - start || sentinel.position!.start.column !== items[q]!.position!.start.column) return undefined;
     const startLine = items[p]!.position!.start.line;
     const lineDelta = sentinel.position!.start.line - 1 + startLine - items[q]!.position!.start.line;
-    const fresh = only.children.slice(0, -1).map((n) => shifted(n, start, startLine - 1));
-    const after = items.slice(q).map((n) => shifted(n, delta, lineDelta));
+    // The region's own tree is fresh: its nodes are moved where they are.
+    const fresh = only.children.slice(0, -1).map((n) => shiftInPlace(n, start, startLine - 1));
+    const after = items.slice(q).map((n) => move(n, delta, lineDelta));
     const children: ListItem[] = [...items.slice(0, p), ...fresh, ...after];
     const newList: List = { ...list, spread: only.spread, children, position: { start: list.position!.start, end: shiftPoint(list.position!.end, delta, lineDelta) } };
-    return {
+    const root: Root = {
       ...old,
-      children: [...old.children.slice(0, k), newList, ...old.children.slice(k + 1).map((n) => shifted(n, delta, lineDelta))],
+      children: [...old.children.slice(0, k), newList, ...old.children.slice(k + 1).map((n) => move(n, delta, lineDelta))],
       position: { start: old.position!.start, end: shiftPoint(old.position!.end, delta, lineDelta) },
     };
+    return { root, removed: items.slice(p, q), fresh, level: 3 };
   }
   return undefined;
 }
@@ -132,7 +166,7 @@ function spliceListItems(old: Root, oldText: string, newText: string, change: Te
  * Edits anywhere: re-parses from the top-level ATX heading before the edit (or the document's start)
  * to the first top-level ATX heading after it that is still one (or the end).
  */
-function spliceSections(old: Root, oldText: string, newText: string, change: TextChange, parse: TreeParser): Root | undefined {
+function spliceSections(old: Root, oldText: string, newText: string, change: TextChange, parse: TreeParser, move: Mover): Splice | undefined {
   const delta = newText.length - oldText.length;
   const children = old.children;
   const isCut = (n: RootContent, text: string): number | undefined => (n.type === 'heading' ? markerEnd(text, lineStartOf(n), ATX) : undefined);
@@ -159,18 +193,20 @@ function spliceSections(old: Root, oldText: string, newText: string, change: Tex
     const sentinel = region.children[region.children.length - 1];
     if (sentinel?.type !== 'heading' || sentinel.depth !== (node as { depth: number }).depth || sentinel.position!.start.offset! !== at - start) return undefined;
     const lineDelta = sentinel.position!.start.line - 1 + startLine - node.position!.start.line;
-    const fresh = region.children.slice(0, -1).map((n) => shifted(n, start, startLine - 1));
-    return {
+    const fresh = region.children.slice(0, -1).map((n) => shiftInPlace(n, start, startLine - 1));
+    const root: Root = {
       ...old,
-      children: [...children.slice(0, Math.max(i, 0)), ...fresh, ...children.slice(j).map((n) => shifted(n, delta, lineDelta))],
+      children: [...children.slice(0, Math.max(i, 0)), ...fresh, ...children.slice(j).map((n) => move(n, delta, lineDelta))],
       position: { start: old.position!.start, end: shiftPoint(old.position!.end, delta, lineDelta) },
     };
+    return { root, removed: children.slice(Math.max(i, 0), j), fresh, level: 2 };
   }
   // No unchanged heading after the edit: the region runs to the end of the text.
   if (start === 0) return undefined;
   const region = parse(newText.slice(start));
-  const fresh = region.children.map((n) => shifted(n, start, startLine - 1));
-  return { ...old, children: [...children.slice(0, i), ...fresh], position: { start: old.position!.start, end: shiftPoint(region.position!.end, start, startLine - 1) } };
+  const fresh = region.children.map((n) => shiftInPlace(n, start, startLine - 1));
+  const root: Root = { ...old, children: [...children.slice(0, i), ...fresh], position: { start: old.position!.start, end: shiftPoint(region.position!.end, start, startLine - 1) } };
+  return { root, removed: children.slice(i), fresh, level: 2 };
 }
 
 type Point = { line: number; column: number; offset?: number | undefined };
@@ -189,23 +225,29 @@ function shifted<T extends Nodes>(node: T, offset: number, line: number): T {
   const copy = { ...node } as T & { children?: Nodes[] };
   if (node.position) copy.position = { start: shiftPoint(node.position.start, offset, line), end: shiftPoint(node.position.end, offset, line) };
   if ('children' in node) copy.children = (node.children as Nodes[]).map((c) => shifted(c, offset, line));
-  const original: Nodes = node;
-  if (original.type === 'listItem') origins.set(copy as ListItem, { node: new WeakRef(original), lines: line });
   return copy;
 }
 
 /**
- * List items the splice moved: the copy's original (in the previous tree) and how many lines it
- * moved. A model built per item (core/artifacts/tasks.ts) reuses what it read from the original,
- * its ranges moved by those lines; items the splice kept as they were are the same objects. The
- * original is held weakly: a chain of edits must not keep every earlier tree alive (once collected,
- * the item is simply read again).
+ * The subtree itself with every position moved (see {@link shifted}), by an explicit stack. The
+ * parser gives every node points of its own, so each point is moved once.
  */
-const origins = new WeakMap<ListItem, { readonly node: WeakRef<ListItem>; readonly lines: number }>();
+function shiftInPlace<T extends Nodes>(node: T, offset: number, line: number): T {
+  if (offset === 0 && line === 0) return node;
+  const stack: Nodes[] = [node];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    const p = n.position;
+    if (p) {
+      movePoint(p.start, offset, line);
+      if (p.end !== p.start) movePoint(p.end, offset, line);
+    }
+    if ('children' in n) for (const c of n.children as Nodes[]) stack.push(c);
+  }
+  return node;
+}
 
-/** The item `item` is a moved copy of, and by how many lines, when the splice made it (and it is still there). */
-export function movedFrom(item: ListItem): { readonly node: ListItem; readonly lines: number } | undefined {
-  const moved = origins.get(item);
-  const node = moved?.node.deref();
-  return node && { node, lines: moved!.lines };
+function movePoint(p: Point, offset: number, line: number): void {
+  p.line += line;
+  if (p.offset !== undefined) p.offset += offset;
 }

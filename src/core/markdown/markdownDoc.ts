@@ -12,7 +12,7 @@ import { isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
 import { LineIndex } from '../text/lineIndex';
 import { type Problem, type Range } from '../text/range';
 import { measureComplexity, tooComplex } from './complexity';
-import { spliceParse } from './incrementalParse';
+import { diffTexts, splice, type Splice, type TextChange } from './incrementalParse';
 
 /** One parse of a markdown file: the tree, a line index over the exact text, and what was odd. */
 export interface MarkdownDoc {
@@ -35,24 +35,24 @@ export interface MarkdownDoc {
  * The parts of GFM spec-kit files use: tables, task list items and strikethrough. remark-gfm would
  * add autolink literals and footnotes too; autolink literals rewrite every text node of the tree
  * after parsing, which cost about a third of the parse on real spec files, and nothing reads them.
+ * A text that cannot hold a table or a strikethrough is read without those extensions (see
+ * {@link processorFor}): the table's is tried at the start of every line, a fifth of a long tasks.md's parse.
  */
-function gfmSubset(this: Processor): void {
+function gfmSubset(this: Processor, options: { table: boolean; strikethrough: boolean }): void {
   const data = this.data();
-  (data.micromarkExtensions ??= []).push(gfmTable(), gfmTaskListItem(), gfmStrikethrough({ singleTilde: false }));
-  (data.fromMarkdownExtensions ??= []).push(gfmTableFromMarkdown(), gfmTaskListItemFromMarkdown(), gfmStrikethroughFromMarkdown());
+  const micromark = (data.micromarkExtensions ??= []);
+  const mdast = (data.fromMarkdownExtensions ??= []);
+  if (options.table) {
+    micromark.push(gfmTable());
+    mdast.push(gfmTableFromMarkdown());
+  }
+  micromark.push(gfmTaskListItem());
+  mdast.push(gfmTaskListItemFromMarkdown());
+  if (options.strikethrough) {
+    micromark.push(gfmStrikethrough({ singleTilde: false }));
+    mdast.push(gfmStrikethroughFromMarkdown());
+  }
 }
-
-function buildProcessors() {
-  return {
-    withFrontmatter: unified().use(remarkParse).use(gfmSubset).use(remarkFrontmatter, ['yaml']),
-    withoutFrontmatter: unified().use(remarkParse).use(gfmSubset),
-  };
-}
-/**
- * Built on the first full parse, not when this module loads: a process that only reads summaries
- * (the CLI's scan, see esbuild.mjs) then never loads remark.
- */
-let processors: ReturnType<typeof buildProcessors> | undefined;
 
 /**
  * The front matter extension turns every list after an opening `---` that is never closed into a
@@ -61,12 +61,36 @@ let processors: ReturnType<typeof buildProcessors> | undefined;
  */
 const OPENS_FRONTMATTER = /^---[ \t]*(?:\r\n|\r|\n|$)/;
 const CLOSES_FRONTMATTER = /(?:\r\n|\r|\n)---[ \t]*(?:\r\n|\r|\n|$)/;
+/**
+ * A table's delimiter row has a `|`, or is one cell with a `:` beside its dashes (`:--`, `--:`);
+ * without either anywhere the table extension finds nothing (micromark-extension-gfm-table).
+ */
+const MAY_HOLD_TABLE = /\||:-|-:/;
+
+/**
+ * Parsers by the extensions they carry, built on the first full parse that needs each, not when this
+ * module loads: a process that only reads summaries (the CLI's scan, see esbuild.mjs) never builds one.
+ */
+const processors = new Map<number, { parse(source: string): Root }>();
+
+function processorFor(frontmatter: boolean, table: boolean, strikethrough: boolean): { parse(source: string): Root } {
+  const key = (frontmatter ? 1 : 0) | (table ? 2 : 0) | (strikethrough ? 4 : 0);
+  let p = processors.get(key);
+  if (!p) {
+    const base = unified().use(remarkParse).use(gfmSubset, { table, strikethrough });
+    p = frontmatter ? base.use(remarkFrontmatter, ['yaml']) : base;
+    processors.set(key, p);
+  }
+  return p;
+}
+
 const processor = {
   parse(source: string): Root {
     const open = OPENS_FRONTMATTER.exec(source);
-    const unclosed = open !== null && !CLOSES_FRONTMATTER.test(source.slice(open[0].length - 1));
-    processors ??= buildProcessors();
-    return (unclosed ? processors.withoutFrontmatter : processors.withFrontmatter).parse(source);
+    // Front matter only ever opens on the first line: without an opening fence the extension finds nothing.
+    const frontmatter = open !== null && CLOSES_FRONTMATTER.test(source.slice(open[0].length - 1));
+    // Strikethrough needs `~~`; a lone `~` is left to the extension all the same (it splits text nodes).
+    return processorFor(frontmatter, MAY_HOLD_TABLE.test(source), source.includes('~')).parse(source);
   },
 };
 
@@ -120,9 +144,12 @@ function emptyRoot(): Root {
 /**
  * Documents an edit is likely to come from: the language server's open editors, by path. When one
  * shares most of its text with what is parsed, only the blocks in between are parsed again (see
- * ./incrementalParse); the result is the same tree a full parse gives.
+ * ./incrementalParse); the result is the same tree a full parse gives. `next` is the text the
+ * editor holds now ({@link expectIncrementalParse}): the parse of exactly that text takes the base's
+ * tree over and moves its nodes in place; any other parse (a sibling file with much the same text)
+ * splices into a copy and leaves the base as it was.
  */
-const incrementalBases = new Map<string, MarkdownDoc>();
+const incrementalBases = new Map<string, { doc: MarkdownDoc; next: string | undefined }>();
 /** More open editors than this and the oldest is forgotten (each base holds a tree). */
 const MAX_INCREMENTAL_BASES = 16;
 
@@ -130,33 +157,47 @@ const MAX_INCREMENTAL_BASES = 16;
 export function rememberForIncrementalParse(key: string, doc: MarkdownDoc | undefined): void {
   incrementalBases.delete(key);
   if (!doc || doc.skipped !== undefined || doc.wrappedInFence) return;
-  incrementalBases.set(key, doc);
+  incrementalBases.set(key, { doc, next: undefined });
   if (incrementalBases.size > MAX_INCREMENTAL_BASES) incrementalBases.delete(incrementalBases.keys().next().value!);
 }
 
+/**
+ * The editor of `key` now holds `text`: the remembered base is superseded, and the parse of `text`
+ * may take its tree over (nothing reads the superseded parse's tree afterwards but checks whose
+ * results are thrown away as stale).
+ */
+export function expectIncrementalParse(key: string, text: string): void {
+  const base = incrementalBases.get(key);
+  if (base) base.next = text;
+}
+
 /** The remembered document sharing the most text with `text` at both ends, if it shares any. */
-function incrementalBase(text: string): MarkdownDoc | undefined {
-  let best: MarkdownDoc | undefined;
+function incrementalBase(text: string): { doc: MarkdownDoc; change: TextChange; owned: boolean } | undefined {
+  for (const [key, base] of incrementalBases) {
+    if (base.next !== text) continue;
+    const change = diffTexts(base.doc.text, text);
+    if (!change) break;
+    // Taken over: the tree is moved in place, so no other parse may start from it.
+    incrementalBases.delete(key);
+    return shares(base.doc.text, text, change) ? { doc: base.doc, change, owned: true } : undefined;
+  }
+  let best: { doc: MarkdownDoc; change: TextChange; owned: boolean } | undefined;
   let bestShared = 0;
-  for (const doc of incrementalBases.values()) {
+  for (const { doc } of incrementalBases.values()) {
     if (doc.text === text) continue;
-    const shared = sharedEnds(doc.text, text);
+    const change = diffTexts(doc.text, text)!;
+    const shared = change.start + doc.text.length - change.oldEnd;
     if (shared > bestShared) {
-      best = doc;
+      best = { doc, change, owned: false };
       bestShared = shared;
     }
   }
-  // A base sharing less than half the text saves less than the splice costs.
-  return best && bestShared * 2 >= text.length ? best : undefined;
+  return best && shares(best.doc.text, text, best.change) ? best : undefined;
 }
 
-function sharedEnds(a: string, b: string): number {
-  const max = Math.min(a.length, b.length);
-  let p = 0;
-  while (p < max && a.charCodeAt(p) === b.charCodeAt(p)) p++;
-  let s = 0;
-  while (s < max - p && a.charCodeAt(a.length - 1 - s) === b.charCodeAt(b.length - 1 - s)) s++;
-  return p + s;
+/** A base sharing less than half the text saves less than the splice costs. */
+function shares(oldText: string, text: string, change: TextChange): boolean {
+  return (change.start + oldText.length - change.oldEnd) * 2 >= text.length;
 }
 
 /** A bare tree of markdown text, with none of {@link parseMarkdown}'s checks (for ./incrementalParse and its tests). */
@@ -164,7 +205,7 @@ export function parseMarkdownTree(source: string): Root {
   return processor.parse(source);
 }
 
-function readMarkdown(raw: string | Uint8Array, base?: MarkdownDoc): MarkdownDoc {
+function readMarkdown(raw: string | Uint8Array, base?: { doc: MarkdownDoc; change: TextChange; owned: boolean }): MarkdownDoc {
   const { text, binary } = decodeText(raw);
   const index = new LineIndex(text);
   const problems: Problem[] = [];
@@ -198,15 +239,18 @@ function readMarkdown(raw: string | Uint8Array, base?: MarkdownDoc): MarkdownDoc
   }
 
   let root: Root;
+  let spliced: Splice | undefined;
   try {
-    root = (!wrap && base ? spliceParse(base.root, base.text, text, parseMarkdownTree) : undefined) ?? processor.parse(source);
+    spliced = !wrap && base ? splice(base.doc.root, base.doc.text, text, parseMarkdownTree, { change: base.change, inPlace: base.owned }) : undefined;
+    root = spliced?.root ?? processor.parse(source);
   } catch (e) {
     // micromark does not throw on any input we know of; keep the promise of never throwing anyway.
     problems.push({ code: 'parse-failed', message: `Markdown could not be parsed: ${String(e)}`, severity: 'error', range: index.rangeOf(0, 0) });
     root = emptyRoot();
   }
   // The pre-check bounds nesting line by line; the tree itself is the final word, before any walk recurses into it.
-  const shape = treeShape(root);
+  const shape = (spliced && splicedShape(base!.doc.root, spliced)) ?? treeShape(root);
+  shapes.set(root, shape);
   if (shape.depth > MAX_TREE_DEPTH || shape.nodes > MAX_TREE_NODES) {
     return skip('too-complex', {
       code: 'file-too-complex',
@@ -231,6 +275,31 @@ function readMarkdown(raw: string | Uint8Array, base?: MarkdownDoc): MarkdownDoc
 /** Above these a parsed tree is dropped: recursion in tree walks stays far from the stack's limit. */
 export const MAX_TREE_DEPTH = 256;
 export const MAX_TREE_NODES = 500_000;
+
+/**
+ * Node count and a bound on depth of each parsed tree (exact after a full parse): a spliced tree's
+ * follow from its base's and the blocks the splice changed.
+ */
+const shapes = new WeakMap<Root, { depth: number; nodes: number }>();
+
+/**
+ * The shape of a spliced tree from its base's: the count exactly, the depth as a bound (the deepest
+ * of the base and the fresh blocks). Undefined when the base's is unknown or the bound passes the
+ * limit, so the tree is walked and measured exactly (the verdict is the full parse's either way).
+ */
+function splicedShape(old: Root, s: Splice): { depth: number; nodes: number } | undefined {
+  const known = shapes.get(old);
+  if (!known) return undefined;
+  let nodes = known.nodes;
+  let depth = known.depth;
+  for (const n of s.removed) nodes -= treeShape(n).nodes;
+  for (const n of s.fresh) {
+    const shape = treeShape(n);
+    nodes += shape.nodes;
+    depth = Math.max(depth, shape.depth + s.level - 1);
+  }
+  return depth > MAX_TREE_DEPTH || nodes > MAX_TREE_NODES ? undefined : { depth, nodes };
+}
 
 /** Depth and node count of a tree, by an explicit stack (the tree may be deeper than the call stack). */
 export function treeShape(root: Nodes): { depth: number; nodes: number } {

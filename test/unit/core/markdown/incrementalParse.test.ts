@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { analyzeDoc } from '../../../../src/core/lint/analyzedDoc';
 import { lintDocument } from '../../../../src/core/lint/lintRules';
 import { diffTexts, spliceParse } from '../../../../src/core/markdown/incrementalParse';
-import { type MarkdownDoc, parseMarkdown, parseMarkdownTree, rememberForIncrementalParse } from '../../../../src/core/markdown/markdownDoc';
+import { expectIncrementalParse, type MarkdownDoc, parseMarkdown, parseMarkdownTree, rememberForIncrementalParse } from '../../../../src/core/markdown/markdownDoc';
 import { tasksReuse } from '../../../../src/core/artifacts/tasks';
 import { corpusDir, corpusFiles } from '../../helpers/paths';
 
@@ -33,10 +33,12 @@ const editReuse = { read: 0, reused: 0, moved: 0 };
 /**
  * The same, with `prev`'s parse remembered as the base for the edit, as the language server does:
  * `base` is the analysis of `prev` to splice into (the previous edit's, so chains of edits reuse
- * what was itself reused), else `prev` is analysed in full first.
+ * what was itself reused), else `prev` is analysed in full first. The editor's new text is announced
+ * as the server's LintWorkspace does, so the parse takes the base's tree over (moves it in place).
  */
 function analysedAfterEdit(path: string, prev: string, text: string, base?: MarkdownDoc) {
   rememberForIncrementalParse(path, base ?? analyzeDoc(path, prev)!.markdown);
+  expectIncrementalParse(path, text);
   try {
     const [read, reused, moved] = [tasksReuse.read, tasksReuse.reused, tasksReuse.moved];
     const doc = analyzeDoc(path, text)!;
@@ -235,6 +237,28 @@ describe('incremental markdown parsing', function () {
       const full = parseMarkdown(edited);
       assert.notEqual(full.root.children[0], before.root.children[0]);
       assert.deepStrictEqual(spliced, full);
+    });
+
+    it('takes the base tree over (moves its nodes, copies none) only for the text its editor announced', () => {
+      const edited = TASKS.replace('Add the linter', 'Add the linters\n  more');
+      const lastItem = (doc: MarkdownDoc) => {
+        const list = doc.root.children.filter((n) => n.type === 'list').at(-1)!;
+        return list.type === 'list' ? list.children.at(-1)! : undefined;
+      };
+      // Another file with much the same text splices into a copy: the base stays as it was.
+      const base = parseMarkdown(TASKS);
+      const before = structuredClone(base.root);
+      rememberForIncrementalParse('/w/tasks.md', base);
+      const other = parseMarkdown(edited);
+      assert.deepStrictEqual(base.root, before);
+      assert.notEqual(lastItem(other), lastItem(base));
+      // The editor's own next text: the item after the edit is the base's node, moved by the line added.
+      expectIncrementalParse('/w/tasks.md', edited);
+      const owned = parseMarkdown(edited);
+      assert.equal(lastItem(owned), lastItem(base));
+      rememberForIncrementalParse('/w/tasks.md', undefined);
+      assert.deepStrictEqual(owned, parseMarkdown(edited));
+      assert.deepStrictEqual(other, owned);
     });
 
     it('reads again only the task items an edit touches, in a long tasks.md, and gives the model of a full parse', () => {
