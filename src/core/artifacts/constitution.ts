@@ -54,6 +54,22 @@ export interface ConstitutionDoc {
   readonly problems: Problem[];
 }
 
+/**
+ * What the index keeps of a constitution between runs (the summary store), so a scan knows the
+ * version and whether the template was filled without parsing the file: always taken from the full
+ * parse (`constitutionSummary`), never read by a second reader.
+ */
+export interface ConstitutionSummary {
+  readonly kind: 'constitution';
+  /** The footer's version as written (a template token included), null when there is none. */
+  readonly version: string | null;
+  readonly placeholder: boolean;
+}
+
+export function constitutionSummary(doc: ConstitutionDoc): ConstitutionSummary {
+  return { kind: 'constitution', version: doc.version?.value ?? null, placeholder: doc.isPlaceholder };
+}
+
 /** Parses `.specify/memory/constitution.md` (or `memory/constitution.md`). Never throws. */
 export function parseConstitution(raw: string | Uint8Array): ConstitutionDoc {
   const doc = parseMarkdown(raw);

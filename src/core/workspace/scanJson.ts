@@ -75,7 +75,8 @@ export function toScanJson(index: WorkspaceIndex, extra: readonly WorkspaceProbl
   return {
     projects: index.projects.map((p) => ({
       root: p.project.root,
-      constitution: p.constitution ? { version: filled(p.constitution.version?.value), placeholder: p.constitution.isPlaceholder } : null,
+      // The summary, not the document: a warm scan answers from the store without parsing the constitution.
+      constitution: p.constitutionSummary ? { version: filled(p.constitutionSummary.version ?? undefined), placeholder: p.constitutionSummary.placeholder } : null,
       current: p.current ? path.relative(p.project.root, p.current.dir) : null,
       currentSource: p.current?.label ?? null,
       problems: [

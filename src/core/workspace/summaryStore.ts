@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import * as nodePath from 'node:path';
-import { type FileSummary } from '../artifacts/fastSummary';
-import { type SummaryStore } from './workspaceIndex';
+import { type StoredSummary, type SummaryStore } from './workspaceIndex';
 
 /**
  * The index's per-file summaries kept between runs (the extension's storageUri, the CLI's
@@ -16,14 +15,14 @@ import { type SummaryStore } from './workspaceIndex';
  */
 export const SUMMARY_FILE = 'speckit-summaries.json';
 
-/** Bump when the summary's shape or the fast reader's meaning changes within one release. */
-export const SUMMARY_FORMAT = 1;
+/** Bump when the summary's shape or the fast reader's meaning changes within one release (2: constitutions' summaries). */
+export const SUMMARY_FORMAT = 2;
 
 const MAGIC = 'speckit-vscode/summaries';
 /** A cache of this many bytes is not read: 1,000 features take about 300 KB. */
 const MAX_CACHE_BYTES = 64 * 1024 * 1024;
 
-type Entry = readonly [size: number, mtime: number, summary: FileSummary];
+type Entry = readonly [size: number, mtime: number, summary: StoredSummary];
 
 /** Summaries kept for this run only: a first scan's worker results where nothing persists (no storage). */
 export function memorySummaries(): SummaryStore {
@@ -69,13 +68,13 @@ export class PersistedSummaries implements SummaryStore {
     return this.entries.size;
   }
 
-  get(p: string, size: number, mtime: number): FileSummary | undefined {
+  get(p: string, size: number, mtime: number): StoredSummary | undefined {
     const e = this.entries.get(p);
     this.used.add(p);
     return e && e[0] === size && e[1] === mtime ? e[2] : undefined;
   }
 
-  set(p: string, size: number, mtime: number, summary: FileSummary): void {
+  set(p: string, size: number, mtime: number, summary: StoredSummary): void {
     this.entries.set(p, [size, mtime, summary]);
     this.used.add(p);
     this.dirty = true;
@@ -147,9 +146,10 @@ function isCount(x: unknown): x is number {
   return typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
 }
 
-/** Exactly the fields of one kind of summary, every count a non-negative integer. */
-function isSummary(x: unknown): x is FileSummary {
+/** Exactly the fields of one kind of summary, every count a non-negative integer (a constitution's: a version string or null, a boolean). */
+function isSummary(x: unknown): x is StoredSummary {
   if (!isRecord(x)) return false;
+  if (x.kind === 'constitution') return Object.keys(x).length === 3 && (x.version === null || typeof x.version === 'string') && typeof x.placeholder === 'boolean';
   const fields: Record<string, readonly string[]> = {
     tasks: ['done', 'total'],
     spec: ['markers', 'placeholders', 'clarificationSessions'],

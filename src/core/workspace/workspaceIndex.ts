@@ -1,6 +1,6 @@
 import * as path from 'node:path/posix';
 import { parseChecklist, type ChecklistDoc } from '../artifacts/checklist';
-import { parseConstitution, type ConstitutionDoc } from '../artifacts/constitution';
+import { type ConstitutionDoc, type ConstitutionSummary, constitutionSummary, parseConstitution } from '../artifacts/constitution';
 import { parsePlan, type PlanDoc } from '../artifacts/plan';
 import { parseSpec, type SpecDoc } from '../artifacts/spec';
 import { parseTasks, type TasksDoc } from '../artifacts/tasks';
@@ -40,7 +40,10 @@ export interface IndexedFeature {
 export interface IndexedProject {
   readonly project: Project;
   readonly folder: string;
+  /** Parsed when first read (where the disk reads synchronously): a scan needs only `constitutionSummary`. */
   readonly constitution: ConstitutionDoc | undefined;
+  /** The constitution's version and template state, there exactly when `constitution` is (until the file changes under it). */
+  readonly constitutionSummary: ConstitutionSummary | undefined;
   /** Active features in number order; archives are left out. */
   readonly features: readonly IndexedFeature[];
   readonly archived: readonly Feature[];
@@ -67,10 +70,13 @@ export interface WorkspaceIndexOptions {
 /** A file a provisional listing left unsummarized, with the summary its name calls for (the first scan's worker takes these). */
 export type PendingFile = readonly [path: string, kind: SummaryKind];
 
+/** What the summary store keeps of a file: a feature file's summary, or a constitution's. */
+export type StoredSummary = FileSummary | ConstitutionSummary;
+
 /** Per-file summaries kept between runs, keyed by path, size and modification time. */
 export interface SummaryStore {
-  get(path: string, size: number, mtime: number): FileSummary | undefined;
-  set(path: string, size: number, mtime: number, summary: FileSummary): void;
+  get(path: string, size: number, mtime: number): StoredSummary | undefined;
+  set(path: string, size: number, mtime: number, summary: StoredSummary): void;
 }
 
 /** What a refresh changed, so views update only what they show. */
@@ -101,7 +107,7 @@ interface CacheEntry {
   /** Bytes of the file on disk (the persisted summary's key), undefined for an editor's overlay. */
   readonly size: number | undefined;
   raw: string | Uint8Array | undefined;
-  summary: FileSummary | undefined;
+  summary: StoredSummary | undefined;
   doc: ParsedDoc | undefined;
   problem: WorkspaceProblem | undefined;
   parsed: boolean;
@@ -220,7 +226,7 @@ export class WorkspaceIndex {
             return this.indexFeature(f.feature, project.project.root, !final);
           }),
         );
-        list[i] = { ...project, features };
+        list[i] = withFeatures(project, features);
       }
     }
     if (changed.length > 0) this.rebuildLookups();
@@ -254,8 +260,8 @@ export class WorkspaceIndex {
   }
 
   /** The persisted summary of a file exactly as it is on disk (size and mtime), when it is of the kind its path calls for. */
-  private storedSummary(p: string, size: number | undefined, mtime: number | undefined): FileSummary | undefined {
-    const kind = summaryKindOf(p);
+  private storedSummary(p: string, size: number | undefined, mtime: number | undefined): StoredSummary | undefined {
+    const kind = storedKindOf(p);
     const stored = kind && size !== undefined && mtime !== undefined ? this.options.summaries?.get(p, size, mtime) : undefined;
     return stored?.kind === kind ? stored : undefined;
   }
@@ -418,12 +424,13 @@ export class WorkspaceIndex {
    * reader can say (the full parse waits until something opens or expands the file).
    */
   private summarize(p: string, entry: CacheEntry): FileSummary | undefined {
-    if (entry.summary) return entry.summary;
     const kind = summaryKindOf(p);
     if (!kind) return undefined;
+    if (entry.summary) return entry.summary.kind === kind ? entry.summary : undefined;
     const mtime = entry.key.startsWith('disk:') ? Number(entry.key.slice(5)) : undefined;
     const store = this.options.summaries;
-    const stored = this.storedSummary(p, entry.size, mtime);
+    const found = this.storedSummary(p, entry.size, mtime);
+    const stored = found?.kind === kind ? found : undefined;
     let summary = stored;
     if (summary) this.summarized.stored++;
     if (!summary && !entry.parsed && entry.raw !== undefined) {
@@ -565,7 +572,7 @@ export class WorkspaceIndex {
     const features = [...project.features];
     if (fresh) features[at] = await this.indexFeature(fresh, project.project.root);
     else features.splice(at, 1);
-    list[i] = { ...project, features };
+    list[i] = withFeatures(project, features);
     this.rebuildLookups();
   }
 
@@ -629,16 +636,58 @@ export class WorkspaceIndex {
     const all = resolved.extra ? [...listed, resolved.extra] : listed;
     const active = all.filter((f) => !f.archived);
     const features = await Promise.all(active.map((f) => this.indexFeature(f, project.root, provisional)));
-    let constitution: ConstitutionDoc | undefined;
-    if (project.constitutionPath) {
-      const loaded = await this.load(project.constitutionPath);
-      constitution = loaded.doc as ConstitutionDoc | undefined;
-      if (loaded.problem) problems.push(loaded.problem);
-    }
+    const constitution = project.constitutionPath ? await this.constitutionOf(project.constitutionPath, problems) : undefined;
     const current = resolved.feature ? { dir: resolved.feature.dir, source: resolved.source, ...(resolved.label ? { label: resolved.label } : {}) } : undefined;
     // A pointer that is there but unreadable is reported above; "feature.json does not exist" would be untrue.
     const currentProblem = resolved.problem && !(pointerUnreadable && resolved.problem.code === 'no-pointer') ? resolved.problem : undefined;
-    return { project, folder, constitution, features, archived: all.filter((f) => f.archived), current, ...(currentProblem ? { currentProblem } : {}), problems };
+    const docOf = (): ConstitutionDoc | undefined => {
+      if (!constitution) return undefined;
+      this.parse(constitution.path, constitution.entry);
+      return constitution.entry.doc?.kind === 'constitution' ? constitution.entry.doc : undefined;
+    };
+    return {
+      project,
+      folder,
+      get constitution(): ConstitutionDoc | undefined {
+        return docOf();
+      },
+      constitutionSummary: constitution?.summary,
+      features,
+      archived: all.filter((f) => f.archived),
+      current,
+      ...(currentProblem ? { currentProblem } : {}),
+      problems,
+    };
+  }
+
+  /**
+   * A project's constitution: its summary from the store when the file's size and mtime match (left
+   * unread where the disk reads synchronously: the getter parses it on first use), else read and
+   * parsed in full now, its summary taken from that parse and stored. Problems go to `problems`.
+   */
+  private async constitutionOf(p: string, problems: WorkspaceProblem[]): Promise<{ path: string; entry: CacheEntry; summary: ConstitutionSummary } | undefined> {
+    let entry: CacheEntry | { failed: WorkspaceProblem } | undefined;
+    if (this.overlays.has(p)) entry = await this.read(p);
+    else {
+      const stat = await this.fs.stat(p);
+      if (!stat) return undefined;
+      entry = this.deferredEntry(p, stat) ?? (await this.read(p, stat.mtime));
+    }
+    if (!entry) return undefined;
+    if ('failed' in entry) {
+      problems.push(entry.failed);
+      return undefined;
+    }
+    let summary = entry.summary?.kind === 'constitution' ? entry.summary : undefined;
+    if (!summary) {
+      this.parse(p, entry);
+      summary = entry.doc?.kind === 'constitution' ? constitutionSummary(entry.doc) : undefined;
+      entry.summary = summary;
+      const mtime = entry.key.startsWith('disk:') ? Number(entry.key.slice(5)) : undefined;
+      if (summary && mtime !== undefined && entry.size !== undefined) this.options.summaries?.set(p, entry.size, mtime, summary);
+    }
+    if (entry.problem) problems.push(entry.problem);
+    return summary ? { path: p, entry, summary } : undefined;
   }
 
   private async indexFeature(feature: Feature, projectRoot: string, provisional = false): Promise<IndexedFeature> {
@@ -752,7 +801,22 @@ function isNearest(project: Project, dir: string, known: readonly Project[]): bo
   return !known.some((p) => p.root !== project.root && isInside(project.root, p.root) && isInside(p.root, dir));
 }
 
-/** The summary a file of this path gets (constitutions are parsed in full: one per project). */
+/**
+ * A project with other features, its constitution left as it is: a spread would call the getter
+ * (parsing the constitution) and freeze what it returned.
+ */
+function withFeatures(project: IndexedProject, features: readonly IndexedFeature[]): IndexedProject {
+  const copy = Object.create(Object.getPrototypeOf(project) as object | null, Object.getOwnPropertyDescriptors(project)) as IndexedProject;
+  Object.defineProperty(copy, 'features', { value: features, enumerable: true, writable: false, configurable: true });
+  return copy;
+}
+
+/** What the summary store keeps for a path: a feature file's summary, or a constitution's (read by the full parse only). */
+function storedKindOf(p: string): StoredSummary['kind'] | undefined {
+  return summaryKindOf(p) ?? (path.basename(p).toLowerCase() === 'constitution.md' ? 'constitution' : undefined);
+}
+
+/** The summary a file of this path gets from the fast reader or a full parse (a constitution's is the index's own: constitutionOf). */
 function summaryKindOf(p: string): SummaryKind | undefined {
   const base = path.basename(p).toLowerCase();
   const parent = path.basename(path.dirname(p)).toLowerCase();

@@ -5,11 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../../src/cli';
-import { repoRoot } from '../helpers/paths';
+import { corpusDir, repoRoot } from '../helpers/paths';
 import { corpusProject } from './corpusProject';
 
 const CLI = join(repoRoot(), 'dist', 'cli.js');
@@ -74,11 +74,36 @@ describe('speckit-vscode CLI bundle: parsers load on demand', function () {
     assert.equal(JSON.parse(parse.out).tasks.length, 2);
   });
 
-  it('a scan with a constitution loads them (the constitution is parsed in full) and prints the same', async () => {
+  it('a scan with a constitution loads them cold (the constitution is parsed in full) and not warm (its summary is stored), printing the same each time', async () => {
     const tree = join(root, 'tree');
     corpusProject(tree);
-    const r = bundled(['scan', '.', '--json'], tree, probe);
-    assert.equal(r.loadedParsers, true);
-    assert.equal(r.out, await inProcess(['scan', '.', '--json'], tree));
+    // A real, filled-in constitution (version 1.3.0) in place of the corpus project's stub.
+    const file = join(tree, '.specify', 'memory', 'constitution.md');
+    copyFileSync(join(corpusDir(), 'microsoft__CommunityManagement-Sample-Spec-Kit__.specify__memory__constitution.md'), file);
+    const expected = await inProcess(['scan', '.', '--json'], tree);
+    assert.match(expected, /"constitution":\{"version":"[^"]+","placeholder":false\}/, 'the corpus constitution is filled in');
+    const cache = join(root, 'cache');
+    const runs: Array<[string[], boolean]> = [
+      [['scan', '.', '--json'], true],
+      [['scan', '.', '--json', '--cache', cache], true],
+      [['scan', '.', '--json', '--cache', cache], false],
+    ];
+    for (const [args, loads] of runs) {
+      const r = bundled(args, tree, probe);
+      assert.equal(r.err, '', args.join(' '));
+      assert.equal(r.out, expected, args.join(' '));
+      assert.equal(r.loadedParsers, loads, `${args.join(' ')}: loaded the parsers ${r.loadedParsers}`);
+    }
+    // The constitution changed (same size, a new version): the warm run parses it again and prints the change.
+    const text = readFileSync(file, 'utf8');
+    const version = /\*\*Version\*\*:\s*(\d+\.\d+\.\d+)/.exec(text);
+    assert.ok(version, 'the corpus constitution has a footer version');
+    const bumped = version[1]!.replace(/\d$/, (d) => String((Number(d) + 1) % 10));
+    writeFileSync(file, text.replace(version[0], version[0].replace(version[1]!, bumped)));
+    utimesSync(file, new Date(), new Date(Date.now() + 5_000));
+    const changed = bundled(['scan', '.', '--json', '--cache', cache], tree, probe);
+    assert.equal(changed.loadedParsers, true);
+    assert.equal(changed.out, await inProcess(['scan', '.', '--json'], tree));
+    assert.match(changed.out, new RegExp(`"constitution":\\{"version":"${bumped.replace(/\./g, '\\.')}"`));
   });
 });

@@ -7,7 +7,7 @@ import { pendingGroupsOf, type SummaryEntry } from '../../../../src/core/workspa
 import { type FileSystemHost } from '../../../../src/core/workspace/fileSystem';
 import { NodeFileSystem } from '../../../../src/core/workspace/nodeFileSystem';
 import { summarizeOffThread } from '../../../../src/core/workspace/offThreadScan';
-import { parseByKind, type PendingFile, type SummaryStore, WorkspaceIndex } from '../../../../src/core/workspace/workspaceIndex';
+import { parseByKind, type PendingFile, type StoredSummary, type SummaryStore, WorkspaceIndex } from '../../../../src/core/workspace/workspaceIndex';
 import { repoRoot } from '../../helpers/paths';
 
 /** The worker bundle `npm run test:unit` builds first (node esbuild.mjs). */
@@ -47,7 +47,7 @@ async function pendingOf(root: string): Promise<PendingFile[][]> {
 }
 
 function mapStore(): SummaryStore & { size: number } {
-  const m = new Map<string, [number, number, FileSummary]>();
+  const m = new Map<string, [number, number, StoredSummary]>();
   return {
     get: (p, size, mtime) => {
       const e = m.get(p);

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { type FileSummary } from '../../../../src/core/artifacts/fastSummary';
 import { type FileSystemHost } from '../../../../src/core/workspace/fileSystem';
 import { NodeFileSystem } from '../../../../src/core/workspace/nodeFileSystem';
 import { CountingFs } from '../../helpers/countingFs';
+import { toScanJson } from '../../../../src/core/workspace/scanJson';
 import { memorySummaries, PersistedSummaries, SUMMARY_FILE } from '../../../../src/core/workspace/summaryStore';
 import { WorkspaceIndex } from '../../../../src/core/workspace/workspaceIndex';
 import { makeTempDir, type TempDir } from './helpers';
@@ -67,7 +68,8 @@ describe('persisted summaries (the index on a second start)', () => {
     assert.deepEqual(index.features[0]!.status.tasks, { done: 1, total: 3 });
     assert.ok(!fs.reads.includes(tasksPath) && !fs.reads.includes(specPath), `the scan read ${fs.reads.join(', ')}`);
     assert.deepEqual(fs.nowReads, []);
-    assert.equal(index.summarized.stored, 2);
+    // The spec, the tasks and the constitution.
+    assert.equal(index.summarized.stored, 3);
     assert.deepEqual(
       index.features[0]!.tasks?.tasks.map((t) => [t.id, t.checked]),
       [
@@ -184,6 +186,159 @@ describe('persisted summaries (the index on a second start)', () => {
       assert.equal(index.features[0]!.status.markers, 5);
       writeFileSync(`${cache.root}/${SUMMARY_FILE}`, JSON.stringify(data));
     }
+  });
+
+  describe('the constitution', () => {
+    const CONSTITUTION = [
+      '# Acme Constitution',
+      '',
+      '## Core Principles',
+      '',
+      '### I. Tests First',
+      'Every change starts with a failing test.',
+      '',
+      '### II. Small Steps',
+      'One concern per change.',
+      '',
+      '**Version**: 2.1.0 | **Ratified**: 2025-01-01 | **Last Amended**: 2025-06-01',
+      '',
+    ].join('\n');
+    const TEMPLATE = '# [PROJECT_NAME] Constitution\n\n## Core Principles\n\n### [PRINCIPLE_1_NAME]\n\n**Version**: [CONSTITUTION_VERSION]\n';
+    let constitutionPath: string;
+    beforeEach(() => {
+      ws.write({ '.specify/memory/constitution.md': CONSTITUTION });
+      constitutionPath = ws.path('.specify/memory/constitution.md');
+    });
+
+    /** Rewrites the stored constitution summary: a scan that shows it provably answered from the store. */
+    function forgeConstitution(summary: unknown): void {
+      const data = cacheJson();
+      const entry = data.entries[constitutionPath];
+      assert.ok(entry, 'the first scan stored the constitution summary');
+      data.entries[constitutionPath] = [entry[0], entry[1], summary as Record<string, unknown>];
+      writeFileSync(`${cache.root}/${SUMMARY_FILE}`, JSON.stringify(data));
+    }
+
+    it('stores its version and template state from the full parse; a second start answers from the store without reading it', async () => {
+      const first = await scan();
+      assert.deepEqual(cacheJson().entries[constitutionPath]![2], { kind: 'constitution', version: '2.1.0', placeholder: false });
+      const cold = toScanJson(first.index);
+      assert.deepEqual(cold.projects[0]!.constitution, { version: '2.1.0', placeholder: false });
+
+      const fs = new CountingFs();
+      const { index } = await scan('1.0.0', fs);
+      assert.ok(!fs.reads.includes(constitutionPath), `the scan read ${fs.reads.join(', ')}`);
+      assert.deepEqual(fs.nowReads, []);
+      assert.deepEqual(index.projects[0]!.constitutionSummary, { kind: 'constitution', version: '2.1.0', placeholder: false });
+      assert.equal(JSON.stringify(toScanJson(index)), JSON.stringify(cold));
+      // Consumers still get the full document, parsed on first use, once.
+      const doc = index.projects[0]!.constitution;
+      assert.equal(doc?.name?.value, 'Acme');
+      assert.deepEqual(doc?.principles.map((p) => p.name), ['Tests First', 'Small Steps']);
+      assert.equal(doc?.version?.value, '2.1.0');
+      assert.equal(index.projects[0]!.constitution, doc);
+      assert.deepEqual(fs.nowReads, [constitutionPath]);
+      assert.equal(await index.document(constitutionPath), doc, 'document() shares the parse');
+    });
+
+    it('answers the scan from a stored summary (forged: shown only if it came from the store)', async () => {
+      await scan();
+      forgeConstitution({ kind: 'constitution', version: '9.9.9', placeholder: true });
+      const { index } = await scan();
+      assert.deepEqual(toScanJson(index).projects[0]!.constitution, { version: '9.9.9', placeholder: true });
+    });
+
+    it('parses it again when its size or mtime changed', async () => {
+      await scan();
+      forgeConstitution({ kind: 'constitution', version: '9.9.9', placeholder: true });
+      // Same size, newer mtime.
+      writeFileSync(constitutionPath, CONSTITUTION.replace('2.1.0', '2.1.1'));
+      utimesSync(constitutionPath, new Date(), new Date(Date.now() + 10_000));
+      const fs = new CountingFs();
+      const { index } = await scan('1.0.0', fs);
+      assert.ok(fs.reads.includes(constitutionPath));
+      assert.deepEqual(toScanJson(index).projects[0]!.constitution, { version: '2.1.1', placeholder: false });
+      assert.deepEqual(cacheJson().entries[constitutionPath]![2], { kind: 'constitution', version: '2.1.1', placeholder: false });
+      // Another size: the template now.
+      forgeConstitution({ kind: 'constitution', version: '9.9.9', placeholder: false });
+      writeFileSync(constitutionPath, TEMPLATE);
+      const again = await scan();
+      assert.deepEqual(toScanJson(again.index).projects[0]!.constitution, { version: null, placeholder: true });
+      assert.equal(again.index.projects[0]!.constitution?.isPlaceholder, true);
+    });
+
+    for (const bad of [
+      { kind: 'constitution', version: 7, placeholder: false },
+      { kind: 'constitution', version: '9.9.9', placeholder: 'no' },
+      { kind: 'constitution', version: '9.9.9' },
+      { kind: 'constitution', version: '9.9.9', placeholder: false, extra: 1 },
+      { kind: 'tasks', done: 0, total: 0 },
+      'constitution',
+    ]) {
+      it(`ignores a corrupt stored entry (${JSON.stringify(bad)}) and parses the file`, async () => {
+        await scan();
+        forgeConstitution(bad);
+        const fs = new CountingFs();
+        const { index, store } = await scan('1.0.0', fs);
+        assert.equal(store.ignored, undefined, 'only the entry is dropped');
+        assert.ok(fs.reads.includes(constitutionPath), 'read and parsed on the scan');
+        assert.deepEqual(toScanJson(index).projects[0]!.constitution, { version: '2.1.0', placeholder: false });
+        assert.deepEqual(cacheJson().entries[constitutionPath]![2], { kind: 'constitution', version: '2.1.0', placeholder: false }, 'rewritten');
+      });
+    }
+
+    it('a refresh sees a changed or deleted constitution; a feature refresh leaves it unparsed', async () => {
+      await scan();
+      const fs = new CountingFs();
+      const store = await PersistedSummaries.open(cache.root, '1.0.0');
+      const index = new WorkspaceIndex(fs, { summaries: store });
+      await index.addFolder(ws.root);
+      ws.write({ 'specs/001-a/tasks.md': TASKS.replace('- [ ] T003', '- [x] T003') });
+      await index.refresh([ws.path('specs/001-a/tasks.md')]);
+      assert.deepEqual(index.features[0]!.status.tasks, { done: 2, total: 3 });
+      assert.deepEqual(fs.nowReads, [], 'the feature refresh did not parse the constitution');
+      assert.equal(index.projects[0]!.constitution?.version?.value, '2.1.0');
+
+      writeFileSync(constitutionPath, TEMPLATE);
+      utimesSync(constitutionPath, new Date(), new Date(Date.now() + 10_000));
+      await index.refresh([constitutionPath]);
+      assert.deepEqual(index.projects[0]!.constitutionSummary, { kind: 'constitution', version: '[CONSTITUTION_VERSION]', placeholder: true });
+      assert.equal(index.projects[0]!.constitution?.isPlaceholder, true);
+
+      rmSync(constitutionPath);
+      await index.refresh([constitutionPath]);
+      assert.equal(index.projects[0]!.constitutionSummary, undefined);
+      assert.equal(index.projects[0]!.constitution, undefined);
+      assert.equal(toScanJson(index).projects[0]!.constitution, null);
+    });
+
+    it('an unsaved editor text is parsed on the scan, and reported as what the editor holds', async () => {
+      await scan();
+      const store = await PersistedSummaries.open(cache.root, '1.0.0');
+      const index = new WorkspaceIndex(new NodeFileSystem(), { summaries: store });
+      index.setOverlay(constitutionPath, CONSTITUTION.replace('2.1.0', '3.0.0'), 1);
+      await index.addFolder(ws.root);
+      assert.deepEqual(toScanJson(index).projects[0]!.constitution, { version: '3.0.0', placeholder: false });
+      assert.equal(index.projects[0]!.constitution?.version?.value, '3.0.0');
+    });
+
+    it('is parsed on the scan where the file system cannot read synchronously', async () => {
+      await scan();
+      const fs = new CountingFs({ syncReads: false });
+      const { index } = await scan('1.0.0', fs);
+      assert.ok(fs.reads.includes(constitutionPath));
+      assert.equal(index.projects[0]!.constitution?.principles.length, 2);
+      assert.deepEqual(toScanJson(index).projects[0]!.constitution, { version: '2.1.0', placeholder: false });
+    });
+
+    it('a deferred constitution that became unreadable is absent when parsed, with the problem on its path', async () => {
+      await scan();
+      const fs = new CountingFs({ failNow: (p) => (p === constitutionPath ? Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' }) : undefined) });
+      const { index } = await scan('1.0.0', fs);
+      assert.deepEqual(toScanJson(index).projects[0]!.constitution, { version: '2.1.0', placeholder: false });
+      assert.equal(index.projects[0]!.constitution, undefined);
+      assert.match(index.problemFor(constitutionPath)?.message ?? '', /permission denied/);
+    });
   });
 
   it('writes atomically: no temporary file left, a missing folder created', async () => {
