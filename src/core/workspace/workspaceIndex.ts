@@ -7,7 +7,7 @@ import { parseTasks, type TasksDoc } from '../artifacts/tasks';
 import { fastSummary, type FileSummary, type SummaryKind, summaryOfDoc } from '../artifacts/fastSummary';
 import { featureStatus, type FeatureStatus } from '../status/featureStatus';
 import { type CurrentFeatureProblem, type CurrentFeatureSource, loadCurrentFeature } from './currentFeature';
-import { type Feature, listFeatures, reloadFeature } from './features';
+import { type Feature, type FileInfo, listFeatures, reloadFeature } from './features';
 import { type FileSystemHost, toFileReadError } from './fileSystem';
 import { type IndexedOpenSpec, indexOpenSpecFolder, type OpenSpecRefresh, openspecRefreshFor, openspecTasksOf, refreshOpenSpec } from './openspecIndex';
 import { findProjects, isInside, type Project } from './projects';
@@ -245,7 +245,7 @@ export class WorkspaceIndex {
       const group: PendingFile[] = [];
       for (const info of [files.spec, files.plan, files.tasks, ...files.checklists]) {
         const kind = info && summaryKindOf(info.path);
-        if (!info || !kind || this.cache.get(info.path)?.summary !== undefined || this.storedSummary(info.path, info.size, info.mtime) !== undefined) continue;
+        if (!info || !kind || this.summaryKnown(info)) continue;
         group.push([info.path, kind]);
       }
       if (group.length > 0) groups.push(group);
@@ -256,7 +256,12 @@ export class WorkspaceIndex {
   /** Whether every summarized file of a feature has a summary in the store or the cache. */
   private summariesKnown(feature: Feature): boolean {
     const f = feature.files;
-    return [f.spec, f.plan, f.tasks, ...f.checklists].every((info) => !info || this.cache.get(info.path)?.summary !== undefined || this.storedSummary(info.path, info.size, info.mtime) !== undefined);
+    return [f.spec, f.plan, f.tasks, ...f.checklists].every((info) => !info || this.summaryKnown(info));
+  }
+
+  /** Whether a listed file already has a summary, in this index's cache or in the store for its size and mtime. */
+  private summaryKnown(info: FileInfo): boolean {
+    return this.cache.get(info.path)?.summary !== undefined || this.storedSummary(info.path, info.size, info.mtime) !== undefined;
   }
 
   /** The persisted summary of a file exactly as it is on disk (size and mtime), when it is of the kind its path calls for. */
@@ -264,6 +269,12 @@ export class WorkspaceIndex {
     const kind = storedKindOf(p);
     const stored = kind && size !== undefined && mtime !== undefined ? this.options.summaries?.get(p, size, mtime) : undefined;
     return stored?.kind === kind ? stored : undefined;
+  }
+
+  /** Keeps a summary in the store under the key the entry was read at (an editor's overlay is not kept). */
+  private storeSummary(p: string, entry: CacheEntry, summary: StoredSummary): void {
+    const mtime = diskMtime(entry);
+    if (mtime !== undefined && entry.size !== undefined) this.options.summaries?.set(p, entry.size, mtime, summary);
   }
 
   removeFolder(folder: string): void {
@@ -427,8 +438,7 @@ export class WorkspaceIndex {
     const kind = summaryKindOf(p);
     if (!kind) return undefined;
     if (entry.summary) return entry.summary.kind === kind ? entry.summary : undefined;
-    const mtime = entry.key.startsWith('disk:') ? Number(entry.key.slice(5)) : undefined;
-    const store = this.options.summaries;
+    const mtime = diskMtime(entry);
     const found = this.storedSummary(p, entry.size, mtime);
     const stored = found?.kind === kind ? found : undefined;
     let summary = stored;
@@ -444,7 +454,7 @@ export class WorkspaceIndex {
       this.summarized.parsed++;
     }
     entry.summary = summary;
-    if (summary && store && mtime !== undefined && entry.size !== undefined && summary !== stored) store.set(p, entry.size, mtime, summary);
+    if (summary && summary !== stored) this.storeSummary(p, entry, summary);
     // Summarized without a parse: the text need not be held until something parses the file, where it
     // can be read again then (a thousand features' text is most of what the index would retain).
     if (summary && !entry.parsed && mtime !== undefined && this.fs.readFileNow && this.fs.canReadNow?.(p)) {
@@ -683,8 +693,7 @@ export class WorkspaceIndex {
       this.parse(p, entry);
       summary = entry.doc?.kind === 'constitution' ? constitutionSummary(entry.doc) : undefined;
       entry.summary = summary;
-      const mtime = entry.key.startsWith('disk:') ? Number(entry.key.slice(5)) : undefined;
-      if (summary && mtime !== undefined && entry.size !== undefined) this.options.summaries?.set(p, entry.size, mtime, summary);
+      if (summary) this.storeSummary(p, entry, summary);
     }
     if (entry.problem) problems.push(entry.problem);
     return summary ? { path: p, entry, summary } : undefined;
@@ -778,6 +787,11 @@ export class WorkspaceIndex {
       ...(pending ? { pending } : {}),
     };
   }
+}
+
+/** The modification time a disk entry was read at (its key); undefined for an editor's overlay. */
+function diskMtime(entry: CacheEntry): number | undefined {
+  return entry.key.startsWith('disk:') ? Number(entry.key.slice(5)) : undefined;
 }
 
 /** A read that failed: nothing when the file is simply gone, else the problem (not cached: a fixed permission must be seen on the next refresh). */
