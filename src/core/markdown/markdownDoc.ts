@@ -186,7 +186,7 @@ function incrementalBase(text: string): { doc: MarkdownDoc; change: TextChange; 
   for (const { doc } of incrementalBases.values()) {
     if (doc.text === text) continue;
     const change = diffTexts(doc.text, text)!;
-    const shared = change.start + doc.text.length - change.oldEnd;
+    const shared = sharedLength(doc.text, change);
     if (shared > bestShared) {
       best = { doc, change, owned: false };
       bestShared = shared;
@@ -197,7 +197,12 @@ function incrementalBase(text: string): { doc: MarkdownDoc; change: TextChange; 
 
 /** A base sharing less than half the text saves less than the splice costs. */
 function shares(oldText: string, text: string, change: TextChange): boolean {
-  return (change.start + oldText.length - change.oldEnd) * 2 >= text.length;
+  return sharedLength(oldText, change) * 2 >= text.length;
+}
+
+/** How much of the old text an edit leaves as it was: the common start and the common end. */
+function sharedLength(oldText: string, change: TextChange): number {
+  return change.start + oldText.length - change.oldEnd;
 }
 
 /** A bare tree of markdown text, with none of {@link parseMarkdown}'s checks (for ./incrementalParse and its tests). */
