@@ -110,10 +110,11 @@ export class WorkspaceModel implements vscode.Disposable {
       for (const f of folders) this.watch(f);
       // With nothing stored (a first start), the summaries are computed off this thread; each arrives
       // keyed by size and mtime, so a file changed meanwhile is summarized again rather than shown stale.
-      const local = folders.filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+      // Only local folders can be summarized by the worker (it reads with node:fs).
+      const anyLocal = folders.some((f) => f.uri.scheme === 'file');
       let thread: ScanThread | 'skipped' = 'skipped';
       let entries = 0;
-      if (fromStore === 0 && local.length > 0) {
+      if (fromStore === 0 && anyLocal) {
         // List every feature first (nothing is read that the worker will summarize), so the tree shows
         // them at once; each is completed as its summaries arrive, a batch of features at a time.
         await Promise.all(folders.map((f) => this.index.addFolder(f.uri.path, { provisional: f.uri.scheme === 'file' })));
