@@ -88,9 +88,20 @@ export function fastSummary(kind: SummaryKind, raw: string | Uint8Array): FileSu
  * too; that is counted by the runtime's own search, faster than reading every character here.
  */
 export function surelySimple(text: string): boolean {
-  if (text.length < LIMITS.lines && text.length < LIMITS.cells && fewer(text, MARK_CHARS, FEW_MARKS)) return true;
+  if (text.length < LIMITS.lines && text.length < LIMITS.cells && countOf(text, NOT_MARK) < FEW_MARKS) return true;
   return boundedByStretches(text) || countedSimple(text);
 }
+
+/**
+ * How many characters of the text `others` (a global pattern of runs of every other character)
+ * leaves: counted by the runtime's own replace, not by a loop that runs before the JIT has compiled it.
+ */
+function countOf(text: string, others: RegExp): number {
+  return text.replace(others, '').length;
+}
+
+const NOT_BREAK = /[^\r\n]+/g;
+const NOT_PIPE = /[^|]+/g;
 
 /** A line break, then a line of only spaces and tabs (up to the break ending it, not taken). */
 const BLANK_LINE = /(?:\r\n|\r(?!\n)|\n)[ \t]*(?=[\r\n])/g;
@@ -105,7 +116,7 @@ const NOT_MARK = /[^*_[\]`~<>!()]+/g;
  * when the bound is not enough.
  */
 function boundedByStretches(text: string): boolean {
-  if (!fewer(text, ['\n', '\r'], LIMITS.lines) || !fewer(text, ['|'], LIMITS.cells)) return false;
+  if (countOf(text, NOT_BREAK) >= LIMITS.lines || countOf(text, NOT_PIPE) >= LIMITS.cells) return false;
   let work = 0;
   let from = 0;
   BLANK_LINE.lastIndex = 0;
@@ -115,7 +126,7 @@ function boundedByStretches(text: string): boolean {
     const length = to - from;
     if (length < LIMITS.marksPerBlock) work += length * length;
     else {
-      const marks = text.slice(from, to).replace(NOT_MARK, '').length;
+      const marks = countOf(text.slice(from, to), NOT_MARK);
       if (marks >= LIMITS.marksPerBlock) return false;
       work += marks * marks;
     }
@@ -174,14 +185,6 @@ CHAR_CLASS[13] = BREAK;
 CHAR_CLASS[32] = SPACE;
 CHAR_CLASS[9] = SPACE;
 
-/** Whether the text holds fewer than `bound` of these characters in all. */
-function fewer(text: string, chars: readonly string[], bound: number): boolean {
-  let n = 0;
-  for (const ch of chars) {
-    for (let p = text.indexOf(ch); p >= 0; p = text.indexOf(ch, p + 1)) if (++n >= bound) return false;
-  }
-  return true;
-}
 
 const BRACKETED = /\[([^[\]\r\n]{1,200})\]|\$ARGUMENTS\b/g;
 
@@ -363,6 +366,8 @@ const LINE_END = /[\r\n]/g;
 const THEMATIC_BREAK = /^(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$/;
 const ATX = /^(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
 const FENCE = /^(`{3,}|~{3,})(.*)$/;
+/** A line that can close a fence at top level: a line break, up to three spaces, a run, then only spaces and tabs. */
+const FENCE_CLOSE = /(?:\r\n|\r|\n) {0,3}(`{3,}|~{3,})[ \t]*(?=\r|\n|$)/g;
 const LIST_ITEM = /^([-*+]|(\d{1,9})([.)]))(?=[ \t]|$)/;
 const WRAP_OPEN = /^[ \t]{0,3}(`{3,}|~{3,})[ \t]*(markdown|md)[ \t]*$/i;
 
@@ -483,12 +488,33 @@ function readBlocks(text: string, visit: (e: BlockEvent) => void, phrasing?: Phr
     if (open && phrasing) closeParagraph(text, open, phrasing);
     open = undefined;
   }
-  for (; ; ls = after(le), le = endOf(ls)) {
-    const last = le >= n;
+  // readLine may move `le` on, past the lines of a fence it skipped.
+  for (;;) {
     readLine();
-    if (last) break;
+    if (le >= n) break;
+    ls = after(le);
+    le = endOf(ls);
   }
   endParagraph();
+
+  /**
+   * A fence at top level (no container can end it) runs to its closing line: found by the runtime's
+   * search, not line by line, and masked as one span (the breaks inside it are no phrasing's).
+   * Leaves `ls`/`le` on the closing line (the last line when none closes it) with the fence closed.
+   */
+  function skipFence(open: { char: number; len: number }): void {
+    FENCE_CLOSE.lastIndex = le;
+    let close: RegExpExecArray | null;
+    while ((close = FENCE_CLOSE.exec(text)) !== null) {
+      const run = close[1]!;
+      if (run.charCodeAt(0) === open.char && run.length >= open.len) break;
+    }
+    const from = after(le);
+    le = close ? FENCE_CLOSE.lastIndex : n;
+    ls = close ? close.index + (text.charCodeAt(close.index) === 13 && text.charCodeAt(close.index + 1) === 10 ? 2 : 1) : le;
+    if (phrasing && from <= le) phrasing.masked.push([from, le]);
+    fence = undefined;
+  }
 
   function readLine(): void {
     let indent = 0;
@@ -554,6 +580,7 @@ function readBlocks(text: string, visit: (e: BlockEvent) => void, phrasing?: Phr
         endParagraph();
         if (phrasing) phrasing.masked.push([ls, le]);
         fence = { char: c, len: f[1]!.length, col: base };
+        if (base === 0) skipFence(fence);
         return;
       }
     }
