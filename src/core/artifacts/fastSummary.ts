@@ -25,6 +25,9 @@ export type FileSummary =
 
 export type SummaryKind = FileSummary['kind'];
 
+/** How often the reader took its shortcuts (a fence skipped to its closing line, reading stopped early): for tests that they run. */
+export const readerShortcuts = { fencesSkipped: 0, stoppedEarly: 0 };
+
 /** The summary of a fully parsed document: the reference the fast reader is tested against. */
 export function summaryOfDoc(doc: SpecDoc | PlanDoc | TasksDoc | ChecklistDoc): FileSummary {
   switch (doc.kind) {
@@ -353,6 +356,13 @@ interface ItemEvent {
 
 type BlockEvent = HeadingEvent | ItemEvent;
 
+/**
+ * Takes each event; true when nothing after it can change the answer. Reading then stops unless
+ * phrasing is being collected: CommonMark reads blocks forwards, so lines after a heading or an
+ * item's first line cannot change what came before them.
+ */
+type Visitor = (e: BlockEvent) => boolean | void;
+
 class Bail extends Error {}
 
 interface OpenItem {
@@ -398,7 +408,7 @@ const DELIMITER_ROW = /^\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$
  * anything else. Lines are read in place by offsets (no array of lines), and a line's first
  * character decides which of the block patterns can apply: most lines are list items or plain text.
  */
-function readBlocks(text: string, visit: (e: BlockEvent) => void, phrasing?: Phrasing): void {
+function readBlocks(text: string, visit: Visitor, phrasing?: Phrasing): void {
   const n = text.length;
   const hasCR = text.includes('\r');
   /** Where the line starting at `from` ends (before its line break). */
@@ -488,10 +498,17 @@ function readBlocks(text: string, visit: (e: BlockEvent) => void, phrasing?: Phr
     if (open && phrasing) closeParagraph(text, open, phrasing);
     open = undefined;
   }
+  let stopped = false;
+  const take = (e: BlockEvent): void => {
+    if (visit(e) === true && !phrasing) {
+      stopped = true;
+      readerShortcuts.stoppedEarly++;
+    }
+  };
   // readLine may move `le` on, past the lines of a fence it skipped.
   for (;;) {
     readLine();
-    if (le >= n) break;
+    if (stopped || le >= n) break;
     ls = after(le);
     le = endOf(ls);
   }
@@ -514,6 +531,7 @@ function readBlocks(text: string, visit: (e: BlockEvent) => void, phrasing?: Phr
     ls = close ? close.index + (text.charCodeAt(close.index) === 13 && text.charCodeAt(close.index + 1) === 10 ? 2 : 1) : le;
     if (phrasing && from <= le) phrasing.masked.push([from, le]);
     fence = undefined;
+    readerShortcuts.fencesSkipped++;
   }
 
   function readLine(): void {
@@ -568,7 +586,7 @@ function readBlocks(text: string, visit: (e: BlockEvent) => void, phrasing?: Phr
         depth = 0;
         endParagraph();
         if (phrasing) addPhrasing(text, [at, trimmedEnd(ls, le)], phrasing);
-        visit({ type: 'heading', depth: atx[1]!.length, content: atx[2] ?? '' });
+        take({ type: 'heading', depth: atx[1]!.length, content: atx[2] ?? '' });
         return;
       }
     }
@@ -671,7 +689,7 @@ function readBlocks(text: string, visit: (e: BlockEvent) => void, phrasing?: Phr
       if (t === undefined) throw new Bail();
       lead = t;
     }
-    visit({ type: 'item', level: k, box, lead });
+    take({ type: 'item', level: k, box, lead });
     startParagraph(contentCol, false, true);
   }
 }
@@ -885,30 +903,32 @@ class ClarificationSessions {
   private section: number | undefined;
   private done = false;
 
-  readonly visit = (e: BlockEvent): void => {
-    if (this.done) return;
+  /** True once the section has ended: nothing after it is a session. */
+  readonly visit = (e: BlockEvent): boolean => {
+    if (this.done) return true;
     if (e.type === 'heading') {
       if (this.section !== undefined) {
         if (e.depth <= this.section) this.done = true;
         else this.count++;
-        return;
+        return this.done;
       }
       // Plain ASCII without `*` or a code span shows its text as written: no "clar" in it, no Clarifications heading.
-      if (!MAY_NAME_CLARIFICATIONS.test(e.content)) return;
+      if (!MAY_NAME_CLARIFICATIONS.test(e.content)) return false;
       const plain = plainHeading(e.content);
       if (plain === undefined) {
         if (/clar|明確|確認|澄清|釐清|明确/i.test(e.content)) throw new Bail();
-        return;
+        return false;
       }
       if (CLARIFICATIONS_SECTION.test(headingKey(plain))) this.section = e.depth;
-      return;
+      return false;
     }
     if (this.section !== undefined && this.count === 0) throw new Bail();
+    return false;
   };
 }
 
 /** Reads the blocks for `visit`, collecting where the phrasing is when `collect`; undefined when the full parse must decide. */
-function phrasingOf(text: string, visit: (e: BlockEvent) => void, collect = true): Phrasing | undefined {
+function phrasingOf(text: string, visit: Visitor, collect = true): Phrasing | undefined {
   const collected: Phrasing = { blocks: [], masked: [], code: [] };
   try {
     readBlocks(text, visit, collect ? collected : undefined);

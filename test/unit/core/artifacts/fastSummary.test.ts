@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as fc from 'fast-check';
 import { artifactKind } from '../../../../src/core/artifacts/artifactKind';
 import { parseChecklist } from '../../../../src/core/artifacts/checklist';
-import { fastSummary, type SummaryKind, summaryOfDoc, surelySimple } from '../../../../src/core/artifacts/fastSummary';
+import { fastSummary, readerShortcuts, type SummaryKind, summaryOfDoc, surelySimple } from '../../../../src/core/artifacts/fastSummary';
 import { LIMITS, measureComplexity, tooComplex } from '../../../../src/core/markdown/complexity';
 import { parsePlan } from '../../../../src/core/artifacts/plan';
 import { parseSpec } from '../../../../src/core/artifacts/spec';
@@ -198,6 +198,63 @@ describe('fast summary (the first scan) equals the full parse', function () {
       assert.ok(answered > 100, `the fast reader answered ${answered} of 1500 generated files`);
     });
   }
+
+  it('skips a top-level fence to its closing line as the full parse reads it (runs, indents, CR/CRLF, unclosed, in items)', () => {
+    // Fences of both characters and lengths, closers that close and that do not, inside items too.
+    const fence = fc.constantFrom(
+      '```\n', '````\n', '```bash\n', '~~~\n', '~~~~ md\n', '   ```\n', '    ```\n', '```\t \n', '``` x\n', '~~~`\n',
+      '- ```\n', '  ```\n', '\t```\n', '```\r\n', '~~~\r', '```~\n', '`````  \n',
+    );
+    const line = fc.oneof(
+      { weight: 3, arbitrary: fence },
+      { weight: 3, arbitrary: fc.constantFrom(...TASK_FRAGMENTS) },
+      { weight: 1, arbitrary: fc.string({ maxLength: 6 }) },
+    );
+    const file = fc.array(line, { maxLength: 30 }).map((parts) => parts.join(''));
+    const before = readerShortcuts.fencesSkipped;
+    let answered = 0;
+    fc.assert(
+      fc.property(file, fc.constantFrom('\n', '\r\n', '\r'), (text, br) => {
+        const t = text.replace(/\r\n|\r|\n/g, br);
+        for (const kind of ['tasks', 'checklist', 'spec', 'plan'] as const) if (agrees(kind, t, JSON.stringify(t))) answered++;
+      }),
+      { numRuns: 1500 },
+    );
+    const skipped = readerShortcuts.fencesSkipped - before;
+    // The shortcut must be what answered for many of them, not the line-by-line reading.
+    assert.ok(skipped > 1000 && answered > 1000, `fences skipped ${skipped}, answers ${answered}`);
+  });
+
+  it('stops reading a spec without brackets once its Clarifications section ends, with the sessions the full parse counts', () => {
+    const noBrackets = TASK_FRAGMENTS.filter((f) => !f.includes('[') && !f.includes('$ARGUMENTS'));
+    const spec = fc
+      .array(
+        fc.oneof(
+          { weight: 3, arbitrary: fc.constantFrom(...noBrackets) },
+          { weight: 4, arbitrary: fc.constantFrom('## Clarifications\n', '### Session 2025-01-01\n', '#### Sub\n', '## Next\n', '# Top\n', '## Clarifications `x`\n', '- Q: a → A: b\n') },
+          { weight: 1, arbitrary: fc.string({ maxLength: 6 }).filter((s) => !s.includes('[') && !s.includes('$')) },
+        ),
+        { maxLength: 40 },
+      )
+      .map((parts) => parts.join(''));
+    const before = readerShortcuts.stoppedEarly;
+    let answered = 0;
+    fc.assert(
+      fc.property(spec, (text) => {
+        if (agrees('spec', text, JSON.stringify(text))) answered++;
+      }),
+      { numRuns: 1500 },
+    );
+    const stopped = readerShortcuts.stoppedEarly - before;
+    assert.ok(stopped > 200, `stopped early on ${stopped} of ${answered} answered specs`);
+    // A session after the section's end is not one; one before it is.
+    assert.deepEqual(fastSummary('spec', '# S\n\n## Clarifications\n\n### Session 1\n\n- Q: a → A: b\n\n## Next\n\n### Session 2\n'), {
+      kind: 'spec',
+      markers: 0,
+      placeholders: 0,
+      clarificationSessions: 1,
+    });
+  });
 
   it('front matter fences with trailing spaces read as the full parse reads them (found by the property above)', () => {
     for (const text of ['--- \n  ````  \n---\ntitle: x\n---\n- [x] 1.2 numbered done\n', '---\ntitle: x\n---  \n- [ ] T001 a\n---\n- [x] T002 b\n']) {
