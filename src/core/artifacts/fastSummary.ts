@@ -91,20 +91,9 @@ export function fastSummary(kind: SummaryKind, raw: string | Uint8Array): FileSu
  * too; that is counted by the runtime's own search, faster than reading every character here.
  */
 export function surelySimple(text: string): boolean {
-  if (text.length < LIMITS.lines && text.length < LIMITS.cells && countOf(text, NOT_MARK) < FEW_MARKS) return true;
+  if (text.length < LIMITS.lines && text.length < LIMITS.cells && fewer(text, MARK_CHARS, FEW_MARKS)) return true;
   return boundedByStretches(text) || countedSimple(text);
 }
-
-/**
- * How many characters of the text `others` (a global pattern of runs of every other character)
- * leaves: counted by the runtime's own replace, not by a loop that runs before the JIT has compiled it.
- */
-function countOf(text: string, others: RegExp): number {
-  return text.replace(others, '').length;
-}
-
-const NOT_BREAK = /[^\r\n]+/g;
-const NOT_PIPE = /[^|]+/g;
 
 /** A line break, then a line of only spaces and tabs (up to the break ending it, not taken). */
 const BLANK_LINE = /(?:\r\n|\r(?!\n)|\n)[ \t]*(?=[\r\n])/g;
@@ -119,7 +108,7 @@ const NOT_MARK = /[^*_[\]`~<>!()]+/g;
  * when the bound is not enough.
  */
 function boundedByStretches(text: string): boolean {
-  if (countOf(text, NOT_BREAK) >= LIMITS.lines || countOf(text, NOT_PIPE) >= LIMITS.cells) return false;
+  if (!fewer(text, ['\n', '\r'], LIMITS.lines) || !fewer(text, ['|'], LIMITS.cells)) return false;
   let work = 0;
   let from = 0;
   BLANK_LINE.lastIndex = 0;
@@ -129,7 +118,7 @@ function boundedByStretches(text: string): boolean {
     const length = to - from;
     if (length < LIMITS.marksPerBlock) work += length * length;
     else {
-      const marks = countOf(text.slice(from, to), NOT_MARK);
+      const marks = text.slice(from, to).replace(NOT_MARK, '').length;
       if (marks >= LIMITS.marksPerBlock) return false;
       work += marks * marks;
     }
@@ -188,6 +177,14 @@ CHAR_CLASS[13] = BREAK;
 CHAR_CLASS[32] = SPACE;
 CHAR_CLASS[9] = SPACE;
 
+/** Whether the text holds fewer than `bound` of these characters in all. */
+function fewer(text: string, chars: readonly string[], bound: number): boolean {
+  let n = 0;
+  for (const ch of chars) {
+    for (let p = text.indexOf(ch); p >= 0; p = text.indexOf(ch, p + 1)) if (++n >= bound) return false;
+  }
+  return true;
+}
 
 const BRACKETED = /\[([^[\]\r\n]{1,200})\]|\$ARGUMENTS\b/g;
 
