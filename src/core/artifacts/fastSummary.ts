@@ -26,7 +26,7 @@ export type FileSummary =
 export type SummaryKind = FileSummary['kind'];
 
 /** How often the reader took its shortcuts (a fence skipped to its closing line, reading stopped early): for tests that they run. */
-export const readerShortcuts = { fencesSkipped: 0, stoppedEarly: 0 };
+export const readerShortcuts = { fencesSkipped: 0, stoppedEarly: 0, quietBrackets: 0 };
 
 /** The summary of a fully parsed document: the reference the fast reader is tested against. */
 export function summaryOfDoc(doc: SpecDoc | PlanDoc | TasksDoc | ChecklistDoc): FileSummary {
@@ -56,8 +56,8 @@ export function fastSummary(kind: SummaryKind, raw: string | Uint8Array): FileSu
     switch (kind) {
       case 'plan': {
         // The plan also counts a bare "NEEDS CLARIFICATION" in Technical Context: that reading is the full parse's.
-        if (/NEEDS\s+CLARIFICATION/i.test(text)) return undefined;
-        if (!mayHaveBrackets(text)) return { kind: 'plan', markers: 0, placeholders: 0 };
+        if (/NEEDS\s+CLARIFICATION/i.test(text) || NEEDS_CLARIFICATION_LINE.test(text)) return undefined;
+        if (!mayHaveBrackets(text) || quietBrackets(text)) return { kind: 'plan', markers: 0, placeholders: 0 };
         const collected = phrasingOf(text, () => undefined);
         const found = collected && markersAndPlaceholders(text, collected);
         return found && { kind: 'plan', markers: found.markers, placeholders: found.placeholders };
@@ -65,7 +65,7 @@ export function fastSummary(kind: SummaryKind, raw: string | Uint8Array): FileSu
       case 'spec': {
         // One reading of the blocks gives both the sessions and, when there can be any, the phrasing for markers.
         const sessions = new ClarificationSessions();
-        const collected = phrasingOf(text, sessions.visit, mayHaveBrackets(text));
+        const collected = phrasingOf(text, sessions.visit, mayHaveBrackets(text) && !quietBrackets(text));
         if (!collected) return undefined;
         const found = collected.blocks.length > 0 ? markersAndPlaceholders(text, collected) : { markers: 0, placeholders: 0 };
         return found && { kind: 'spec', markers: found.markers, placeholders: found.placeholders, clarificationSessions: sessions.count };
@@ -191,6 +191,32 @@ const BRACKETED = /\[([^[\]\r\n]{1,200})\]|\$ARGUMENTS\b/g;
 /** Markers and placeholders need a `[` (or are `$ARGUMENTS`); blanking code and HTML only removes characters. */
 function mayHaveBrackets(text: string): boolean {
   return text.includes('[') || text.includes('$ARGUMENTS');
+}
+
+/** A line where blanking could leave `NEEDS`, spaces and `CLARIFICATION`: a marker's words, in order, on one line. */
+const NEEDS_CLARIFICATION_LINE = /needs[^\r\n]*clarification/i;
+/** A line with a bracket and inline HTML (or an HTML block) on it: blanking the HTML could make a placeholder of `[<b>DATE</b>]`. */
+const HTML_NEAR_BRACKET = /[[\]][^\r\n]*<[A-Za-z/!?]|<[A-Za-z/!?][^\r\n]*[[\]]/;
+
+/**
+ * Whether the text holds no marker and no placeholder however its blocks are read, proved from the
+ * text alone: the full parse finds them in phrasing blocks of the text with code, HTML and front
+ * matter blanked, and blanking only turns characters into spaces. Blanking whole lines (fences,
+ * HTML blocks, front matter) only removes matches; blanking inside a line matters only for HTML
+ * next to a bracket (excluded here; inline code is not blanked for placeholders) and for a marker's
+ * words (excluded by line). A placeholder in a block is then a `[token]` of the text itself at the
+ * same place, with the same character after it: none of those here means none in any block.
+ */
+function quietBrackets(text: string): boolean {
+  if (text.includes('$ARGUMENTS') || NEEDS_CLARIFICATION_LINE.test(text) || HTML_NEAR_BRACKET.test(text)) return false;
+  BRACKETED.lastIndex = 0;
+  for (let m = BRACKETED.exec(text); m; m = BRACKETED.exec(text)) {
+    const inner = m[1];
+    const next = text[m.index + m[0].length];
+    if (inner === undefined || (isTemplateToken(inner.trim()) && next !== '(' && next !== '[')) return false;
+  }
+  readerShortcuts.quietBrackets++;
+  return true;
 }
 
 /** Inline HTML or an autolink could start here (CommonMark: `<` then a letter, `/`, `!` or `?`). */

@@ -256,6 +256,30 @@ describe('fast summary (the first scan) equals the full parse', function () {
     });
   });
 
+  it('proves a spec or plan free of markers and placeholders from its text alone, as the full parse counts them', () => {
+    // Brackets that are no placeholder (links, checkboxes, words) beside the shapes that blanking
+    // code or HTML could turn into one, and a marker's words split by code, emphasis or a line.
+    const piece = fc.constantFrom(
+      '# Feature Specification: X\n', '## Clarifications\n', '### Session 2025-01-01\n', '## Requirements\n', '- Q: a → A: b\n',
+      '- [ ] item\n', '- [x] done\n', 'see [the docs](https://x.y) and [ref][r]\n', '[r]: https://x.y\n', 'an [aside] in text\n',
+      '[DATE]\n', '[DATE](link)\n', '[FEATURE NAME][x]\n', '`[DATE]` in code\n', '[<b>DATE</b>]\n', '[DATE<x y="]">]\n', '<b>x</b> [y]\n',
+      '[`x` DATE]\n', '[NEEDS CLARIFICATION: q]\n', 'NEEDS `x` CLARIFICATION\n', 'NEEDS **CLARIFICATION**\n', 'needs\nclarification\n',
+      '[\nNEEDS CLARIFICATION]\n', '$ARGUMENTS\n', '```\n[DATE]\n```\n', '<!-- [DATE] -->\n', '<div>\n[DATE]\n</div>\n',
+      '| a | [b] |\n|---|---|\n| [DATE] | c |\n', '**Language/Version**: NEEDS CLARIFICATION\n', '## Technical Context\n', '\n', 'text\n',
+    );
+    const file = fc.array(fc.oneof({ weight: 6, arbitrary: piece }, { weight: 1, arbitrary: fc.string({ maxLength: 6 }) }), { maxLength: 30 }).map((parts) => parts.join(''));
+    const before = readerShortcuts.quietBrackets;
+    let answered = 0;
+    fc.assert(
+      fc.property(file, (text) => {
+        for (const kind of ['spec', 'plan'] as const) if (agrees(kind, text, JSON.stringify(text))) answered++;
+      }),
+      { numRuns: 2000 },
+    );
+    const quiet = readerShortcuts.quietBrackets - before;
+    assert.ok(quiet > 300, `proved quiet ${quiet} times; ${answered} answers`);
+  });
+
   it('front matter fences with trailing spaces read as the full parse reads them (found by the property above)', () => {
     for (const text of ['--- \n  ````  \n---\ntitle: x\n---\n- [x] 1.2 numbered done\n', '---\ntitle: x\n---  \n- [ ] T001 a\n---\n- [x] T002 b\n']) {
       for (const kind of ['tasks', 'checklist', 'spec', 'plan'] as const) agrees(kind, text, JSON.stringify(text));
