@@ -56,7 +56,7 @@ export function fastSummary(kind: SummaryKind, raw: string | Uint8Array): FileSu
     switch (kind) {
       case 'plan': {
         // The plan also counts a bare "NEEDS CLARIFICATION" in Technical Context: that reading is the full parse's.
-        if (/NEEDS\s+CLARIFICATION/i.test(text) || NEEDS_CLARIFICATION_LINE.test(text)) return undefined;
+        if (/NEEDS\s+CLARIFICATION/i.test(text) || someLine(text, NEEDS_WORD, CLARIFICATION_WORD)) return undefined;
         if (!mayHaveBrackets(text) || quietBrackets(text)) return { kind: 'plan', markers: 0, placeholders: 0 };
         const collected = phrasingOf(text, () => undefined);
         const found = collected && markersAndPlaceholders(text, collected);
@@ -193,10 +193,26 @@ function mayHaveBrackets(text: string): boolean {
   return text.includes('[') || text.includes('$ARGUMENTS');
 }
 
-/** A line where blanking could leave `NEEDS`, spaces and `CLARIFICATION`: a marker's words, in order, on one line. */
-const NEEDS_CLARIFICATION_LINE = /needs[^\r\n]*clarification/i;
-/** A line with a bracket and inline HTML (or an HTML block) on it: blanking the HTML could make a placeholder of `[<b>DATE</b>]`. */
-const HTML_NEAR_BRACKET = /[[\]][^\r\n]*<[A-Za-z/!?]|<[A-Za-z/!?][^\r\n]*[[\]]/;
+const NEEDS_WORD = /needs/gi;
+const CLARIFICATION_WORD = /clarification/i;
+const HTML_START = /<[A-Za-z/!?]/g;
+const BRACKET = /[[\]]/;
+
+/**
+ * Whether a line holds a match of `find` (global) with a match of `rest` after it on the line.
+ * Each line is looked at once, from its first match (the search goes on from its end): linear in
+ * the text, where a pattern like /needs[^\n]*clarification/ reads a long line again at every match.
+ */
+function someLine(text: string, find: RegExp, rest: RegExp): boolean {
+  find.lastIndex = 0;
+  for (let m = find.exec(text); m; m = find.exec(text)) {
+    LINE_END.lastIndex = m.index;
+    const end = LINE_END.test(text) ? LINE_END.lastIndex - 1 : text.length;
+    if (rest.test(text.slice(m.index, end))) return true;
+    find.lastIndex = end;
+  }
+  return false;
+}
 
 /**
  * Whether the text holds no marker and no placeholder however its blocks are read, proved from the
@@ -208,7 +224,9 @@ const HTML_NEAR_BRACKET = /[[\]][^\r\n]*<[A-Za-z/!?]|<[A-Za-z/!?][^\r\n]*[[\]]/;
  * same place, with the same character after it: none of those here means none in any block.
  */
 function quietBrackets(text: string): boolean {
-  if (text.includes('$ARGUMENTS') || NEEDS_CLARIFICATION_LINE.test(text) || HTML_NEAR_BRACKET.test(text)) return false;
+  // A marker's words in order on one line (blanking could leave only spaces between them); HTML with a
+  // bracket after it on its line (blanking HTML inside a bracket pair, `[<b>DATE</b>]`, leaves a token).
+  if (text.includes('$ARGUMENTS') || someLine(text, NEEDS_WORD, CLARIFICATION_WORD) || someLine(text, HTML_START, BRACKET)) return false;
   BRACKETED.lastIndex = 0;
   for (let m = BRACKETED.exec(text); m; m = BRACKETED.exec(text)) {
     const inner = m[1];
