@@ -55,8 +55,12 @@ const LAZY_PARSERS = [
   'unist-util-visit',
 ];
 
-/** The plugin that puts the stand-ins in the CLI bundle; it builds dist/cliParsers.js too. */
-async function lazyParsers() {
+/**
+ * The plugin that puts the stand-ins in a bundle: the CLI's, which builds dist/cliParsers.js too
+ * (`emit`), and the first scan's worker's, which summarizes with the fast reader and loads the same
+ * file only for a file it leaves to the full parse.
+ */
+async function lazyParsers({ emit = true } = {}) {
   // Each stand-in lists its package's exports (read here) as getters: an import binding is read
   // where it is used (esbuild's CJS interop), so nothing loads until then.
   const exportsOf = Object.fromEntries(await Promise.all(LAZY_PARSERS.map(async (p) => [p, Object.keys(await import(p))])));
@@ -77,7 +81,7 @@ async function lazyParsers() {
         ].join('\n'),
       }));
       build.onEnd(async (result) => {
-        if (result.errors.length > 0) return;
+        if (!emit || result.errors.length > 0) return;
         await esbuild.build({ ...common, stdin: { contents: entry, resolveDir: process.cwd(), loader: 'js' }, outfile: 'dist/cliParsers.js', external: [] });
       });
     },
@@ -121,8 +125,15 @@ if (args.has('--tests')) {
     outdir: 'dist',
     external: ['vscode'],
   });
-  // The first scan's worker thread (src/core/workspace/offThreadScan.ts starts it).
-  builds.push({ ...common, entryPoints: { firstScanWorker: 'src/core/workspace/firstScanWorker.ts' }, outdir: 'dist', external: [] });
+  // The first scan's worker thread (src/core/workspace/offThreadScan.ts starts it); the parsers load from
+  // dist/cliParsers.js (the CLI's build below writes it) only when a file needs a full parse.
+  builds.push({
+    ...common,
+    entryPoints: { firstScanWorker: 'src/core/workspace/firstScanWorker.ts' },
+    outdir: 'dist',
+    external: ['./cliParsers.js'],
+    plugins: [await lazyParsers({ emit: false })],
+  });
   if (existsSync('src/server/server.ts')) {
     builds.push({ ...common, entryPoints: { server: 'src/server/server.ts' }, outdir: 'dist', external: [] });
   }

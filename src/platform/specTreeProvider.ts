@@ -1,7 +1,7 @@
 import * as path from 'node:path/posix';
 import * as vscode from 'vscode';
 import { type Task, type TaskPhase } from '../core/artifacts/tasks';
-import { constitutionDescription, featureDescription, featureTooltip, phaseDescription, phaseLabel } from '../core/status/presentation';
+import { constitutionDescription, constitutionTooltip, featureDescription, featureTooltip, phaseDescription, phaseLabel } from '../core/status/presentation';
 import { type OpenSpecChange } from '../core/openspec/project';
 import { type IndexedOpenSpec } from '../core/workspace/openspecIndex';
 import { type IndexChange, type IndexedFeature, type IndexedProject } from '../core/workspace/workspaceIndex';
@@ -285,15 +285,12 @@ export class SpecTreeProvider implements vscode.TreeDataProvider<SpecNode> {
     const project = this.project(node.root);
     const item = new vscode.TreeItem('Constitution', vscode.TreeItemCollapsibleState.None);
     item.id = node.id;
-    const doc = project?.constitution;
-    item.description = constitutionDescription(doc);
-    item.iconPath = new vscode.ThemeIcon(doc && !doc.isPlaceholder ? 'law' : 'warning');
+    // The summary, not the document: a second start shows the tree without parsing any markdown.
+    const summary = project?.constitutionSummary;
+    item.description = constitutionDescription(summary);
+    item.iconPath = new vscode.ThemeIcon(summary && !summary.placeholder ? 'law' : 'warning');
     const pathOf = project?.project.constitutionPath;
-    item.tooltip = !pathOf
-      ? 'No constitution yet: run /speckit.constitution to write the project principles.'
-      : doc?.isPlaceholder
-        ? 'The constitution is still the unfilled template: run /speckit.constitution.'
-        : `${doc?.name?.value ?? 'Constitution'}: ${doc?.principles.length ?? 0} principles`;
+    item.tooltip = constitutionTooltip(summary, pathOf !== undefined);
     item.contextValue = 'speckit.constitution';
     if (pathOf) item.command = { command: 'vscode.open', title: 'Open Constitution', arguments: [this.model.uriFor(pathOf)] };
     else item.command = { command: Commands.openConstitution, title: 'Open Constitution', arguments: [node.root] };

@@ -54,6 +54,9 @@ export function define(): void {
       const project = (await tree.getChildren())![0]!;
       const children = await childLabels(tree, project);
       assert.deepEqual(children[0], { label: 'Constitution', description: 'v1.0.0' });
+      // The row's tooltip from the stored summary: the name and principle count, as the parsed document has them.
+      const constitution = await tree.getTreeItem((await tree.getChildren(project))![0]!);
+      assert.equal(constitution.tooltip, 'pantherOS: 5 principles');
       assert.deepEqual(children.find((c) => c.label === '001-postgresql-database'), { label: '001-postgresql-database', description: 'Implementing 5/10 · 1 open question · checklists 3/4 · current' });
     });
 

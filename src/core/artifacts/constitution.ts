@@ -55,19 +55,23 @@ export interface ConstitutionDoc {
 }
 
 /**
- * What the index keeps of a constitution between runs (the summary store), so a scan knows the
- * version and whether the template was filled without parsing the file: always taken from the full
- * parse (`constitutionSummary`), never read by a second reader.
+ * What the index keeps of a constitution between runs (the summary store), so a scan and the Spec
+ * Explorer's row know the version, whether the template was filled, the name and how many principles
+ * without parsing the file: always taken from the full parse (`constitutionSummary`), never read by a
+ * second reader.
  */
 export interface ConstitutionSummary {
   readonly kind: 'constitution';
   /** The footer's version as written (a template token included), null when there is none. */
   readonly version: string | null;
   readonly placeholder: boolean;
+  /** The title's name (`# Acme Constitution` → Acme), null when there is none. */
+  readonly name: string | null;
+  readonly principles: number;
 }
 
 export function constitutionSummary(doc: ConstitutionDoc): ConstitutionSummary {
-  return { kind: 'constitution', version: doc.version?.value ?? null, placeholder: doc.isPlaceholder };
+  return { kind: 'constitution', version: doc.version?.value ?? null, placeholder: doc.isPlaceholder, name: doc.name?.value ?? null, principles: doc.principles.length };
 }
 
 /** Parses `.specify/memory/constitution.md` (or `memory/constitution.md`). Never throws. */

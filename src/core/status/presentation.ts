@@ -2,7 +2,7 @@
  * Words and numbers the editor surfaces show for the model: one place, so the tree, the status bar
  * and the chat say the same thing the same way.
  */
-import { type ConstitutionDoc } from '../artifacts/constitution';
+import { type ConstitutionSummary } from '../artifacts/constitution';
 import { type TaskPhase } from '../artifacts/tasks';
 import { type FeatureStatus, type NextCommand } from './featureStatus';
 
@@ -39,11 +39,19 @@ export function featureTooltip(name: string, status: FeatureStatus, current: boo
   return lines.join('  \n');
 }
 
-export function constitutionDescription(doc: ConstitutionDoc | undefined): string {
-  if (!doc) return 'missing';
-  if (doc.isPlaceholder) return 'placeholder';
-  const version = doc.version?.value;
+/** The Spec Explorer's constitution row, from the summary the index keeps (the file is not parsed for it). */
+export function constitutionDescription(summary: ConstitutionSummary | undefined): string {
+  if (!summary) return 'missing';
+  if (summary.placeholder) return 'placeholder';
+  const version = summary.version;
   return version && !/^\[/.test(version) ? `v${version}` : 'no version';
+}
+
+/** The row's tooltip: what to run when there is no constitution or only the template, else its name and size. */
+export function constitutionTooltip(summary: ConstitutionSummary | undefined, exists: boolean): string {
+  if (!exists) return 'No constitution yet: run /speckit.constitution to write the project principles.';
+  if (summary?.placeholder) return 'The constitution is still the unfilled template: run /speckit.constitution.';
+  return `${summary?.name ?? 'Constitution'}: ${summary?.principles ?? 0} principles`;
 }
 
 export function phaseDescription(phase: TaskPhase): string {

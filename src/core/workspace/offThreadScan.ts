@@ -17,7 +17,7 @@ export async function summarizeOffThread(script: string | undefined, groups: Rea
     const delivered = await inWorker(script, groups, onBatch).catch(() => false);
     if (delivered) return 'worker';
   }
-  await summarizeFiles(groups, onBatch, () => new Promise((resolve) => setImmediate(resolve)));
+  await summarizeFiles(groups, onBatch, { pause: () => new Promise((resolve) => setImmediate(resolve)) });
   return 'in-thread';
 }
 

@@ -15,8 +15,8 @@ import { type StoredSummary, type SummaryStore } from './workspaceIndex';
  */
 export const SUMMARY_FILE = 'speckit-summaries.json';
 
-/** Bump when the summary's shape or the fast reader's meaning changes within one release (2: constitutions' summaries). */
-export const SUMMARY_FORMAT = 2;
+/** Bump when the summary's shape or the fast reader's meaning changes within one release (2: constitutions' summaries; 3: with name and principle count). */
+export const SUMMARY_FORMAT = 3;
 
 const MAGIC = 'speckit-vscode/summaries';
 /** A cache of this many bytes is not read: 1,000 features take about 300 KB. */
@@ -146,10 +146,18 @@ function isCount(x: unknown): x is number {
   return typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
 }
 
-/** Exactly the fields of one kind of summary, every count a non-negative integer (a constitution's: a version string or null, a boolean). */
+/** Exactly the fields of one kind of summary, every count a non-negative integer (a constitution's: a version and a name, each a string or null, a boolean and a count). */
 function isSummary(x: unknown): x is StoredSummary {
   if (!isRecord(x)) return false;
-  if (x.kind === 'constitution') return Object.keys(x).length === 3 && (x.version === null || typeof x.version === 'string') && typeof x.placeholder === 'boolean';
+  if (x.kind === 'constitution') {
+    return (
+      Object.keys(x).length === 5 &&
+      (x.version === null || typeof x.version === 'string') &&
+      typeof x.placeholder === 'boolean' &&
+      (x.name === null || typeof x.name === 'string') &&
+      isCount(x.principles)
+    );
+  }
   const fields: Record<string, readonly string[]> = {
     tasks: ['done', 'total'],
     spec: ['markers', 'placeholders', 'clarificationSessions'],

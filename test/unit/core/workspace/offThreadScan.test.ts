@@ -1,9 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fastSummary, type FileSummary, summaryOfDoc } from '../../../../src/core/artifacts/fastSummary';
-import { pendingGroupsOf, type SummaryEntry } from '../../../../src/core/workspace/firstScan';
+import { pendingGroupsOf, summarizeFiles, type SummaryEntry } from '../../../../src/core/workspace/firstScan';
 import { type FileSystemHost } from '../../../../src/core/workspace/fileSystem';
 import { NodeFileSystem } from '../../../../src/core/workspace/nodeFileSystem';
 import { summarizeOffThread } from '../../../../src/core/workspace/offThreadScan';
@@ -85,7 +86,9 @@ describe('first scan off the extension host thread', function () {
       );
       const used = await summarizeOffThread(script, groups, (b) => batches.push(b));
       assert.equal(used, thread);
-      assert.equal(batches.length, 3, 'one batch per feature');
+      // In this thread a batch per feature; the worker gathers features into fewer messages, never splitting one.
+      assert.equal(batches.length, thread === 'worker' ? 1 : 3, 'batches');
+      for (const b of batches) assert.equal(new Set(b.map(([p]) => p.slice(0, p.indexOf('/', root.length + '/specs/'.length)))).size * 4, b.length, 'whole features');
       const entries = batches.flat();
       assert.equal(entries.length, 12);
       for (const [p, size, mtime, summary] of entries) {
@@ -143,5 +146,74 @@ describe('first scan off the extension host thread', function () {
       pendingGroupsOf([[['/a/spec.md', 'spec'], ['/a/x.md', 'constitution'], ['/a/y.md'], 7, ['/a/tasks.md', 'tasks', 'extra']], 'junk', [['/b/checklists/c.md', 'checklist']]]),
       [[['/a/spec.md', 'spec']], [['/b/checklists/c.md', 'checklist']]],
     );
+  });
+
+  it("reads every file into one reused buffer, no file's bytes in another's summary (a bigger file, smaller ones after, a FIFO, a vanished file)", async () => {
+    const dir = join(root, 'specs', '004-big');
+    mkdirSync(dir, { recursive: true });
+    // 300 tasks (about 12 KB) then a 3,000-task file (past the first buffer), then small files again.
+    const big = (n: number, done: number): string => `# Tasks\n\n## Phase 1: Setup\n\n${Array.from({ length: n }, (_, i) => `- [${i < done ? 'x' : ' '}] T${String(i + 1).padStart(4, '0')} task ${i}\n`).join('')}`;
+    writeFileSync(join(dir, 'tasks.md'), big(3000, 1234));
+    writeFileSync(join(dir, 'spec.md'), '# Spec\n\n- **FR-001**: x\n');
+    const fifo = join(root, 'specs', '001-f1', 'checklists', 'fifo.md');
+    const gone = join(root, 'specs', '002-f2', 'checklists', 'gone.md');
+    writeFileSync(gone, '- [x] CHK001 a\n');
+    const groups = await pendingOf(root);
+    assert.ok(groups.flat().some(([p]) => p === gone));
+    unlinkSync(gone);
+    // A FIFO where the listing saw a file (swapped in since): opened without waiting for a writer.
+    assert.equal(spawnSync('mkfifo', [fifo]).status, 0, 'mkfifo');
+    groups.push([[fifo, 'checklist']]);
+    const batches: SummaryEntry[][] = [];
+    await summarizeFiles(groups, (b) => batches.push(b));
+    const entries = batches.flat();
+    const paths = entries.map(([p]) => p);
+    assert.ok(!paths.includes(gone), 'a file gone since the listing has no entry');
+    assert.ok(!paths.includes(fifo), 'a FIFO has no entry (and the read did not wait for a writer)');
+    assert.equal(entries.length, 14, 'the 12 files of the three features and the two new ones');
+    for (const [p, size, mtime, summary] of entries) {
+      assert.equal(size, statSync(p).size, p);
+      assert.equal(mtime, statSync(p).mtime.getTime(), p);
+      assert.deepEqual(summary, expected(p), p);
+    }
+    assert.deepEqual(entries.find(([p]) => p === join(dir, 'tasks.md'))?.[3], { kind: 'tasks', done: 1234, total: 3000 });
+  });
+});
+
+describe('the first scan worker bundle (dist/firstScanWorker.js): parsers on demand', function () {
+  this.timeout(60_000);
+  let root: string;
+  let beside: string;
+  let marker: string;
+  beforeEach(() => {
+    root = workspace();
+    // The bundle in a folder of its own, beside a cliParsers.js that notes each load, then is the real one.
+    beside = mkdtempSync(join(tmpdir(), 'speckit-worker-parsers-'));
+    marker = join(beside, 'loaded');
+    copyFileSync(WORKER, join(beside, 'firstScanWorker.js'));
+    writeFileSync(
+      join(beside, 'cliParsers.js'),
+      `require('node:fs').appendFileSync(${JSON.stringify(marker)}, 'loaded\\n');\nmodule.exports = require(${JSON.stringify(join(repoRoot(), 'dist', 'cliParsers.js'))});\n`,
+    );
+  });
+  afterEach(() => {
+    rmSync(root, { recursive: true, force: true });
+    rmSync(beside, { recursive: true, force: true });
+  });
+
+  it('summarizes what the fast reader can read without loading the parsers, and loads them for a file only the full parse reads', async () => {
+    const groups = await pendingOf(root);
+    const script = join(beside, 'firstScanWorker.js');
+    const first: SummaryEntry[] = [];
+    assert.equal(await summarizeOffThread(script, groups.slice(0, 2), (b) => first.push(...b)), 'worker');
+    assert.equal(first.length, 8);
+    for (const [p, , , summary] of first) assert.deepEqual(summary, expected(p), p);
+    assert.ok(!existsSync(marker), 'two fast-readable features loaded the parsers');
+    // Feature 3's tasks.md has an HTML block: the full parse reads it, with the parsers loaded then.
+    const third: SummaryEntry[] = [];
+    assert.equal(await summarizeOffThread(script, groups.slice(2), (b) => third.push(...b)), 'worker');
+    assert.equal(third.length, 4);
+    for (const [p, , , summary] of third) assert.deepEqual(summary, expected(p), p);
+    assert.equal(readFileSync(marker, 'utf8'), 'loaded\n', 'loaded once, for the full parse');
   });
 });

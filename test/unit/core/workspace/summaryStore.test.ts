@@ -1,12 +1,16 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { constitutionSummary, parseConstitution } from '../../../../src/core/artifacts/constitution';
 import { type FileSummary } from '../../../../src/core/artifacts/fastSummary';
+import { constitutionDescription, constitutionTooltip } from '../../../../src/core/status/presentation';
 import { type FileSystemHost } from '../../../../src/core/workspace/fileSystem';
 import { NodeFileSystem } from '../../../../src/core/workspace/nodeFileSystem';
 import { CountingFs } from '../../helpers/countingFs';
 import { toScanJson } from '../../../../src/core/workspace/scanJson';
-import { memorySummaries, PersistedSummaries, SUMMARY_FILE } from '../../../../src/core/workspace/summaryStore';
+import { memorySummaries, PersistedSummaries, SUMMARY_FILE, SUMMARY_FORMAT } from '../../../../src/core/workspace/summaryStore';
 import { WorkspaceIndex } from '../../../../src/core/workspace/workspaceIndex';
+import { corpusDir, corpusFiles } from '../../helpers/paths';
 import { makeTempDir, type TempDir } from './helpers';
 
 const TASKS = '# Tasks\n\n## Phase 1: Setup\n\n- [x] T001 a\n- [ ] T002 b\n- [ ] T003 c\n';
@@ -221,7 +225,7 @@ describe('persisted summaries (the index on a second start)', () => {
 
     it('stores its version and template state from the full parse; a second start answers from the store without reading it', async () => {
       const first = await scan();
-      assert.deepEqual(cacheJson().entries[constitutionPath]![2], { kind: 'constitution', version: '2.1.0', placeholder: false });
+      assert.deepEqual(cacheJson().entries[constitutionPath]![2], { kind: 'constitution', version: '2.1.0', placeholder: false, name: 'Acme', principles: 2 });
       const cold = toScanJson(first.index);
       assert.deepEqual(cold.projects[0]!.constitution, { version: '2.1.0', placeholder: false });
 
@@ -229,7 +233,7 @@ describe('persisted summaries (the index on a second start)', () => {
       const { index } = await scan('1.0.0', fs);
       assert.ok(!fs.reads.includes(constitutionPath), `the scan read ${fs.reads.join(', ')}`);
       assert.deepEqual(fs.nowReads, []);
-      assert.deepEqual(index.projects[0]!.constitutionSummary, { kind: 'constitution', version: '2.1.0', placeholder: false });
+      assert.deepEqual(index.projects[0]!.constitutionSummary, { kind: 'constitution', version: '2.1.0', placeholder: false, name: 'Acme', principles: 2 });
       assert.equal(JSON.stringify(toScanJson(index)), JSON.stringify(cold));
       // Consumers still get the full document, parsed on first use, once.
       const doc = index.projects[0]!.constitution;
@@ -241,16 +245,68 @@ describe('persisted summaries (the index on a second start)', () => {
       assert.equal(await index.document(constitutionPath), doc, 'document() shares the parse');
     });
 
+    it("the Spec Explorer's row on a second start: its texts from the stored summary, the constitution neither read nor parsed", async () => {
+      const first = await scan();
+      const project = first.index.projects[0]!;
+      // What the row showed when it read the parsed document (its texts before the summary held them).
+      const doc = project.constitution!;
+      const before = [doc.isPlaceholder ? 'placeholder' : `v${doc.version!.value}`, `${doc.name!.value}: ${doc.principles.length} principles`];
+      assert.deepEqual(before, ['v2.1.0', 'Acme: 2 principles']);
+      const fs = new CountingFs();
+      const { index } = await scan('1.0.0', fs);
+      const again = index.projects[0]!;
+      let parsedBy = 0;
+      // The document's getter parses the file: count anything that asks for it.
+      const watched = Object.create(again, { constitution: { get: () => (parsedBy++, again.constitution) } }) as typeof again;
+      const row = [constitutionDescription(watched.constitutionSummary), constitutionTooltip(watched.constitutionSummary, watched.project.constitutionPath !== undefined)];
+      assert.deepEqual(row, before);
+      assert.equal(parsedBy, 0);
+      assert.ok(!fs.reads.includes(constitutionPath), `the scan read ${fs.reads.join(', ')}`);
+      assert.deepEqual(fs.nowReads, [], 'nothing was read to be parsed');
+      assert.equal(index.summarized.parsed, 0);
+    });
+
+    it('a summary stored by the previous format (without name and principles) is not used: the cache is rebuilt once', async () => {
+      await scan();
+      const data = cacheJson();
+      data.version = data.version.replace(/^\d+:/, (f) => `${Number(f.slice(0, -1)) - 1}:`);
+      data.entries[constitutionPath]![2] = { kind: 'constitution', version: '9.9.9', placeholder: false };
+      writeFileSync(`${cache.root}/${SUMMARY_FILE}`, JSON.stringify(data));
+      const fs = new CountingFs();
+      const { index, store } = await scan('1.0.0', fs);
+      assert.match(store.ignored ?? '', /another version/);
+      assert.ok(fs.reads.includes(constitutionPath));
+      assert.deepEqual(index.projects[0]!.constitutionSummary, { kind: 'constitution', version: '2.1.0', placeholder: false, name: 'Acme', principles: 2 });
+      assert.equal(cacheJson().version, `${SUMMARY_FORMAT}:1.0.0`);
+      const next = new CountingFs();
+      await scan('1.0.0', next);
+      assert.ok(!next.reads.includes(constitutionPath), 'rebuilt once: the start after reads the store');
+    });
+
+    for (const name of corpusFiles('constitution.md')) {
+      it(`the row's texts from the summary are those from the parsed document: ${name}`, () => {
+        const doc = parseConstitution(readFileSync(join(corpusDir(), name)));
+        const summary = constitutionSummary(doc);
+        const version = doc.version?.value;
+        assert.equal(constitutionDescription(summary), doc.isPlaceholder ? 'placeholder' : version && !/^\[/.test(version) ? `v${version}` : 'no version');
+        assert.equal(
+          constitutionTooltip(summary, true),
+          doc.isPlaceholder ? 'The constitution is still the unfilled template: run /speckit.constitution.' : `${doc.name?.value ?? 'Constitution'}: ${doc.principles.length} principles`,
+        );
+        assert.ok(summary.principles > 0 || doc.isPlaceholder, 'a filled corpus constitution has principles');
+      });
+    }
+
     it('answers the scan from a stored summary (forged: shown only if it came from the store)', async () => {
       await scan();
-      forgeConstitution({ kind: 'constitution', version: '9.9.9', placeholder: true });
+      forgeConstitution({ kind: 'constitution', version: '9.9.9', placeholder: true, name: 'Forged', principles: 9 });
       const { index } = await scan();
       assert.deepEqual(toScanJson(index).projects[0]!.constitution, { version: '9.9.9', placeholder: true });
     });
 
     it('parses it again when its size or mtime changed', async () => {
       await scan();
-      forgeConstitution({ kind: 'constitution', version: '9.9.9', placeholder: true });
+      forgeConstitution({ kind: 'constitution', version: '9.9.9', placeholder: true, name: 'Forged', principles: 9 });
       // Same size, newer mtime.
       writeFileSync(constitutionPath, CONSTITUTION.replace('2.1.0', '2.1.1'));
       utimesSync(constitutionPath, new Date(), new Date(Date.now() + 10_000));
@@ -258,9 +314,9 @@ describe('persisted summaries (the index on a second start)', () => {
       const { index } = await scan('1.0.0', fs);
       assert.ok(fs.reads.includes(constitutionPath));
       assert.deepEqual(toScanJson(index).projects[0]!.constitution, { version: '2.1.1', placeholder: false });
-      assert.deepEqual(cacheJson().entries[constitutionPath]![2], { kind: 'constitution', version: '2.1.1', placeholder: false });
+      assert.deepEqual(cacheJson().entries[constitutionPath]![2], { kind: 'constitution', version: '2.1.1', placeholder: false, name: 'Acme', principles: 2 });
       // Another size: the template now.
-      forgeConstitution({ kind: 'constitution', version: '9.9.9', placeholder: false });
+      forgeConstitution({ kind: 'constitution', version: '9.9.9', placeholder: false, name: 'Forged', principles: 9 });
       writeFileSync(constitutionPath, TEMPLATE);
       const again = await scan();
       assert.deepEqual(toScanJson(again.index).projects[0]!.constitution, { version: null, placeholder: true });
@@ -271,7 +327,11 @@ describe('persisted summaries (the index on a second start)', () => {
       { kind: 'constitution', version: 7, placeholder: false },
       { kind: 'constitution', version: '9.9.9', placeholder: 'no' },
       { kind: 'constitution', version: '9.9.9' },
-      { kind: 'constitution', version: '9.9.9', placeholder: false, extra: 1 },
+      { kind: 'constitution', version: '9.9.9', placeholder: false, name: 'X', principles: 1, extra: 1 },
+      { kind: 'constitution', version: '9.9.9', placeholder: false },
+      { kind: 'constitution', version: '9.9.9', placeholder: false, name: 3, principles: 1 },
+      { kind: 'constitution', version: '9.9.9', placeholder: false, name: 'X', principles: -1 },
+      { kind: 'constitution', version: '9.9.9', placeholder: false, name: 'X', principles: 1.5 },
       { kind: 'tasks', done: 0, total: 0 },
       'constitution',
     ]) {
@@ -283,7 +343,7 @@ describe('persisted summaries (the index on a second start)', () => {
         assert.equal(store.ignored, undefined, 'only the entry is dropped');
         assert.ok(fs.reads.includes(constitutionPath), 'read and parsed on the scan');
         assert.deepEqual(toScanJson(index).projects[0]!.constitution, { version: '2.1.0', placeholder: false });
-        assert.deepEqual(cacheJson().entries[constitutionPath]![2], { kind: 'constitution', version: '2.1.0', placeholder: false }, 'rewritten');
+        assert.deepEqual(cacheJson().entries[constitutionPath]![2], { kind: 'constitution', version: '2.1.0', placeholder: false, name: 'Acme', principles: 2 }, 'rewritten');
       });
     }
 
@@ -302,7 +362,7 @@ describe('persisted summaries (the index on a second start)', () => {
       writeFileSync(constitutionPath, TEMPLATE);
       utimesSync(constitutionPath, new Date(), new Date(Date.now() + 10_000));
       await index.refresh([constitutionPath]);
-      assert.deepEqual(index.projects[0]!.constitutionSummary, { kind: 'constitution', version: '[CONSTITUTION_VERSION]', placeholder: true });
+      assert.deepEqual(index.projects[0]!.constitutionSummary, { kind: 'constitution', version: '[CONSTITUTION_VERSION]', placeholder: true, name: '[PROJECT_NAME]', principles: 1 });
       assert.equal(index.projects[0]!.constitution?.isPlaceholder, true);
 
       rmSync(constitutionPath);
