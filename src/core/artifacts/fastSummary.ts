@@ -25,6 +25,9 @@ export type FileSummary =
 
 export type SummaryKind = FileSummary['kind'];
 
+/** How often the reader took its shortcuts (a fence skipped to its closing line, reading stopped early): for tests that they run. */
+export const readerShortcuts = { fencesSkipped: 0, stoppedEarly: 0, quietBrackets: 0 };
+
 /** The summary of a fully parsed document: the reference the fast reader is tested against. */
 export function summaryOfDoc(doc: SpecDoc | PlanDoc | TasksDoc | ChecklistDoc): FileSummary {
   switch (doc.kind) {
@@ -53,8 +56,8 @@ export function fastSummary(kind: SummaryKind, raw: string | Uint8Array): FileSu
     switch (kind) {
       case 'plan': {
         // The plan also counts a bare "NEEDS CLARIFICATION" in Technical Context: that reading is the full parse's.
-        if (/NEEDS\s+CLARIFICATION/i.test(text)) return undefined;
-        if (!mayHaveBrackets(text)) return { kind: 'plan', markers: 0, placeholders: 0 };
+        if (/NEEDS\s+CLARIFICATION/i.test(text) || someLine(text, NEEDS_WORD, CLARIFICATION_WORD)) return undefined;
+        if (!mayHaveBrackets(text) || quietBrackets(text)) return { kind: 'plan', markers: 0, placeholders: 0 };
         const collected = phrasingOf(text, () => undefined);
         const found = collected && markersAndPlaceholders(text, collected);
         return found && { kind: 'plan', markers: found.markers, placeholders: found.placeholders };
@@ -62,7 +65,7 @@ export function fastSummary(kind: SummaryKind, raw: string | Uint8Array): FileSu
       case 'spec': {
         // One reading of the blocks gives both the sessions and, when there can be any, the phrasing for markers.
         const sessions = new ClarificationSessions();
-        const collected = phrasingOf(text, sessions.visit, mayHaveBrackets(text));
+        const collected = phrasingOf(text, sessions.visit, mayHaveBrackets(text) && !quietBrackets(text));
         if (!collected) return undefined;
         const found = collected.blocks.length > 0 ? markersAndPlaceholders(text, collected) : { markers: 0, placeholders: 0 };
         return found && { kind: 'spec', markers: found.markers, placeholders: found.placeholders, clarificationSessions: sessions.count };
@@ -188,6 +191,50 @@ const BRACKETED = /\[([^[\]\r\n]{1,200})\]|\$ARGUMENTS\b/g;
 /** Markers and placeholders need a `[` (or are `$ARGUMENTS`); blanking code and HTML only removes characters. */
 function mayHaveBrackets(text: string): boolean {
   return text.includes('[') || text.includes('$ARGUMENTS');
+}
+
+const NEEDS_WORD = /needs/gi;
+const CLARIFICATION_WORD = /clarification/i;
+const HTML_START = /<[A-Za-z/!?]/g;
+const BRACKET = /[[\]]/;
+
+/**
+ * Whether a line holds a match of `find` (global) with a match of `rest` after it on the line.
+ * Each line is looked at once, from its first match (the search goes on from its end): linear in
+ * the text, where a pattern like /needs[^\n]*clarification/ reads a long line again at every match.
+ */
+function someLine(text: string, find: RegExp, rest: RegExp): boolean {
+  find.lastIndex = 0;
+  for (let m = find.exec(text); m; m = find.exec(text)) {
+    LINE_END.lastIndex = m.index;
+    const end = LINE_END.test(text) ? LINE_END.lastIndex - 1 : text.length;
+    if (rest.test(text.slice(m.index, end))) return true;
+    find.lastIndex = end;
+  }
+  return false;
+}
+
+/**
+ * Whether the text holds no marker and no placeholder however its blocks are read, proved from the
+ * text alone: the full parse finds them in phrasing blocks of the text with code, HTML and front
+ * matter blanked, and blanking only turns characters into spaces. Blanking whole lines (fences,
+ * HTML blocks, front matter) only removes matches; blanking inside a line matters only for HTML
+ * next to a bracket (excluded here; inline code is not blanked for placeholders) and for a marker's
+ * words (excluded by line). A placeholder in a block is then a `[token]` of the text itself at the
+ * same place, with the same character after it: none of those here means none in any block.
+ */
+function quietBrackets(text: string): boolean {
+  // A marker's words in order on one line (blanking could leave only spaces between them); HTML with a
+  // bracket after it on its line (blanking HTML inside a bracket pair, `[<b>DATE</b>]`, leaves a token).
+  if (text.includes('$ARGUMENTS') || someLine(text, NEEDS_WORD, CLARIFICATION_WORD) || someLine(text, HTML_START, BRACKET)) return false;
+  BRACKETED.lastIndex = 0;
+  for (let m = BRACKETED.exec(text); m; m = BRACKETED.exec(text)) {
+    const inner = m[1];
+    const next = text[m.index + m[0].length];
+    if (inner === undefined || (isTemplateToken(inner.trim()) && next !== '(' && next !== '[')) return false;
+  }
+  readerShortcuts.quietBrackets++;
+  return true;
 }
 
 /** Inline HTML or an autolink could start here (CommonMark: `<` then a letter, `/`, `!` or `?`). */
@@ -350,6 +397,13 @@ interface ItemEvent {
 
 type BlockEvent = HeadingEvent | ItemEvent;
 
+/**
+ * Takes each event; true when nothing after it can change the answer. Reading then stops unless
+ * phrasing is being collected: CommonMark reads blocks forwards, so lines after a heading or an
+ * item's first line cannot change what came before them.
+ */
+type Visitor = (e: BlockEvent) => boolean | void;
+
 class Bail extends Error {}
 
 interface OpenItem {
@@ -363,6 +417,8 @@ const LINE_END = /[\r\n]/g;
 const THEMATIC_BREAK = /^(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$/;
 const ATX = /^(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
 const FENCE = /^(`{3,}|~{3,})(.*)$/;
+/** A line that can close a fence at top level: a line break, up to three spaces, a run, then only spaces and tabs. */
+const FENCE_CLOSE = /(?:\r\n|\r|\n) {0,3}(`{3,}|~{3,})[ \t]*(?=\r|\n|$)/g;
 const LIST_ITEM = /^([-*+]|(\d{1,9})([.)]))(?=[ \t]|$)/;
 const WRAP_OPEN = /^[ \t]{0,3}(`{3,}|~{3,})[ \t]*(markdown|md)[ \t]*$/i;
 
@@ -393,7 +449,7 @@ const DELIMITER_ROW = /^\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$
  * anything else. Lines are read in place by offsets (no array of lines), and a line's first
  * character decides which of the block patterns can apply: most lines are list items or plain text.
  */
-function readBlocks(text: string, visit: (e: BlockEvent) => void, phrasing?: Phrasing): void {
+function readBlocks(text: string, visit: Visitor, phrasing?: Phrasing): void {
   const n = text.length;
   const hasCR = text.includes('\r');
   /** Where the line starting at `from` ends (before its line break). */
@@ -483,12 +539,41 @@ function readBlocks(text: string, visit: (e: BlockEvent) => void, phrasing?: Phr
     if (open && phrasing) closeParagraph(text, open, phrasing);
     open = undefined;
   }
-  for (; ; ls = after(le), le = endOf(ls)) {
-    const last = le >= n;
+  let stopped = false;
+  const take = (e: BlockEvent): void => {
+    if (visit(e) === true && !phrasing) {
+      stopped = true;
+      readerShortcuts.stoppedEarly++;
+    }
+  };
+  // readLine may move `le` on, past the lines of a fence it skipped.
+  for (;;) {
     readLine();
-    if (last) break;
+    if (stopped || le >= n) break;
+    ls = after(le);
+    le = endOf(ls);
   }
   endParagraph();
+
+  /**
+   * A fence at top level (no container can end it) runs to its closing line: found by the runtime's
+   * search, not line by line, and masked as one span (the breaks inside it are no phrasing's).
+   * Leaves `ls`/`le` on the closing line (the last line when none closes it) with the fence closed.
+   */
+  function skipFence(open: { char: number; len: number }): void {
+    FENCE_CLOSE.lastIndex = le;
+    let close: RegExpExecArray | null;
+    while ((close = FENCE_CLOSE.exec(text)) !== null) {
+      const run = close[1]!;
+      if (run.charCodeAt(0) === open.char && run.length >= open.len) break;
+    }
+    const from = after(le);
+    le = close ? FENCE_CLOSE.lastIndex : n;
+    ls = close ? close.index + (text.charCodeAt(close.index) === 13 && text.charCodeAt(close.index + 1) === 10 ? 2 : 1) : le;
+    if (phrasing && from <= le) phrasing.masked.push([from, le]);
+    fence = undefined;
+    readerShortcuts.fencesSkipped++;
+  }
 
   function readLine(): void {
     let indent = 0;
@@ -542,7 +627,7 @@ function readBlocks(text: string, visit: (e: BlockEvent) => void, phrasing?: Phr
         depth = 0;
         endParagraph();
         if (phrasing) addPhrasing(text, [at, trimmedEnd(ls, le)], phrasing);
-        visit({ type: 'heading', depth: atx[1]!.length, content: atx[2] ?? '' });
+        take({ type: 'heading', depth: atx[1]!.length, content: atx[2] ?? '' });
         return;
       }
     }
@@ -554,6 +639,7 @@ function readBlocks(text: string, visit: (e: BlockEvent) => void, phrasing?: Phr
         endParagraph();
         if (phrasing) phrasing.masked.push([ls, le]);
         fence = { char: c, len: f[1]!.length, col: base };
+        if (base === 0) skipFence(fence);
         return;
       }
     }
@@ -644,7 +730,7 @@ function readBlocks(text: string, visit: (e: BlockEvent) => void, phrasing?: Phr
       if (t === undefined) throw new Bail();
       lead = t;
     }
-    visit({ type: 'item', level: k, box, lead });
+    take({ type: 'item', level: k, box, lead });
     startParagraph(contentCol, false, true);
   }
 }
@@ -858,30 +944,32 @@ class ClarificationSessions {
   private section: number | undefined;
   private done = false;
 
-  readonly visit = (e: BlockEvent): void => {
-    if (this.done) return;
+  /** True once the section has ended: nothing after it is a session. */
+  readonly visit = (e: BlockEvent): boolean => {
+    if (this.done) return true;
     if (e.type === 'heading') {
       if (this.section !== undefined) {
         if (e.depth <= this.section) this.done = true;
         else this.count++;
-        return;
+        return this.done;
       }
       // Plain ASCII without `*` or a code span shows its text as written: no "clar" in it, no Clarifications heading.
-      if (!MAY_NAME_CLARIFICATIONS.test(e.content)) return;
+      if (!MAY_NAME_CLARIFICATIONS.test(e.content)) return false;
       const plain = plainHeading(e.content);
       if (plain === undefined) {
         if (/clar|明確|確認|澄清|釐清|明确/i.test(e.content)) throw new Bail();
-        return;
+        return false;
       }
       if (CLARIFICATIONS_SECTION.test(headingKey(plain))) this.section = e.depth;
-      return;
+      return false;
     }
     if (this.section !== undefined && this.count === 0) throw new Bail();
+    return false;
   };
 }
 
 /** Reads the blocks for `visit`, collecting where the phrasing is when `collect`; undefined when the full parse must decide. */
-function phrasingOf(text: string, visit: (e: BlockEvent) => void, collect = true): Phrasing | undefined {
+function phrasingOf(text: string, visit: Visitor, collect = true): Phrasing | undefined {
   const collected: Phrasing = { blocks: [], masked: [], code: [] };
   try {
     readBlocks(text, visit, collect ? collected : undefined);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as fc from 'fast-check';
 import { artifactKind } from '../../../../src/core/artifacts/artifactKind';
 import { parseChecklist } from '../../../../src/core/artifacts/checklist';
-import { fastSummary, type SummaryKind, summaryOfDoc, surelySimple } from '../../../../src/core/artifacts/fastSummary';
+import { fastSummary, readerShortcuts, type SummaryKind, summaryOfDoc, surelySimple } from '../../../../src/core/artifacts/fastSummary';
 import { LIMITS, measureComplexity, tooComplex } from '../../../../src/core/markdown/complexity';
 import { parsePlan } from '../../../../src/core/artifacts/plan';
 import { parseSpec } from '../../../../src/core/artifacts/spec';
@@ -198,6 +198,88 @@ describe('fast summary (the first scan) equals the full parse', function () {
       assert.ok(answered > 100, `the fast reader answered ${answered} of 1500 generated files`);
     });
   }
+
+  it('skips a top-level fence to its closing line as the full parse reads it (runs, indents, CR/CRLF, unclosed, in items)', () => {
+    // Fences of both characters and lengths, closers that close and that do not, inside items too.
+    const fence = fc.constantFrom(
+      '```\n', '````\n', '```bash\n', '~~~\n', '~~~~ md\n', '   ```\n', '    ```\n', '```\t \n', '``` x\n', '~~~`\n',
+      '- ```\n', '  ```\n', '\t```\n', '```\r\n', '~~~\r', '```~\n', '`````  \n',
+    );
+    const line = fc.oneof(
+      { weight: 3, arbitrary: fence },
+      { weight: 3, arbitrary: fc.constantFrom(...TASK_FRAGMENTS) },
+      { weight: 1, arbitrary: fc.string({ maxLength: 6 }) },
+    );
+    const file = fc.array(line, { maxLength: 30 }).map((parts) => parts.join(''));
+    const before = readerShortcuts.fencesSkipped;
+    let answered = 0;
+    fc.assert(
+      fc.property(file, fc.constantFrom('\n', '\r\n', '\r'), (text, br) => {
+        const t = text.replace(/\r\n|\r|\n/g, br);
+        for (const kind of ['tasks', 'checklist', 'spec', 'plan'] as const) if (agrees(kind, t, JSON.stringify(t))) answered++;
+      }),
+      { numRuns: 1500 },
+    );
+    const skipped = readerShortcuts.fencesSkipped - before;
+    // The shortcut must be what answered for many of them, not the line-by-line reading.
+    assert.ok(skipped > 1000 && answered > 1000, `fences skipped ${skipped}, answers ${answered}`);
+  });
+
+  it('stops reading a spec without brackets once its Clarifications section ends, with the sessions the full parse counts', () => {
+    const noBrackets = TASK_FRAGMENTS.filter((f) => !f.includes('[') && !f.includes('$ARGUMENTS'));
+    const spec = fc
+      .array(
+        fc.oneof(
+          { weight: 3, arbitrary: fc.constantFrom(...noBrackets) },
+          { weight: 4, arbitrary: fc.constantFrom('## Clarifications\n', '### Session 2025-01-01\n', '#### Sub\n', '## Next\n', '# Top\n', '## Clarifications `x`\n', '- Q: a → A: b\n') },
+          { weight: 1, arbitrary: fc.string({ maxLength: 6 }).filter((s) => !s.includes('[') && !s.includes('$')) },
+        ),
+        { maxLength: 40 },
+      )
+      .map((parts) => parts.join(''));
+    const before = readerShortcuts.stoppedEarly;
+    let answered = 0;
+    fc.assert(
+      fc.property(spec, (text) => {
+        if (agrees('spec', text, JSON.stringify(text))) answered++;
+      }),
+      { numRuns: 1500 },
+    );
+    const stopped = readerShortcuts.stoppedEarly - before;
+    assert.ok(stopped > 200, `stopped early on ${stopped} of ${answered} answered specs`);
+    // A session after the section's end is not one; one before it is.
+    assert.deepEqual(fastSummary('spec', '# S\n\n## Clarifications\n\n### Session 1\n\n- Q: a → A: b\n\n## Next\n\n### Session 2\n'), {
+      kind: 'spec',
+      markers: 0,
+      placeholders: 0,
+      clarificationSessions: 1,
+    });
+  });
+
+  it('proves a spec or plan free of markers and placeholders from its text alone, as the full parse counts them', () => {
+    // Brackets that are no placeholder (links, checkboxes, words) beside the shapes that blanking
+    // code or HTML could turn into one, and a marker's words split by code, emphasis or a line.
+    const piece = fc.constantFrom(
+      '# Feature Specification: X\n', '## Clarifications\n', '### Session 2025-01-01\n', '## Requirements\n', '- Q: a → A: b\n',
+      '- [ ] item\n', '- [x] done\n', 'see [the docs](https://x.y) and [ref][r]\n', '[r]: https://x.y\n', 'an [aside] in text\n',
+      '[DATE]\n', '[DATE](link)\n', '[FEATURE NAME][x]\n', '`[DATE]` in code\n', '[<b>DATE</b>]\n', '[DATE<x y="]">]\n', '<b>x</b> [y]\n',
+      '[`x` DATE]\n', '[NEEDS CLARIFICATION: q]\n', 'NEEDS `x` CLARIFICATION\n', 'NEEDS **CLARIFICATION**\n', 'needs\nclarification\n',
+      '[\nNEEDS CLARIFICATION]\n', '$ARGUMENTS\n', '```\n[DATE]\n```\n', '<!-- [DATE] -->\n', '<div>\n[DATE]\n</div>\n',
+      '| a | [b] |\n|---|---|\n| [DATE] | c |\n', '**Language/Version**: NEEDS CLARIFICATION\n', '## Technical Context\n', '\n', 'text\n',
+    );
+    const file = fc.array(fc.oneof({ weight: 6, arbitrary: piece }, { weight: 1, arbitrary: fc.string({ maxLength: 6 }) }), { maxLength: 30 }).map((parts) => parts.join(''));
+    const before = readerShortcuts.quietBrackets;
+    let answered = 0;
+    fc.assert(
+      fc.property(file, fc.constantFrom('\n', '\r\n', '\r'), (raw, br) => {
+        const text = raw.replace(/\r\n|\r|\n/g, br);
+        for (const kind of ['spec', 'plan'] as const) if (agrees(kind, text, JSON.stringify(text))) answered++;
+      }),
+      { numRuns: 2000 },
+    );
+    const quiet = readerShortcuts.quietBrackets - before;
+    assert.ok(quiet > 300, `proved quiet ${quiet} times; ${answered} answers`);
+  });
 
   it('front matter fences with trailing spaces read as the full parse reads them (found by the property above)', () => {
     for (const text of ['--- \n  ````  \n---\ntitle: x\n---\n- [x] 1.2 numbered done\n', '---\ntitle: x\n---  \n- [ ] T001 a\n---\n- [x] T002 b\n']) {
