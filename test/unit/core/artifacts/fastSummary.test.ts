@@ -324,7 +324,8 @@ describe('fast summary (the first scan) equals the full parse', function () {
       }),
       { numRuns: 300 },
     );
-    assert.ok(simple > 30 && notSimple > 30, `both answers were given: ${simple} simple, ${notSimple} not`);
+    // Both answers must come up (the generator gives ~10% or more of each); 30 of 300 was at the edge of chance.
+    assert.ok(simple >= 10 && notSimple >= 10, `both answers were given: ${simple} simple, ${notSimple} not`);
     // At the per-block limit exactly: a stretch of ${LIMITS.marksPerBlock} marks is not surely simple.
     assert.equal(surelySimple(`${'x'.repeat(LIMITS.lines)}\n\n${'*'.repeat(LIMITS.marksPerBlock)}\n`), false);
     assert.equal(surelySimple(`${'x'.repeat(LIMITS.lines)}\n\n${'*'.repeat(LIMITS.marksPerBlock - 1)}\n`), true);
