@@ -1,4 +1,4 @@
-import { type List, type ListItem, type Paragraph, type Root, type RootContent, type Text } from 'mdast';
+import { type InlineCode, type List, type ListItem, type Paragraph, type PhrasingContent, type Root, type RootContent, type Text } from 'mdast';
 
 /**
  * A full parse that builds the plainest task lists itself. A long tasks.md is mostly runs of lines
@@ -15,12 +15,29 @@ import { type List, type ListItem, type Paragraph, type Root, type RootContent, 
 export type TreeParser = (text: string) => Root;
 
 /**
- * `- [ ] text` / `- [x] text` with one space after the box and text that has no character inline
- * markup starts with (code, emphasis, HTML, entities, escapes, images, strikethrough, tables), no
- * link or full reference (`](`, `][`), no control character or tab, and no white space at the end.
+ * `- [ ] text` / `- [x] text` with one space after the box, text that starts and ends with neither
+ * white space nor a backtick, and holds no character inline markup starts with (emphasis, HTML,
+ * entities, escapes, images, strikethrough, tables), no link or full reference (`](`, `][`), no
+ * control character or tab; backticks only as single-backtick code spans (split out by {@link plainInline}).
  */
 // eslint-disable-next-line no-control-regex -- control characters are what the text must not hold
-const PLAIN_TASK = /^- \[[ xX]\] [^\s`*_<&\\!~|\u0000-\u001f\u007f](?:[^`*_<&\\!~|\u0000-\u001f\u007f]*[^\s`*_<&\\!~|\u0000-\u001f\u007f])?$/;
+const PLAIN_TASK = /^- \[[ xX]\] [^\s`*_<>&\\!~|\u0000-\u001f\u007f](?:[^*_<&\\!~|\u0000-\u001f\u007f]*[^\s*_<&\\!~|\u0000-\u001f\u007f])?$/;
+/** Inside a code span anything but a backtick, `<` and `>` and a control character or tab; no space at its ends. */
+// eslint-disable-next-line no-control-regex -- as above
+const CODE_SPAN = /`([^\s`<>\u0000-\u001f\u007f](?:[^`<>\u0000-\u001f\u007f]*[^\s`<>\u0000-\u001f\u007f])?)`/g;
+// eslint-disable-next-line no-control-regex -- as above
+const PLAIN_OUTSIDE = /^[^`*_<&\\!~|\u0000-\u001f\u007f]*$/;
+
+/** Whether `line` is a plain task line (see {@link PLAIN_TASK}), its code spans well formed. */
+function isPlainTask(line: string): boolean {
+  if (!PLAIN_TASK.test(line)) return false;
+  const content = line.slice(6);
+  if (!content.includes('`')) return !content.includes('](') && !content.includes('][');
+  // Outside the code spans (taken out, which can only join what would be refused anyway): no backtick left, no link.
+  const outside = content.replace(CODE_SPAN, '');
+  return PLAIN_OUTSIDE.test(outside) && !outside.includes('](') && !outside.includes('][');
+}
+
 /** A run shorter than this is left to remark: the regions around it cost more than it saves. */
 const MIN_RUN = 8;
 const BLANK = /^[ \t]*$/;
@@ -74,9 +91,9 @@ function plainRuns(lines: readonly Line[]): [number, number][] {
       lastText = t;
       continue;
     }
-    if (PLAIN_TASK.test(t) && i > 0 && BLANK.test(lines[i - 1]!.text) && lastText !== undefined && canPrecede(lastText)) {
+    if (isPlainTask(t) && i > 0 && BLANK.test(lines[i - 1]!.text) && lastText !== undefined && canPrecede(lastText)) {
       let j = i;
-      while (j + 1 < lines.length && PLAIN_TASK.test(lines[j + 1]!.text)) j++;
+      while (j + 1 < lines.length && isPlainTask(lines[j + 1]!.text)) j++;
       let k = j + 1;
       while (k < lines.length && BLANK.test(lines[k]!.text)) k++;
       // Blank lines after the run, then a line that neither continues its last item nor adds an item to it.
@@ -114,8 +131,7 @@ function plainList(lines: readonly Line[], first: number, last: number): List {
   for (let i = first; i <= last; i++) {
     const { start, end, text } = lines[i]!;
     const line = i + 1;
-    const textNode: Text = { type: 'text', value: text.slice(6), position: { start: point(line, 7, start + 6), end: point(line, end - start + 1, end) } };
-    const paragraph: Paragraph = { type: 'paragraph', children: [textNode], position: { start: point(line, 7, start + 6), end: point(line, end - start + 1, end) } };
+    const paragraph: Paragraph = { type: 'paragraph', children: plainInline(text, line, start), position: { start: point(line, 7, start + 6), end: point(line, end - start + 1, end) } };
     children.push({
       type: 'listItem',
       spread: false,
@@ -127,6 +143,25 @@ function plainList(lines: readonly Line[], first: number, last: number): List {
   const a = lines[first]!;
   const b = lines[last]!;
   return { type: 'list', ordered: false, start: null, spread: false, children, position: { start: point(first + 1, 1, a.start), end: point(last + 1, b.end - b.start + 1, b.end) } };
+}
+
+/** The paragraph's children for a plain task line: text, and inline code for each code span. */
+function plainInline(text: string, line: number, lineStart: number): PhrasingContent[] {
+  const out: PhrasingContent[] = [];
+  const textNode = (from: number, to: number): Text => ({ type: 'text', value: text.slice(from, to), position: { start: point(line, from + 1, lineStart + from), end: point(line, to + 1, lineStart + to) } });
+  let at = 6;
+  if (text.includes('`', at)) {
+    CODE_SPAN.lastIndex = at;
+    for (let m = CODE_SPAN.exec(text); m; m = CODE_SPAN.exec(text)) {
+      if (m.index > at) out.push(textNode(at, m.index));
+      const to = m.index + m[0].length;
+      const code: InlineCode = { type: 'inlineCode', value: m[1]!, position: { start: point(line, m.index + 1, lineStart + m.index), end: point(line, to + 1, lineStart + to) } };
+      out.push(code);
+      at = to;
+    }
+  }
+  if (at < text.length) out.push(textNode(at, text.length));
+  return out;
 }
 
 /** Moves every position of a freshly parsed subtree by `offset` characters and `line` lines. */

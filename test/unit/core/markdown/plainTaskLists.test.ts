@@ -39,9 +39,9 @@ function task(n: number, text: string, box = n % 3 === 0 ? 'X' : ' '): string {
   return `- [${box}] T${String(n).padStart(4, '0')} ${text}`;
 }
 
-const PLAIN_TEXTS = ['[P] Add the model in src/models/user.py', '[US1] Write it (depends on T0001)', 'Schedule → run it: 100% "done"', 'Ünïcödé 😀 text', '[P] [US2] Check (FR-001, SC-002)', 'a', 'x [y] z', 'Ends with a bracket [P]', '#5 then -> and >', 'http://example.com/a?b=c'];
+const PLAIN_TEXTS = ['[P] Add the model in src/models/user.py', '[US1] Write it (depends on T0001)', 'Schedule → run it: 100% "done"', 'Ünïcödé 😀 text', '[P] [US2] Check (FR-001, SC-002)', 'a', 'x [y] z', 'Ends with a bracket [P]', '#5 then -> and >', 'http://example.com/a?b=c', 'Create `src/models/user.py` and `tests/`', 'Ends with `code`', 'Two `a` `b` spans, `[x]` inside, `c  d`', 'Run `nix build .#a` then `x`(y)'];
 /** Task text with a character inline markup starts with, or white space at an end: never built. */
-const MARKUP_TEXTS = ['Has `code`', 'Has *emphasis*', 'A [link](http://x)', 'A [full][ref]', 'An &amp; entity', 'An \\* escape', 'html <b>', '~~gone~~', 'a | b', 'trailing  ', ' leading', 'tab\there', '![img](x)', 'under_score'];
+const MARKUP_TEXTS = ['Has `code`', 'Has *emphasis*', 'A [link](http://x)', 'A [full][ref]', 'An &amp; entity', 'An \\* escape', 'html <b>', '~~gone~~', 'a | b', 'trailing  ', ' leading', 'tab\there', '![img](x)', 'under_score', '`T001` first', 'odd ` backtick', '`` double ``', 'Has ` spaced `', 'Code `a > b`', 'Code `<b>`', 'Code `a` then `', 'A [link `x`](y)', 'Code `a*b*`'];
 const taskTextArb = fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...PLAIN_TEXTS) }, { weight: 2, arbitrary: fc.constantFrom(...MARKUP_TEXTS) }, { weight: 1, arbitrary: fc.string({ maxLength: 8 }) });
 const linesArb = (min: number, max: number, text: fc.Arbitrary<string>) =>
   fc.tuple(fc.array(text, { minLength: min, maxLength: max }), fc.constantFrom(' ', 'x', 'X')).map(([texts, box]) => texts.map((t, i) => task(i + 1, t, i % 2 ? box : ' ')).join('\n'));
@@ -102,13 +102,17 @@ describe('markdown parse: plain task runs built without remark', function () {
   });
 
   it('gives remark’s tree for every corpus file, and for the corpus tasks files with their runs made long', () => {
+    const built: string[] = [];
     for (const f of corpusFiles('.md')) {
       const text = readFileSync(join(corpusDir(), f), 'utf8');
       assert.deepStrictEqual(parseMarkdownTree(text), reference(text), f);
       // Each task line repeated: real task texts, in runs long enough to be built.
       const long = text.replace(/^- \[[ xX]\] .*$/gm, (line) => Array.from({ length: 9 }, () => line).join('\n'));
       assert.deepStrictEqual(parseMarkdownTree(long), reference(long), `${f}, runs made long`);
+      if (f.endsWith('__tasks.md') && parseWithPlainTaskLists(long, (t) => bare.parse(t))) built.push(f);
     }
+    // Real task lines (paths in code spans, IDs in brackets) are built, not only the generated ones.
+    assert.ok(built.length >= 8, `runs built in ${built.length} corpus tasks files: ${built.join(', ')}`);
   });
 
   it('leaves to remark a run inside a fence or HTML, one that joins a list, and texts with definitions or front matter', () => {
