@@ -130,6 +130,11 @@ export function define(): void {
   suite('Feature commands', function () {
     this.timeout(60_000);
 
+    // These tests read the index at once: run without the suites before them, they must wait for the first scan.
+    suiteSetup(async () => {
+      await waitForSnapshot(await testApi(), (s) => s.projects.length > 0, 'the first scan');
+    });
+
     test('New Feature creates the numbered folder and spec from the template and makes it current', async () => {
       const api = await testApi();
       const root = projectRoot(api, 0);
@@ -168,14 +173,23 @@ export function define(): void {
 
     test('Switch Feature writes .specify/feature.json as spec-kit does, and the status bar follows', async () => {
       const api = await testApi();
+      // A feature of its own to switch to, so the test does not depend on what earlier tests created.
+      const dir = await freshFeature('083-switch-target', 1);
       const root = projectRoot(api, 0);
-      const project = api.snapshot().projects.find((p) => p.root === root.path)!;
-      const target = project.features[0]!;
-      queueAnswers(api, target.name);
-      const switched = await vscode.commands.executeCommand<string>('speckit.switchFeature');
-      assert.equal(switched, vscode.Uri.joinPath(root, target.dir).path);
-      assert.equal(await readText(vscode.Uri.joinPath(root, '.specify', 'feature.json')), `{"feature_directory":"${target.dir}"}\n`);
-      await waitForSnapshot(api, (s) => s.projects.some((p) => p.root === root.path && (p as { current?: string }).current === target.dir), 'the switch to show in the index');
+      await waitForSnapshot(api, (s) => s.projects.some((p) => p.root === root.path && p.features.some((f) => f.name === '083-switch-target')), 'the feature to switch to');
+      const before = (api.snapshot().projects.find((p) => p.root === root.path) as { current?: string }).current;
+      const switchTo = async (name: string, rel: string): Promise<void> => {
+        queueAnswers(api, name);
+        const switched = await vscode.commands.executeCommand<string>('speckit.switchFeature');
+        assert.equal(switched, vscode.Uri.joinPath(root, rel).path);
+        assert.equal(await readText(vscode.Uri.joinPath(root, '.specify', 'feature.json')), `{"feature_directory":"${rel}"}\n`);
+        await waitForSnapshot(api, (s) => s.projects.some((p) => p.root === root.path && (p as { current?: string }).current === rel), `the switch to ${rel} to show in the index`);
+      };
+      const rel = dir.path.slice(root.path.length + 1);
+      assert.notEqual(before, rel);
+      await switchTo('083-switch-target', rel);
+      // And back, leaving the current feature as the suites after this one found it.
+      if (before) await switchTo(before.split('/').pop()!, before);
     });
 
     test('Open Next Artifact opens the file of the feature’s phase', async () => {
