@@ -13,6 +13,7 @@ import { LineIndex } from '../text/lineIndex';
 import { type Problem, type Range } from '../text/range';
 import { measureComplexity, tooComplex } from './complexity';
 import { diffTexts, splice, type Splice, type TextChange } from './incrementalParse';
+import { parseWithPlainTaskLists } from './plainTaskLists';
 
 /** One parse of a markdown file: the tree, a line index over the exact text, and what was odd. */
 export interface MarkdownDoc {
@@ -84,13 +85,19 @@ function processorFor(frontmatter: boolean, table: boolean, strikethrough: boole
   return p;
 }
 
+/** remark's parse of a text, with the extensions it needs. */
+function remarkTree(source: string): Root {
+  const open = OPENS_FRONTMATTER.exec(source);
+  // Front matter only ever opens on the first line: without an opening fence the extension finds nothing.
+  const frontmatter = open !== null && CLOSES_FRONTMATTER.test(source.slice(open[0].length - 1));
+  // Strikethrough needs `~~`; a lone `~` is left to the extension all the same (it splits text nodes).
+  return processorFor(frontmatter, MAY_HOLD_TABLE.test(source), source.includes('~')).parse(source);
+}
+
 const processor = {
+  // Runs of plain task lines are built without remark (./plainTaskLists): most of a long tasks.md's parse.
   parse(source: string): Root {
-    const open = OPENS_FRONTMATTER.exec(source);
-    // Front matter only ever opens on the first line: without an opening fence the extension finds nothing.
-    const frontmatter = open !== null && CLOSES_FRONTMATTER.test(source.slice(open[0].length - 1));
-    // Strikethrough needs `~~`; a lone `~` is left to the extension all the same (it splits text nodes).
-    return processorFor(frontmatter, MAY_HOLD_TABLE.test(source), source.includes('~')).parse(source);
+    return parseWithPlainTaskLists(source, remarkTree) ?? remarkTree(source);
   },
 };
 
