@@ -1,33 +1,13 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { gfmStrikethroughFromMarkdown } from 'mdast-util-gfm-strikethrough';
-import { gfmTableFromMarkdown } from 'mdast-util-gfm-table';
-import { gfmTaskListItemFromMarkdown } from 'mdast-util-gfm-task-list-item';
-import { gfmStrikethrough } from 'micromark-extension-gfm-strikethrough';
-import { gfmTable } from 'micromark-extension-gfm-table';
-import { gfmTaskListItem } from 'micromark-extension-gfm-task-list-item';
-import remarkFrontmatter from 'remark-frontmatter';
-import remarkParse from 'remark-parse';
-import { type Processor, unified } from 'unified';
 import { parseMarkdownTree } from '../../../../src/core/markdown/markdownDoc';
+import { referenceTree as reference } from '../../helpers/referenceParse';
 
 /**
  * parseMarkdownTree leaves the table, strikethrough and front matter extensions out of texts that
  * cannot hold what they read; the tree must be the one every extension gives (for a text whose
  * front matter opens and closes, as parseMarkdownTree always reads those with the extension).
  */
-function everyExtension(this: Processor): void {
-  const data = this.data();
-  (data.micromarkExtensions ??= []).push(gfmTable(), gfmTaskListItem(), gfmStrikethrough({ singleTilde: false }));
-  (data.fromMarkdownExtensions ??= []).push(gfmTableFromMarkdown(), gfmTaskListItemFromMarkdown(), gfmStrikethroughFromMarkdown());
-}
-const full = unified().use(remarkParse).use(everyExtension).use(remarkFrontmatter, ['yaml']);
-const withoutFrontmatter = unified().use(remarkParse).use(everyExtension);
-const UNCLOSED_FRONTMATTER = /^---[ \t]*(?:\r\n|\r|\n|$)(?![\s\S]*(?:\r\n|\r|\n)---[ \t]*(?:\r\n|\r|\n|$))/;
-
-function reference(text: string) {
-  return (UNCLOSED_FRONTMATTER.test(text) ? withoutFrontmatter : full).parse(text);
-}
 
 // Table-like pieces without a pipe (`:--`, `--:`, `: -`), and the ones with one; tildes single and double.
 const PIECES = ['\n', '\r\n', 'a', 'Title', ' ', '  ', '- ', '- [ ] T001 ', '[x] ', ':', '-', '--', ':--', '--:', ':-:', ': -', '- :', '|', '| a |', '|---|', '~', '~~', '~~~', '---', '# ', '> ', '1. ', '`', '**', '\t', 'x:y', 'FR-001:'];

@@ -2,18 +2,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { gfmStrikethroughFromMarkdown } from 'mdast-util-gfm-strikethrough';
-import { gfmTableFromMarkdown } from 'mdast-util-gfm-table';
-import { gfmTaskListItemFromMarkdown } from 'mdast-util-gfm-task-list-item';
-import { gfmStrikethrough } from 'micromark-extension-gfm-strikethrough';
-import { gfmTable } from 'micromark-extension-gfm-table';
-import { gfmTaskListItem } from 'micromark-extension-gfm-task-list-item';
-import remarkFrontmatter from 'remark-frontmatter';
-import remarkParse from 'remark-parse';
-import { type Processor, unified } from 'unified';
 import { parseMarkdownTree } from '../../../../src/core/markdown/markdownDoc';
 import { parseWithPlainTaskLists } from '../../../../src/core/markdown/plainTaskLists';
 import { corpusDir, corpusFiles } from '../../helpers/paths';
+import { everyExtensionTree, referenceTree as reference } from '../../helpers/referenceParse';
 
 /**
  * The plain task runs built without remark must give exactly remark's tree: every position, every
@@ -21,19 +13,6 @@ import { corpusDir, corpusFiles } from '../../helpers/paths';
  * every extension, on the whole text; the fast path is also checked to be taken, or the equality
  * would prove nothing about it.
  */
-function everyExtension(this: Processor): void {
-  const data = this.data();
-  (data.micromarkExtensions ??= []).push(gfmTable(), gfmTaskListItem(), gfmStrikethrough({ singleTilde: false }));
-  (data.fromMarkdownExtensions ??= []).push(gfmTableFromMarkdown(), gfmTaskListItemFromMarkdown(), gfmStrikethroughFromMarkdown());
-}
-const withFrontmatter = unified().use(remarkParse).use(everyExtension).use(remarkFrontmatter, ['yaml']);
-const bare = unified().use(remarkParse).use(everyExtension);
-/** Front matter as parseMarkdown reads it: only when the first line opens it and a later line closes it (see markdownDoc). */
-function reference(text: string) {
-  const open = /^---[ \t]*(?:\r\n|\r|\n|$)/.exec(text);
-  const closed = open !== null && /(?:\r\n|\r|\n)---[ \t]*(?:\r\n|\r|\n|$)/.test(text.slice(open[0].length - 1));
-  return (closed ? withFrontmatter : bare).parse(text);
-}
 
 function task(n: number, text: string, box = n % 3 === 0 ? 'X' : ' '): string {
   return `- [${box}] T${String(n).padStart(4, '0')} ${text}`;
@@ -72,7 +51,7 @@ describe('markdown parse: plain task runs built without remark', function () {
     fc.assert(
       fc.property(withEolArb(docArb), (text) => {
         runs++;
-        if (parseWithPlainTaskLists(text, (t) => bare.parse(t))) built++;
+        if (parseWithPlainTaskLists(text, everyExtensionTree)) built++;
         assert.deepStrictEqual(parseMarkdownTree(text), reference(text));
       }),
       { numRuns: 1000 },
@@ -95,7 +74,7 @@ describe('markdown parse: plain task runs built without remark', function () {
     }
     lines.push('', '## Dependencies', '', '- Setup → Stories', '');
     const text = lines.join('\n');
-    const tree = parseWithPlainTaskLists(text, (t) => bare.parse(t));
+    const tree = parseWithPlainTaskLists(text, everyExtensionTree);
     assert.ok(tree, 'the runs are built');
     assert.deepStrictEqual(tree, reference(text));
     assert.deepStrictEqual(parseMarkdownTree(text), reference(text));
@@ -109,7 +88,7 @@ describe('markdown parse: plain task runs built without remark', function () {
       // Each task line repeated: real task texts, in runs long enough to be built.
       const long = text.replace(/^- \[[ xX]\] .*$/gm, (line) => Array.from({ length: 9 }, () => line).join('\n'));
       assert.deepStrictEqual(parseMarkdownTree(long), reference(long), `${f}, runs made long`);
-      if (f.endsWith('__tasks.md') && parseWithPlainTaskLists(long, (t) => bare.parse(t))) built.push(f);
+      if (f.endsWith('__tasks.md') && parseWithPlainTaskLists(long, everyExtensionTree)) built.push(f);
     }
     // Real task lines (paths in code spans, IDs in brackets) are built, not only the generated ones.
     assert.ok(built.length >= 8, `runs built in ${built.length} corpus tasks files: ${built.join(', ')}`);
@@ -128,12 +107,12 @@ describe('markdown parse: plain task runs built without remark', function () {
       `${run}\n\nend\n`,
       `# T\n\n${run}\n`,
     ]) {
-      assert.equal(parseWithPlainTaskLists(text, (t) => bare.parse(t)), undefined, text);
+      assert.equal(parseWithPlainTaskLists(text, everyExtensionTree), undefined, text);
       assert.deepStrictEqual(parseMarkdownTree(text), reference(text), text);
     }
     // An HTML block that runs past blank lines is not seen by the line scan: the sentinel refuses it.
     const pre = `# T\n\n<pre>\n\n${run}\n\n</pre>\n\nend\n`;
-    assert.equal(parseWithPlainTaskLists(pre, (t) => bare.parse(t)), undefined);
+    assert.equal(parseWithPlainTaskLists(pre, everyExtensionTree), undefined);
     assert.deepStrictEqual(parseMarkdownTree(pre), reference(pre));
   });
 });
