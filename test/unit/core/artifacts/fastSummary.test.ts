@@ -246,7 +246,8 @@ describe('fast summary (the first scan) equals the full parse', function () {
       { numRuns: 1500 },
     );
     const stopped = readerShortcuts.stoppedEarly - before;
-    assert.ok(stopped > 200, `stopped early on ${stopped} of ${answered} answered specs`);
+    // About 250 of 1,500 stop early (240–270 seen); a third of that still proves the path runs, without failing by chance.
+    assert.ok(stopped >= 80, `stopped early on ${stopped} of ${answered} answered specs`);
     // A session after the section's end is not one; one before it is.
     assert.deepEqual(fastSummary('spec', '# S\n\n## Clarifications\n\n### Session 1\n\n- Q: a → A: b\n\n## Next\n\n### Session 2\n'), {
       kind: 'spec',
@@ -278,7 +279,8 @@ describe('fast summary (the first scan) equals the full parse', function () {
       { numRuns: 2000 },
     );
     const quiet = readerShortcuts.quietBrackets - before;
-    assert.ok(quiet > 300, `proved quiet ${quiet} times; ${answered} answers`);
+    // About 300 quiet proofs per run (257–328 seen; 300 failed by chance): a third of that still proves the path runs.
+    assert.ok(quiet >= 100, `proved quiet ${quiet} times; ${answered} answers`);
   });
 
   it('front matter fences with trailing spaces read as the full parse reads them (found by the property above)', () => {
