@@ -232,7 +232,7 @@ function shifted<T extends Nodes>(node: T, offset: number, line: number): T {
  * The subtree itself with every position moved (see {@link shifted}), by an explicit stack. The
  * parser gives every node points of its own, so each point is moved once.
  */
-function shiftInPlace<T extends Nodes>(node: T, offset: number, line: number): T {
+export function shiftInPlace<T extends Nodes>(node: T, offset: number, line: number): T {
   if (offset === 0 && line === 0) return node;
   const stack: Nodes[] = [node];
   while (stack.length > 0) {

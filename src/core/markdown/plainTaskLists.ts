@@ -1,4 +1,5 @@
 import { type InlineCode, type List, type ListItem, type Paragraph, type PhrasingContent, type Root, type RootContent, type Text } from 'mdast';
+import { shiftInPlace, type TreeParser } from './incrementalParse';
 
 /**
  * A full parse that builds the plainest task lists itself. A long tasks.md is mostly runs of lines
@@ -10,9 +11,6 @@ import { type InlineCode, type List, type ListItem, type Paragraph, type Phrasin
  * the caller parses the whole text. The tree is the one a full parse gives (the property and corpus
  * tests hold it to that exactly).
  */
-
-/** Parses a standalone markdown text (the same processor as the full parse). */
-export type TreeParser = (text: string) => Root;
 
 /**
  * `- [ ] text` / `- [x] text` with one space after the box, text that starts and ends with neither
@@ -162,25 +160,6 @@ function plainInline(text: string, line: number, lineStart: number): PhrasingCon
   }
   if (at < text.length) out.push(textNode(at, text.length));
   return out;
-}
-
-/** Moves every position of a freshly parsed subtree by `offset` characters and `line` lines. */
-function shiftInPlace(node: RootContent, offset: number, line: number): void {
-  if (offset === 0 && line === 0) return;
-  const stack: RootContent[] = [node];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    const p = n.position;
-    if (p) {
-      p.start.line += line;
-      if (p.start.offset !== undefined) p.start.offset += offset;
-      if (p.end !== p.start) {
-        p.end.line += line;
-        if (p.end.offset !== undefined) p.end.offset += offset;
-      }
-    }
-    if ('children' in n) for (const c of n.children as RootContent[]) stack.push(c);
-  }
 }
 
 /**
