@@ -58,14 +58,14 @@ export function fastSummary(kind: SummaryKind, raw: string | Uint8Array): FileSu
         // The plan also counts a bare "NEEDS CLARIFICATION" in Technical Context: that reading is the full parse's.
         if (/NEEDS\s+CLARIFICATION/i.test(text) || someLine(text, NEEDS_WORD, CLARIFICATION_WORD)) return undefined;
         if (!mayHaveBrackets(text) || quietBrackets(text)) return { kind: 'plan', markers: 0, placeholders: 0 };
-        const collected = phrasingOf(text, () => undefined);
+        const collected = phrasingOf(text, NO_VISITS);
         const found = collected && markersAndPlaceholders(text, collected);
         return found && { kind: 'plan', markers: found.markers, placeholders: found.placeholders };
       }
       case 'spec': {
         // One reading of the blocks gives both the sessions and, when there can be any, the phrasing for markers.
         const sessions = new ClarificationSessions();
-        const collected = phrasingOf(text, sessions.visit, mayHaveBrackets(text) && !quietBrackets(text));
+        const collected = phrasingOf(text, sessions, mayHaveBrackets(text) && !quietBrackets(text));
         if (!collected) return undefined;
         const found = collected.blocks.length > 0 ? markersAndPlaceholders(text, collected) : { markers: 0, placeholders: 0 };
         return found && { kind: 'spec', markers: found.markers, placeholders: found.placeholders, clarificationSessions: sessions.count };
@@ -379,38 +379,32 @@ function codeSpans(text: string, start: number, end: number, out: Array<[number,
 
 // ---- the block reader ------------------------------------------------------------------------
 
-interface HeadingEvent {
-  readonly type: 'heading';
-  readonly depth: number;
-  /** The heading's text as written (closing hashes removed). */
-  readonly content: string;
+/**
+ * A top-level heading (`depth`, `content`: its text as written, closing hashes removed) or a list
+ * item (`level`: 0 for an item of a top-level list, 1 for one nested in it, …; `box`; `lead`: the
+ * first line of its text after the marker and checkbox, trimmed). One class for both, so the
+ * visitors see one object shape; the reader fills one per read anew for each event.
+ */
+class BlockEvent {
+  type: 'heading' | 'item' = 'heading';
+  depth = 0;
+  content = '';
+  level = 0;
+  box: ' ' | 'x' | 'X' | undefined = undefined;
+  lead = '';
 }
-
-interface ItemEvent {
-  readonly type: 'item';
-  /** 0 for an item of a top-level list, 1 for one nested in it, … */
-  readonly level: number;
-  readonly box: ' ' | 'x' | 'X' | undefined;
-  /** The first line of the item's text after the marker and checkbox, trimmed. */
-  readonly lead: string;
-}
-
-type BlockEvent = HeadingEvent | ItemEvent;
 
 /**
- * Takes each event; true when nothing after it can change the answer. Reading then stops unless
- * phrasing is being collected: CommonMark reads blocks forwards, so lines after a heading or an
- * item's first line cannot change what came before them.
+ * Takes each event (read it during the call, never keep it); true when nothing after it can change
+ * the answer. Reading then stops unless phrasing is being collected: CommonMark reads blocks
+ * forwards, so lines after a heading or an item's first line cannot change what came before them.
+ * Visitors are classes (one method each), not closures made per file: see BlockReader.
  */
-type Visitor = (e: BlockEvent) => boolean | void;
+interface Visitor {
+  visit(e: BlockEvent): boolean;
+}
 
 class Bail extends Error {}
-
-interface OpenItem {
-  readonly contentCol: number;
-  /** `-`, `*`, `+`, or `.`/`)` for ordered lists: items with the same continue one list. */
-  readonly marker: string;
-}
 
 /** Where a line ends in a text with CR breaks (the runtime's search, not a loop over characters). */
 const LINE_END = /[\r\n]/g;
@@ -433,10 +427,15 @@ interface Phrasing {
 }
 
 /** A paragraph being read: the span of each line's text, whether a line continued it lazily, and whether it is quoted. */
-interface OpenParagraph {
+class OpenParagraph {
   readonly lines: Array<[number, number]>;
-  lazy: boolean;
+  lazy = false;
   readonly quoted: boolean;
+
+  constructor(start: number, end: number, quoted: boolean) {
+    this.lines = [[start, end]];
+    this.quoted = quoted;
+  }
 }
 
 const DELIMITER_ROW = /^\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$/;
@@ -449,185 +448,253 @@ const DELIMITER_ROW = /^\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$
  * anything else. Lines are read in place by offsets (no array of lines), and a line's first
  * character decides which of the block patterns can apply: most lines are list items or plain text.
  */
-function readBlocks(text: string, visit: Visitor, phrasing?: Phrasing): void {
-  const n = text.length;
-  const hasCR = text.includes('\r');
-  /** Where the line starting at `from` ends (before its line break). */
-  const endOf = (from: number): number => {
-    if (!hasCR) {
-      const e = text.indexOf('\n', from);
-      return e < 0 ? n : e;
-    }
-    LINE_END.lastIndex = from;
-    return LINE_END.test(text) ? LINE_END.lastIndex - 1 : n;
-  };
-  /** Where the line after the one ending at `end` starts. */
-  const after = (end: number): number => (text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? end + 2 : end + 1);
-  // A file wrapped in one ```markdown fence is unwrapped by the full parse (its first non-blank line tells).
-  for (let at = 0; ; ) {
-    const e = endOf(at);
-    const line = text.slice(at, e);
-    if (line.trim() !== '') {
-      if (WRAP_OPEN.test(line)) throw new Bail();
-      break;
-    }
-    if (e >= n) break;
-    at = after(e);
-  }
-  let ls = 0;
-  let le = endOf(0);
-  /** The line's end without trailing spaces and tabs. */
-  const trimmedEnd = (from: number, to: number): number => {
-    while (to > from && (text.charCodeAt(to - 1) === 32 || text.charCodeAt(to - 1) === 9)) to--;
-    return to;
-  };
-  /** `---` with spaces or tabs after it: the full parse's front matter may open or close there, this reader's not. */
-  const looseFence = (from: number, to: number): boolean => to - from > 3 && text.startsWith('---', from) && trimmedEnd(from, to) === from + 3;
-  if (looseFence(0, le)) throw new Bail();
-  if (le === 3 && text.startsWith('---')) {
-    // Front matter: remark-frontmatter's yaml block; anything less clear-cut goes to the full parse.
-    let at = after(le);
-    let index = 1;
-    let close = -1;
-    while (at <= n) {
-      const e = endOf(at);
-      if (e - at === 3 && text.startsWith('---', at)) {
-        close = e;
-        break;
-      }
-      if (looseFence(at, e)) throw new Bail();
-      if (e >= n) break;
-      at = after(e);
-      index++;
-    }
-    if (close < 0 || index <= 1) throw new Bail();
-    if (phrasing) phrasing.masked.push([0, close]);
-    if (close >= n) return;
-    ls = after(close);
-    le = endOf(ls);
-  }
-  // Open list items, outermost first: the first `depth` entries (the array is reused, not truncated).
-  const stack: OpenItem[] = [];
-  let depth = 0;
-  let paragraph = false;
-  let quoted = false;
+function readBlocks(text: string, visitor: Visitor, phrasing: Phrasing | null): void {
+  new BlockReader(text, visitor, phrasing).read();
+}
+
+/**
+ * readBlocks' state and steps. A class, not closures made per call, so each step is one function
+ * for the whole process: the optimizing compiler compiles it once and its call feedback stays right
+ * from file to file (closures made anew per file sent it back to unoptimized code on the next
+ * file). Every field is set in the constructor with its one type, and nothing reads past the text.
+ */
+class BlockReader {
+  private readonly text: string;
+  private readonly n: number;
+  private readonly hasCR: boolean;
+  private readonly visitor: Visitor;
+  private readonly phrasing: Phrasing | null;
+  /** The line being read: where it starts and where it ends (before its line break). */
+  private ls = 0;
+  private le = 0;
+  /** Open list items, outermost first: the first `depth` entries of each (reused, not truncated). */
+  private readonly contentCols: number[] = [];
+  /** `-`, `*`, `+`, or `.`/`)` for ordered lists: items with the same continue one list. */
+  private readonly markers: string[] = [];
+  private depth = 0;
+  private paragraph = false;
+  private quoted = false;
   // Lines of the open paragraph so far, and whether a list item's marker line opened it: a
   // delimiter row under that line makes the item's first block a table (GFM), not a task.
-  let paragraphLines = 0;
-  let paragraphFromItem = false;
-  let open: OpenParagraph | undefined;
-  let fence: { char: number; len: number; col: number } | undefined;
-  let comment = false;
-  const startParagraph = (col: number, quote: boolean, fromItem = false): void => {
-    endParagraph();
-    paragraph = true;
-    quoted = quote;
-    paragraphLines = 1;
-    paragraphFromItem = fromItem;
-    if (phrasing) open = { lines: [[ls + col, trimmedEnd(ls, le)]], lazy: false, quoted: quote };
-  };
-  const continueParagraph = (col: number, lazy: boolean): void => {
-    if (paragraphFromItem && paragraphLines === 1 && DELIMITER_ROW.test(text.slice(ls, le).trim())) throw new Bail();
-    paragraphLines++;
-    if (!open) return;
-    open.lines.push([ls + col, trimmedEnd(ls, le)]);
-    open.lazy ||= lazy;
-  };
-  function endParagraph(): void {
-    paragraph = false;
-    quoted = false;
-    if (open && phrasing) closeParagraph(text, open, phrasing);
-    open = undefined;
+  private paragraphLines = 0;
+  private paragraphFromItem = false;
+  private open: OpenParagraph | null = null;
+  /** The open fence's character (0: no fence open), run length and column. */
+  private fenceChar = 0;
+  private fenceLen = 0;
+  private fenceCol = 0;
+  private comment = false;
+  private stopped = false;
+  /** The one event object, filled anew for each event (visitors read it during the call only). */
+  private readonly event = new BlockEvent();
+
+  constructor(text: string, visitor: Visitor, phrasing: Phrasing | null) {
+    this.text = text;
+    this.n = text.length;
+    this.hasCR = text.includes('\r');
+    this.visitor = visitor;
+    this.phrasing = phrasing;
   }
-  let stopped = false;
-  const take = (e: BlockEvent): void => {
-    if (visit(e) === true && !phrasing) {
-      stopped = true;
+
+  read(): void {
+    const text = this.text;
+    const n = this.n;
+    // A file wrapped in one ```markdown fence is unwrapped by the full parse (its first non-blank line tells).
+    for (let at = 0; ; ) {
+      const e = this.endOf(at);
+      const line = text.slice(at, e);
+      if (line.trim() !== '') {
+        if (WRAP_OPEN.test(line)) throw new Bail();
+        break;
+      }
+      if (e >= n) break;
+      at = this.after(e);
+    }
+    this.ls = 0;
+    this.le = this.endOf(0);
+    if (this.looseFence(0, this.le)) throw new Bail();
+    if (this.le === 3 && text.startsWith('---')) {
+      // Front matter: remark-frontmatter's yaml block; anything less clear-cut goes to the full parse.
+      let at = this.after(this.le);
+      let index = 1;
+      let close = -1;
+      while (at <= n) {
+        const e = this.endOf(at);
+        if (e - at === 3 && text.startsWith('---', at)) {
+          close = e;
+          break;
+        }
+        if (this.looseFence(at, e)) throw new Bail();
+        if (e >= n) break;
+        at = this.after(e);
+        index++;
+      }
+      if (close < 0 || index <= 1) throw new Bail();
+      if (this.phrasing) this.phrasing.masked.push([0, close]);
+      if (close >= n) return;
+      this.ls = this.after(close);
+      this.le = this.endOf(this.ls);
+    }
+    // readLine may move `le` on, past the lines of a fence it skipped.
+    for (;;) {
+      this.readLine();
+      if (this.stopped || this.le >= n) break;
+      this.ls = this.after(this.le);
+      // The empty line after a final line break: it ends the open paragraph, as the end of the text does.
+      if (this.ls >= n) break;
+      this.le = this.endOf(this.ls);
+    }
+    this.endParagraph();
+  }
+
+  /** Where the line starting at `from` ends (before its line break). */
+  private endOf(from: number): number {
+    if (!this.hasCR) {
+      const e = this.text.indexOf('\n', from);
+      return e < 0 ? this.n : e;
+    }
+    LINE_END.lastIndex = from;
+    return LINE_END.test(this.text) ? LINE_END.lastIndex - 1 : this.n;
+  }
+
+  /** Where the line after the one ending at `end` (< the text's length) starts. */
+  private after(end: number): number {
+    return end + 1 < this.n && this.text.charCodeAt(end) === 13 && this.text.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
+  }
+
+  /** The line's end without trailing spaces and tabs. */
+  private trimmedEnd(from: number, to: number): number {
+    const text = this.text;
+    while (to > from) {
+      const c = text.charCodeAt(to - 1);
+      if (c !== 32 && c !== 9) break;
+      to--;
+    }
+    return to;
+  }
+
+  /** `---` with spaces or tabs after it: the full parse's front matter may open or close there, this reader's not. */
+  private looseFence(from: number, to: number): boolean {
+    return to - from > 3 && this.text.startsWith('---', from) && this.trimmedEnd(from, to) === from + 3;
+  }
+
+  private startParagraph(col: number, quote: boolean, fromItem: boolean): void {
+    this.endParagraph();
+    this.paragraph = true;
+    this.quoted = quote;
+    this.paragraphLines = 1;
+    this.paragraphFromItem = fromItem;
+    if (this.phrasing) this.open = new OpenParagraph(this.ls + col, this.trimmedEnd(this.ls, this.le), quote);
+  }
+
+  private continueParagraph(col: number, lazy: boolean): void {
+    if (this.paragraphFromItem && this.paragraphLines === 1 && DELIMITER_ROW.test(this.text.slice(this.ls, this.le).trim())) throw new Bail();
+    this.paragraphLines++;
+    const open = this.open;
+    if (open === null) return;
+    open.lines.push([this.ls + col, this.trimmedEnd(this.ls, this.le)]);
+    if (lazy) open.lazy = true;
+  }
+
+  private endParagraph(): void {
+    this.paragraph = false;
+    this.quoted = false;
+    const open = this.open;
+    if (open !== null) {
+      this.open = null;
+      if (this.phrasing) closeParagraph(this.text, open, this.phrasing);
+    }
+  }
+
+  private take(e: BlockEvent): void {
+    if (this.visitor.visit(e) && !this.phrasing) {
+      this.stopped = true;
       readerShortcuts.stoppedEarly++;
     }
-  };
-  // readLine may move `le` on, past the lines of a fence it skipped.
-  for (;;) {
-    readLine();
-    if (stopped || le >= n) break;
-    ls = after(le);
-    le = endOf(ls);
   }
-  endParagraph();
 
   /**
    * A fence at top level (no container can end it) runs to its closing line: found by the runtime's
    * search, not line by line, and masked as one span (the breaks inside it are no phrasing's).
    * Leaves `ls`/`le` on the closing line (the last line when none closes it) with the fence closed.
    */
-  function skipFence(open: { char: number; len: number }): void {
-    FENCE_CLOSE.lastIndex = le;
+  private skipFence(): void {
+    const text = this.text;
+    FENCE_CLOSE.lastIndex = this.le;
     let close: RegExpExecArray | null;
     while ((close = FENCE_CLOSE.exec(text)) !== null) {
       const run = close[1]!;
-      if (run.charCodeAt(0) === open.char && run.length >= open.len) break;
+      if (run.charCodeAt(0) === this.fenceChar && run.length >= this.fenceLen) break;
     }
-    const from = after(le);
-    le = close ? FENCE_CLOSE.lastIndex : n;
-    ls = close ? close.index + (text.charCodeAt(close.index) === 13 && text.charCodeAt(close.index + 1) === 10 ? 2 : 1) : le;
-    if (phrasing && from <= le) phrasing.masked.push([from, le]);
-    fence = undefined;
+    const from = this.le < this.n ? this.after(this.le) : this.n + 1;
+    this.le = close ? FENCE_CLOSE.lastIndex : this.n;
+    this.ls = close ? close.index + (text.charCodeAt(close.index) === 13 && text.charCodeAt(close.index + 1) === 10 ? 2 : 1) : this.le;
+    if (this.phrasing && from <= this.le) this.phrasing.masked.push([from, this.le]);
+    this.fenceChar = 0;
     readerShortcuts.fencesSkipped++;
   }
 
-  function readLine(): void {
+  private readLine(): void {
+    const text = this.text;
+    const ls = this.ls;
+    const le = this.le;
     let indent = 0;
-    while (text.charCodeAt(ls + indent) === 32) indent++;
-    if (fence) {
-      if (indent < fence.col && text.slice(ls, le).trim() !== '') throw new Bail(); // the container ends the fence
-      if (phrasing) phrasing.masked.push([ls, le]);
+    while (ls + indent < le && text.charCodeAt(ls + indent) === 32) indent++;
+    if (this.fenceChar !== 0) {
+      if (indent < this.fenceCol && text.slice(ls, le).trim() !== '') throw new Bail(); // the container ends the fence
+      if (this.phrasing) this.phrasing.masked.push([ls, le]);
       // A closing run: the fence's character, at least as many, then only spaces and tabs.
-      if (text.charCodeAt(ls + indent) === fence.char && indent - fence.col <= 3) {
+      if (ls + indent < le && text.charCodeAt(ls + indent) === this.fenceChar && indent - this.fenceCol <= 3) {
         let p = ls + indent;
-        while (p < le && text.charCodeAt(p) === fence.char) p++;
-        if (p - ls - indent >= fence.len && trimmedEnd(p, le) === p) fence = undefined;
+        while (p < le && text.charCodeAt(p) === this.fenceChar) p++;
+        if (p - ls - indent >= this.fenceLen && this.trimmedEnd(p, le) === p) this.fenceChar = 0;
       }
       return;
     }
-    if (comment) {
-      if (phrasing) phrasing.masked.push([ls, le]);
-      if (text.slice(ls, le).includes('-->')) comment = false;
+    if (this.comment) {
+      if (this.phrasing) this.phrasing.masked.push([ls, le]);
+      if (text.slice(ls, le).includes('-->')) this.comment = false;
       return;
     }
-    if (trimmedEnd(ls, le) === ls) {
-      endParagraph();
+    if (this.trimmedEnd(ls, le) === ls) {
+      this.endParagraph();
       return;
     }
     const at = ls + indent;
     const c = text.charCodeAt(at);
     if (c === 9) throw new Bail();
     // The open items this line's indentation keeps it in.
+    const depth = this.depth;
     let k = 0;
-    while (k < depth && stack[k]!.contentCol <= indent) k++;
-    const base = k > 0 ? stack[k - 1]!.contentCol : 0;
+    while (k < depth && this.contentCols[k]! <= indent) k++;
+    const base = k > 0 ? this.contentCols[k - 1]! : 0;
     if (indent - base >= 4) {
       // Continuation text; indented code cannot interrupt a paragraph.
-      if (paragraph) {
-        continueParagraph(indent, quoted || k < depth);
+      if (this.paragraph) {
+        this.continueParagraph(indent, this.quoted || k < depth);
         return;
       }
       throw new Bail();
     }
     if ((c === 42 || c === 45 || c === 95) && isThematicBreak(text, at, le)) {
-      if (paragraph && c === 45) throw new Bail(); // a setext heading underline
-      if (depth > k) depth = k;
-      endParagraph();
+      if (this.paragraph && c === 45) throw new Bail(); // a setext heading underline
+      if (depth > k) this.depth = k;
+      this.endParagraph();
       return;
     }
-    if (c === 61 && paragraph && /^=+[ \t]*$/.test(text.slice(at, le))) throw new Bail();
+    if (c === 61 && this.paragraph && /^=+[ \t]*$/.test(text.slice(at, le))) throw new Bail();
     if (c === 35) {
       const atx = ATX.exec(text.slice(at, le));
       if (atx) {
         if (k > 0) throw new Bail(); // a heading inside a list item
-        depth = 0;
-        endParagraph();
-        if (phrasing) addPhrasing(text, [at, trimmedEnd(ls, le)], phrasing);
-        take({ type: 'heading', depth: atx[1]!.length, content: atx[2] ?? '' });
+        this.depth = 0;
+        this.endParagraph();
+        if (this.phrasing) addPhrasing(text, at, this.trimmedEnd(ls, le), this.phrasing);
+        const e = this.event;
+        e.type = 'heading';
+        e.depth = atx[1]!.length;
+        e.content = atx[2] ?? '';
+        this.take(e);
         return;
       }
     }
@@ -635,45 +702,50 @@ function readBlocks(text: string, visit: Visitor, phrasing?: Phrasing): void {
       const f = FENCE.exec(text.slice(at, le));
       if (f) {
         if (f[1]![0] === '`' && f[2]!.includes('`')) throw new Bail();
-        if (depth > k) depth = k;
-        endParagraph();
-        if (phrasing) phrasing.masked.push([ls, le]);
-        fence = { char: c, len: f[1]!.length, col: base };
-        if (base === 0) skipFence(fence);
+        if (depth > k) this.depth = k;
+        this.endParagraph();
+        if (this.phrasing) this.phrasing.masked.push([ls, le]);
+        this.fenceChar = c;
+        this.fenceLen = f[1]!.length;
+        this.fenceCol = base;
+        if (base === 0) this.skipFence();
         return;
       }
     }
     if (c === 60 && text.startsWith('<!--', at)) {
-      if (depth > k) depth = k;
+      if (depth > k) this.depth = k;
       if (k > 0) throw new Bail();
-      endParagraph();
-      if (phrasing) phrasing.masked.push([ls, le]);
-      comment = !text.slice(at + 4, le).includes('-->');
+      this.endParagraph();
+      if (this.phrasing) this.phrasing.masked.push([ls, le]);
+      this.comment = !text.slice(at + 4, le).includes('-->');
       return;
     }
     if (c === 62) {
-      quoteLine(k, indent);
+      this.quoteLine(k, indent);
       return;
     }
     if ((c === 60 && /^<[A-Za-z/?!]/.test(text.slice(at, le))) || (c === 91 && /^\[[^\]]*\]:/.test(text.slice(at, le)))) throw new Bail();
     const marker = c === 45 || c === 42 || c === 43 ? 1 : c >= 48 && c <= 57 ? orderedMarker(text, at, le) : 0;
-    if (marker > 0 && (at + marker === le || text.charCodeAt(at + marker) === 32 || text.charCodeAt(at + marker) === 9)) {
-      listItem(k, indent, marker);
+    if (marker > 0) {
+      const m = at + marker;
+      if (m === le || text.charCodeAt(m) === 32 || text.charCodeAt(m) === 9) {
+        this.listItem(k, indent, marker);
+        return;
+      }
+    }
+    if (this.paragraph) {
+      this.continueParagraph(indent, this.quoted || k < depth);
       return;
     }
-    if (paragraph) {
-      continueParagraph(indent, quoted || k < depth);
-      return;
-    }
-    if (depth > k) depth = k;
-    startParagraph(indent, false);
+    if (depth > k) this.depth = k;
+    this.startParagraph(indent, false, false);
   }
 
   /** A block quote of plain paragraphs at top level (the templates' "> **NOTE: …**"); anything richer in it goes to the full parse. */
-  function quoteLine(k: number, indent: number): void {
+  private quoteLine(k: number, indent: number): void {
     if (k > 0) throw new Bail();
-    depth = 0;
-    let inner = text.slice(ls + indent + 1, le);
+    this.depth = 0;
+    let inner = this.text.slice(this.ls + indent + 1, this.le);
     let col = indent + 1;
     if (inner[0] === ' ') {
       inner = inner.slice(1);
@@ -681,41 +753,52 @@ function readBlocks(text: string, visit: Visitor, phrasing?: Phrasing): void {
     }
     if (inner[0] === '\t') throw new Bail();
     if (inner.trim() === '') {
-      endParagraph(); // an empty quoted line ends the quoted paragraph
+      this.endParagraph(); // an empty quoted line ends the quoted paragraph
       return;
     }
     const pad = leadingSpaces(inner);
     const q = inner.slice(pad);
     if (pad >= 4 || /^(?:#{1,6}(?:[ \t]|$)|>|<|`{3}|~{3}|=+[ \t]*$|-+[ \t]*$|\[[^\]]*\]:)/.test(q) || THEMATIC_BREAK.test(q) || LIST_ITEM.test(q)) throw new Bail();
-    if (paragraph && quoted) continueParagraph(col + pad, false);
-    else startParagraph(col + pad, true);
+    if (this.paragraph && this.quoted) this.continueParagraph(col + pad, false);
+    else this.startParagraph(col + pad, true, false);
   }
 
   /** A list item whose marker (`-`, `1.`) is `length` characters at `indent`. */
-  function listItem(k: number, indent: number, length: number): void {
+  private listItem(k: number, indent: number, length: number): void {
+    const text = this.text;
+    const ls = this.ls;
+    const le = this.le;
     const from = ls + indent + length;
     let spaces = 0;
-    while (text.charCodeAt(from + spaces) === 32) spaces++;
+    while (from + spaces < le && text.charCodeAt(from + spaces) === 32) spaces++;
+    if (from + spaces >= le || spaces > 4 || indent > 16) throw new Bail();
     const next = text.charCodeAt(from + spaces);
     // Only white space after the marker (an empty item): the code point test is trim()'s, without the copy.
-    if (from + spaces >= le || (next <= 32 || next >= 127 ? text.slice(from, le).trim() === '' : false) || next === 9 || spaces > 4 || indent > 16) throw new Bail();
+    if (next === 9 || ((next <= 32 || next >= 127) && text.slice(from, le).trim() === '')) throw new Bail();
     const ordered = length > 1;
     const marker = ordered ? text[from - 1]! : text[ls + indent]!;
     // An ordered list must start at 1 to interrupt a paragraph; otherwise the line is more paragraph.
-    const continuesList = k < depth && stack[k]!.marker === marker;
-    if (paragraph && ordered && Number(text.slice(ls + indent, from - 1)) !== 1 && !continuesList) throw new Bail();
-    if (depth > k) depth = k;
+    const continuesList = k < this.depth && this.markers[k] === marker;
+    if (this.paragraph && ordered && Number(text.slice(ls + indent, from - 1)) !== 1 && !continuesList) throw new Bail();
     const contentCol = indent + length + spaces;
-    stack[k] = { contentCol, marker };
-    depth = k + 1;
+    // Entries past k belong to closed items: overwritten here or never read.
+    if (k < this.contentCols.length) {
+      this.contentCols[k] = contentCol;
+      this.markers[k] = marker;
+    } else {
+      this.contentCols.push(contentCol);
+      this.markers.push(marker);
+    }
+    this.depth = k + 1;
     const c0 = ls + contentCol;
-    const b = text.charCodeAt(c0 + 1);
-    let box: ItemEvent['box'];
+    let box: BlockEvent['box'];
     let lead: string;
-    if (text.charCodeAt(c0) === 91 && (b === 32 || b === 120 || b === 88) && text.charCodeAt(c0 + 2) === 93 && c0 + 2 < le) {
+    const b = c0 + 2 < le ? text.charCodeAt(c0 + 1) : 0;
+    if (b !== 0 && text.charCodeAt(c0) === 91 && (b === 32 || b === 120 || b === 88) && text.charCodeAt(c0 + 2) === 93) {
+      if (c0 + 3 >= le) throw new Bail();
       const r = text.charCodeAt(c0 + 3);
-      if (c0 + 3 >= le || (r !== 32 && r !== 9)) throw new Bail();
-      box = text[c0 + 1] as ItemEvent['box'];
+      if (r !== 32 && r !== 9) throw new Bail();
+      box = b === 32 ? ' ' : b === 120 ? 'x' : 'X';
       const t = trimmed(text, c0 + 3, le);
       if (t === undefined || t === '') throw new Bail();
       lead = t;
@@ -728,10 +811,16 @@ function readBlocks(text: string, visit: Visitor, phrasing?: Phrasing): void {
       }
       const t = trimmed(text, c0, le);
       if (t === undefined) throw new Bail();
+      box = undefined;
       lead = t;
     }
-    take({ type: 'item', level: k, box, lead });
-    startParagraph(contentCol, false, true);
+    const e = this.event;
+    e.type = 'item';
+    e.level = k;
+    e.box = box;
+    e.lead = lead;
+    this.take(e);
+    this.startParagraph(contentCol, false, true);
   }
 }
 
@@ -789,22 +878,22 @@ function closeParagraph(text: string, p: OpenParagraph, out: Phrasing): void {
       if (n === 1) continue;
       const row = cells(text, p.lines[n]!);
       if (row.length > header.length) throw new Bail();
-      for (const cell of row) addPhrasing(text, cell, out);
+      for (const cell of row) addPhrasing(text, cell[0], cell[1], out);
     }
     return;
   }
-  addPhrasing(text, [p.lines[0]![0], p.lines[p.lines.length - 1]![1]], out);
+  addPhrasing(text, p.lines[0]![0], p.lines[p.lines.length - 1]![1], out);
 }
 
-function addPhrasing(text: string, span: [number, number], out: Phrasing): void {
-  if (span[1] <= span[0]) return;
-  const slice = text.slice(span[0], span[1]);
+function addPhrasing(text: string, start: number, end: number, out: Phrasing): void {
+  if (end <= start) return;
+  const slice = text.slice(start, end);
   const code: Array<[number, number]> = [];
-  if (slice.includes('`')) codeSpans(text, span[0], span[1], code);
+  if (slice.includes('`')) codeSpans(text, start, end, code);
   // Inline HTML outside code spans (a code span that starts first wins) is blanked by the parser too:
   // where it meets brackets or code spans, the full parse decides.
-  if (INLINE_HTML.test(code.length > 0 ? blank(slice, code.map(([s, e]) => [s - span[0], e - span[0]] as [number, number])) : slice) && (code.length > 0 || mayHaveBrackets(slice))) throw new Bail();
-  out.blocks.push(span);
+  if (INLINE_HTML.test(code.length > 0 ? blank(slice, code.map(([s, e]) => [s - start, e - start] as [number, number])) : slice) && (code.length > 0 || mayHaveBrackets(slice))) throw new Bail();
+  out.blocks.push([start, end]);
   out.code.push(...code);
 }
 
@@ -872,65 +961,88 @@ function plainHeading(content: string): string | undefined {
 // ---- tasks -----------------------------------------------------------------------------------
 
 function taskCounts(text: string): FileSummary | undefined {
-  let done = 0;
-  let total = 0;
-  const ids = new Set<string>();
-  let phase: { form: 'phase' | 'group'; depth: number } | undefined;
-  /** Per open list level: the task the items below it belong to (the nearest task above). */
-  const parents: (string | undefined)[] = [];
+  const counter = new TaskCounter();
   try {
-    readBlocks(text, (e) => {
-      if (e.type === 'heading') {
-        const plain = plainHeading(e.content);
-        if (plain === undefined) {
-          // Shown text differs from the source: only sure when it cannot open a phase or a seed task.
-          if (/phase|フェーズ|阶段|階段|fase|étape|task|\d/i.test(e.content)) throw new Bail();
-        } else if (seedTaskHeading(plain)) {
-          throw new Bail(); // the seed's `### Task N` dialect
-        }
-        const m = plain !== undefined ? phaseHeading(plain) : undefined;
-        const nestedGroup = m?.form === 'group' && phase?.form === 'phase' && e.depth > phase.depth;
-        if (m && !nestedGroup) phase = { form: m.form, depth: e.depth };
-        else if (phase && e.depth <= phase.depth) phase = undefined;
-        return;
-      }
-      // Entries past the item's level belong to closed items: overwritten, never read (no truncation per item).
-      if (parents.length < e.level) parents.length = e.level;
-      const parent = e.level > 0 ? parents[e.level - 1] : undefined;
-      const found = leadingTaskId(e.lead);
-      const id = found && (found.scheme === 'T' || (e.box && (!parent || /^\d/.test(parent)))) ? found : undefined;
-      let task: string | undefined;
-      if (id && (e.box || (phase && !ids.has(id.id) && !continuesIdList(e.lead.slice(id.end))))) {
-        task = id.id;
-        total++;
-        if (e.box === 'x' || e.box === 'X') done++;
-        ids.add(id.id);
-      }
-      parents[e.level] = task ?? parent;
-    });
+    readBlocks(text, counter, null);
   } catch (e) {
     if (e instanceof Bail) return undefined;
     throw e;
   }
-  return { kind: 'tasks', done, total };
+  return { kind: 'tasks', done: counter.done, total: counter.total };
+}
+
+/** Counts the tasks among the items, by the one task grammar, as the full parse (./tasks) does. */
+class TaskCounter implements Visitor {
+  done = 0;
+  total = 0;
+  private readonly ids = new Set<string>();
+  /** The open phase's form ('' when none) and its heading's depth. */
+  private phaseForm: 'phase' | 'group' | '' = '';
+  private phaseDepth = 0;
+  /** Per open list level: the task the items below it belong to (the nearest task above). */
+  private readonly parents: Array<string | undefined> = [];
+
+  visit(e: BlockEvent): boolean {
+    if (e.type === 'heading') {
+      const plain = plainHeading(e.content);
+      if (plain === undefined) {
+        // Shown text differs from the source: only sure when it cannot open a phase or a seed task.
+        if (/phase|フェーズ|阶段|階段|fase|étape|task|\d/i.test(e.content)) throw new Bail();
+      } else if (seedTaskHeading(plain)) {
+        throw new Bail(); // the seed's `### Task N` dialect
+      }
+      const m = plain !== undefined ? phaseHeading(plain) : undefined;
+      const nestedGroup = m?.form === 'group' && this.phaseForm === 'phase' && e.depth > this.phaseDepth;
+      if (m && !nestedGroup) {
+        this.phaseForm = m.form;
+        this.phaseDepth = e.depth;
+      } else if (this.phaseForm !== '' && e.depth <= this.phaseDepth) {
+        this.phaseForm = '';
+      }
+      return false;
+    }
+    // Entries past the item's level belong to closed items: overwritten, never read (no truncation per item).
+    const parents = this.parents;
+    while (parents.length < e.level) parents.push(undefined);
+    const parent = e.level > 0 ? parents[e.level - 1] : undefined;
+    const found = leadingTaskId(e.lead);
+    const id = found && (found.scheme === 'T' || (e.box && (!parent || /^\d/.test(parent)))) ? found : undefined;
+    let task: string | undefined;
+    if (id && (e.box || (this.phaseForm !== '' && !this.ids.has(id.id) && !continuesIdList(e.lead.slice(id.end))))) {
+      task = id.id;
+      this.total++;
+      if (e.box === 'x' || e.box === 'X') this.done++;
+      this.ids.add(id.id);
+    }
+    parents[e.level] = task ?? parent;
+    return false;
+  }
 }
 
 // ---- checklists ------------------------------------------------------------------------------
 
 function checklistCounts(text: string): FileSummary | undefined {
-  let passed = 0;
-  let total = 0;
+  const counter = new ChecklistCounter();
   try {
-    readBlocks(text, (e) => {
-      if (e.type !== 'item' || !e.box) return;
-      total++;
-      if (e.box !== ' ') passed++;
-    });
+    readBlocks(text, counter, null);
   } catch (e) {
     if (e instanceof Bail) return undefined;
     throw e;
   }
-  return { kind: 'checklist', passed, total };
+  return { kind: 'checklist', passed: counter.passed, total: counter.total };
+}
+
+/** Counts the checkbox items and the checked ones. */
+class ChecklistCounter implements Visitor {
+  passed = 0;
+  total = 0;
+
+  visit(e: BlockEvent): boolean {
+    if (e.type !== 'item' || e.box === undefined) return false;
+    this.total++;
+    if (e.box !== ' ') this.passed++;
+    return false;
+  }
 }
 
 // ---- spec: clarification sessions ------------------------------------------------------------
@@ -939,16 +1051,17 @@ function checklistCounts(text: string): FileSummary | undefined {
 const MAY_NAME_CLARIFICATIONS = /clar|[*`]|[^\u0000-\u007f]/i;
 
 /** Sessions under the first Clarifications heading: its sub-headings (a Q-list before them goes to the full parse). */
-class ClarificationSessions {
+class ClarificationSessions implements Visitor {
   count = 0;
-  private section: number | undefined;
+  /** The Clarifications heading's depth once found (0 before). */
+  private section = 0;
   private done = false;
 
   /** True once the section has ended: nothing after it is a session. */
-  readonly visit = (e: BlockEvent): boolean => {
+  visit(e: BlockEvent): boolean {
     if (this.done) return true;
     if (e.type === 'heading') {
-      if (this.section !== undefined) {
+      if (this.section !== 0) {
         if (e.depth <= this.section) this.done = true;
         else this.count++;
         return this.done;
@@ -963,19 +1076,28 @@ class ClarificationSessions {
       if (CLARIFICATIONS_SECTION.test(headingKey(plain))) this.section = e.depth;
       return false;
     }
-    if (this.section !== undefined && this.count === 0) throw new Bail();
+    if (this.section !== 0 && this.count === 0) throw new Bail();
     return false;
-  };
+  }
 }
 
 /** Reads the blocks for `visit`, collecting where the phrasing is when `collect`; undefined when the full parse must decide. */
-function phrasingOf(text: string, visit: Visitor, collect = true): Phrasing | undefined {
+function phrasingOf(text: string, visitor: Visitor, collect = true): Phrasing | undefined {
   const collected: Phrasing = { blocks: [], masked: [], code: [] };
   try {
-    readBlocks(text, visit, collect ? collected : undefined);
+    readBlocks(text, visitor, collect ? collected : null);
   } catch (e) {
     if (e instanceof Bail) return undefined;
     throw e;
   }
   return collected;
 }
+
+/** The plan's visitor: it needs only the phrasing. */
+class NoVisits implements Visitor {
+  visit(): boolean {
+    return false;
+  }
+}
+
+const NO_VISITS = new NoVisits();
