@@ -497,6 +497,25 @@ class BlockReader {
   }
 
   read(): void {
+    if (!this.start()) return;
+    const n = this.n;
+    // readLine may move `le` on, past the lines of a fence it skipped.
+    for (;;) {
+      this.readLine();
+      if (this.stopped || this.le >= n) break;
+      this.ls = this.after(this.le);
+      // The empty line after a final line break: it ends the open paragraph, as the end of the text does.
+      if (this.ls >= n) break;
+      this.le = this.endOf(this.ls);
+    }
+    this.endParagraph();
+  }
+
+  /**
+   * Puts `ls`/`le` on the first line after any front matter; false when nothing follows it. Apart
+   * from read's loop, so the loop's compiled code holds no branch that runs only for some files.
+   */
+  private start(): boolean {
     const text = this.text;
     const n = this.n;
     // A file wrapped in one ```markdown fence is unwrapped by the full parse (its first non-blank line tells).
@@ -531,20 +550,11 @@ class BlockReader {
       }
       if (close < 0 || index <= 1) throw new Bail();
       if (this.phrasing) this.phrasing.masked.push([0, close]);
-      if (close >= n) return;
+      if (close >= n) return false;
       this.ls = this.after(close);
       this.le = this.endOf(this.ls);
     }
-    // readLine may move `le` on, past the lines of a fence it skipped.
-    for (;;) {
-      this.readLine();
-      if (this.stopped || this.le >= n) break;
-      this.ls = this.after(this.le);
-      // The empty line after a final line break: it ends the open paragraph, as the end of the text does.
-      if (this.ls >= n) break;
-      this.le = this.endOf(this.ls);
-    }
-    this.endParagraph();
+    return true;
   }
 
   /** Where the line starting at `from` ends (before its line break). */
@@ -557,20 +567,20 @@ class BlockReader {
     return LINE_END.test(this.text) ? LINE_END.lastIndex - 1 : this.n;
   }
 
-  /** Where the line after the one ending at `end` (< the text's length) starts. */
+  /**
+   * Where the line after the one ending at `end` (< the text's length) starts. Both characters are
+   * read for every line (a blank line's `\n\n` takes the second test): the compiled code has seen
+   * each step before the first CRLF file comes, instead of being thrown away then.
+   */
   private after(end: number): number {
-    return end + 1 < this.n && this.text.charCodeAt(end) === 13 && this.text.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
+    const text = this.text;
+    const next = end + 1 < this.n ? text.charCodeAt(end + 1) : 0;
+    return next === 10 && text.charCodeAt(end) === 13 ? end + 2 : end + 1;
   }
 
   /** The line's end without trailing spaces and tabs. */
   private trimmedEnd(from: number, to: number): number {
-    const text = this.text;
-    while (to > from) {
-      const c = text.charCodeAt(to - 1);
-      if (c !== 32 && c !== 9) break;
-      to--;
-    }
-    return to;
+    return spacesEnd(this.text, from, to);
   }
 
   /** `---` with spaces or tabs after it: the full parse's front matter may open or close there, this reader's not. */
@@ -830,14 +840,34 @@ class BlockReader {
  * keeps it in the item's text, so the full parse decides.
  */
 function trimmed(text: string, from: number, to: number): string | undefined {
-  while (from < to && (text.charCodeAt(from) === 32 || text.charCodeAt(from) === 9)) from++;
-  while (to > from && (text.charCodeAt(to - 1) === 32 || text.charCodeAt(to - 1) === 9)) to--;
-  if (from === to) return '';
-  const a = text.charCodeAt(from);
-  const b = text.charCodeAt(to - 1);
-  if (a > 32 && a < 127 && b > 32 && b < 127) return text.slice(from, to);
-  const slice = text.slice(from, to);
-  return slice.trim() === slice ? slice : undefined;
+  const slice = text.slice(spacesStart(text, from, to), spacesEnd(text, from, to));
+  // trim() on every item (it returns at once when there is nothing to cut): one path for all items.
+  return slice.trim().length === slice.length ? slice : undefined;
+}
+
+/**
+ * Where the spaces and tabs at the start of [from, to) end, and where those at its end start. The
+ * loops' steps run at least once for every call (do…while), so the optimizing compiler has their
+ * feedback before the first line with spaces there comes, and does not throw its code away then.
+ */
+function spacesStart(text: string, from: number, to: number): number {
+  let i = from - 1;
+  let c: number;
+  do {
+    i++;
+    c = i < to ? text.charCodeAt(i) : 0;
+  } while (c === 32 || c === 9);
+  return i;
+}
+
+function spacesEnd(text: string, from: number, to: number): number {
+  let i = to + 1;
+  let c: number;
+  do {
+    i--;
+    c = i > from ? text.charCodeAt(i - 1) : 0;
+  } while (c === 32 || c === 9);
+  return i;
 }
 
 /** `***`, `- - -`, `___`: three or more of one of them, with only spaces and tabs between (CommonMark). */
