@@ -498,6 +498,12 @@ class BlockReader {
 
   read(): void {
     if (!this.start()) return;
+    this.lines();
+    this.endParagraph();
+  }
+
+  /** The lines after any front matter: the loop the optimizing compiler enters while it runs (on stack), apart from start's branches that run only for some files. */
+  private lines(): void {
     const n = this.n;
     // readLine may move `le` on, past the lines of a fence it skipped.
     for (;;) {
@@ -508,13 +514,9 @@ class BlockReader {
       if (this.ls >= n) break;
       this.le = this.endOf(this.ls);
     }
-    this.endParagraph();
   }
 
-  /**
-   * Puts `ls`/`le` on the first line after any front matter; false when nothing follows it. Apart
-   * from read's loop, so the loop's compiled code holds no branch that runs only for some files.
-   */
+  /** Puts `ls`/`le` on the first line after any front matter; false when nothing follows it. */
   private start(): boolean {
     const text = this.text;
     const n = this.n;
@@ -575,7 +577,7 @@ class BlockReader {
   private after(end: number): number {
     const text = this.text;
     const next = end + 1 < this.n ? text.charCodeAt(end + 1) : 0;
-    return next === 10 && text.charCodeAt(end) === 13 ? end + 2 : end + 1;
+    return end + (next === 10 && text.charCodeAt(end) === 13 ? 2 : 1);
   }
 
   /** The line's end without trailing spaces and tabs. */
