@@ -179,6 +179,20 @@ describe('fast summary (the first scan) equals the full parse', function () {
     }
   });
 
+  it('reads up to the text\'s very end as the full parse does: every prefix of a file, cut inside markers, checkboxes, spaces and fences', () => {
+    // The reader never reads past the text (its compiled code must not meet an out-of-bounds read on
+    // the last line): each cut leaves a last line the bounds checks see at the end of the text.
+    const text = '---\ntitle: x\n---\n# Tasks\n## Phase 1: Setup\n- [ ] T001 a  \n1. [x] T002 b\t\n  - [X] 1.1 c\n- \n```\n- [ ] T003 in code\n```\n  \n- [x] T004 d\n';
+    let answered = 0;
+    for (const variant of [text, text.replace(/\n/g, '\r\n')]) {
+      for (let end = 0; end <= variant.length; end++) {
+        const cut = variant.slice(0, end);
+        for (const kind of ['tasks', 'checklist', 'spec', 'plan'] as const) if (agrees(kind, cut, JSON.stringify(cut))) answered++;
+      }
+    }
+    assert.ok(answered > 500, `the fast reader answered for ${answered} prefixes`);
+  });
+
   it('a task line followed by a table delimiter row is a table, not a task (found by the property below)', () => {
     for (const text of ['+ [x] T012 plus\n  | --- |\n', '- [ ] T001 a | b\n  | --- | --- |\n', '- [ ] T001 x\n| --- |\n', '- [ ] T001 x\n  more\n  | --- |\n']) {
       for (const kind of ['tasks', 'checklist'] as const) agrees(kind, text, JSON.stringify(text));
