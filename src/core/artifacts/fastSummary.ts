@@ -923,8 +923,14 @@ function addPhrasing(text: string, start: number, end: number, out: Phrasing): v
   const code: Array<[number, number]> = [];
   if (slice.includes('`')) codeSpans(text, start, end, code);
   // Inline HTML outside code spans (a code span that starts first wins) is blanked by the parser too:
-  // where it meets brackets or code spans, the full parse decides.
-  if (INLINE_HTML.test(code.length > 0 ? blank(slice, code.map(([s, e]) => [s - start, e - start] as [number, number])) : slice) && (code.length > 0 || mayHaveBrackets(slice))) throw new Bail();
+  // where it meets brackets or code spans, the full parse decides. Blanking only turns characters
+  // into spaces, so a slice without a match has none outside its code spans either: most slices
+  // are answered without blanking.
+  if (!INLINE_HTML.test(slice)) {
+    // no HTML
+  } else if (code.length > 0 ? INLINE_HTML.test(blank(slice, code.map(([s, e]) => [s - start, e - start] as [number, number]))) : mayHaveBrackets(slice)) {
+    throw new Bail();
+  }
   out.blocks.push([start, end]);
   out.code.push(...code);
 }
