@@ -105,16 +105,28 @@ const NOT_MARK = /[^*_[\]`~<>!()]+/g;
  * closes, so a stretch's marks bound its blocks' (and the squares' sum too). A stretch shorter than
  * the per-block limit has fewer marks than characters; only a longer one has its marks counted. CR
  * and LF are counted apart (a CRLF twice): more breaks, never fewer. False (the count below decides)
- * when the bound is not enough.
+ * when the bound is not enough. Without CR, stretches end only at empty lines (`\n\n`, found by the
+ * runtime's substring search): a line of spaces joins its neighbours into one longer stretch, which
+ * bounds both of them, and the regular expression's scan of every line break is not needed.
  */
 function boundedByStretches(text: string): boolean {
-  if (!fewer(text, ['\n', '\r'], LIMITS.lines) || !fewer(text, ['|'], LIMITS.cells)) return false;
+  const lf = !text.includes('\r');
+  if (!fewer(text, lf ? ['\n'] : ['\n', '\r'], LIMITS.lines) || !fewer(text, ['|'], LIMITS.cells)) return false;
   let work = 0;
   let from = 0;
   BLANK_LINE.lastIndex = 0;
   for (;;) {
-    const blank = BLANK_LINE.exec(text);
-    const to = blank ? blank.index : text.length;
+    let to: number;
+    let next: number;
+    if (lf) {
+      const blank = text.indexOf('\n\n', from);
+      to = blank < 0 ? text.length : blank;
+      next = blank < 0 ? -1 : blank + 1;
+    } else {
+      const blank = BLANK_LINE.exec(text);
+      to = blank ? blank.index : text.length;
+      next = blank ? BLANK_LINE.lastIndex : -1;
+    }
     const length = to - from;
     if (length < LIMITS.marksPerBlock) work += length * length;
     else {
@@ -122,12 +134,11 @@ function boundedByStretches(text: string): boolean {
       if (marks >= LIMITS.marksPerBlock) return false;
       work += marks * marks;
     }
-    if (!blank) break;
-    from = BLANK_LINE.lastIndex;
+    if (next < 0) break;
+    from = next;
   }
   return work < LIMITS.markWork;
 }
-
 
 /** surelySimple's test character by character. */
 function countedSimple(text: string): boolean {
