@@ -56,6 +56,13 @@ const LAZY_PARSERS = [
 ];
 
 /**
+ * YAML has a file of its own, dist/cliYaml.js: it is about as big as the markdown parsers together, and
+ * only front matter needs it, so a full parse without front matter (a constitution's, on a cold scan)
+ * does not compile it. The rest are dist/cliParsers.js.
+ */
+const REMARK_PARSERS = LAZY_PARSERS.filter((p) => p !== 'yaml');
+
+/**
  * The plugin that puts the stand-ins in a bundle: the CLI's, which builds dist/cliParsers.js too
  * (`emit`), and the first scan's worker's, which summarizes with the fast reader and loads the same
  * file only for a file it leaves to the full parse.
@@ -65,7 +72,7 @@ async function lazyParsers({ emit = true } = {}) {
   // where it is used (esbuild's CJS interop), so nothing loads until then.
   const exportsOf = Object.fromEntries(await Promise.all(LAZY_PARSERS.map(async (p) => [p, Object.keys(await import(p))])));
   // Each package of dist/cliParsers.js runs when first asked for: a full parse of a constitution needs remark, not yaml.
-  const entry = `exports.parsers = { ${LAZY_PARSERS.map((p) => `get ${JSON.stringify(p)}() { return require(${JSON.stringify(p)}); }`).join(', ')} };\n`;
+  const entry = `exports.parsers = { ${REMARK_PARSERS.map((p) => `get ${JSON.stringify(p)}() { return require(${JSON.stringify(p)}); }`).join(', ')} };\n`;
   return {
     name: 'lazy-parsers',
     setup(build) {
@@ -75,14 +82,17 @@ async function lazyParsers({ emit = true } = {}) {
         loader: 'js',
         contents: [
           'let real;',
-          `const load = () => (real ??= require('./cliParsers.js').parsers[${JSON.stringify(a.path)}]);`,
+          a.path === 'yaml' ? "const load = () => (real ??= require('./cliYaml.js'));" : `const load = () => (real ??= require('./cliParsers.js').parsers[${JSON.stringify(a.path)}]);`,
           "Object.defineProperty(exports, '__esModule', { value: true });",
           `for (const key of ${JSON.stringify(exportsOf[a.path])}) Object.defineProperty(exports, key, { enumerable: true, get: () => load()[key] });`,
         ].join('\n'),
       }));
       build.onEnd(async (result) => {
         if (!emit || result.errors.length > 0) return;
-        await esbuild.build({ ...common, stdin: { contents: entry, resolveDir: process.cwd(), loader: 'js' }, outfile: 'dist/cliParsers.js', external: [] });
+        await Promise.all([
+          esbuild.build({ ...common, stdin: { contents: entry, resolveDir: process.cwd(), loader: 'js' }, outfile: 'dist/cliParsers.js', external: [] }),
+          esbuild.build({ ...common, stdin: { contents: "module.exports = require('yaml');\n", resolveDir: process.cwd(), loader: 'js' }, outfile: 'dist/cliYaml.js', external: [] }),
+        ]);
       });
     },
   };
@@ -131,7 +141,7 @@ if (args.has('--tests')) {
     ...common,
     entryPoints: { firstScanWorker: 'src/core/workspace/firstScanWorker.ts' },
     outdir: 'dist',
-    external: ['./cliParsers.js'],
+    external: ['./cliParsers.js', './cliYaml.js'],
     plugins: [await lazyParsers({ emit: false })],
   });
   if (existsSync('src/server/server.ts')) {
@@ -156,7 +166,7 @@ if (args.has('--tests')) {
     ...common,
     entryPoints: { cli: 'src/cli.ts' },
     outdir: 'dist',
-    external: ['./cliParsers.js'],
+    external: ['./cliParsers.js', './cliYaml.js'],
     plugins: [await lazyParsers()],
     banner: { js: '#!/usr/bin/env node' },
     // This bundle is the command (other bundles import runCli without running it); --version from package.json.

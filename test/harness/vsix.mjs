@@ -91,7 +91,7 @@ export function checkVsixContents(vsix) {
   if (size > VSIX_BUDGET_BYTES) problems.push(`the VSIX is ${(size / 1024).toFixed(0)} KB, over the ${VSIX_BUDGET_BYTES / 1024} KB budget`);
   const entries = zipEntries(vsix);
   const names = entries.map((e) => e.name);
-  for (const required of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/server.js', 'extension/dist/firstScanWorker.js', 'extension/dist/cliParsers.js', 'extension/dist/webview/dashboard.js', 'extension/dist/webview/dashboard.css', 'extension/readme.md']) {
+  for (const required of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/server.js', 'extension/dist/firstScanWorker.js', 'extension/dist/cliParsers.js', 'extension/dist/cliYaml.js', 'extension/dist/webview/dashboard.js', 'extension/dist/webview/dashboard.css', 'extension/readme.md']) {
     if (!names.includes(required)) problems.push(`${required} is missing`);
   }
   if (!names.some((n) => n.startsWith('extension/prompts/'))) problems.push('the prompts are missing');

@@ -14,13 +14,17 @@ import { corpusProject } from './corpusProject';
 
 const CLI = join(repoRoot(), 'dist', 'cli.js');
 const PARSERS = join(repoRoot(), 'dist', 'cliParsers.js');
+const YAML = join(repoRoot(), 'dist', 'cliYaml.js');
 
-/** The bundle as a child process, with whether dist/cliParsers.js was loaded by the time it exited (a preload reports it on stderr). */
-function bundled(args: string[], cwd: string, probe: string): { code: number | null; out: string; err: string; loadedParsers: boolean } {
+/**
+ * The bundle as a child process, with whether dist/cliParsers.js and dist/cliYaml.js were loaded by
+ * the time it exited (a preload reports it on stderr).
+ */
+function bundled(args: string[], cwd: string, probe: string): { code: number | null; out: string; err: string; loadedParsers: boolean; loadedYaml: boolean } {
   const r = spawnSync(process.execPath, ['-r', probe, CLI, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
-  const said = /^cliParsers loaded: (true|false)$/m.exec(r.stderr);
+  const said = /^cliParsers loaded: (true|false), cliYaml loaded: (true|false)$/m.exec(r.stderr);
   assert.ok(said, `the probe did not report: ${r.stderr}`);
-  return { code: r.status, out: r.stdout, err: r.stderr.replace(said[0], '').trim(), loadedParsers: said[1] === 'true' };
+  return { code: r.status, out: r.stdout, err: r.stderr.replace(said[0], '').trim(), loadedParsers: said[1] === 'true', loadedYaml: said[2] === 'true' };
 }
 
 async function inProcess(args: string[], cwd: string): Promise<string> {
@@ -39,7 +43,8 @@ describe('speckit-vscode CLI bundle: parsers load on demand', function () {
     root = mkdtempSync(join(tmpdir(), 'speckit-cli-lazy-'));
     probe = join(root, 'probe.js');
     // Any module whose file is dist/cliParsers.js counts, however it was required.
-    writeFileSync(probe, `process.on('exit', () => process.stderr.write('cliParsers loaded: ' + Object.keys(require.cache).includes(${JSON.stringify(PARSERS)}) + '\\n'));\n`);
+    const loaded = (file: string): string => `Object.keys(require.cache).includes(${JSON.stringify(file)})`;
+    writeFileSync(probe, `process.on('exit', () => process.stderr.write('cliParsers loaded: ' + ${loaded(PARSERS)} + ', cliYaml loaded: ' + ${loaded(YAML)} + '\\n'));\n`);
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
@@ -54,6 +59,7 @@ describe('speckit-vscode CLI bundle: parsers load on demand', function () {
       assert.equal(r.err, '', args.join(' '));
       assert.equal(r.out, expected, args.join(' '));
       assert.equal(r.loadedParsers, false, `${args.join(' ')} loaded the parsers`);
+      assert.equal(r.loadedYaml, false, `${args.join(' ')} loaded the YAML parser`);
     }
   });
 
@@ -93,6 +99,8 @@ describe('speckit-vscode CLI bundle: parsers load on demand', function () {
       assert.equal(r.err, '', args.join(' '));
       assert.equal(r.out, expected, args.join(' '));
       assert.equal(r.loadedParsers, loads, `${args.join(' ')}: loaded the parsers ${r.loadedParsers}`);
+      // The constitution has no front matter: its full parse needs remark, not the YAML parser.
+      assert.equal(r.loadedYaml, false, `${args.join(' ')} loaded the YAML parser`);
     }
     // The constitution changed (same size, a new version): the warm run parses it again and prints the change.
     const text = readFileSync(file, 'utf8');
@@ -105,5 +113,22 @@ describe('speckit-vscode CLI bundle: parsers load on demand', function () {
     assert.equal(changed.loadedParsers, true);
     assert.equal(changed.out, await inProcess(['scan', '.', '--json'], tree));
     assert.match(changed.out, new RegExp(`"constitution":\\{"version":"${bumped.replace(/\./g, '\\.')}"`));
+  });
+
+  it('loads the YAML parser (dist/cliYaml.js) only for front matter, and reads it as the in-process CLI does', async () => {
+    const tree = join(root, 'tree');
+    corpusProject(tree, { constitution: false });
+    const plain = join(tree, 'specs', '001-odd', 'tasks.md');
+    spawnSync('mkdir', ['-p', join(tree, 'specs', '001-odd')]);
+    writeFileSync(plain, '# Tasks\n\n<div>\n\n- [x] T001 One\n\n</div>\n');
+    const noYaml = bundled(['parse', plain, '--json'], tree, probe);
+    assert.deepEqual([noYaml.loadedParsers, noYaml.loadedYaml], [true, false]);
+    // Front matter that does not parse: the warning comes from the YAML parser, so it ran.
+    const fronted = join(tree, 'specs', '001-odd', 'spec.md');
+    writeFileSync(fronted, '---\ntitle: [unclosed\n---\n\n# Feature Specification: Odd\n\n- **FR-001**: System MUST work.\n');
+    const r = bundled(['parse', fronted, '--json'], tree, probe);
+    assert.deepEqual([r.loadedParsers, r.loadedYaml], [true, true]);
+    assert.equal(r.out, await inProcess(['parse', fronted, '--json'], tree));
+    assert.ok(JSON.parse(r.out).problems.some((p: { code: string }) => p.code === 'frontmatter-invalid'), r.out);
   });
 });
