@@ -161,12 +161,14 @@ describe('incremental markdown parsing', function () {
       ),
       { numRuns: 250 },
     );
-    // Most random edits land where a splice is exact; a test where it never ran would prove nothing.
-    assert.ok(spliced > runs / 4, `spliced ${spliced} of ${runs}`);
+    // Many random edits land where a splice is exact; a test where it never ran would prove nothing.
+    // Bounds at about a third of what runs give (10 runs: spliced 33–42% of runs, reused 27–50% of
+    // the items read; a quarter failed by chance once at 21%).
+    assert.ok(spliced > runs / 8, `spliced ${spliced} of ${runs}`);
     // Likewise the tasks model's reuse of the items an edit did not touch.
     const reused = editReuse.reused - reusedBefore;
     const read = editReuse.read - readBefore;
-    assert.ok(reused > read / 4, `reused ${reused}, read ${read}`);
+    assert.ok(reused > read / 8, `reused ${reused}, read ${read}`);
     assert.ok(editReuse.moved - movedBefore > 0, 'items moved by an edit are reused too');
   });
 
