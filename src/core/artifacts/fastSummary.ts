@@ -455,12 +455,19 @@ const DELIMITER_ROW = /^\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$
  * Reads the block structure spec-kit files use — ATX headings, lists (nesting by indentation),
  * paragraphs and tables, block quotes of plain paragraphs at top level, fenced code, front matter,
  * HTML comments at top level, thematic breaks — and reports top-level headings and every list item.
- * With `phrasing`, also collects where paragraphs, headings and table cells are. Throws Bail on
- * anything else. Lines are read in place by offsets (no array of lines), and a line's first
- * character decides which of the block patterns can apply: most lines are list items or plain text.
+ * With `phrasing`, also collects where paragraphs, headings and table cells are. False on anything
+ * else (the reader or a visitor threw Bail): the full parse must decide. Lines are read in place by
+ * offsets (no array of lines), and a line's first character decides which of the block patterns can
+ * apply: most lines are list items or plain text.
  */
-function readBlocks(text: string, visitor: Visitor, phrasing: Phrasing | null): void {
-  new BlockReader(text, visitor, phrasing).read();
+function readBlocks(text: string, visitor: Visitor, phrasing: Phrasing | null): boolean {
+  try {
+    new BlockReader(text, visitor, phrasing).read();
+    return true;
+  } catch (e) {
+    if (e instanceof Bail) return false;
+    throw e;
+  }
 }
 
 /**
@@ -1011,13 +1018,7 @@ function plainHeading(content: string): string | undefined {
 
 function taskCounts(text: string): FileSummary | undefined {
   const counter = new TaskCounter();
-  try {
-    readBlocks(text, counter, null);
-  } catch (e) {
-    if (e instanceof Bail) return undefined;
-    throw e;
-  }
-  return { kind: 'tasks', done: counter.done, total: counter.total };
+  return readBlocks(text, counter, null) ? { kind: 'tasks', done: counter.done, total: counter.total } : undefined;
 }
 
 /** Counts the tasks among the items, by the one task grammar, as the full parse (./tasks) does. */
@@ -1072,13 +1073,7 @@ class TaskCounter implements Visitor {
 
 function checklistCounts(text: string): FileSummary | undefined {
   const counter = new ChecklistCounter();
-  try {
-    readBlocks(text, counter, null);
-  } catch (e) {
-    if (e instanceof Bail) return undefined;
-    throw e;
-  }
-  return { kind: 'checklist', passed: counter.passed, total: counter.total };
+  return readBlocks(text, counter, null) ? { kind: 'checklist', passed: counter.passed, total: counter.total } : undefined;
 }
 
 /** Counts the checkbox items and the checked ones. */
@@ -1133,13 +1128,7 @@ class ClarificationSessions implements Visitor {
 /** Reads the blocks for `visit`, collecting where the phrasing is when `collect`; undefined when the full parse must decide. */
 function phrasingOf(text: string, visitor: Visitor, collect = true): Phrasing | undefined {
   const collected: Phrasing = { blocks: [], masked: [], code: [] };
-  try {
-    readBlocks(text, visitor, collect ? collected : null);
-  } catch (e) {
-    if (e instanceof Bail) return undefined;
-    throw e;
-  }
-  return collected;
+  return readBlocks(text, visitor, collect ? collected : null) ? collected : undefined;
 }
 
 /** The plan's visitor: it needs only the phrasing. */
