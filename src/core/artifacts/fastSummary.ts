@@ -4,7 +4,7 @@ import { type ChecklistDoc } from './checklist';
 import { isTemplateToken, markerSpans } from './docScan';
 import { type PlanDoc } from './plan';
 import { CLARIFICATIONS_SECTION, type SpecDoc } from './spec';
-import { continuesIdList, leadingTaskId, phaseHeading, seedTaskHeading } from './taskGrammar';
+import { continuesIdList, leadingTaskId, leadingTaskIdEnd, phaseHeading, seedTaskHeading } from './taskGrammar';
 import { type TasksDoc } from './tasks';
 
 /**
@@ -1021,16 +1021,26 @@ function taskCounts(text: string): FileSummary | undefined {
   return readBlocks(text, counter, null) ? { kind: 'tasks', done: counter.done, total: counter.total } : undefined;
 }
 
+/** What the task above an item is (the counter's `parents`): none, a T ID, a numbered ID. */
+const [NO_TASK, T_TASK, NUMBERED_TASK] = [0, 1, 2];
+
 /** Counts the tasks among the items, by the one task grammar, as the full parse (./tasks) does. */
 class TaskCounter implements Visitor {
   done = 0;
   total = 0;
+  /**
+   * The leads of the tasks counted so far, and the IDs of the first `named` of them: an item's ID is
+   * asked for only when an item without a checkbox in a phase might be a task (its ID must be new),
+   * so the IDs are read then, not for every task.
+   */
+  private readonly leads: string[] = [];
   private readonly ids = new Set<string>();
+  private named = 0;
   /** The open phase's form ('' when none) and its heading's depth. */
   private phaseForm: 'phase' | 'group' | '' = '';
   private phaseDepth = 0;
-  /** Per open list level: the task the items below it belong to (the nearest task above). */
-  private readonly parents: Array<string | undefined> = [];
+  /** Per open list level: the kind of task the items below it belong to (the nearest task above). */
+  private readonly parents: number[] = [];
 
   visit(e: BlockEvent): boolean {
     if (e.type === 'heading') {
@@ -1053,19 +1063,28 @@ class TaskCounter implements Visitor {
     }
     // Entries past the item's level belong to closed items: overwritten, never read (no truncation per item).
     const parents = this.parents;
-    while (parents.length < e.level) parents.push(undefined);
-    const parent = e.level > 0 ? parents[e.level - 1] : undefined;
-    const found = leadingTaskId(e.lead);
-    const id = found && (found.scheme === 'T' || (e.box && (!parent || /^\d/.test(parent)))) ? found : undefined;
-    let task: string | undefined;
-    if (id && (e.box || (this.phaseForm !== '' && !this.ids.has(id.id) && !continuesIdList(e.lead.slice(id.end))))) {
-      task = id.id;
+    while (parents.length < e.level) parents.push(NO_TASK);
+    const parent = e.level > 0 ? parents[e.level - 1]! : NO_TASK;
+    const lead = e.lead;
+    const found = leadingTaskIdEnd(lead);
+    // A numbered ID is a task's only with a checkbox and not under a T task.
+    const scheme = found > 0 ? T_TASK : found < 0 && e.box !== undefined && parent !== T_TASK ? NUMBERED_TASK : NO_TASK;
+    let task = NO_TASK;
+    if (scheme !== NO_TASK && (e.box !== undefined || (this.phaseForm !== '' && !continuesIdList(lead.slice(found > 0 ? found : -found)) && !this.countedBefore(lead)))) {
+      task = scheme;
       this.total++;
       if (e.box === 'x' || e.box === 'X') this.done++;
-      this.ids.add(id.id);
+      this.leads.push(lead);
     }
-    parents[e.level] = task ?? parent;
+    parents[e.level] = task !== NO_TASK ? task : parent;
     return false;
+  }
+
+  /** Whether a task counted before has the ID `lead` starts with. */
+  private countedBefore(lead: string): boolean {
+    const leads = this.leads;
+    for (; this.named < leads.length; this.named++) this.ids.add(leadingTaskId(leads[this.named]!)!.id);
+    return this.ids.has(leadingTaskId(lead)!.id);
   }
 }
 

@@ -136,6 +136,47 @@ export function leadingTaskId(text: string): LeadingId | undefined {
 }
 
 /**
+ * The same two patterns, sticky: `test` then leaves the match's end in lastIndex and builds no match
+ * (no array, no captured strings), which is all leadingTaskIdEnd needs of a plain ID.
+ */
+const LEADING_T_ID_END = new RegExp(LEADING_T_ID.source, `${LEADING_T_ID.flags}y`);
+const LEADING_NUMBERED_ID_END = new RegExp(LEADING_NUMBERED_ID.source, `${LEADING_NUMBERED_ID.flags}y`);
+
+/**
+ * The characters either pattern can match first, read off them: an emphasis run (`*`, `_`), a
+ * space or tab, then for LEADING_T_ID an opening bracket or `T`, for LEADING_NUMBERED_ID a digit.
+ * A text starting with anything else has no leading ID. (taskGrammar.test.ts checks this set
+ * against the patterns on every code unit.)
+ */
+export function mayStartTaskId(c: number): boolean {
+  return c === 84 || (c >= 48 && c <= 57) || c === 42 || c === 95 || c === 91 || c === 32 || c === 9;
+}
+
+/**
+ * leadingTaskId(text)'s scheme and end without the object it builds, for counters that read every
+ * item of many files: 0 when the text starts with no ID, else the ID's `end`, positive for a T ID
+ * and negated for a numbered one (an end is never 0). An ID written plainly (its first character is
+ * the text's) is answered by the sticky patterns' test alone: no emphasis or bracket is open before
+ * it, so the match's end is all leadingTaskId would add. Other spellings ask leadingTaskId itself.
+ */
+export function leadingTaskIdEnd(text: string): number {
+  const c = text.charCodeAt(0);
+  if (c === 84) {
+    // `T` can start only LEADING_T_ID's match (the other starts with emphasis, spaces or a digit).
+    LEADING_T_ID_END.lastIndex = 0;
+    return LEADING_T_ID_END.test(text) ? LEADING_T_ID_END.lastIndex : 0;
+  }
+  if (c >= 48 && c <= 57) {
+    // A digit can start only LEADING_NUMBERED_ID's match.
+    LEADING_NUMBERED_ID_END.lastIndex = 0;
+    return LEADING_NUMBERED_ID_END.test(text) ? -LEADING_NUMBERED_ID_END.lastIndex : 0;
+  }
+  if (!mayStartTaskId(c)) return 0;
+  const id = leadingTaskId(text);
+  return id === undefined ? 0 : id.scheme === 'T' ? id.end : -id.end;
+}
+
+/**
  * What follows an ID when the item lists IDs rather than being a task: `T004, T005 can run in
  * parallel`, `T001-T003`, `T001 → T002`, `T001 to T004`, `T001 (see above)`.
  */

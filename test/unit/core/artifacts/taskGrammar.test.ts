@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as fc from 'fast-check';
 import { applyEdits, tickEdits } from '../../../../src/core/artifacts/taskEdits';
-import { continuesIdList, leadingTags, leadingTaskId, phaseHeading, phaseKind, storyInTitle } from '../../../../src/core/artifacts/taskGrammar';
+import { continuesIdList, leadingTags, leadingTaskId, leadingTaskIdEnd, mayStartTaskId, phaseHeading, phaseKind, storyInTitle } from '../../../../src/core/artifacts/taskGrammar';
 import { parseTasks, type TasksDoc } from '../../../../src/core/artifacts/tasks';
 import { repairTasks } from '../../../../src/core/chat/tasksRepair';
 import { analyzeDoc, idOccurrences } from '../../../../src/core/lint/analyzedDoc';
@@ -211,4 +212,59 @@ describe('the parser, the repair and the lint rules agree on every task shape', 
       );
     });
   }
+});
+
+/** leadingTaskId's answer as leadingTaskIdEnd gives it: 0, the end, or minus the end for a numbered ID. */
+function expectedEnd(text: string): number {
+  const id = leadingTaskId(text);
+  return id === undefined ? 0 : id.scheme === 'T' ? id.end : -id.end;
+}
+
+describe("leadingTaskIdEnd: leadingTaskId's scheme and end without its object", () => {
+  it('answers as leadingTaskId does in every spelling', () => {
+    const cases = ['T001 Do', 'T004a Do', 'T001, T002', 'T001] x', 'T01 short', 'T0012', 'Tx', 'T', '**T004a** Do', '__T001__', '[T003] Do', '[T003 Do', ' T001', '\tT001', '1.1 Create', '1.2.3: deep', '1. a list', '1.5x faster', '2.10', '**2.10 Title** - x', '12', 'a T001', 't001', '', '*', '[', '[ ]'];
+    for (const c of cases) assert.equal(leadingTaskIdEnd(c), expectedEnd(c), JSON.stringify(c));
+    assert.equal(leadingTaskIdEnd('T001 Do'), 4);
+    assert.equal(leadingTaskIdEnd('[T003] Do'), 6);
+    assert.equal(leadingTaskIdEnd('1.1 Create'), -3);
+    assert.equal(leadingTaskIdEnd('[T003 Do'), 0, 'a bracket must close');
+  });
+
+  it('on every list item of every tasks file the unit tests know (its text after the marker and box, and the raw line)', () => {
+    let items = 0;
+    let ids = 0;
+    for (const [, text] of shapes()) {
+      for (const line of text.split(/\r\n|\r|\n/)) {
+        const item = /^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?(.*)$/.exec(line);
+        for (const s of item ? [item[1]!, item[1]!.trim(), line] : [line]) {
+          assert.equal(leadingTaskIdEnd(s), expectedEnd(s), JSON.stringify(s));
+          if (item && s === item[1]) {
+            items++;
+            if (expectedEnd(s) !== 0) ids++;
+          }
+        }
+      }
+    }
+    // The corpus is real spec-kit files: thousands of items, most of them tasks.
+    assert.ok(items > 1000 && ids > items / 2, `${ids} IDs in ${items} items`);
+  });
+
+  it('on generated texts: ID spellings, emphasis, brackets, digits and any characters', () => {
+    const piece = fc.constantFrom('T', 'T0', 'T001', 'T0042', 'a', 'b', '1', '1.', '.1', '12.', '**', '__', '*', '_', '[', ']', ' ', '\t', ':', '：', ',', '-', 'x', '\u00a0', '\u2028');
+    const text = fc.array(fc.oneof({ weight: 4, arbitrary: piece }, { weight: 1, arbitrary: fc.string({ maxLength: 4 }) }), { maxLength: 12 }).map((p) => p.join(''));
+    fc.assert(
+      fc.property(text, (s) => leadingTaskIdEnd(s) === expectedEnd(s)),
+      { numRuns: 5000 },
+    );
+  });
+
+  it("derives the characters that can start an ID from the patterns: on every code unit, one outside the set starts no ID and each inside starts one", () => {
+    // What can follow a first character to complete an ID of either pattern, whatever that character opened.
+    const rests = ['', 'T001', '*T001**', '_T001__', 'T001]', ' T001', '1.1', '.1', '*1.1**', '_1.1__', '001', '1 ', ' 1.1', '\tT001'];
+    for (let c = 0; c <= 0xffff; c++) {
+      const ch = String.fromCharCode(c);
+      const starts = rests.some((r) => leadingTaskId(ch + r) !== undefined);
+      assert.equal(mayStartTaskId(c), starts, `U+${c.toString(16).padStart(4, '0')}`);
+    }
+  });
 });
