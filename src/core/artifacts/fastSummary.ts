@@ -420,8 +420,9 @@ class Bail extends Error {}
 /** Where a line ends in a text with CR breaks (the runtime's search, not a loop over characters). */
 const LINE_END = /[\r\n]/g;
 const THEMATIC_BREAK = /^(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$/;
-const ATX = /^(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
-const FENCE = /^(`{3,}|~{3,})(.*)$/;
+// `s`: a line's text may hold U+2028 or U+2029, which `.` alone does not match (lines end only at CR and LF here).
+const ATX = /^(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/s;
+const FENCE = /^(`{3,}|~{3,})(.*)$/s;
 /** A line that can close a fence at top level: a line break, up to three spaces, a run, then only spaces and tabs. */
 const FENCE_CLOSE = /(?:\r\n|\r|\n) {0,3}(`{3,}|~{3,})[ \t]*(?=\r|\n|$)/g;
 const LIST_ITEM = /^([-*+]|(\d{1,9})([.)]))(?=[ \t]|$)/;
@@ -686,7 +687,8 @@ class BlockReader {
       if (text.slice(ls, le).includes('-->')) this.comment = false;
       return;
     }
-    if (this.trimmedEnd(ls, le) === ls) {
+    const end = this.trimmedEnd(ls, le);
+    if (end === ls) {
       this.endParagraph();
       return;
     }
@@ -706,7 +708,8 @@ class BlockReader {
       }
       throw new Bail();
     }
-    if ((c === 42 || c === 45 || c === 95) && isThematicBreak(text, at, le)) {
+    // A break's last character is its own: a list item's (`- [ ] T001 …`) is not read again.
+    if ((c === 42 || c === 45 || c === 95) && text.charCodeAt(end - 1) === c && isThematicBreak(text, at, le)) {
       if (this.paragraph && c === 45) throw new Bail(); // a setext heading underline
       if (depth > k) this.depth = k;
       this.endParagraph();
@@ -994,7 +997,7 @@ const INLINE_MARKUP = /[*_`\\[<~]|&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]
  * undefined. A code span shows its content, one space stripped from each end when both are spaces.
  */
 function plainHeading(content: string): string | undefined {
-  if (!content.includes('`')) return INLINE_MARKUP.test(content) ? undefined : content.replace(/\s+/g, ' ').trim();
+  if (!content.includes('`')) return INLINE_MARKUP.test(content) ? undefined : collapsedSpaces(content);
   if (content.includes('\\')) return undefined;
   const spans: Array<[number, number]> = [];
   codeSpans(content, 0, content.length, spans);
@@ -1011,7 +1014,18 @@ function plainHeading(content: string): string | undefined {
     at = e;
   }
   if (INLINE_MARKUP.test(content.slice(at))) return undefined;
-  return (shown + content.slice(at)).replace(/\s+/g, ' ').trim();
+  return collapsedSpaces(shown + content.slice(at));
+}
+
+/** White space other than one space between words: only then does collapsing change more than the ends. */
+const SPACE_TO_COLLAPSE = /\s\s|[^\S ]/;
+
+/**
+ * The text with each run of white space made one space, trimmed (as plainText shows a heading). Most
+ * headings have single spaces only: trim() alone gives the same, without a replace building a copy.
+ */
+function collapsedSpaces(s: string): string {
+  return SPACE_TO_COLLAPSE.test(s) ? s.replace(/\s+/g, ' ').trim() : s.trim();
 }
 
 // ---- tasks -----------------------------------------------------------------------------------

@@ -350,6 +350,26 @@ describe('fast summary (the first scan) equals the full parse', function () {
     assert.equal(surelySimple(`${'x'.repeat(LIMITS.lines)}\r\n\r\n${'*'.repeat(600)}\r\n\r\n${'*'.repeat(600)}\r\n`), true);
   });
 
+  it('reads a heading as shown, its runs of white space made one space, as the full parse does (a group or phase only after collapsing)', () => {
+    const boxless = '- T001 counted only in a phase\n- T002 too\n';
+    const headings = ['## 1.\u00a0Group', '## 1.\u00a0 \tGroup', '## Phase 1: A\u2028B', '## Phase 1:  Two  spaces', '## 1. Group', '## 1.x Not one', '## Notes\u00a0 \u3000here', '##  Phase 2 '];
+    let phases = 0;
+    for (const h of headings) {
+      const text = `# Tasks\n\n${h}\n\n${boxless}`;
+      assert.ok(agrees('tasks', text, JSON.stringify(text)), `the fast reader answers for ${JSON.stringify(h)}`);
+      if ((fastSummary('tasks', text) as { total: number }).total === 2) phases++;
+    }
+    assert.equal(phases, 6, 'the six phase and group headings open a phase');
+    for (const h of ['### Clarifications\u00a0\u00a0', '## Clarifications', '## Clari\u00a0fications']) {
+      const text = `# Spec\n\n${h}\n\n### Session 2025-01-01\n\n- Q: a → A: b\n`;
+      agrees('spec', text, JSON.stringify(text));
+    }
+    // A line separator (U+2028) is no line break for markdown: the heading and the fence are what they would be without it.
+    for (const text of ['```js\u2028x\n- [ ] T009 in a fence\n```\n- [ ] T010 after\n', '~~~\u2029\n- [x] T011 fenced\n~~~\n']) {
+      assert.ok(agrees('tasks', text, JSON.stringify(text)), `the fast reader answers for ${JSON.stringify(text)}`);
+    }
+  });
+
   it('counts a plain spec-kit tasks file without deferring', () => {
     const text = '# Tasks\n\n## Phase 1: Setup\n\n- [x] T001 a\n- [ ] T002 [P] b\n  - [ ] 2.1 step\n\n## Notes\n\n- T003 outside a phase is a reference\n';
     assert.deepEqual(fastSummary('tasks', text), { kind: 'tasks', done: 1, total: 2 });
