@@ -687,7 +687,7 @@ class BlockReader {
       if (text.slice(ls, le).includes('-->')) this.comment = false;
       return;
     }
-    const end = this.trimmedEnd(ls, le);
+    const end = spacesEnd(text, ls, le);
     if (end === ls) {
       this.endParagraph();
       return;
@@ -722,7 +722,7 @@ class BlockReader {
         if (k > 0) throw new Bail(); // a heading inside a list item
         this.depth = 0;
         this.endParagraph();
-        if (this.phrasing) addPhrasing(text, at, this.trimmedEnd(ls, le), this.phrasing);
+        if (this.phrasing) addPhrasing(text, at, end, this.phrasing);
         const e = this.event;
         e.type = 'heading';
         e.depth = atx[1]!.length;
@@ -762,7 +762,7 @@ class BlockReader {
     if (marker > 0) {
       const m = at + marker;
       if (m === le || text.charCodeAt(m) === 32 || text.charCodeAt(m) === 9) {
-        this.listItem(k, indent, marker);
+        this.listItem(k, indent, marker, end);
         return;
       }
     }
@@ -796,8 +796,8 @@ class BlockReader {
     else this.startParagraph(col + pad, true, false);
   }
 
-  /** A list item whose marker (`-`, `1.`) is `length` characters at `indent`. */
-  private listItem(k: number, indent: number, length: number): void {
+  /** A list item whose marker (`-`, `1.`) is `length` characters at `indent`, on a line whose text ends (spaces and tabs cut) at `end`. */
+  private listItem(k: number, indent: number, length: number, end: number): void {
     const text = this.text;
     const ls = this.ls;
     const le = this.le;
@@ -832,7 +832,7 @@ class BlockReader {
       const r = text.charCodeAt(c0 + 3);
       if (r !== 32 && r !== 9) throw new Bail();
       box = b === 32 ? ' ' : b === 120 ? 'x' : 'X';
-      const t = trimmed(text, c0 + 3, le);
+      const t = trimmed(text, c0 + 3, le, end);
       if (t === undefined || t === '') throw new Bail();
       lead = t;
     } else {
@@ -842,7 +842,7 @@ class BlockReader {
         const content = text.slice(c0, le);
         if (/^(?:#{1,6}(?:[ \t]|$)|>|<|`{3}|~{3})/.test(content) || THEMATIC_BREAK.test(content) || LIST_ITEM.test(content)) throw new Bail();
       }
-      const t = trimmed(text, c0, le);
+      const t = trimmed(text, c0, le, end);
       if (t === undefined) throw new Bail();
       box = undefined;
       lead = t;
@@ -860,12 +860,22 @@ class BlockReader {
 /**
  * An item's text without the spaces and tabs around it, or undefined when other white space
  * (a no-break space, an ideographic space…) is at either end: trim() would cut it, the full parse
- * keeps it in the item's text, so the full parse decides.
+ * keeps it in the item's text, so the full parse decides. `end` is where the line's spaces and tabs
+ * at its end start (the reader has it already): the text's end is that, or `from` when it is before.
  */
-function trimmed(text: string, from: number, to: number): string | undefined {
-  const slice = text.slice(spacesStart(text, from, to), spacesEnd(text, from, to));
-  // trim() on every item (it returns at once when there is nothing to cut): one path for all items.
-  return slice.trim().length === slice.length ? slice : undefined;
+function trimmed(text: string, from: number, to: number, end: number): string | undefined {
+  const s = spacesStart(text, from, to);
+  const e = end > from ? end : from;
+  if (s < e && !(keptByTrim(text.charCodeAt(s)) && keptByTrim(text.charCodeAt(e - 1)))) return undefined;
+  return text.slice(s, e);
+}
+
+/**
+ * Whether trim() keeps this code unit at an end of a string: no white space or line terminator is
+ * between the space and U+00A0 (the no-break space); other code units are asked of trim() itself.
+ */
+function keptByTrim(c: number): boolean {
+  return (c > 32 && c < 160) || String.fromCharCode(c).trim() !== '';
 }
 
 /**

@@ -370,6 +370,22 @@ describe('fast summary (the first scan) equals the full parse', function () {
     }
   });
 
+  it("defers on an item whose text ends in white space trim() would cut, and only then: on every code unit", () => {
+    let deferred = 0;
+    for (let c = 0; c <= 0xffff; c++) {
+      const ch = String.fromCharCode(c);
+      // Line breaks, the spaces and tabs the reader cuts itself, and the control characters that make a file binary.
+      if (ch === '\n' || ch === '\r' || ch === ' ' || ch === '\t' || c <= 8 || (c >= 14 && c <= 26)) continue;
+      const cut = ch.trim() === '';
+      assert.equal(fastSummary('tasks', `- [ ] T001 a${ch}\n`) === undefined, cut, `U+${c.toString(16).padStart(4, '0')} at the end`);
+      if (cut) {
+        deferred++;
+        assert.equal(fastSummary('tasks', `- [x] ${ch}T001 a\n`), undefined, `U+${c.toString(16).padStart(4, '0')} at the start`);
+      }
+    }
+    assert.ok(deferred > 20, `${deferred} white space code units`);
+  });
+
   it('counts a plain spec-kit tasks file without deferring', () => {
     const text = '# Tasks\n\n## Phase 1: Setup\n\n- [x] T001 a\n- [ ] T002 [P] b\n  - [ ] 2.1 step\n\n## Notes\n\n- T003 outside a phase is a reference\n';
     assert.deepEqual(fastSummary('tasks', text), { kind: 'tasks', done: 1, total: 2 });
