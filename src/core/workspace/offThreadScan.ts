@@ -3,6 +3,9 @@ import { Worker } from 'node:worker_threads';
 import { type FirstScanMessage, summarizeFiles, type SummaryEntry } from './firstScan';
 import { type PendingFile } from './workspaceIndex';
 
+/** Files `add` gathers before it sends them to the worker. */
+const ADD_BATCH_FILES = 100;
+
 /** Where the first scan's summaries were computed. */
 export type ScanThread = 'worker' | 'in-thread';
 
@@ -21,12 +24,17 @@ export class OffThreadScan {
   private gone = false;
   /** Paths given to the worker so far (`finish` gives it only the others). */
   private readonly given = new Set<string>();
+  /** Files given by `add` and not sent yet. */
+  private queued: PendingFile[][] = [];
+  private queuedFiles = 0;
   /** The running finish's handlers. */
   private onDone: ((ok: boolean) => void) | undefined;
 
   constructor(
     script: string | undefined,
     private readonly onBatch: (entries: SummaryEntry[]) => void,
+    /** Files `add` gathers before it sends them. */
+    private readonly sendEvery = ADD_BATCH_FILES,
   ) {
     if (!script || !existsSync(script)) return;
     try {
@@ -48,11 +56,17 @@ export class OffThreadScan {
     });
   }
 
-  /** Files to start on now (grouped by feature); nothing when no worker runs (`finish` has them all then). */
+  /**
+   * Files to start on now (grouped by feature), sent a few dozen at a time (a message per feature
+   * would cost both threads a clone and a task each); nothing when no worker runs (`finish` has them all then).
+   */
   add(groups: ReadonlyArray<readonly PendingFile[]>): void {
     if (!this.worker || this.gone) return;
-    const fresh = this.fresh(groups);
-    if (fresh.length > 0) this.worker.postMessage({ groups: fresh });
+    for (const g of this.fresh(groups)) {
+      this.queued.push(g);
+      this.queuedFiles += g.length;
+    }
+    if (this.queuedFiles >= this.sendEvery) this.send(false);
   }
 
   /** Summarizes `groups` (every file still pending: those `add` gave are skipped) and resolves when all is delivered. */
@@ -72,6 +86,13 @@ export class OffThreadScan {
     }
   }
 
+  private send(end: boolean): void {
+    const groups = this.queued;
+    this.queued = [];
+    this.queuedFiles = 0;
+    this.worker?.postMessage(end ? { groups, end } : { groups });
+  }
+
   private fresh(groups: ReadonlyArray<readonly PendingFile[]>): PendingFile[][] {
     const out: PendingFile[][] = [];
     for (const g of groups) {
@@ -89,7 +110,8 @@ export class OffThreadScan {
         this.dispose();
         resolve(ok);
       };
-      worker.postMessage({ groups: this.fresh(groups), end: true });
+      this.queued.push(...this.fresh(groups));
+      this.send(true);
     });
   }
 }

@@ -114,7 +114,8 @@ describe('first scan off the extension host thread', function () {
 
   it('a worker started before the listing and given files while it runs, the rest at the end: the same entries, each file once', async () => {
     const batches: SummaryEntry[][] = [];
-    const early = new OffThreadScan(WORKER, (b) => batches.push(b));
+    // Sent as soon as given (the default gathers a hundred files first).
+    const early = new OffThreadScan(WORKER, (b) => batches.push(b), 1);
     const index = new WorkspaceIndex(new NodeFileSystem());
     // Two features given during the listing, the third only at the end (as a feature found later would be).
     await index.addFolder(root, { provisional: true, onPending: (groups) => early.add(groups.filter((g) => !g[0]![0].includes('003-f3'))) });
