@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { branchFromGitHead } from '../core/workspace/gitHead';
 import { type FileSystemHost } from '../core/workspace/fileSystem';
-import { type ScanThread, summarizeOffThread } from '../core/workspace/offThreadScan';
+import { OffThreadScan, type ScanThread } from '../core/workspace/offThreadScan';
 import { memorySummaries, PersistedSummaries } from '../core/workspace/summaryStore';
 import { type IndexChange, type IndexedFeature, type IndexedProject, type SummaryStore, WorkspaceIndex } from '../core/workspace/workspaceIndex';
 import { VscodeFileSystem } from './vscodeFileSystem';
@@ -115,32 +115,39 @@ export class WorkspaceModel implements vscode.Disposable {
       let thread: ScanThread | 'skipped' = 'skipped';
       let entries = 0;
       if (fromStore === 0 && anyLocal) {
-        // List every feature first (nothing is read that the worker will summarize), so the tree shows
-        // them at once; each is completed as its summaries arrive, a batch of features at a time.
-        await Promise.all(folders.map((f) => this.index.addFolder(f.uri.path, { provisional: f.uri.scheme === 'file' })));
-        this.announceListed();
-        let fill: Promise<void> = Promise.resolve();
-        let fillTimer: ReturnType<typeof setTimeout> | undefined;
-        const fillNow = (): void => {
-          fillTimer = undefined;
-          fill = fill.then(async () => this.fireIfAny(await this.index.fillPending(false)));
-        };
-        // The worker summarizes the files the listing left pending; it does not walk the folders again.
-        const groups = this.index.pendingFiles().map((g) => g.map(([p, kind]) => [this.uriFor(p).fsPath, kind] as const));
-        if (groups.length > 0) {
-          thread = await summarizeOffThread(this.workerScript, groups, (batch) => {
-            for (const [p, size, mtime, summary] of batch) store.set(vscode.Uri.file(p).path, size, mtime, summary);
-            entries += batch.length;
-            fillTimer ??= setTimeout(fillNow, FILL_INTERVAL_MS);
-          }).catch((e: unknown) => {
-            this.log.warn(`The first scan's summaries could not be computed ahead: ${String(e)}`);
-            return 'skipped' as const;
-          });
+        // The worker starts now, so its own start-up runs while the folders are listed.
+        const worker = new OffThreadScan(this.workerScript);
+        try {
+          // List every feature first (nothing is read that the worker will summarize), so the tree shows
+          // them at once; each is completed as its summaries arrive, a batch of features at a time.
+          await Promise.all(folders.map((f) => this.index.addFolder(f.uri.path, { provisional: f.uri.scheme === 'file' })));
+          this.announceListed();
+          let fill: Promise<void> = Promise.resolve();
+          let fillTimer: ReturnType<typeof setTimeout> | undefined;
+          const fillNow = (): void => {
+            fillTimer = undefined;
+            fill = fill.then(async () => this.fireIfAny(await this.index.fillPending(false)));
+          };
+          // The worker summarizes the files the listing left pending; it does not walk the folders again.
+          const groups = this.index.pendingFiles().map((g) => g.map(([p, kind]) => [this.uriFor(p).fsPath, kind] as const));
+          if (groups.length > 0) {
+            thread = await worker.summarize(groups, (batch) => {
+              for (const [p, size, mtime, summary] of batch) store.set(vscode.Uri.file(p).path, size, mtime, summary);
+              entries += batch.length;
+              fillTimer ??= setTimeout(fillNow, FILL_INTERVAL_MS);
+            }).catch((e: unknown) => {
+              this.log.warn(`The first scan's summaries could not be computed ahead: ${String(e)}`);
+              return 'skipped' as const;
+            });
+          }
+          if (fillTimer) clearTimeout(fillTimer);
+          await fill.catch((e: unknown) => this.log.warn(`Features could not be completed as the first scan went: ${String(e)}`));
+          // What the worker could not summarize (unreadable, binary, changed meanwhile) is read here.
+          this.fireIfAny(await this.index.fillPending(true));
+        } finally {
+          // Unused when nothing was pending, or left by a listing that failed: ended either way.
+          worker.dispose();
         }
-        if (fillTimer) clearTimeout(fillTimer);
-        await fill.catch((e: unknown) => this.log.warn(`Features could not be completed as the first scan went: ${String(e)}`));
-        // What the worker could not summarize (unreadable, binary, changed meanwhile) is read here.
-        this.fireIfAny(await this.index.fillPending(true));
       } else {
         // Watched above; announceListed below tells the views once for every folder.
         await Promise.all(folders.map((f) => this.index.addFolder(f.uri.path)));

@@ -24,6 +24,9 @@ const MAX_CACHE_BYTES = 64 * 1024 * 1024;
 
 type Entry = readonly [size: number, mtime: number, summary: StoredSummary];
 
+/** Temporary files this process has written (the count in their names). */
+let temporaryFiles = 0;
+
 /** Summaries kept for this run only: a first scan's worker results where nothing persists (no storage). */
 export function memorySummaries(): SummaryStore {
   const entries = new Map<string, Entry>();
@@ -94,14 +97,18 @@ export class PersistedSummaries implements SummaryStore {
     }
     const text = JSON.stringify({ format: MAGIC, version: this.version, entries });
     await fsp.mkdir(nodePath.dirname(this.file), { recursive: true });
-    // Loaded here, not with the module: node:crypto costs a cold CLI process ~6 ms, and only a save needs it.
-    const { randomBytes } = await import('node:crypto');
-    const tmp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    // Unique by process, time and count, and created exclusively ('wx'): a clash fails instead of
+    // writing into another writer's file. No random name: `import('node:crypto')` from this CommonJS
+    // bundle starts Node's ES module loader, ~5 ms of a cold CLI process.
+    const tmp = `${this.file}.${process.pid}.${Date.now().toString(36)}.${(temporaryFiles++).toString(36)}.tmp`;
+    let created = false;
     try {
-      await fsp.writeFile(tmp, text, { mode: 0o600 });
+      await fsp.writeFile(tmp, text, { mode: 0o600, flag: 'wx' });
+      created = true;
       await fsp.rename(tmp, this.file);
     } catch (e) {
-      await fsp.rm(tmp, { force: true });
+      // A file this save did not create is someone else's: left alone.
+      if (created || (e as NodeJS.ErrnoException).code !== 'EEXIST') await fsp.rm(tmp, { force: true });
       throw e;
     }
     this.dirty = false;

@@ -267,7 +267,7 @@ export class WorkspaceIndex {
 
   /** The persisted summary of a file exactly as it is on disk (size and mtime), when it is of the kind its path calls for. */
   private storedSummary(p: string, size: number | undefined, mtime: number | undefined): StoredSummary | undefined {
-    const kind = storedKindOf(p);
+    const kind = artifactKindOf(p);
     const stored = kind && size !== undefined && mtime !== undefined ? this.options.summaries?.get(p, size, mtime) : undefined;
     return stored?.kind === kind ? stored : undefined;
   }
@@ -834,29 +834,49 @@ function withFeatures(project: IndexedProject, features: readonly IndexedFeature
   return copy;
 }
 
-/** What the summary store keeps for a path: a feature file's summary, or a constitution's. */
-function storedKindOf(p: string): StoredSummary['kind'] | undefined {
-  return summaryKindOf(p) ?? (path.basename(p).toLowerCase() === 'constitution.md' ? 'constitution' : undefined);
-}
-
 /** The summary a file of this path gets from the fast reader or a full parse (a constitution's is the index's own: constitutionOf). */
 function summaryKindOf(p: string): SummaryKind | undefined {
-  const base = path.basename(p).toLowerCase();
-  const parent = path.basename(path.dirname(p)).toLowerCase();
-  if (parent === 'checklists' && base.endsWith('.md')) return 'checklist';
-  if (base === 'spec.md') return 'spec';
-  if (base === 'plan.md') return 'plan';
-  if (base === 'tasks.md') return 'tasks';
-  return undefined;
+  const kind = artifactKindOf(p);
+  return kind === 'constitution' ? undefined : kind;
+}
+
+/**
+ * Which artifact a file is, by its name and its folder's (`checklists/*.md`), case-insensitively: what
+ * the summary store keeps for it and how it is parsed. The
+ * names are found by the runtime's search: path.basename and dirname walk the string in JavaScript,
+ * which a cold scan ran interpreted (then compiled) for every file.
+ */
+export function artifactKindOf(p: string): StoredSummary['kind'] | undefined {
+  const slash = p.lastIndexOf('/');
+  const base = p.slice(slash + 1).toLowerCase();
+  if (slash > 0 && base.endsWith('.md') && p.slice(p.lastIndexOf('/', slash - 1) + 1, slash).toLowerCase() === 'checklists') return 'checklist';
+  switch (base) {
+    case 'spec.md':
+      return 'spec';
+    case 'plan.md':
+      return 'plan';
+    case 'tasks.md':
+      return 'tasks';
+    case 'constitution.md':
+      return 'constitution';
+    default:
+      return undefined;
+  }
 }
 
 export function parseByKind(p: string, raw: string | Uint8Array): ParsedDoc | undefined {
-  const base = path.basename(p).toLowerCase();
-  const parent = path.basename(path.dirname(p)).toLowerCase();
-  if (parent === 'checklists' && base.endsWith('.md')) return parseChecklist(raw);
-  if (base === 'spec.md') return parseSpec(raw);
-  if (base === 'plan.md') return parsePlan(raw);
-  if (base === 'tasks.md') return parseTasks(raw);
-  if (base === 'constitution.md') return parseConstitution(raw);
-  return undefined;
+  switch (artifactKindOf(p)) {
+    case 'checklist':
+      return parseChecklist(raw);
+    case 'spec':
+      return parseSpec(raw);
+    case 'plan':
+      return parsePlan(raw);
+    case 'tasks':
+      return parseTasks(raw);
+    case 'constitution':
+      return parseConstitution(raw);
+    default:
+      return undefined;
+  }
 }

@@ -7,7 +7,7 @@ import { fastSummary, type FileSummary, summaryOfDoc } from '../../../../src/cor
 import { pendingGroupsOf, summarizeFiles, type SummaryEntry } from '../../../../src/core/workspace/firstScan';
 import { type FileSystemHost } from '../../../../src/core/workspace/fileSystem';
 import { NodeFileSystem } from '../../../../src/core/workspace/nodeFileSystem';
-import { summarizeOffThread } from '../../../../src/core/workspace/offThreadScan';
+import { OffThreadScan, summarizeOffThread } from '../../../../src/core/workspace/offThreadScan';
 import { parseByKind, type PendingFile, type StoredSummary, type SummaryStore, WorkspaceIndex } from '../../../../src/core/workspace/workspaceIndex';
 import { repoRoot } from '../../helpers/paths';
 
@@ -99,6 +99,37 @@ describe('first scan off the extension host thread', function () {
       }
     });
   }
+
+  it('a worker started before the listing (its start-up beside it) is given the files after it: the same entries', async () => {
+    const early = new OffThreadScan(WORKER);
+    const groups = await pendingOf(root);
+    const batches: SummaryEntry[][] = [];
+    assert.equal(await early.summarize(groups, (b) => batches.push(b)), 'worker');
+    const reference: SummaryEntry[][] = [];
+    await summarizeOffThread(join(tmpdir(), 'speckit-no-such-worker.js'), groups, (b) => reference.push(b));
+    assert.deepEqual(batches.flat(), reference.flat());
+    assert.equal(batches.flat().length, 12);
+  });
+
+  it('a worker that fails before it is given its files: they are summarized in this thread, every one', async () => {
+    const broken = join(root, 'broken-worker.js');
+    writeFileSync(broken, "throw new Error('no bundle');\n");
+    const early = new OffThreadScan(broken);
+    // Its failure arrives while the host is still listing.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const entries: SummaryEntry[] = [];
+    assert.equal(await early.summarize(await pendingOf(root), (b) => entries.push(...b)), 'in-thread');
+    assert.equal(entries.length, 12);
+    for (const [p, , , summary] of entries) assert.deepEqual(summary, expected(p), p);
+  });
+
+  it('a worker disposed unused (nothing was pending) ends; one asked after that summarizes in this thread', async () => {
+    const early = new OffThreadScan(WORKER);
+    early.dispose();
+    const entries: SummaryEntry[] = [];
+    assert.equal(await early.summarize(await pendingOf(root), (b) => entries.push(...b)), 'in-thread');
+    assert.equal(entries.length, 12);
+  });
 
   it('feeds the index, and a file changed after it was summarized is read again, never shown stale', async () => {
     const store = mapStore();

@@ -410,4 +410,13 @@ describe('persisted summaries (the index on a second start)', () => {
     assert.deepEqual(readdirSync(nested), [SUMMARY_FILE]);
     assert.ok(existsSync(`${nested}/${SUMMARY_FILE}`));
   });
+
+  it('stores of one process saving at once (same process, same millisecond) each write a temporary file of their own', async () => {
+    const stores = await Promise.all([1, 2, 3, 4].map(() => PersistedSummaries.open(cache.root, '1.0.0')));
+    stores.forEach((s, n) => s.set(`/p${n}`, n, n, { kind: 'tasks', done: n, total: n }));
+    // Names from the clock alone would clash here: the second exclusive create would fail.
+    await Promise.all(stores.map((s) => s.save()));
+    assert.deepEqual(readdirSync(cache.root), [SUMMARY_FILE]);
+    assert.equal(Object.keys(cacheJson().entries).length, 1, 'one whole file, from one of the saves');
+  });
 });
