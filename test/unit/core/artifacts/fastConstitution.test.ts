@@ -84,7 +84,22 @@ const PIECES = [
   '1. numbered item\n',
   '    indented\n',
   'Setext\n===\n',
-];
+  '# Acme Constitution #\n',
+  '## Principles ##\n',
+  '### I. snake_case_name\n',
+  '### _Emph_ principle\n',
+  '### II. a_b_\n',
+  '### III. __init__ rule\n',
+  '# [A_B](x) Constitution\n',
+  '# [A]\n',
+  '### [X][y]\n',
+  '### IV. Tab\tinside\n',
+  '### V. No\u00a0break\n',
+  '- ## Heading in a list\n',
+  '## Article II\n',
+  '**Constitution Version**: 10.0.0\n',
+  'バージョン: 11.0.0\n',
+]
 
 const generated = fc
   .array(fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...PIECES) }, { weight: 1, arbitrary: fc.string({ maxLength: 6 }) }), { maxLength: 30 })
@@ -151,7 +166,7 @@ describe('fastConstitutionSummary: the constitution summary without a full parse
       }),
       { numRuns: runs },
     );
-    // Measured: 1,119–1,167 of 2,000 answer (5 runs); under a third of that is the floor, so chance never fails it.
+    // Measured: 1,004–1,067 of 2,000 answer (5 runs); under a third of that is the floor, so chance never fails it.
     assert.ok(answered >= runs / 6, `answered ${answered} of ${runs}`);
   });
 
