@@ -77,17 +77,23 @@ async function workerStart(root: string): Promise<[number, number, number]> {
   const store = memorySummaries();
   const elu = performance.eventLoopUtilization();
   const [wall, index, cpu] = await time(async () => {
-    // Started before the listing, as the extension does: the thread's start-up runs beside it.
-    const worker = new OffThreadScan(WORKER);
-    const index = new WorkspaceIndex(vscodeLikeFs(), { summaries: store });
-    await index.addFolder(root, { provisional: true });
+    // Started before the listing and given each feature's files as it is listed, as the extension does.
+    let listed = false;
     let fill: Promise<unknown> = Promise.resolve();
-    const timer = setInterval(() => {
-      fill = fill.then(() => index.fillPending(false));
-    }, 150);
-    const thread = await worker.summarize(index.pendingFiles(), (batch) => {
+    let timer: ReturnType<typeof setInterval> | undefined;
+    const worker = new OffThreadScan(WORKER, (batch) => {
       for (const [p, size, mtime, summary] of batch) store.set(p, size, mtime, summary);
+      if (listed)
+        timer ??= setInterval(() => {
+          fill = fill.then(() => index.fillPending(false));
+        }, 150);
     });
+    const index = new WorkspaceIndex(vscodeLikeFs(), { summaries: store });
+    await index.addFolder(root, { provisional: true, onPending: (groups) => worker.add(groups) });
+    listed = true;
+    fill = fill.then(() => index.fillPending(false));
+    const pending = index.pendingFiles();
+    const thread = pending.length > 0 ? await worker.finish(pending) : 'worker';
     clearInterval(timer);
     await fill;
     await index.fillPending(true);

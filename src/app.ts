@@ -62,7 +62,10 @@ export interface FirstScanInfo {
 export interface ListedInfo {
   readonly started: boolean;
   readonly features: number;
+  /** Features still waiting for summaries (the others' came from the worker while the folders were listed). */
   readonly pending: number;
+  /** Files this thread had read and summarized itself by then. */
+  readonly readHere: number;
 }
 
 export interface SpeckitTestApi {
@@ -166,7 +169,8 @@ export class SpeckitExtension implements vscode.Disposable {
         let listed: ListedInfo | undefined;
         const listening = other.onDidList(() => {
           const features = other.index.features;
-          listed = { started: other.started, features: features.length, pending: features.filter((f) => f.pending).length };
+          const s = other.index.summarized;
+          listed = { started: other.started, features: features.length, pending: features.filter((f) => f.pending).length, readHere: s.fast + s.parsed };
         });
         try {
           const started = other.start();

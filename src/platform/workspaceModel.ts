@@ -3,7 +3,7 @@ import { branchFromGitHead } from '../core/workspace/gitHead';
 import { type FileSystemHost } from '../core/workspace/fileSystem';
 import { OffThreadScan, type ScanThread } from '../core/workspace/offThreadScan';
 import { memorySummaries, PersistedSummaries } from '../core/workspace/summaryStore';
-import { type IndexChange, type IndexedFeature, type IndexedProject, type SummaryStore, WorkspaceIndex } from '../core/workspace/workspaceIndex';
+import { type IndexChange, type IndexedFeature, type IndexedProject, type PendingFile, type SummaryStore, WorkspaceIndex } from '../core/workspace/workspaceIndex';
 import { VscodeFileSystem } from './vscodeFileSystem';
 
 /** Paths the index cares about; everything else a folder watcher reports is dropped at once. */
@@ -115,31 +115,39 @@ export class WorkspaceModel implements vscode.Disposable {
       let thread: ScanThread | 'skipped' = 'skipped';
       let entries = 0;
       if (fromStore === 0 && anyLocal) {
-        // The worker starts now, so its own start-up runs while the folders are listed.
-        const worker = new OffThreadScan(this.workerScript);
+        // The worker starts now and is given each feature's files as the folders are listed: its
+        // start-up and reading run beside the listing. Features are completed once all are listed.
+        let listed = false;
+        let fill: Promise<void> = Promise.resolve();
+        let fillTimer: ReturnType<typeof setTimeout> | undefined;
+        const fillNow = (): void => {
+          fillTimer = undefined;
+          fill = fill.then(async () => this.fireIfAny(await this.index.fillPending(false)));
+        };
+        const fsPaths = (groups: ReadonlyArray<readonly PendingFile[]>): PendingFile[][] => groups.map((g) => g.map(([p, kind]) => [this.uriFor(p).fsPath, kind] as const));
+        const worker = new OffThreadScan(this.workerScript, (batch) => {
+          for (const [p, size, mtime, summary] of batch) store.set(vscode.Uri.file(p).path, size, mtime, summary);
+          entries += batch.length;
+          if (listed) fillTimer ??= setTimeout(fillNow, FILL_INTERVAL_MS);
+        });
         try {
-          // List every feature first (nothing is read that the worker will summarize), so the tree shows
-          // them at once; each is completed as its summaries arrive, a batch of features at a time.
-          await Promise.all(folders.map((f) => this.index.addFolder(f.uri.path, { provisional: f.uri.scheme === 'file' })));
+          // List every feature first (nothing is read here that the worker will summarize), so the tree
+          // shows them at once; each is completed as its summaries arrive, a batch of features at a time.
+          await Promise.all(
+            folders.map((f) => this.index.addFolder(f.uri.path, { provisional: f.uri.scheme === 'file', onPending: (groups) => worker.add(fsPaths(groups)) })),
+          );
+          listed = true;
           this.announceListed();
-          let fill: Promise<void> = Promise.resolve();
-          let fillTimer: ReturnType<typeof setTimeout> | undefined;
-          const fillNow = (): void => {
-            fillTimer = undefined;
-            fill = fill.then(async () => this.fireIfAny(await this.index.fillPending(false)));
-          };
-          // The worker summarizes the files the listing left pending; it does not walk the folders again.
-          const groups = this.index.pendingFiles().map((g) => g.map(([p, kind]) => [this.uriFor(p).fsPath, kind] as const));
+          // Summaries that came in during the listing complete their features now.
+          if (entries > 0) fillNow();
+          // What is still pending (the worker has most of it already; it is given only the rest).
+          const groups = fsPaths(this.index.pendingFiles());
           if (groups.length > 0) {
-            thread = await worker.summarize(groups, (batch) => {
-              for (const [p, size, mtime, summary] of batch) store.set(vscode.Uri.file(p).path, size, mtime, summary);
-              entries += batch.length;
-              fillTimer ??= setTimeout(fillNow, FILL_INTERVAL_MS);
-            }).catch((e: unknown) => {
+            thread = await worker.finish(groups).catch((e: unknown) => {
               this.log.warn(`The first scan's summaries could not be computed ahead: ${String(e)}`);
               return 'skipped' as const;
             });
-          }
+          } else if (entries > 0) thread = 'worker'; // all of it arrived while the folders were listed
           if (fillTimer) clearTimeout(fillTimer);
           await fill.catch((e: unknown) => this.log.warn(`Features could not be completed as the first scan went: ${String(e)}`));
           // What the worker could not summarize (unreadable, binary, changed meanwhile) is read here.

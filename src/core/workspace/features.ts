@@ -86,13 +86,19 @@ export function parseFeatureName(name: string): ParsedFeatureName {
  * Dot-directories are archives: `specs/.archive/003-x` or `specs/.003-x` come back `archived`.
  * On a file system that can walk synchronously (the local disk) the whole listing is one run of
  * system calls; elsewhere the same walk awaits each step, several feature folders at once.
+ * `onFound` sees each folder's features as soon as they are read (before numbers are compared for
+ * duplicates): a first scan's worker can start on their files while the rest is listed.
  */
-export async function listFeatures(fs: FileSystemHost, project: Project): Promise<Feature[]> {
+export async function listFeatures(fs: FileSystemHost, project: Project, onFound?: (features: ReadonlyArray<Omit<Feature, 'duplicateNumber'>>) => void): Promise<Feature[]> {
   const now = canWalkNow(fs, project.root);
   const candidates = now ? walkNow(fs, candidatesOf(fs, project)) : await walkAsync(fs, candidatesOf(fs, project));
   const found: Array<Omit<Feature, 'duplicateNumber'>> = [];
-  if (now) for (const c of candidates) found.push(...walkNow(fs, featuresAt(project, c)));
-  else await forEachLimited(candidates, CONCURRENCY, async (c) => void found.push(...(await walkAsync(fs, featuresAt(project, c)))));
+  const add = (features: Array<Omit<Feature, 'duplicateNumber'>>): void => {
+    found.push(...features);
+    if (onFound && features.length > 0) onFound(features);
+  };
+  if (now) for (const c of candidates) add(walkNow(fs, featuresAt(project, c)));
+  else await forEachLimited(candidates, CONCURRENCY, async (c) => add(await walkAsync(fs, featuresAt(project, c))));
 
   const counts = new Map<string, number>();
   for (const f of found) {

@@ -33,23 +33,61 @@ const KINDS: ReadonlySet<string> = new Set<SummaryKind>(['spec', 'plan', 'tasks'
  * splits a feature (the index completes a feature once all its files are known).
  */
 export async function summarizeFiles(groups: ReadonlyArray<readonly PendingFile[]>, onBatch: (entries: SummaryEntry[]) => void, options: SummarizeOptions = {}): Promise<void> {
-  const { pause, batchEntries = 1, batchMs = 0 } = options;
-  const reader = new ScratchReader();
-  let batch: SummaryEntry[] = [];
-  let since = Date.now();
+  const { pause } = options;
+  const scan = new GroupSummarizer(onBatch, options);
   for (const group of groups) {
-    for (const [p, kind] of group) {
-      const entry = summarizeFile(reader, p, kind);
-      if (entry) batch.push(entry);
-      if (pause) await pause();
-    }
-    if (batch.length > 0 && (batch.length >= batchEntries || Date.now() - since >= batchMs)) {
-      onBatch(batch);
-      batch = [];
-      since = Date.now();
-    }
+    if (pause) {
+      for (const file of group) {
+        scan.file(file);
+        await pause();
+      }
+      scan.endGroup();
+    } else scan.group(group);
   }
-  if (batch.length > 0) onBatch(batch);
+  scan.flush();
+}
+
+/**
+ * Summarizes groups of files as they are given (a worker gets them in several messages while the host
+ * lists), reading through one reused buffer and handing entries over in batches of whole features.
+ */
+export class GroupSummarizer {
+  private readonly reader = new ScratchReader();
+  private readonly batchEntries: number;
+  private readonly batchMs: number;
+  private batch: SummaryEntry[] = [];
+  private since = Date.now();
+
+  constructor(
+    private readonly onBatch: (entries: SummaryEntry[]) => void,
+    options: SummarizeOptions = {},
+  ) {
+    this.batchEntries = options.batchEntries ?? 1;
+    this.batchMs = options.batchMs ?? 0;
+  }
+
+  group(group: readonly PendingFile[]): void {
+    for (const file of group) this.file(file);
+    this.endGroup();
+  }
+
+  file([p, kind]: PendingFile): void {
+    const entry = summarizeFile(this.reader, p, kind);
+    if (entry) this.batch.push(entry);
+  }
+
+  /** After a feature's files: the batch goes out once it is big or old enough. */
+  endGroup(): void {
+    if (this.batch.length > 0 && (this.batch.length >= this.batchEntries || Date.now() - this.since >= this.batchMs)) this.flush();
+  }
+
+  flush(): void {
+    if (this.batch.length === 0) return;
+    const batch = this.batch;
+    this.batch = [];
+    this.since = Date.now();
+    this.onBatch(batch);
+  }
 }
 
 /** The groups a worker was given, anything not of the expected shape left out (a message is data, not trusted code). */

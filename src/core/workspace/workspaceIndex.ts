@@ -8,7 +8,7 @@ import { parseTasks, type TasksDoc } from '../artifacts/tasks';
 import { fastSummary, type FileSummary, type SummaryKind, summaryOfDoc } from '../artifacts/fastSummary';
 import { featureStatus, type FeatureStatus } from '../status/featureStatus';
 import { type CurrentFeatureProblem, type CurrentFeatureSource, loadCurrentFeature } from './currentFeature';
-import { type Feature, type FileInfo, listFeatures, reloadFeature } from './features';
+import { type Feature, type FeatureFiles, type FileInfo, listFeatures, reloadFeature } from './features';
 import { type FileSystemHost, toFileReadError } from './fileSystem';
 import { type IndexedOpenSpec, indexOpenSpecFolder, type OpenSpecRefresh, openspecRefreshFor, openspecTasksOf, refreshOpenSpec } from './openspecIndex';
 import { findProjects, isInside, type Project } from './projects';
@@ -198,12 +198,16 @@ export class WorkspaceIndex {
   /**
    * Scans a folder from scratch (cached parses are reused when files did not change). `provisional`:
    * a file with no summary yet is left for the first scan's worker (its feature is `pending`) instead
-   * of being read and summarized here, so the listing shows at once.
+   * of being read and summarized here, so the listing shows at once. `onPending` (provisional only)
+   * is given those files feature by feature as the folders are listed, before the index is built, so
+   * the worker can start on them meanwhile; pendingFiles() still answers for all of them afterwards.
    */
-  async addFolder(folder: string, options: { provisional?: boolean } = {}): Promise<void> {
+  async addFolder(folder: string, options: { provisional?: boolean; onPending?: (groups: PendingFile[][]) => void } = {}): Promise<void> {
     const projects = await findProjects(this.fs, folder, this.options.maxDepth !== undefined ? { maxDepth: this.options.maxDepth } : {});
     const others = [...this.projects.filter((p) => p.folder !== folder).map((p) => p.project), ...projects];
-    const indexed = await Promise.all(projects.map((p) => this.indexProject(p, folder, others, options.provisional === true)));
+    const provisional = options.provisional === true;
+    const onPending = provisional ? options.onPending : undefined;
+    const indexed = await Promise.all(projects.map((p) => this.indexProject(p, folder, others, provisional, onPending)));
     this.folders.set(folder, indexed);
     this.openspecFolders.set(folder, await indexOpenSpecFolder(this.overlayFs, folder, this.options.maxDepth, this.featureRootsIn(folder)));
     this.rebuildLookups();
@@ -242,16 +246,21 @@ export class WorkspaceIndex {
     const groups: PendingFile[][] = [];
     for (const f of this.features) {
       if (!f.pending) continue;
-      const files = f.feature.files;
-      const group: PendingFile[] = [];
-      for (const info of [files.spec, files.plan, files.tasks, ...files.checklists]) {
-        const kind = info && summaryKindOf(info.path);
-        if (!info || !kind || this.summaryKnown(info)) continue;
-        group.push([info.path, kind]);
-      }
+      const group = this.unsummarized(f.feature.files);
       if (group.length > 0) groups.push(group);
     }
     return groups;
+  }
+
+  /** A feature's files that get a summary and have none yet (in the cache or the store). */
+  private unsummarized(files: FeatureFiles): PendingFile[] {
+    const group: PendingFile[] = [];
+    for (const info of [files.spec, files.plan, files.tasks, ...files.checklists]) {
+      const kind = info && summaryKindOf(info.path);
+      if (!info || !kind || this.summaryKnown(info)) continue;
+      group.push([info.path, kind]);
+    }
+    return group;
   }
 
   /** Whether every summarized file of a feature has a summary in the store or the cache. */
@@ -622,8 +631,15 @@ export class WorkspaceIndex {
     }
   }
 
-  private async indexProject(project: Project, folder: string, known: readonly Project[], provisional = false): Promise<IndexedProject> {
-    const listed = (await listFeatures(this.fs, project)).filter((f) => isNearest(project, f.dir, known));
+  private async indexProject(project: Project, folder: string, known: readonly Project[], provisional = false, onPending?: (groups: PendingFile[][]) => void): Promise<IndexedProject> {
+    // What a provisional scan will leave pending, as it is listed: the features that are this project's, not archived.
+    const onFound = onPending
+      ? (found: ReadonlyArray<Omit<Feature, 'duplicateNumber'>>): void => {
+          const groups = found.filter((f) => !f.archived && isNearest(project, f.dir, known)).map((f) => this.unsummarized(f.files));
+          if (groups.some((g) => g.length > 0)) onPending(groups.filter((g) => g.length > 0));
+        }
+      : undefined;
+    const listed = (await listFeatures(this.fs, project, onFound)).filter((f) => isNearest(project, f.dir, known));
     const problems: WorkspaceProblem[] = [...(project.problems ?? [])];
     let featureJsonText: string | undefined;
     let pointerUnreadable = false;

@@ -100,34 +100,52 @@ describe('first scan off the extension host thread', function () {
     });
   }
 
-  it('a worker started before the listing (its start-up beside it) is given the files after it: the same entries', async () => {
-    const early = new OffThreadScan(WORKER);
-    const groups = await pendingOf(root);
+  it("the listing gives each feature's pending files as it goes (onPending): the same files pendingFiles() gives after it, once each", async () => {
+    const index = new WorkspaceIndex(new NodeFileSystem());
+    const early: PendingFile[][] = [];
+    await index.addFolder(root, { provisional: true, onPending: (groups) => early.push(...groups) });
+    assert.equal(early.length, 3);
+    assert.deepEqual(early, index.pendingFiles());
+    // Not provisional: nothing is left pending, nothing is given.
+    const given: PendingFile[][] = [];
+    await new WorkspaceIndex(new NodeFileSystem()).addFolder(root, { onPending: (groups) => given.push(...groups) });
+    assert.deepEqual(given, []);
+  });
+
+  it('a worker started before the listing and given files while it runs, the rest at the end: the same entries, each file once', async () => {
     const batches: SummaryEntry[][] = [];
-    assert.equal(await early.summarize(groups, (b) => batches.push(b)), 'worker');
+    // Sent as soon as given (the default gathers a hundred files first).
+    const early = new OffThreadScan(WORKER, (b) => batches.push(b), 1);
+    const index = new WorkspaceIndex(new NodeFileSystem());
+    // Two features given during the listing, the third only at the end (as a feature found later would be).
+    await index.addFolder(root, { provisional: true, onPending: (groups) => early.add(groups.filter((g) => !g[0]![0].includes('003-f3'))) });
+    assert.equal(await early.finish(index.pendingFiles()), 'worker');
     const reference: SummaryEntry[][] = [];
-    await summarizeOffThread(join(tmpdir(), 'speckit-no-such-worker.js'), groups, (b) => reference.push(b));
-    assert.deepEqual(batches.flat(), reference.flat());
-    assert.equal(batches.flat().length, 12);
+    await summarizeOffThread(join(tmpdir(), 'speckit-no-such-worker.js'), index.pendingFiles(), (b) => reference.push(b));
+    const byPath = (entries: SummaryEntry[]): SummaryEntry[] => [...entries].sort(([a], [b]) => (a < b ? -1 : 1));
+    assert.deepEqual(byPath(batches.flat()), byPath(reference.flat()));
+    assert.equal(batches.flat().length, 12, 'each file summarized once');
   });
 
   it('a worker that fails before it is given its files: they are summarized in this thread, every one', async () => {
     const broken = join(root, 'broken-worker.js');
     writeFileSync(broken, "throw new Error('no bundle');\n");
-    const early = new OffThreadScan(broken);
+    const entries: SummaryEntry[] = [];
+    const early = new OffThreadScan(broken, (b) => entries.push(...b));
     // Its failure arrives while the host is still listing.
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const entries: SummaryEntry[] = [];
-    assert.equal(await early.summarize(await pendingOf(root), (b) => entries.push(...b)), 'in-thread');
+    const groups = await pendingOf(root);
+    early.add(groups);
+    assert.equal(await early.finish(groups), 'in-thread');
     assert.equal(entries.length, 12);
     for (const [p, , , summary] of entries) assert.deepEqual(summary, expected(p), p);
   });
 
   it('a worker disposed unused (nothing was pending) ends; one asked after that summarizes in this thread', async () => {
-    const early = new OffThreadScan(WORKER);
-    early.dispose();
     const entries: SummaryEntry[] = [];
-    assert.equal(await early.summarize(await pendingOf(root), (b) => entries.push(...b)), 'in-thread');
+    const early = new OffThreadScan(WORKER, (b) => entries.push(...b));
+    early.dispose();
+    assert.equal(await early.finish(await pendingOf(root)), 'in-thread');
     assert.equal(entries.length, 12);
   });
 
