@@ -57,8 +57,10 @@ export interface ConstitutionDoc {
 /**
  * What the index keeps of a constitution between runs (the summary store), so a scan and the Spec
  * Explorer's row know the version, whether the template was filled, the name and how many principles
- * without parsing the file: always taken from the full parse (`constitutionSummary`), never read by a
- * second reader.
+ * without parsing the file: the full parse's rules (constitutionName, principleSections,
+ * principleName, footerFields, isPlaceholderConstitution below), applied to the full parse
+ * (`constitutionSummary`) or to the fast reader's blocks (./fastConstitution), which is proven equal
+ * to it (test/unit/core/artifacts/fastConstitution.test.ts) and says nothing where it cannot be sure.
  */
 export interface ConstitutionSummary {
   readonly kind: 'constitution';
@@ -105,7 +107,6 @@ function readConstitution(doc: MarkdownDoc): ConstitutionDoc {
   const principles = readPrinciples(doc, all);
   const footer = readFooter(doc);
   const syncImpactReport = readSyncImpactReport(doc);
-  const isToken = (s: string | undefined): boolean => s !== undefined && /^\[[A-Z][A-Z0-9_]{2,}\]$/.test(s.trim());
 
   const problems: Problem[] = [...doc.problems];
   for (const p of placeholders) {
@@ -121,21 +122,40 @@ function readConstitution(doc: MarkdownDoc): ConstitutionDoc {
     });
   }
 
-  const placeholderPrinciples = principles.filter((p) => isToken(p.name)).length;
-  const isPlaceholder = isToken(name?.value) || isToken(footer.version?.value) || (principles.length > 0 && placeholderPrinciples * 2 > principles.length);
+  const isPlaceholder = isPlaceholderConstitution(
+    name?.value,
+    footer.version?.value,
+    principles.map((p) => p.name),
+  );
 
   return { kind: 'constitution', name, principles, ...footer, syncImpactReport, placeholders, isPlaceholder, problems };
+}
+
+const isToken = (s: string | undefined): boolean => s !== undefined && /^\[[A-Z][A-Z0-9_]{2,}\]$/.test(s.trim());
+
+/**
+ * The template was never filled: the name or the version is still a placeholder, or most principle
+ * headings are. `principleNames`: principleName's names of principleSections.
+ */
+export function isPlaceholderConstitution(name: string | undefined, version: string | undefined, principleNames: readonly string[]): boolean {
+  const placeholderPrinciples = principleNames.filter((n) => isToken(n)).length;
+  return isToken(name) || isToken(version) || (principleNames.length > 0 && placeholderPrinciples * 2 > principleNames.length);
+}
+
+/** The project's name from the first H1's shown text (`Acme Constitution` → Acme; the whole text when nothing is left). */
+export function constitutionName(shown: string): string {
+  return (
+    shown
+      .replace(/\s*(?:[-—–:|]\s*)?(?:Project\s+)?Constitution\s*$/i, '')
+      .replace(/\s*(?:憲法|憲章|宪法|宪章|章程)\s*$/, '')
+      .trim() || shown
+  );
 }
 
 function readName(doc: MarkdownDoc): Located<string> | undefined {
   const h1 = doc.root.children.find((n): n is Heading => n.type === 'heading' && n.depth === 1);
   if (!h1) return undefined;
-  const full = plainText(h1);
-  const value =
-    full
-      .replace(/\s*(?:[-—–:|]\s*)?(?:Project\s+)?Constitution\s*$/i, '')
-      .replace(/\s*(?:憲法|憲章|宪法|宪章|章程)\s*$/, '')
-      .trim() || full;
+  const value = constitutionName(plainText(h1));
   const [s, e] = headingContentSpan(h1);
   return { value, range: locateIn(doc, s, e, value) };
 }
@@ -147,29 +167,51 @@ const ARTICLE = /^(?:Article|Principle|Artikel|Artículo|Principe|Princípio)\s+
 const NUMBERED = /^([IVXLCDM]+|\d+)(?:[.:：)]|\s+[-—–])\s*(.+)$/;
 const KANJI_ARTICLE = /^第\s*(\d+|[IVXLCDM]+)\s*[条條章]\s*[:：.\s—–-]*\s*(.+)$/i;
 
-function readPrinciples(doc: MarkdownDoc, all: readonly Section[]): Principle[] {
-  const containers = all.filter((s) => s.depth <= 2 && PRINCIPLES_SECTION.test(s.title));
-  let candidates: Section[];
+/**
+ * A top-level heading's section as the principle rules read it: its depth, its shown title, and where
+ * it starts and ends (its heading's start to its last node's end; any positions in the same order do).
+ */
+export interface SectionShape {
+  readonly depth: number;
+  readonly title: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * The sections that are principles, in document order: the sub-sections (one level down) of every
+ * H1/H2 section whose title names principles or articles; without such a section, numbered H3s.
+ */
+export function principleSections<S extends SectionShape>(all: readonly S[]): S[] {
+  const containers = all.filter(isPrinciplesSection);
   if (containers.length > 0) {
-    candidates = all.filter((s) => containers.some((c) => s.depth === c.depth + 1 && s.start > c.start && s.start <= c.end));
-  } else {
-    // No recognizable principles section: numbered H3 headings are principles ("### I. Name").
-    candidates = all.filter((s) => s.depth === 3 && (ARTICLE.test(s.title) || NUMBERED.test(s.title) || KANJI_ARTICLE.test(s.title)));
+    return all.filter((s) => containers.some((c) => s.depth === c.depth + 1 && s.start > c.start && s.start <= c.end));
   }
-  return candidates.map((s) => principleOf(doc, s));
+  // No recognizable principles section: numbered H3 headings are principles ("### I. Name").
+  return all.filter((s) => s.depth === 3 && (ARTICLE.test(s.title) || NUMBERED.test(s.title) || KANJI_ARTICLE.test(s.title)));
+}
+
+/** An H1/H2 whose title names principles or articles: its sub-sections are the principles. */
+export function isPrinciplesSection(s: SectionShape): boolean {
+  return s.depth <= 2 && PRINCIPLES_SECTION.test(s.title);
+}
+
+/** A principle heading's number and name (`I. Library-First` → 1, Library-First; the title when it has no number). */
+export function principleName(title: string): { number: number | undefined; name: string } {
+  const m = ARTICLE.exec(title) ?? NUMBERED.exec(title) ?? KANJI_ARTICLE.exec(title);
+  if (m) {
+    const n = /^\d+$/.test(m[1]!) ? Number(m[1]) : romanToNumber(m[1]!);
+    if (n !== undefined) return { number: n, name: m[2]!.trim() };
+  }
+  return { number: undefined, name: title };
+}
+
+function readPrinciples(doc: MarkdownDoc, all: readonly Section[]): Principle[] {
+  return principleSections(all).map((s) => principleOf(doc, s));
 }
 
 function principleOf(doc: MarkdownDoc, s: Section): Principle {
-  const m = ARTICLE.exec(s.title) ?? NUMBERED.exec(s.title) ?? KANJI_ARTICLE.exec(s.title);
-  let number: number | undefined;
-  let name = s.title;
-  if (m) {
-    const n = /^\d+$/.test(m[1]!) ? Number(m[1]) : romanToNumber(m[1]!);
-    if (n !== undefined) {
-      number = n;
-      name = m[2]!.trim();
-    }
-  }
+  const { number, name } = principleName(s.title);
   const [hs, he] = headingContentSpan(s.heading);
   const [bs, be] = trimSpan(doc.text, nodeEnd(s.heading), s.end);
   return {
@@ -187,25 +229,37 @@ const VERSION_LABEL = /^(?:constitution\s+)?version$|^バージョン$|^版本$|
 const AMENDED_LABEL = /amend|updated|modified|revised|改正|修正|更新|修订|修訂|最終|最后|最後/i;
 const RATIFIED_LABEL = /ratif|adopt|enact|制定|批准|施行|採択|通过|通過|生效|承認/i;
 
-interface Footer {
-  version: Located<string> | undefined;
-  ratified: Located<string> | undefined;
-  lastAmended: Located<string> | undefined;
+export interface FooterFields<T> {
+  version: T | undefined;
+  ratified: T | undefined;
+  lastAmended: T | undefined;
 }
 
-/** The last paragraph that names a version (`**Version**: 1.0.0 | **Ratified**: … | **Last Amended**: …` and variants). */
+type Footer = FooterFields<Located<string>>;
+
+/**
+ * One paragraph's footer fields (`**Version**: 1.0.0 | **Ratified**: … | **Last Amended**: …` and
+ * variants) from its metadata fields (docScan's metadataFields, `plain` labels allowed): the first
+ * of each. The footer is the last paragraph, outside code and HTML, with a version.
+ */
+export function footerFields<T>(fields: Iterable<{ readonly label: string; readonly value: T }>): FooterFields<T> {
+  const found: FooterFields<T> = { version: undefined, ratified: undefined, lastAmended: undefined };
+  for (const f of fields) {
+    const label = f.label.replace(/[*_]/g, '').trim();
+    if (found.version === undefined && VERSION_LABEL.test(label)) found.version = f.value;
+    else if (found.lastAmended === undefined && AMENDED_LABEL.test(label)) found.lastAmended = f.value;
+    else if (found.ratified === undefined && RATIFIED_LABEL.test(label)) found.ratified = f.value;
+  }
+  return found;
+}
+
+/** The last paragraph that names a version. */
 function readFooter(doc: MarkdownDoc): Footer {
   let footer: Footer = { version: undefined, ratified: undefined, lastAmended: undefined };
   walk(doc.root, (node) => {
     if (node.type === 'code' || node.type === 'html') return 'skip';
     if (node.type !== 'paragraph') return undefined;
-    const found: Footer = { version: undefined, ratified: undefined, lastAmended: undefined };
-    for (const f of metadataFields(doc, node, true)) {
-      const label = f.label.replace(/[*_]/g, '').trim();
-      if (!found.version && VERSION_LABEL.test(label)) found.version = f.value;
-      else if (!found.lastAmended && AMENDED_LABEL.test(label)) found.lastAmended = f.value;
-      else if (!found.ratified && RATIFIED_LABEL.test(label)) found.ratified = f.value;
-    }
+    const found = footerFields(metadataFields(doc, node, true));
     if (found.version) footer = found;
     return 'skip';
   });

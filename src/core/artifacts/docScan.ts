@@ -315,18 +315,40 @@ const BOLD_LABEL_OUTSIDE = /^([ \t]*(?:>[ \t]*)*(?:[-*+][ \t]+)?)\*\*([^*\r\n]{1
 const BOLD_LABEL_INSIDE = /^([ \t]*(?:>[ \t]*)*(?:[-*+][ \t]+)?)\*\*([^*\r\n]{1,60}?)[:：][ \t]*\*\*[ \t]*/;
 const PLAIN_LABEL = /^([ \t]*(?:>[ \t]*)*)([A-Za-z][A-Za-z /-]{0,30}?|[^\p{ASCII}]{1,12}?)[ \t]*[:：][ \t]+/u;
 
+/** One `**Label**: value` field of a text, by offsets into it (metadataFieldSpans). */
+export interface MetadataFieldSpan {
+  readonly label: string;
+  /** The value, as MetadataField's: [valueStart, valueEnd). */
+  readonly valueStart: number;
+  readonly valueEnd: number;
+  /** The whole segment, as MetadataField's range: [start, valueEnd). */
+  readonly start: number;
+}
+
 /**
  * Reads `**Label**: value` fields from the source lines of a paragraph. `plain` also accepts an
  * unemphasized `Label: value` (used for the version footer, which some projects write without bold).
  */
 export function metadataFields(doc: MarkdownDoc, block: Paragraph, plain = false): MetadataField[] {
-  const out: MetadataField[] = [];
   const start = nodeStart(block);
   const src = doc.text.slice(start, nodeEnd(block));
+  return metadataFieldSpans(src, plain).map((f) => ({
+    label: f.label,
+    value: { value: src.slice(f.valueStart, f.valueEnd), range: doc.index.rangeOf(start + f.valueStart, start + f.valueEnd) },
+    range: doc.index.rangeOf(start + f.start, start + f.valueEnd),
+  }));
+}
+
+/**
+ * metadataFields' reading of a paragraph's source text (offsets into `src`): the one reading, for
+ * the full parse's paragraphs and the fast reader's (./fastConstitution).
+ */
+export function metadataFieldSpans(src: string, plain = false): MetadataFieldSpan[] {
+  const out: MetadataFieldSpan[] = [];
   for (const m of src.matchAll(/([^\r\n]*)(?:\r\n|\r|\n|$)/g)) {
     if (m.index === src.length && m[0] === '' && m.index > 0) break;
     const line = m[1]!;
-    const lineOffset = start + m.index;
+    const lineOffset = m.index;
     let segStart = 0;
     const separators = [...line.matchAll(/[ \t]+[|·][ \t]+/g)];
     const bounds: [number, number][] = [];
@@ -342,11 +364,7 @@ export function metadataFields(doc: MarkdownDoc, block: Paragraph, plain = false
       const label = m[2]!.trim();
       if (!label) continue;
       const [vs, ve] = unwrapValue(seg, m[0].length, seg.length);
-      out.push({
-        label,
-        value: { value: seg.slice(vs, ve), range: doc.index.rangeOf(lineOffset + s + vs, lineOffset + s + ve) },
-        range: doc.index.rangeOf(lineOffset + s + m[1]!.length, lineOffset + s + ve),
-      });
+      out.push({ label, valueStart: lineOffset + s + vs, valueEnd: lineOffset + s + ve, start: lineOffset + s + m[1]!.length });
     }
   }
   return out;

@@ -396,7 +396,7 @@ function codeSpans(text: string, start: number, end: number, out: Array<[number,
  * first line of its text after the marker and checkbox, trimmed). One class for both, so the
  * visitors see one object shape; the reader fills one per read anew for each event.
  */
-class BlockEvent {
+export class BlockEvent {
   type: 'heading' | 'item' = 'heading';
   depth = 0;
   content = '';
@@ -411,11 +411,11 @@ class BlockEvent {
  * forwards, so lines after a heading or an item's first line cannot change what came before them.
  * Visitors are classes (one method each), not closures made per file: see BlockReader.
  */
-interface Visitor {
+export interface Visitor {
   visit(e: BlockEvent): boolean;
 }
 
-class Bail extends Error {}
+export class Bail extends Error {}
 
 /** Where a line ends in a text with CR breaks (the runtime's search, not a loop over characters). */
 const LINE_END = /[\r\n]/g;
@@ -429,9 +429,11 @@ const LIST_ITEM = /^([-*+]|(\d{1,9})([.)]))(?=[ \t]|$)/;
 const WRAP_OPEN = /^[ \t]{0,3}(`{3,}|~{3,})[ \t]*(markdown|md)[ \t]*$/i;
 
 /** Where the phrasing text of a file is, for counting markers and placeholders (offsets into the text). */
-interface Phrasing {
+export interface Phrasing {
   /** Paragraphs, headings and table cells: what the parser scans for markers and placeholders. */
   readonly blocks: Array<[number, number]>;
+  /** When asked for: the paragraphs alone (not headings, not table cells), as the parser's paragraph nodes span them. */
+  readonly paragraphs?: Array<[number, number]>;
   /** Fenced code, HTML comments and front matter: blanked before scanning. */
   readonly masked: Array<[number, number]>;
   /** Inline code spans: blanked for markers only. */
@@ -461,7 +463,7 @@ const DELIMITER_ROW = /^\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$
  * offsets (no array of lines), and a line's first character decides which of the block patterns can
  * apply: most lines are list items or plain text.
  */
-function readBlocks(text: string, visitor: Visitor, phrasing: Phrasing | null): boolean {
+export function readBlocks(text: string, visitor: Visitor, phrasing: Phrasing | null): boolean {
   try {
     new BlockReader(text, visitor, phrasing).read();
     return true;
@@ -946,6 +948,7 @@ function closeParagraph(text: string, p: OpenParagraph, out: Phrasing): void {
     return;
   }
   addPhrasing(text, p.lines[0]![0], p.lines[p.lines.length - 1]![1], out);
+  out.paragraphs?.push([p.lines[0]![0], p.lines[p.lines.length - 1]![1]]);
 }
 
 function addPhrasing(text: string, start: number, end: number, out: Phrasing): void {
@@ -1006,7 +1009,7 @@ const INLINE_MARKUP = /[*_`\\[<~]|&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]
  * A heading's shown text (what plainText gives) when its only inline markup is code spans, else
  * undefined. A code span shows its content, one space stripped from each end when both are spaces.
  */
-function plainHeading(content: string): string | undefined {
+export function plainHeading(content: string): string | undefined {
   if (!content.includes('`')) return INLINE_MARKUP.test(content) ? undefined : collapsedSpaces(content);
   if (content.includes('\\')) return undefined;
   const spans: Array<[number, number]> = [];

@@ -1,6 +1,7 @@
 import * as path from 'node:path/posix';
 import { parseChecklist, type ChecklistDoc } from '../artifacts/checklist';
 import { type ConstitutionDoc, type ConstitutionSummary, constitutionSummary, parseConstitution } from '../artifacts/constitution';
+import { fastConstitutionSummary } from '../artifacts/fastConstitution';
 import { parsePlan, type PlanDoc } from '../artifacts/plan';
 import { parseSpec, type SpecDoc } from '../artifacts/spec';
 import { parseTasks, type TasksDoc } from '../artifacts/tasks';
@@ -689,7 +690,8 @@ export class WorkspaceIndex {
   /**
    * A project's constitution: its summary from the store when the file's size and mtime match (left
    * unread where the disk reads synchronously: the getter parses it on first use), else read and
-   * parsed in full now, its summary taken from that parse and stored. Problems go to `problems`.
+   * summarized by the fast reader, or parsed in full now where only that can say; the summary is
+   * stored. Problems go to `problems`.
    */
   private async constitutionOf(p: string, problems: WorkspaceProblem[]): Promise<{ path: string; entry: CacheEntry; summary: ConstitutionSummary } | undefined> {
     let entry: CacheEntry | { failed: WorkspaceProblem } | undefined;
@@ -705,6 +707,13 @@ export class WorkspaceIndex {
       return undefined;
     }
     let summary = entry.summary?.kind === 'constitution' ? entry.summary : undefined;
+    // The fast reader's summary where it is sure (the full parse waits for the getter); the text is
+    // kept for that parse (one file per project).
+    if (!summary && !entry.parsed && entry.raw !== undefined) {
+      summary = fastConstitutionSummary(entry.raw);
+      entry.summary = summary;
+      if (summary) this.storeSummary(p, entry, summary);
+    }
     if (!summary) {
       this.parse(p, entry);
       summary = entry.doc?.kind === 'constitution' ? constitutionSummary(entry.doc) : undefined;

@@ -49,10 +49,11 @@ describe('speckit-vscode CLI bundle: parsers load on demand', function () {
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
   it('a scan of the real corpus, cold, filling a cache and warm, never loads them and prints what the in-process CLI prints', async () => {
-    // Without a constitution: the index parses a constitution in full (one per project).
+    // With the corpus project's stub constitution: the fast reader summarizes it too.
     const tree = join(root, 'tree');
-    corpusProject(tree, { constitution: false });
+    corpusProject(tree);
     const expected = await inProcess(['scan', '.', '--json'], tree);
+    assert.match(expected, /"constitution":\{/);
     const cache = join(root, 'cache');
     for (const args of [['scan', '.', '--json'], ['scan', '.', '--json', '--cache', cache], ['scan', '.', '--json', '--cache', cache]]) {
       const r = bundled(args, tree, probe);
@@ -80,14 +81,43 @@ describe('speckit-vscode CLI bundle: parsers load on demand', function () {
     assert.equal(JSON.parse(parse.out).tasks.length, 2);
   });
 
-  it('a scan with a constitution loads them cold (the constitution is parsed in full) and not warm (its summary is stored), printing the same each time', async () => {
+  it('a scan with a real constitution never loads them, cold, filling a cache, warm or after it changed, and prints what the in-process CLI prints', async () => {
     const tree = join(root, 'tree');
     corpusProject(tree);
-    // A real, filled-in constitution (version 1.3.0) in place of the corpus project's stub.
+    // A real, filled-in constitution (version 1.3.0, a Sync Impact Report) in place of the corpus project's stub.
     const file = join(tree, '.specify', 'memory', 'constitution.md');
     copyFileSync(join(corpusDir(), 'microsoft__CommunityManagement-Sample-Spec-Kit__.specify__memory__constitution.md'), file);
     const expected = await inProcess(['scan', '.', '--json'], tree);
     assert.match(expected, /"constitution":\{"version":"[^"]+","placeholder":false\}/, 'the corpus constitution is filled in');
+    const cache = join(root, 'cache');
+    for (const args of [['scan', '.', '--json'], ['scan', '.', '--json', '--cache', cache], ['scan', '.', '--json', '--cache', cache]]) {
+      const r = bundled(args, tree, probe);
+      assert.equal(r.err, '', args.join(' '));
+      assert.equal(r.out, expected, args.join(' '));
+      assert.equal(r.loadedParsers, false, `${args.join(' ')} loaded the parsers`);
+      assert.equal(r.loadedYaml, false, `${args.join(' ')} loaded the YAML parser`);
+    }
+    // The constitution changed (same size, a new version): the warm run reads it again and prints the change.
+    const text = readFileSync(file, 'utf8');
+    const version = /\*\*Version\*\*:\s*(\d+\.\d+\.\d+)/.exec(text);
+    assert.ok(version, 'the corpus constitution has a footer version');
+    const bumped = version[1]!.replace(/\d$/, (d) => String((Number(d) + 1) % 10));
+    writeFileSync(file, text.replace(version[0], version[0].replace(version[1]!, bumped)));
+    utimesSync(file, new Date(), new Date(Date.now() + 5_000));
+    const changed = bundled(['scan', '.', '--json', '--cache', cache], tree, probe);
+    assert.equal(changed.loadedParsers, false);
+    assert.equal(changed.out, await inProcess(['scan', '.', '--json'], tree));
+    assert.match(changed.out, new RegExp(`"constitution":\\{"version":"${bumped.replace(/\./g, '\\.')}"`));
+  });
+
+  it('a scan with a constitution only the full parse reads loads them cold (it is parsed in full) and not warm (its summary is stored), printing the same each time', async () => {
+    const tree = join(root, 'tree');
+    corpusProject(tree);
+    // An HTML block around the footer: the fast reader leaves the constitution to the full parse.
+    const file = join(tree, '.specify', 'memory', 'constitution.md');
+    writeFileSync(file, '# Acme Constitution\n\n## Core Principles\n\n### I. One\n\n<div>\n\n**Version**: 2.0.0\n\n</div>\n');
+    const expected = await inProcess(['scan', '.', '--json'], tree);
+    assert.match(expected, /"constitution":\{"version":"2\.0\.0","placeholder":false\}/);
     const cache = join(root, 'cache');
     const runs: Array<[string[], boolean]> = [
       [['scan', '.', '--json'], true],
@@ -102,17 +132,6 @@ describe('speckit-vscode CLI bundle: parsers load on demand', function () {
       // The constitution has no front matter: its full parse needs remark, not the YAML parser.
       assert.equal(r.loadedYaml, false, `${args.join(' ')} loaded the YAML parser`);
     }
-    // The constitution changed (same size, a new version): the warm run parses it again and prints the change.
-    const text = readFileSync(file, 'utf8');
-    const version = /\*\*Version\*\*:\s*(\d+\.\d+\.\d+)/.exec(text);
-    assert.ok(version, 'the corpus constitution has a footer version');
-    const bumped = version[1]!.replace(/\d$/, (d) => String((Number(d) + 1) % 10));
-    writeFileSync(file, text.replace(version[0], version[0].replace(version[1]!, bumped)));
-    utimesSync(file, new Date(), new Date(Date.now() + 5_000));
-    const changed = bundled(['scan', '.', '--json', '--cache', cache], tree, probe);
-    assert.equal(changed.loadedParsers, true);
-    assert.equal(changed.out, await inProcess(['scan', '.', '--json'], tree));
-    assert.match(changed.out, new RegExp(`"constitution":\\{"version":"${bumped.replace(/\./g, '\\.')}"`));
   });
 
   it('loads the YAML parser (dist/cliYaml.js) only for front matter, and reads it as the in-process CLI does', async () => {
