@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 /** The repository root: the nearest ancestor of this file with a package.json (works from out/ too). */
@@ -27,4 +27,15 @@ export function corpusFiles(suffix: string): string[] {
 
 export function fixture(...parts: string[]): string {
   return join(repoRoot(), 'test', 'fixtures', 'unit', ...parts);
+}
+
+/** Every `.md` file under `dir`, at any depth. */
+export function markdownFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...markdownFiles(p));
+    else if (name.endsWith('.md')) out.push(p);
+  }
+  return out;
 }

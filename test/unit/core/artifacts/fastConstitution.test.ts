@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as fc from 'fast-check';
 import { constitutionSummary, footerFields, parseConstitution, principleSections } from '../../../../src/core/artifacts/constitution';
 import { metadataFieldSpans } from '../../../../src/core/artifacts/docScan';
 import { fastConstitutionSummary } from '../../../../src/core/artifacts/fastConstitution';
-import { corpusDir, corpusFiles, repoRoot } from '../../helpers/paths';
+import { corpusDir, corpusFiles, markdownFiles, repoRoot } from '../../helpers/paths';
 
 /** Asserts the fast summary is the full parse's; true when it answered (did not defer to the parse). */
 function agrees(raw: string | Uint8Array, label: string): boolean {
@@ -13,16 +13,6 @@ function agrees(raw: string | Uint8Array, label: string): boolean {
   if (fast === undefined) return false;
   assert.deepEqual(fast, constitutionSummary(parseConstitution(raw)), label);
   return true;
-}
-
-function markdownFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...markdownFiles(p));
-    else if (name.endsWith('.md')) out.push(p);
-  }
-  return out;
 }
 
 /** Constitution pieces: the template's slots, filled headings and footers, footers in lists, quotes, tables, code and comments, markup in headings. */

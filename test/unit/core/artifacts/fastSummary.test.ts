@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as fc from 'fast-check';
 import { artifactKind } from '../../../../src/core/artifacts/artifactKind';
@@ -9,7 +9,7 @@ import { LIMITS, measureComplexity, tooComplex } from '../../../../src/core/mark
 import { parsePlan } from '../../../../src/core/artifacts/plan';
 import { parseSpec } from '../../../../src/core/artifacts/spec';
 import { parseTasks } from '../../../../src/core/artifacts/tasks';
-import { corpusDir, corpusFiles, repoRoot } from '../../helpers/paths';
+import { corpusDir, corpusFiles, markdownFiles, repoRoot } from '../../helpers/paths';
 
 const FULL = { spec: parseSpec, plan: parsePlan, tasks: parseTasks, checklist: parseChecklist } as const;
 
@@ -28,16 +28,6 @@ function agrees(kind: SummaryKind, raw: string | Uint8Array, label: string): boo
 function summaryKind(file: string): SummaryKind | undefined {
   const kind = artifactKind(file);
   return kind === 'spec' || kind === 'plan' || kind === 'tasks' || kind === 'checklist' ? kind : undefined;
-}
-
-function markdownFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...markdownFiles(p));
-    else if (name.endsWith('.md')) out.push(p);
-  }
-  return out;
 }
 
 /** Task-file pieces: phases, tasks of both ID schemes, nesting, fences, comments, tables, line endings. */
