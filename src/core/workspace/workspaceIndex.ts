@@ -635,8 +635,11 @@ export class WorkspaceIndex {
     // What a provisional scan will leave pending, as it is listed: the features that are this project's, not archived.
     const onFound = onPending
       ? (found: ReadonlyArray<Omit<Feature, 'duplicateNumber'>>): void => {
-          const groups = found.filter((f) => !f.archived && isNearest(project, f.dir, known)).map((f) => this.unsummarized(f.files));
-          if (groups.some((g) => g.length > 0)) onPending(groups.filter((g) => g.length > 0));
+          const groups = found
+            .filter((f) => !f.archived && isNearest(project, f.dir, known))
+            .map((f) => this.unsummarized(f.files))
+            .filter((g) => g.length > 0);
+          if (groups.length > 0) onPending(groups);
         }
       : undefined;
     const listed = (await listFeatures(this.fs, project, onFound)).filter((f) => isNearest(project, f.dir, known));
@@ -857,8 +860,10 @@ function summaryKindOf(p: string): SummaryKind | undefined {
 }
 
 /**
- * Which artifact a file is, by its name and its folder's (`checklists/*.md`), case-insensitively: what
- * the summary store keeps for it and how it is parsed. The
+ * Which artifact a feature's file is, by its exact name and its folder's (`checklists/*.md`),
+ * case-insensitively: what the summary store keeps for it and how it is parsed. Stricter than
+ * ../artifacts/artifactKind, the linter's guess for any file a user names (`x-spec.md`,
+ * `my-tasks.md`): the index knows a feature's files by the names its listing found them under. The
  * names are found by the runtime's search: path.basename and dirname walk the string in JavaScript,
  * which a cold scan ran interpreted (then compiled) for every file.
  */
