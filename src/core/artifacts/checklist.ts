@@ -45,7 +45,11 @@ const CHK_AT_START = /^[ \t]*(?:\*\*|__|`)?(CHK(\d{3,}))\b/;
 
 /** Parses a `checklists/<domain>.md`. Never throws. */
 export function parseChecklist(raw: string | Uint8Array): ChecklistDoc {
-  const doc = parseMarkdown(raw);
+  return checklistFromMarkdown(parseMarkdown(raw));
+}
+
+/** parseChecklist's reading of a parsed text: for a caller that keeps the tree too (the linter), so the text is parsed once. Never throws. */
+export function checklistFromMarkdown(doc: MarkdownDoc): ChecklistDoc {
   try {
     return readChecklist(doc);
   } catch (e) {

@@ -78,7 +78,11 @@ export function constitutionSummary(doc: ConstitutionDoc): ConstitutionSummary {
 
 /** Parses `.specify/memory/constitution.md` (or `memory/constitution.md`). Never throws. */
 export function parseConstitution(raw: string | Uint8Array): ConstitutionDoc {
-  const doc = parseMarkdown(raw);
+  return constitutionFromMarkdown(parseMarkdown(raw));
+}
+
+/** parseConstitution's reading of a parsed text: for a caller that keeps the tree too (the linter), so the text is parsed once. Never throws. */
+export function constitutionFromMarkdown(doc: MarkdownDoc): ConstitutionDoc {
   try {
     return readConstitution(doc);
   } catch (e) {

@@ -91,7 +91,11 @@ export interface PlanDoc {
 
 /** Parses a `plan.md` (spec-kit's template and the seed's dialect). Never throws. */
 export function parsePlan(raw: string | Uint8Array): PlanDoc {
-  const doc = parseMarkdown(raw);
+  return planFromMarkdown(parseMarkdown(raw));
+}
+
+/** parsePlan's reading of a parsed text: for a caller that keeps the tree too (the linter), so the text is parsed once. Never throws. */
+export function planFromMarkdown(doc: MarkdownDoc): PlanDoc {
   try {
     return readPlan(doc);
   } catch (e) {

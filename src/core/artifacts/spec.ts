@@ -113,7 +113,11 @@ export const MAX_CLARIFICATION_MARKERS = 3;
 
 /** Parses a `spec.md` (spec-kit's template, its localized variants, and the seed's looser dialect). Never throws. */
 export function parseSpec(raw: string | Uint8Array): SpecDoc {
-  const doc = parseMarkdown(raw);
+  return specFromMarkdown(parseMarkdown(raw));
+}
+
+/** parseSpec's reading of a parsed text: for a caller that keeps the tree too (the linter), so the text is parsed once. Never throws. */
+export function specFromMarkdown(doc: MarkdownDoc): SpecDoc {
   try {
     return readSpec(doc);
   } catch (e) {

@@ -58,10 +58,10 @@ export function lintKind(filePath: string): LintKind | undefined {
 
 /**
  * Reads a file for linting and navigation. `model` is the parser's result when the caller already has
- * it (the workspace index caches them); tasks files carry their markdown, the others (small) are
- * parsed once more for their tree.
+ * it (the workspace index caches them); tasks files carry their markdown, the others are parsed once
+ * more for their tree unless the caller has the tree `model` was read from (`markdown`).
  */
-export function analyzeDoc(path: string, raw: string | Uint8Array, model?: ParsedModel): AnalyzedDoc | undefined {
+export function analyzeDoc(path: string, raw: string | Uint8Array, model?: ParsedModel, markdown?: MarkdownDoc): AnalyzedDoc | undefined {
   const kind = lintKind(path);
   if (!kind) return undefined;
   const make = <K extends AnalyzedDoc['kind'], M>(k: K, m: M, markdown: MarkdownDoc): Base & { kind: K; model: M } => {
@@ -74,13 +74,13 @@ export function analyzeDoc(path: string, raw: string | Uint8Array, model?: Parse
       return make('tasks', m, m.markdown);
     }
     case 'spec':
-      return make('spec', model?.kind === 'spec' ? model : parseSpec(raw), parseMarkdown(raw));
+      return make('spec', model?.kind === 'spec' ? model : parseSpec(raw), (model?.kind === 'spec' ? markdown : undefined) ?? parseMarkdown(raw));
     case 'plan':
-      return make('plan', model?.kind === 'plan' ? model : parsePlan(raw), parseMarkdown(raw));
+      return make('plan', model?.kind === 'plan' ? model : parsePlan(raw), (model?.kind === 'plan' ? markdown : undefined) ?? parseMarkdown(raw));
     case 'checklist':
-      return make('checklist', model?.kind === 'checklist' ? model : parseChecklist(raw), parseMarkdown(raw));
+      return make('checklist', model?.kind === 'checklist' ? model : parseChecklist(raw), (model?.kind === 'checklist' ? markdown : undefined) ?? parseMarkdown(raw));
     case 'constitution':
-      return make('constitution', model?.kind === 'constitution' ? model : parseConstitution(raw), parseMarkdown(raw));
+      return make('constitution', model?.kind === 'constitution' ? model : parseConstitution(raw), (model?.kind === 'constitution' ? markdown : undefined) ?? parseMarkdown(raw));
     default:
       return make(kind, undefined, parseMarkdown(raw));
   }

@@ -63,17 +63,32 @@ export class LintWorkspace {
     const kind = lintKind(p);
     if (!kind) return undefined;
     if (kind === 'research' || kind === 'data-model' || kind === 'quickstart') return this.analyzeUnindexed(p);
-    const model = await this.index.document(p);
+    const model = await this.indexed(p);
     // Names the index does not parse (`001-tasks.md`, `feature-spec.md`) are read here.
     if (!model) return this.analyzeUnindexed(p);
     const cached = this.byModel.get(model);
     if (cached) return cached;
-    // The index parsed it from exactly this text: the overlay, else the disk (read again only for the tree).
-    const raw = this.texts.get(p)?.text ?? (model.kind === 'tasks' ? '' : await this.read(p));
+    // The same text as the index parsed, parsed again for its tree: the overlay, or the disk (read
+    // again only for the tree; a tasks document holds its tree).
+    const raw = model.kind === 'tasks' ? '' : (this.texts.get(p)?.text ?? (await this.read(p)));
     if (raw === undefined) return undefined;
     const doc = analyzeDoc(p, raw, model);
     if (doc) this.byModel.set(model, doc);
     return this.remember(p, doc);
+  }
+
+  /**
+   * The index's document for `p`. When the index parses it for this call, the tree comes with it and
+   * the analysis is made from both at once (one parse of the text, one read of the file): a spec read
+   * first for a sibling's cross-file rules is then not parsed again when its own turn comes.
+   */
+  private async indexed(p: string): Promise<ParsedModel | undefined> {
+    const { doc: model, markdown } = await this.index.load(p, undefined, true);
+    if (model && markdown && lintKind(p) === model.kind && !this.byModel.has(model)) {
+      const doc = analyzeDoc(p, '', model, markdown);
+      if (doc) this.byModel.set(model, this.remember(p, doc)!);
+    }
+    return model;
   }
 
   private async analyzeUnindexed(p: string): Promise<AnalyzedDoc | undefined> {
@@ -146,8 +161,8 @@ export class LintWorkspace {
     const specPath = paths.find((x) => lintKind(x) === 'spec');
     const tasksPath = paths.find((x) => lintKind(x) === 'tasks');
     const [spec, tasks] = await Promise.all([
-      specPath ? (this.index.document(specPath) as Promise<SpecDoc | undefined>) : undefined,
-      tasksPath ? (this.index.document(tasksPath) as Promise<TasksDoc | undefined>) : undefined,
+      specPath ? (this.indexed(specPath) as Promise<SpecDoc | undefined>) : undefined,
+      tasksPath ? (this.indexed(tasksPath) as Promise<TasksDoc | undefined>) : undefined,
     ]);
     return { spec: spec?.kind === 'spec' ? spec : undefined, tasks: tasks?.kind === 'tasks' ? tasks : undefined };
   }

@@ -1,11 +1,12 @@
 import * as path from 'node:path/posix';
-import { parseChecklist, type ChecklistDoc } from '../artifacts/checklist';
-import { type ConstitutionDoc, type ConstitutionSummary, constitutionSummary, parseConstitution } from '../artifacts/constitution';
+import { checklistFromMarkdown, type ChecklistDoc, parseChecklist } from '../artifacts/checklist';
+import { type ConstitutionDoc, constitutionFromMarkdown, type ConstitutionSummary, constitutionSummary } from '../artifacts/constitution';
 import { fastConstitutionSummary } from '../artifacts/fastConstitution';
-import { parsePlan, type PlanDoc } from '../artifacts/plan';
-import { parseSpec, type SpecDoc } from '../artifacts/spec';
+import { planFromMarkdown, type PlanDoc } from '../artifacts/plan';
+import { specFromMarkdown, type SpecDoc } from '../artifacts/spec';
 import { parseTasks, type TasksDoc } from '../artifacts/tasks';
 import { fastSummary, type FileSummary, type SummaryKind, summaryOfDoc } from '../artifacts/fastSummary';
+import { type MarkdownDoc, parseMarkdown } from '../markdown/markdownDoc';
 import { featureStatus, type FeatureStatus } from '../status/featureStatus';
 import { type CurrentFeatureProblem, type CurrentFeatureSource, loadCurrentFeature } from './currentFeature';
 import { type Feature, type FeatureFiles, type FileInfo, listFeatures, reloadFeature } from './features';
@@ -96,6 +97,11 @@ type ParsedDoc = SpecDoc | PlanDoc | TasksDoc | ChecklistDoc | ConstitutionDoc;
 export interface LoadedDocument {
   readonly doc?: ParsedDoc;
   readonly problem?: WorkspaceProblem;
+  /**
+   * With `withTree`, when this call parsed the document: the markdown tree it was read from (a tasks
+   * document holds its own). Not kept by the index; a later call finds the document parsed and gives none.
+   */
+  readonly markdown?: MarkdownDoc;
 }
 
 /**
@@ -343,14 +349,16 @@ export class WorkspaceIndex {
   /**
    * The parsed document for a path, or the problem that kept it out: a file that is there but cannot be
    * read, or whose parser threw. Neither escapes: one broken file never stops the index of its siblings.
-   * Both are empty when nothing is there.
+   * Both are empty when nothing is there. `withTree`: also the markdown tree, when this call parses it
+   * (the linter's analysis needs both: one parse, not one here and one there).
    */
-  async load(p: string, mtime?: number): Promise<LoadedDocument> {
+  async load(p: string, mtime?: number, withTree = false): Promise<LoadedDocument> {
     const entry = await this.read(p, mtime);
     if (!entry) return {};
     if ('failed' in entry) return { problem: entry.failed };
-    this.parse(p, entry);
-    return entry.doc || entry.problem ? { ...(entry.doc ? { doc: entry.doc } : {}), ...(entry.problem ? { problem: entry.problem } : {}) } : {};
+    let markdown: MarkdownDoc | undefined;
+    this.parse(p, entry, withTree ? (m) => (markdown = m) : undefined);
+    return { ...(entry.doc ? { doc: entry.doc } : {}), ...(entry.problem ? { problem: entry.problem } : {}), ...(markdown && entry.doc ? { markdown } : {}) };
   }
 
   /**
@@ -398,7 +406,7 @@ export class WorkspaceIndex {
   }
 
   /** Parses an entry in full, once; the text is dropped afterwards. */
-  private parse(p: string, entry: CacheEntry): void {
+  private parse(p: string, entry: CacheEntry, keepTree?: (markdown: MarkdownDoc) => void): void {
     if (entry.parsed) return;
     entry.parsed = true;
     let raw = entry.raw ?? '';
@@ -414,7 +422,7 @@ export class WorkspaceIndex {
       }
     }
     try {
-      entry.doc = parseByKind(p, raw);
+      entry.doc = parseByKind(p, raw, keepTree);
     } catch (e) {
       // Cached: a file that broke the parser would break it again on every refresh until it changes.
       entry.problem = analysisFailed(p, e);
@@ -885,18 +893,24 @@ export function artifactKindOf(p: string): StoredSummary['kind'] | undefined {
   }
 }
 
-export function parseByKind(p: string, raw: string | Uint8Array): ParsedDoc | undefined {
+/** The document of an artifact by its file name; `keepTree` is handed the markdown tree a non-tasks document is read from. */
+export function parseByKind(p: string, raw: string | Uint8Array, keepTree?: (markdown: MarkdownDoc) => void): ParsedDoc | undefined {
+  const tree = (): MarkdownDoc => {
+    const markdown = parseMarkdown(raw);
+    keepTree?.(markdown);
+    return markdown;
+  };
   switch (artifactKindOf(p)) {
     case 'checklist':
-      return parseChecklist(raw);
+      return checklistFromMarkdown(tree());
     case 'spec':
-      return parseSpec(raw);
+      return specFromMarkdown(tree());
     case 'plan':
-      return parsePlan(raw);
+      return planFromMarkdown(tree());
     case 'tasks':
       return parseTasks(raw);
     case 'constitution':
-      return parseConstitution(raw);
+      return constitutionFromMarkdown(tree());
     default:
       return undefined;
   }
