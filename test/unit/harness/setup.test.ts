@@ -62,7 +62,7 @@ describe('set-up (test/harness/install.mjs)', function () {
     const { debianPackages } = await installModule();
     assert.ok(debianPackages('test').includes('chromium'));
     assert.ok(!debianPackages('start').includes('chromium'));
-    for (const p of ['nix-bin', 'libsecret-1-dev', 'libxkbfile-dev']) {
+    for (const p of ['nix-bin', 'nix-setup-systemd', 'libsecret-1-dev', 'libxkbfile-dev']) {
       assert.ok(debianPackages('test').includes(p), p);
       assert.ok(debianPackages('start').includes(p), p);
     }

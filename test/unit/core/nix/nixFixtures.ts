@@ -58,7 +58,7 @@ export function requireNix(): string {
   isolateNix();
   const r = spawnSync('nix', ['--version'], { encoding: 'utf8', timeout: 30_000, killSignal: 'SIGKILL' });
   if (r.status !== 0) {
-    throw new Error(`These tests need real Nix: \`nix --version\` failed (${r.error?.message ?? r.stderr}). \`npm test\` installs it (node test/harness/install.mjs; Debian: apt-get install -y nix-bin).`);
+    throw new Error(`These tests need real Nix: \`nix --version\` failed (${r.error?.message ?? r.stderr}). \`npm test\` installs it (node test/harness/install.mjs; Debian: apt-get install -y nix-bin nix-setup-systemd).`);
   }
   return r.stdout.trim();
 }
