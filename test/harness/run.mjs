@@ -88,7 +88,15 @@ async function runSession(browser, install, name, opts, openai, github) {
     logFile: join(copy.tmp, 'server.log'),
     // SPECKIT_TEST_OPENAI_URL: the test OpenAI-compatible server the model-provider suites configure and script.
     // SPECKIT_TEST_GITHUB_URL: the test GitHub REST server the GitHub issues suite points its remote at.
-    env: { SPECKIT_TEST_WORKSPACE: workspace, SPECKIT_TEST_PART: part ?? '', SPECKIT_TEST_OPENAI_URL: openai.origin, SPECKIT_TEST_GITHUB_URL: github.origin },
+    // NIX_CONFIG: the fixture flakes' builders run /bin/sh, which a sandboxed build sees only through
+    // these paths (Debian's nix-setup-systemd turns the sandbox off; a machine whose nix.conf is gone has it on).
+    env: {
+      SPECKIT_TEST_WORKSPACE: workspace,
+      SPECKIT_TEST_PART: part ?? '',
+      SPECKIT_TEST_OPENAI_URL: openai.origin,
+      SPECKIT_TEST_GITHUB_URL: github.origin,
+      NIX_CONFIG: [process.env.NIX_CONFIG, 'extra-sandbox-paths = /bin /lib /lib64 /usr'].filter(Boolean).join('\n'),
+    },
     // Only one extensionDevelopmentPath survives the web payload; the fake model is "installed".
     installed: process.env.SPECKIT_TEST_FAKE_ONLY ? [] : [FAKE_LM],
     trust: !UNTRUSTED.has(workspace),
