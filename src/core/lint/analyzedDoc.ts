@@ -68,19 +68,21 @@ export function analyzeDoc(path: string, raw: string | Uint8Array, model?: Parse
     const self: Base & { kind: K; model: M } = { kind: k, model: m, path, markdown, occurrences: memo((): IdOccurrence[] => idOccurrences(self as unknown as AnalyzedDoc)) };
     return self;
   };
+  // The tree `model` was read from when the caller has it, else the text parsed (again).
+  const tree = (k: ParsedModel['kind']): MarkdownDoc => (model?.kind === k ? markdown : undefined) ?? parseMarkdown(raw);
   switch (kind) {
     case 'tasks': {
       const m = model?.kind === 'tasks' ? model : parseTasks(raw);
       return make('tasks', m, m.markdown);
     }
     case 'spec':
-      return make('spec', model?.kind === 'spec' ? model : parseSpec(raw), (model?.kind === 'spec' ? markdown : undefined) ?? parseMarkdown(raw));
+      return make('spec', model?.kind === 'spec' ? model : parseSpec(raw), tree('spec'));
     case 'plan':
-      return make('plan', model?.kind === 'plan' ? model : parsePlan(raw), (model?.kind === 'plan' ? markdown : undefined) ?? parseMarkdown(raw));
+      return make('plan', model?.kind === 'plan' ? model : parsePlan(raw), tree('plan'));
     case 'checklist':
-      return make('checklist', model?.kind === 'checklist' ? model : parseChecklist(raw), (model?.kind === 'checklist' ? markdown : undefined) ?? parseMarkdown(raw));
+      return make('checklist', model?.kind === 'checklist' ? model : parseChecklist(raw), tree('checklist'));
     case 'constitution':
-      return make('constitution', model?.kind === 'constitution' ? model : parseConstitution(raw), (model?.kind === 'constitution' ? markdown : undefined) ?? parseMarkdown(raw));
+      return make('constitution', model?.kind === 'constitution' ? model : parseConstitution(raw), tree('constitution'));
     default:
       return make(kind, undefined, parseMarkdown(raw));
   }
