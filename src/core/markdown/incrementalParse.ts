@@ -82,8 +82,27 @@ export function splice(old: Root, oldText: string, newText: string, parse: TreeP
     const first = old.children[0];
     if (first?.type !== 'yaml' || first.position!.end.offset! >= change.start || !FRONT_MATTER_FENCE.test(newText)) return undefined;
   }
+  if (!plainRoot(old)) return undefined;
   const move: Mover = options.inPlace ? shiftInPlace : shifted;
-  return spliceListItems(old, oldText, newText, change, parse, move) ?? spliceSections(old, oldText, newText, change, parse, move);
+  // A region whose parse sets something on its root: the document's root would have it too, which a splice does not give.
+  let odd = false;
+  const region: TreeParser = (text) => {
+    const root = parse(text);
+    if (!plainRoot(root)) odd = true;
+    return root;
+  };
+  const done = spliceListItems(old, oldText, newText, change, region, move) ?? spliceSections(old, oldText, newText, change, region, move);
+  return odd ? undefined : done;
+}
+
+/**
+ * A root with nothing but its children. remark sets `checked` on the root itself when a `[ ]`
+ * opens a paragraph right after an empty list item (`-` alone on its line), a quirk of the task
+ * list extension: a property of the whole document that no splice keeps, so such a text is parsed in full.
+ */
+function plainRoot(root: Root): boolean {
+  for (const key of Object.keys(root)) if (key !== 'type' && key !== 'children' && key !== 'position') return false;
+  return true;
 }
 
 /** Moves a subtree's positions by characters and lines: a copy, or the subtree itself changed. */

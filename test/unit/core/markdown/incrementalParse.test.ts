@@ -218,6 +218,14 @@ describe('incremental markdown parsing', function () {
       ['a document emptied', TASKS, '', false],
       ['a new task item in a phase', TASKS, TASKS.replace('- [ ] T006', '- [ ] T005a [US1] New\n- [ ] T006'), true],
       ['a list item turned into a paragraph', TASKS, TASKS.replace('- [x] T002', 'T002'), true],
+      // Found by the property test below (seed 73362642): remark then sets `checked` on the root itself, which no splice gives.
+      [
+        'a task item split after its marker (an empty item, then `[ ]` opening a paragraph)',
+        '- [ ] T002 [US2] task 2\r\n## Phase 2: Title\r\n  - nested item\r\n- [x] T024 [US0] task 24\r\n|---|---|\r\n',
+        '-\n[ ] T002 [US2] task 2\r\n## Phase 2: Title\r\n  - nested item\r\n- [x] T024 [US0] task 24\r\n|---|---|\r\n',
+        false,
+      ],
+      ['an edit after that quirk (the root already has it)', '-\n[ ] T001 a\n\n## Phase 1\n\n- [ ] T002 b\n', '-\n[ ] T001 a\n\n## Phase 1\n\n- [ ] T002 bc\n', false],
     ];
     for (const [name, before, after, applies] of cases) {
       it(`${name}: the same tree, models and diagnostics as a full parse`, () => {
