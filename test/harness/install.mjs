@@ -127,16 +127,15 @@ function isRoot() {
   return process.getuid?.() === 0;
 }
 
-/** True when `nix` evaluates an expression for this user (root: the local store; others: a daemon). */
-function nixWorks() {
+/** One `nix eval` of a constant: whether it evaluated, and what Nix printed on stderr. */
+function nixEval() {
   const r = spawnSync('nix', [...NIX_FLAGS, 'eval', '--raw', '--expr', '"ok"'], { encoding: 'utf8', env: cleanEnv(), timeout: 60_000 });
-  return r.status === 0 && r.stdout === 'ok';
+  return { ok: r.status === 0 && r.stdout === 'ok', stderr: r.stderr ?? '' };
 }
 
-/** The first warning a plain `nix eval` prints, if any (e.g. a build users group that does not exist). */
-function nixWarning() {
-  const r = spawnSync('nix', [...NIX_FLAGS, 'eval', '--raw', '--expr', '"ok"'], { encoding: 'utf8', env: cleanEnv(), timeout: 60_000 });
-  return (r.stderr ?? '').split('\n').find((l) => l.startsWith('warning:'));
+/** True when `nix` evaluates an expression for this user (root: the local store; others: a daemon). */
+function nixWorks() {
+  return nixEval().ok;
 }
 
 /** What this user cannot set up alone (nothing when root). */
@@ -173,8 +172,9 @@ async function ensureDebianPackages(purpose) {
 
 /**
  * Nix for the tests: as root the local store in /nix/store is used directly (no daemon, which needs
- * systemd); Debian's nix-setup-systemd (installed with nix-bin) creates the nixbld users Nix builds with. For a normal user
- * (--system --user=NAME, run as root) the daemon is started and the user added to nix-users.
+ * systemd); Debian's nix-setup-systemd (installed with nix-bin) creates the nixbld users Nix builds
+ * with. For a normal user (--system --user=NAME, run as root) the daemon is started and the user
+ * added to nix-users.
  */
 async function ensureNix(forUser) {
   if (forUser && forUser !== 'root') {
@@ -185,10 +185,15 @@ async function ensureNix(forUser) {
       if (!systemd) spawn('nix-daemon', [], { detached: true, stdio: 'ignore', env: cleanEnv() }).unref();
     }
   }
-  for (let i = 0; i < 20 && !nixWorks(); i++) await new Promise((r) => setTimeout(r, 500));
-  if (!nixWorks()) throw new Error('nix is installed but cannot evaluate an expression (`nix eval --expr \'"ok"\'` failed)');
-  // The tests compare Nix's messages with recorded ones: a warning on every call (a set-up problem) fails them all, so say it once here.
-  const warning = nixWarning();
+  let nix = nixEval();
+  for (let i = 0; i < 20 && !nix.ok; i++) {
+    await new Promise((r) => setTimeout(r, 500));
+    nix = nixEval();
+  }
+  if (!nix.ok) throw new Error('nix is installed but cannot evaluate an expression (`nix eval --expr \'"ok"\'` failed)');
+  // The tests compare Nix's messages with recorded ones: a warning on every call (a set-up problem,
+  // e.g. a build users group that does not exist) fails them all, so say it once here.
+  const warning = nix.stderr.split('\n').find((l) => l.startsWith('warning:'));
   if (warning) throw new Error(`nix works but warns on every call, which the tests would read as part of each build's output: ${warning}`);
   log(`Nix works (${spawnSync('nix', ['--version'], { encoding: 'utf8' }).stdout.trim()})`);
 }
