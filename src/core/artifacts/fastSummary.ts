@@ -26,7 +26,7 @@ export type FileSummary =
 export type SummaryKind = FileSummary['kind'];
 
 /** How often the reader took its shortcuts (a fence skipped to its closing line, reading stopped early): for tests that they run. */
-export const readerShortcuts = { fencesSkipped: 0, stoppedEarly: 0, quietBrackets: 0 };
+export const readerShortcuts = { fencesSkipped: 0, stoppedEarly: 0, quietBrackets: 0, noSessions: 0 };
 
 /** The summary of a fully parsed document: the reference the fast reader is tested against. */
 export function summaryOfDoc(doc: SpecDoc | PlanDoc | TasksDoc | ChecklistDoc): FileSummary {
@@ -63,9 +63,15 @@ export function fastSummary(kind: SummaryKind, raw: string | Uint8Array): FileSu
         return found && { kind: 'plan', markers: found.markers, placeholders: found.placeholders };
       }
       case 'spec': {
+        const quiet = !mayHaveBrackets(text) || quietBrackets(text);
+        // No marker, no placeholder and no Clarifications heading, proved from the text: nothing to read.
+        if (quiet && !mayHaveClarifications(text)) {
+          readerShortcuts.noSessions++;
+          return { kind: 'spec', markers: 0, placeholders: 0, clarificationSessions: 0 };
+        }
         // One reading of the blocks gives both the sessions and, when there can be any, the phrasing for markers.
         const sessions = new ClarificationSessions();
-        const collected = phrasingOf(text, sessions, mayHaveBrackets(text) && !quietBrackets(text));
+        const collected = phrasingOf(text, sessions, !quiet);
         if (!collected) return undefined;
         const found = collected.blocks.length > 0 ? markersAndPlaceholders(text, collected) : { markers: 0, placeholders: 0 };
         return found && { kind: 'spec', markers: found.markers, placeholders: found.placeholders, clarificationSessions: sessions.count };
@@ -1137,8 +1143,74 @@ class ChecklistCounter implements Visitor {
 
 // ---- spec: clarification sessions ------------------------------------------------------------
 
-// eslint-disable-next-line no-control-regex -- any character outside ASCII
-const MAY_NAME_CLARIFICATIONS = /clar|[*`]|[^\u0000-\u007f]/i;
+/** The starts of the Clarifications section's names (CLARIFICATIONS_SECTION), in any case. */
+const CLARIFICATIONS_WORD = /clar|明確|確認|澄清|釐清|明确/i;
+/** What can drop letters from a heading's shown text or make new ones: links, images and footnotes (`[`), entities (`&`). */
+const HIDES_LETTERS = /\[|&[#A-Za-z]/;
+/** A parenthesized note: headingKey drops a starred one (`*(optional)*`), and a kept one starts with `(`, which no name does. */
+const NOTE = /\([^)]*\)/g;
+/** What the shown text and the key can remove between two letters (a U+2139 ℹ is both a letter and an emoji). */
+const NOT_A_LETTER = /[^\p{L}\p{N}]|\p{Extended_Pictographic}/gu;
+
+/**
+ * Whether a heading written as `source` could have a key naming the Clarifications section: an
+ * over-approximation, true for every such heading (and for some others). Without `[` or an entity,
+ * the heading's shown text keeps every letter and digit of its source in order (emphasis, code
+ * spans, escapes and HTML only add or drop other characters). Its key (headingKey) drops white
+ * space, emoji and starred notes besides; a name starts the key, so none of its letters is in a
+ * note that is kept. The source without notes and non-letters then holds the name's first letters.
+ */
+export function mayNameClarifications(source: string): boolean {
+  if (!NAME_OR_SPLIT.test(source)) return false;
+  return HIDES_LETTERS.test(source) || CLARIFICATIONS_WORD.test(source.replace(NOTE, '').replace(NOT_A_LETTER, ''));
+}
+
+/**
+ * What a source whose letters could spell a name must hold, in one search: the name's start as
+ * written, `[` or an entity, or else a part of it ("c", "cl", "cla", a first character) then a
+ * character that is removed (the name's letters split, as in `C**lar**ifications`). Most headings
+ * hold none, and are answered without the removals above.
+ */
+const NAME_OR_SPLIT = /clar|明確|確認|澄清|釐清|明确|\[|&[#A-Za-z]|(?:c|cl|cla|明|確|澄|釐)(?:[^\p{L}\p{N}]|\u2139)/iu;
+
+/**
+ * A line that may be or end a heading, with the containers (quotes, list items) that may hold it:
+ * an ATX heading's `#`, or a setext underline (`===`, `---`).
+ */
+const HEADING_LINE = /^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+[ \t>]*)*(?:#[^\r\n]*|(?:=+|-+)[ \t]*$)/gm;
+const BLANK = /^[ \t]*$/;
+/** How many lines above an underline are read as its heading's text before the reading gives up (the full parse decides): real ones have one. */
+const SETEXT_LINES = 8;
+
+/**
+ * Whether any heading of the text could name the Clarifications section (mayNameClarifications), from
+ * the text alone: every heading is an ATX line (a `#` after at most containers' markers) or the
+ * paragraph lines above a setext underline. Lines that are no heading (in a fence, say) are looked
+ * at too: an over-approximation, so false proves the full parse finds no sessions.
+ */
+function mayHaveClarifications(text: string): boolean {
+  HEADING_LINE.lastIndex = 0;
+  for (let m = HEADING_LINE.exec(text); m; m = HEADING_LINE.exec(text)) {
+    const line = m[0];
+    const start = m.index;
+    if (line.includes('#')) {
+      if (mayNameClarifications(line)) return true;
+    } else {
+      // An underline: the paragraph above it, up to a blank line.
+      let from = start;
+      for (let lines = 0; from > 0; lines++) {
+        if (lines === SETEXT_LINES) return true;
+        const prevEnd = text.charCodeAt(from - 1) === 10 && text.charCodeAt(from - 2) === 13 ? from - 2 : from - 1;
+        let prevStart = prevEnd;
+        while (prevStart > 0 && text.charCodeAt(prevStart - 1) !== 10 && text.charCodeAt(prevStart - 1) !== 13) prevStart--;
+        if (BLANK.test(text.slice(prevStart, prevEnd))) break;
+        from = prevStart;
+      }
+      if (from < start && mayNameClarifications(text.slice(from, start))) return true;
+    }
+  }
+  return false;
+}
 
 /** Sessions under the first Clarifications heading: its sub-headings (a Q-list before them goes to the full parse). */
 class ClarificationSessions implements Visitor {
@@ -1156,13 +1228,10 @@ class ClarificationSessions implements Visitor {
         else this.count++;
         return this.done;
       }
-      // Plain ASCII without `*` or a code span shows its text as written: no "clar" in it, no Clarifications heading.
-      if (!MAY_NAME_CLARIFICATIONS.test(e.content)) return false;
+      if (!mayNameClarifications(e.content)) return false;
       const plain = plainHeading(e.content);
-      if (plain === undefined) {
-        if (/clar|明確|確認|澄清|釐清|明确/i.test(e.content)) throw new Bail();
-        return false;
-      }
+      // Markup other than code spans: what the heading shows is the full parse's to say.
+      if (plain === undefined) throw new Bail();
       if (CLARIFICATIONS_SECTION.test(headingKey(plain))) this.section = e.depth;
       return false;
     }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as fc from 'fast-check';
 import { artifactKind } from '../../../../src/core/artifacts/artifactKind';
 import { parseChecklist } from '../../../../src/core/artifacts/checklist';
-import { fastSummary, readerShortcuts, type SummaryKind, summaryOfDoc, surelySimple } from '../../../../src/core/artifacts/fastSummary';
+import { fastSummary, mayNameClarifications, readerShortcuts, type SummaryKind, summaryOfDoc, surelySimple } from '../../../../src/core/artifacts/fastSummary';
 import { LIMITS, measureComplexity, tooComplex } from '../../../../src/core/markdown/complexity';
 import { parsePlan } from '../../../../src/core/artifacts/plan';
 import { parseSpec } from '../../../../src/core/artifacts/spec';
@@ -259,6 +259,54 @@ describe('fast summary (the first scan) equals the full parse', function () {
       placeholders: 0,
       clarificationSessions: 1,
     });
+  });
+
+  it('a Clarifications heading spelled with entities or split by emphasis is one, as the full parse reads it (were counted as none)', () => {
+    for (const h of ['## &#67;larifications', '## C**lar**ifications', '## Cl_ar_ifications', '## C\\*(x)\\*larifications', '## [Clar](x)ifications', 'Clarifications\n---', '> ## Clarifications']) {
+      const text = `# S\n\n${h}\n\n### Session 1\n\n- Q: a → A: b\n`;
+      const fast = fastSummary('spec', text);
+      if (fast !== undefined) assert.deepEqual(fast, full('spec', text), JSON.stringify(text));
+    }
+    assert.equal((full('spec', '# S\n\n## &#67;larifications\n\n### Session 1\n') as { clarificationSessions: number }).clarificationSessions, 1);
+  });
+
+  it('proves a spec has no Clarifications heading from its text alone, and only when the full parse finds no sessions', () => {
+    // Headings built from the name's letters split by everything the shown text or the key removes
+    // (emphasis, code, escapes, notes, emoji, entities, links) or keeps (letters, digits, spaces).
+    const bit = fc.constantFrom(
+      'C', 'c', 'l', 'L', 'a', 'r', 'R', 'ification', 's', 'ify', '**', '*', '_', '`', '\\*', '(x)', '*(note)*', '\\*(n)\\*', '🙂', 'ℹ', '\uFE0F',
+      '&#67;', '&#x63;', '&amp;', '&', ' ', '\u00a0', '[x](y)', '[', ']', '<b>', '</b>', '明', '確', '化', '认', '澄', '清', '釐', '1', 'Q', '#', '(', ')',
+    );
+    const word = fc.constantFrom('Clarifications', 'clarification', 'CLARIFICATIONS', '明確化', '確認事項', '澄清', '釐清', '明确', 'Clarity', 'Clear', 'Requirements');
+    // A name with bits put in at random places, and bits before and after it.
+    const heading = fc
+      .tuple(fc.array(bit, { maxLength: 2 }), word, fc.array(fc.tuple(fc.nat(), bit), { maxLength: 3 }), fc.array(bit, { maxLength: 2 }))
+      .map(([before, w, inserts, after]) => {
+        let name = w;
+        for (const [at, b] of inserts) {
+          const i = at % (name.length + 1);
+          name = name.slice(0, i) + b + name.slice(i);
+        }
+        return before.join('') + name + after.join('');
+      });
+    const form = fc.constantFrom('## %', '### %', '% ##', '%\n---', '%\n===', 'text\n%\n---', '%\nmore\n===', '- ## %', '> ## %', '    ## %', '```\n## %\n```', '1. %\n   ---');
+    const before = readerShortcuts.noSessions;
+    let named = 0;
+    let answered = 0;
+    fc.assert(
+      fc.property(heading, form, fc.constantFrom('\n', '\r\n', '\r'), (h, f, br) => {
+        const text = `# Spec\n\n${f.replace('%', h)}\n\n### Session 2025-01-01\n\n- Q: a → A: b\n`.replace(/\r\n|\r|\n/g, br);
+        const reference = full('spec', text) as { clarificationSessions: number };
+        if (reference.clarificationSessions > 0) named++;
+        if (agrees('spec', text, JSON.stringify(text))) answered++;
+        // The test of a heading's source alone: true whenever its key names the section.
+        if (reference.clarificationSessions > 0 && /^#+ /.test(f)) assert.ok(mayNameClarifications(h), JSON.stringify(h));
+      }),
+      { numRuns: 3000 },
+    );
+    const proved = readerShortcuts.noSessions - before;
+    // Both outcomes must come up often: headings that name the section, and specs proved to have none.
+    assert.ok(named >= 30 && proved >= 300, `${named} named the section; proved none ${proved} times; ${answered} answers`);
   });
 
   it('proves a spec or plan free of markers and placeholders from its text alone, as the full parse counts them', () => {
