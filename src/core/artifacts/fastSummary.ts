@@ -1147,8 +1147,6 @@ class ChecklistCounter implements Visitor {
 const CLARIFICATIONS_WORD = /clar|明確|確認|澄清|釐清|明确/i;
 /** What can drop letters from a heading's shown text or make new ones: links, images and footnotes (`[`), entities (`&`). */
 const HIDES_LETTERS = /\[|&[#A-Za-z]/;
-/** A parenthesized note: headingKey drops a starred one (`*(optional)*`), and a kept one starts with `(`, which no name does. */
-const NOTE = /\([^)]*\)/g;
 /** What the shown text and the key can remove between two letters (a U+2139 ℹ is both a letter and an emoji). */
 const NOT_A_LETTER = /[^\p{L}\p{N}]|\p{Extended_Pictographic}/gu;
 
@@ -1162,7 +1160,25 @@ const NOT_A_LETTER = /[^\p{L}\p{N}]|\p{Extended_Pictographic}/gu;
  */
 export function mayNameClarifications(source: string): boolean {
   if (!NAME_OR_SPLIT.test(source)) return false;
-  return HIDES_LETTERS.test(source) || CLARIFICATIONS_WORD.test(source.replace(NOTE, '').replace(NOT_A_LETTER, ''));
+  return HIDES_LETTERS.test(source) || CLARIFICATIONS_WORD.test(withoutNotes(source).replace(NOT_A_LETTER, ''));
+}
+
+/**
+ * The text without its parenthesized notes, each from a `(` to the first `)` after it (what
+ * headingKey's starred note spans): headingKey drops a starred one (`*(optional)*`), and a kept one
+ * starts with `(`, which no name does. By searches forward only: /\([^)]*\)/g would read to the
+ * text's end again from every `(` that no `)` follows.
+ */
+function withoutNotes(s: string): string {
+  let out = '';
+  let at = 0;
+  for (;;) {
+    const open = s.indexOf('(', at);
+    const close = open < 0 ? -1 : s.indexOf(')', open + 1);
+    if (close < 0) return at === 0 ? s : out + s.slice(at);
+    out += s.slice(at, open);
+    at = close + 1;
+  }
 }
 
 /**
@@ -1177,7 +1193,9 @@ const NAME_OR_SPLIT = /clar|明確|確認|澄清|釐清|明确|\[|&[#A-Za-z]|(?:
  * A line that may be or end a heading, with the containers (quotes, list items) that may hold it:
  * an ATX heading's `#`, or a setext underline (`===`, `---`).
  */
-const HEADING_LINE = /^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+[ \t>]*)*(?:#[^\r\n]*|(?:=+|-+)[ \t]*$)/gm;
+// Each character of the containers' part is taken by one alternative only (a marker needs a space or
+// tab after it, which the next round takes): the search backtracks linearly, never exponentially.
+const HEADING_LINE = /^(?:[ \t>]|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))*(?:#[^\r\n]*|(?:=+|-+)[ \t]*$)/gm;
 const BLANK = /^[ \t]*$/;
 /** How many lines above an underline are read as its heading's text before the reading gives up (the full parse decides): real ones have one. */
 const SETEXT_LINES = 8;

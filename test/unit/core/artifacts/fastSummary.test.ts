@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runInNewContext } from 'node:vm';
 import * as fc from 'fast-check';
 import { artifactKind } from '../../../../src/core/artifacts/artifactKind';
 import { parseChecklist } from '../../../../src/core/artifacts/checklist';
@@ -307,6 +308,20 @@ describe('fast summary (the first scan) equals the full parse', function () {
     const proved = readerShortcuts.noSessions - before;
     // Both outcomes must come up often: headings that name the section, and specs proved to have none.
     assert.ok(named >= 30 && proved >= 300, `${named} named the section; proved none ${proved} times; ${answered} answers`);
+  });
+
+  it('looks for headings in lines of many list markers and spaces without backtracking (a search that took minutes on ten of them)', function () {
+    // Ten `- ` with spaces between on one line took 200 s before the containers' part of the search
+    // was made unambiguous; a thousand lines of thirty each must take the time of reading them.
+    this.timeout(30_000);
+    const before = readerShortcuts.noSessions;
+    const text = `# S\n\n${`- ${'        - '.repeat(30)}x\n`.repeat(1000)}`;
+    // A regular expression's search cannot be interrupted by the test's timeout; vm's watchdog can stop it.
+    const fast = runInNewContext('read()', { read: () => fastSummary('spec', text) }, { timeout: 15_000 }) as unknown;
+    assert.deepEqual(fast, full('spec', text), 'the fast reader answers as the full parse does');
+    assert.equal(readerShortcuts.noSessions - before, 1, 'by the proof from the text');
+    const parens = `# S\n\n${`## C${'('.repeat(300)} x\n\n`.repeat(100)}`;
+    agrees('spec', parens, 'open parentheses');
   });
 
   it('proves a spec or plan free of markers and placeholders from its text alone, as the full parse counts them', () => {
