@@ -1145,16 +1145,20 @@ class ChecklistCounter implements Visitor {
 
 /** The starts of the Clarifications section's names (CLARIFICATIONS_SECTION), in any case. */
 const CLARIFICATIONS_WORD = /clar|明確|確認|澄清|釐清|明确/i;
-/** What can drop letters from a heading's shown text or make new ones: links, images and footnotes (`[`), entities (`&`). */
-const HIDES_LETTERS = /\[|&[#A-Za-z]/;
+/**
+ * What can drop letters from a heading's shown text or make new ones: a link's destination or
+ * reference label (`](`, `][`), an image (`![`), a footnote reference (`[^`), an entity (`&`). A
+ * bracketed text alone (`[FEATURE NAME]`, a shortcut reference) shows its letters.
+ */
+const HIDES_LETTERS = /\]\(|\]\[|!\[|\[\^|&[#A-Za-z]/;
 /** What the shown text and the key can remove between two letters (a U+2139 ℹ is both a letter and an emoji). */
 const NOT_A_LETTER = /[^\p{L}\p{N}]|\p{Extended_Pictographic}/gu;
 
 /**
  * Whether a heading written as `source` could have a key naming the Clarifications section: an
- * over-approximation, true for every such heading (and for some others). Without `[` or an entity,
+ * over-approximation, true for every such heading (and for some others). Without HIDES_LETTERS,
  * the heading's shown text keeps every letter and digit of its source in order (emphasis, code
- * spans, escapes and HTML only add or drop other characters). Its key (headingKey) drops white
+ * spans, escapes, bracketed text and HTML only add or drop other characters). Its key (headingKey) drops white
  * space, emoji and starred notes besides; a name starts the key, so none of its letters is in a
  * note that is kept. The source without notes and non-letters then holds the name's first letters.
  */
@@ -1183,11 +1187,11 @@ function withoutNotes(s: string): string {
 
 /**
  * What a source whose letters could spell a name must hold, in one search: the name's start as
- * written, `[` or an entity, or else a part of it ("c", "cl", "cla", a first character) then a
+ * written, one of HIDES_LETTERS, or else a part of it ("c", "cl", "cla", a first character) then a
  * character that is removed (the name's letters split, as in `C**lar**ifications`). Most headings
  * hold none, and are answered without the removals above.
  */
-const NAME_OR_SPLIT = /clar|明確|確認|澄清|釐清|明确|\[|&[#A-Za-z]|(?:c|cl|cla|明|確|澄|釐)(?:[^\p{L}\p{N}]|\u2139)/iu;
+const NAME_OR_SPLIT = /clar|明確|確認|澄清|釐清|明确|\]\(|\]\[|!\[|\[\^|&[#A-Za-z]|(?:c|cl|cla|明|確|澄|釐)(?:[^\p{L}\p{N}]|\u2139)/iu;
 
 /**
  * A line that may be or end a heading, with the containers (quotes, list items) that may hold it:

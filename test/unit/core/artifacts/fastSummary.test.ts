@@ -263,12 +263,19 @@ describe('fast summary (the first scan) equals the full parse', function () {
   });
 
   it('a Clarifications heading spelled with entities or split by emphasis is one, as the full parse reads it (were counted as none)', () => {
-    for (const h of ['## &#67;larifications', '## C**lar**ifications', '## Cl_ar_ifications', '## C\\*(x)\\*larifications', '## [Clar](x)ifications', 'Clarifications\n---', '> ## Clarifications']) {
-      const text = `# S\n\n${h}\n\n### Session 1\n\n- Q: a → A: b\n`;
+    const shapes = ['## &#67;larifications', '## C**lar**ifications', '## Cl_ar_ifications', '## C\\*(x)\\*larifications', '## [Clar](x)ifications', 'Clarifications\n---', '> ## Clarifications'];
+    // Links and images whose letters the shown text drops: `C![x]larifications` shows "Clarifications".
+    const dropped = ['## C![x](y)larifications', '## C![x]larifications', '## C![x][y]larifications', '## C[](y)larifications', '## C[][y]larifications', '## C[](a(b)zz)larifications'];
+    for (const h of [...shapes, ...dropped]) {
+      const text = `# S\n\n${h}\n\n### Session 1\n\n- Q: a → A: b\n\n[x]: https://x\n[y]: https://y\n`;
+      if (dropped.includes(h)) assert.equal((full('spec', text) as { clarificationSessions: number }).clarificationSessions, 1, `${h} names the section`);
       const fast = fastSummary('spec', text);
       if (fast !== undefined) assert.deepEqual(fast, full('spec', text), JSON.stringify(text));
     }
     assert.equal((full('spec', '# S\n\n## &#67;larifications\n\n### Session 1\n') as { clarificationSessions: number }).clarificationSessions, 1);
+    // Bracketed text in a heading shows its letters: a template's title is read, not deferred.
+    const template = '# Feature Specification: [FEATURE NAME]\n\n## Clarifications\n\n### Session 2025-01-01\n\n- Q: a → A: b\n';
+    assert.ok(agrees('spec', template, 'a template title'), 'the fast reader answers for a bracketed title');
   });
 
   it('proves a spec has no Clarifications heading from its text alone, and only when the full parse finds no sessions', () => {
@@ -276,7 +283,7 @@ describe('fast summary (the first scan) equals the full parse', function () {
     // (emphasis, code, escapes, notes, emoji, entities, links) or keeps (letters, digits, spaces).
     const bit = fc.constantFrom(
       'C', 'c', 'l', 'L', 'a', 'r', 'R', 'ification', 's', 'ify', '**', '*', '_', '`', '\\*', '(x)', '*(note)*', '\\*(n)\\*', '🙂', 'ℹ', '\uFE0F',
-      '&#67;', '&#x63;', '&amp;', '&', ' ', '\u00a0', '[x](y)', '[', ']', '<b>', '</b>', '明', '確', '化', '认', '澄', '清', '釐', '1', 'Q', '#', '(', ')',
+      '&#67;', '&#x63;', '&amp;', '&', ' ', '\u00a0', '[x](y)', '[', ']', '![a](b)', '[a][b]', '[a]', '![x]', '[](y)', '[][y]', '[^1]', '[x]: y', '<b>', '</b>', '明', '確', '化', '认', '澄', '清', '釐', '1', 'Q', '#', '(', ')',
     );
     const word = fc.constantFrom('Clarifications', 'clarification', 'CLARIFICATIONS', '明確化', '確認事項', '澄清', '釐清', '明确', 'Clarity', 'Clear', 'Requirements');
     // A name with bits put in at random places, and bits before and after it.
@@ -296,7 +303,8 @@ describe('fast summary (the first scan) equals the full parse', function () {
     let answered = 0;
     fc.assert(
       fc.property(heading, form, fc.constantFrom('\n', '\r\n', '\r'), (h, f, br) => {
-        const text = `# Spec\n\n${f.replace('%', h)}\n\n### Session 2025-01-01\n\n- Q: a → A: b\n`.replace(/\r\n|\r|\n/g, br);
+        // Definitions make bracketed text a link or an image whose letters the shown text drops.
+        const text = `# Spec\n\n${f.replace('%', h)}\n\n### Session 2025-01-01\n\n- Q: a → A: b\n\n[x]: https://x\n[y]: https://y\n[a]: https://a\n`.replace(/\r\n|\r|\n/g, br);
         const reference = full('spec', text) as { clarificationSessions: number };
         if (reference.clarificationSessions > 0) named++;
         if (agrees('spec', text, JSON.stringify(text))) answered++;
