@@ -1200,7 +1200,6 @@ const NAME_OR_SPLIT = /clar|明確|確認|澄清|釐清|明确|\]\(|\]\[|!\[|\[\
 // Each character of the containers' part is taken by one alternative only (a marker needs a space or
 // tab after it, which the next round takes): the search backtracks linearly, never exponentially.
 const HEADING_LINE = /^(?:[ \t>]|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))*(?:#[^\r\n]*|(?:=+|-+)[ \t]*$)/gm;
-const BLANK = /^[ \t]*$/;
 /** How many lines above an underline are read as its heading's text before the reading gives up (the full parse decides): real ones have one. */
 const SETEXT_LINES = 8;
 
@@ -1225,7 +1224,7 @@ function mayHaveClarifications(text: string): boolean {
         const prevEnd = text.charCodeAt(from - 1) === 10 && text.charCodeAt(from - 2) === 13 ? from - 2 : from - 1;
         let prevStart = prevEnd;
         while (prevStart > 0 && text.charCodeAt(prevStart - 1) !== 10 && text.charCodeAt(prevStart - 1) !== 13) prevStart--;
-        if (BLANK.test(text.slice(prevStart, prevEnd))) break;
+        if (spacesEnd(text, prevStart, prevEnd) === prevStart) break; // a blank line
         from = prevStart;
       }
       if (from < start && mayNameClarifications(text.slice(from, start))) return true;
