@@ -1187,11 +1187,12 @@ function withoutNotes(s: string): string {
 
 /**
  * What a source whose letters could spell a name must hold, in one search: the name's start as
- * written, one of HIDES_LETTERS, or else a part of it ("c", "cl", "cla", a first character) then a
- * character that is removed (the name's letters split, as in `C**lar**ifications`). Most headings
- * hold none, and are answered without the removals above.
+ * written (CLARIFICATIONS_WORD), one of HIDES_LETTERS, or else a part of it ("c", "cl", "cla", a
+ * first character) then a character that is removed (the name's letters split, as in
+ * `C**lar**ifications`). Built from those two patterns, so the search cannot miss what they find.
+ * Most headings hold none, and are answered without the removals above.
  */
-const NAME_OR_SPLIT = /clar|明確|確認|澄清|釐清|明确|\]\(|\]\[|!\[|\[\^|&[#A-Za-z]|(?:c|cl|cla|明|確|澄|釐)(?:[^\p{L}\p{N}]|\u2139)/iu;
+const NAME_OR_SPLIT = new RegExp(`${CLARIFICATIONS_WORD.source}|${HIDES_LETTERS.source}|(?:c|cl|cla|明|確|澄|釐)(?:[^\\p{L}\\p{N}]|\\u2139)`, 'iu');
 
 /**
  * A line that may be or end a heading, with the containers (quotes, list items) that may hold it:
