@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { runCli } from '../../../src/cli';
 import { MAX_DOCUMENT_BYTES } from '../../../src/core/workspace/workspaceIndex';
 import { repoRoot } from '../helpers/paths';
-import { tempWorkspace } from '../helpers/tempWorkspace';
+import { readableCopies, tempWorkspace } from '../helpers/tempWorkspace';
 
 const CLI = join(repoRoot(), 'dist', 'cli.js');
 const TASKS = '# Tasks\n\n## Phase 1: Setup\n\n- [x] T001 Create src/a.ts (FR-001)\n- [ ] T002 Create src/b.ts\n';
@@ -19,8 +19,15 @@ const SPEC = '# Feature Specification: A\n\n## Requirements\n\n- **FR-001**: Sys
 /** Root ignores file modes: permission cases run the CLI as `nobody` then, so "permission denied" is real. */
 const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
 
+/** The bundle for runs as `nobody`, copied where that user can read it whatever folder holds the checkout. */
+let userCli: { dir: string; dispose(): void } | undefined;
+
 function cli(args: string[], cwd: string, options: { user?: boolean } = {}): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 30_000, ...(options.user ? asUser : {}) });
+  if (options.user && process.getuid?.() === 0) {
+    userCli ??= readableCopies(['cli.js', 'cliParsers.js', 'cliYaml.js'].map((f) => join(repoRoot(), 'dist', f)));
+    return spawnSync(process.execPath, [join(userCli.dir, 'cli.js'), ...args], { cwd, encoding: 'utf8', timeout: 30_000, ...asUser });
+  }
+  return spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 30_000 });
 }
 
 /** Readable (and enterable) by `nobody`: mkdtemp makes 0700 folders. */
@@ -34,6 +41,10 @@ function project(files: Record<string, string> = {}): ReturnType<typeof tempWork
 
 describe('speckit-vscode contract', function () {
   this.timeout(60_000);
+  after(() => {
+    userCli?.dispose();
+    userCli = undefined;
+  });
 
   it('exit 0 clean, 1 findings, 2 bad arguments or unreadable input, 3 internal error', async () => {
     const ws = project({ 'specs/002-b/tasks.md': '# Tasks\n\n- [ ] T001 a\n- [ ] T001 b\n' });

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { repoRoot } from '../helpers/paths';
+import { readableCopies } from '../helpers/tempWorkspace';
 
 interface InstallModule {
   cleanEnv: (extra?: Record<string, string>) => Record<string, string>;
@@ -71,11 +72,13 @@ describe('set-up (test/harness/install.mjs)', function () {
   it('as a normal user with something missing, stops at once with the one command to run as root', function () {
     if (process.getuid?.() !== 0) this.skip(); // needs root to become another user; CI runs as root
     const cache = mkdtempSync(join(tmpdir(), 'speckit-setup-'));
+    // The script alone (it imports only node:), where `nobody` can read it whatever folder holds the checkout.
+    const script = readableCopies([join(repoRoot(), 'test', 'harness', 'install.mjs')]);
     try {
       const started = Date.now();
       const r = spawnSync(
         'runuser',
-        ['-u', 'nobody', '--', process.execPath, join(repoRoot(), 'test', 'harness', 'install.mjs'), '--for=start'],
+        ['-u', 'nobody', '--', process.execPath, join(script.dir, 'install.mjs'), '--for=start'],
         {
           encoding: 'utf8',
           timeout: 60_000,
@@ -88,6 +91,7 @@ describe('set-up (test/harness/install.mjs)', function () {
       assert.ok(Date.now() - started < 30_000, `took ${Date.now() - started} ms`);
       assert.doesNotMatch(r.stdout, /installing/i, 'nothing was installed');
     } finally {
+      script.dispose();
       rmSync(cache, { recursive: true, force: true });
     }
   });
