@@ -69,6 +69,7 @@ const SINGLE_FILES = [
   ['dataModel', 'data-model.md'],
   ['quickstart', 'quickstart.md'],
 ] as const;
+const SINGLE_KEYS = SINGLE_FILES.map(([key]) => key);
 
 /** `004-user-auth` → sequential 4; `20260319-143022-x` → timestamp; anything else → no numbering. */
 export function parseFeatureName(name: string): ParsedFeatureName {
@@ -92,24 +93,24 @@ export function parseFeatureName(name: string): ParsedFeatureName {
 export async function listFeatures(fs: FileSystemHost, project: Project, onFound?: (features: ReadonlyArray<Omit<Feature, 'duplicateNumber'>>) => void): Promise<Feature[]> {
   const now = canWalkNow(fs, project.root);
   const candidates = now ? walkNow(fs, candidatesOf(fs, project)) : await walkAsync(fs, candidatesOf(fs, project));
-  const found: Array<Omit<Feature, 'duplicateNumber'>> = [];
-  const add = (features: Array<Omit<Feature, 'duplicateNumber'>>): void => {
+  const found: Array<Mutable<Feature>> = [];
+  const add = (features: Array<Mutable<Feature>>): void => {
     found.push(...features);
     if (onFound && features.length > 0) onFound(features);
   };
   if (now) for (const c of candidates) add(walkNow(fs, featuresAt(project, c)));
   else await forEachLimited(candidates, CONCURRENCY, async (c) => add(await walkAsync(fs, featuresAt(project, c))));
 
-  const counts = new Map<string, number>();
+  // Marked in place, not copied: the features were made for this listing (a first scan makes a thousand).
+  const first = new Map<string, Mutable<Feature>>();
   for (const f of found) {
     const key = duplicateKey(f);
-    if (key !== undefined) counts.set(key, (counts.get(key) ?? 0) + 1);
+    if (key === undefined) continue;
+    const earlier = first.get(key);
+    if (earlier === undefined) first.set(key, f);
+    else earlier.duplicateNumber = f.duplicateNumber = true;
   }
-  const features: Feature[] = found.map((f) => {
-    const key = duplicateKey(f);
-    return { ...f, duplicateNumber: key !== undefined && (counts.get(key) ?? 0) > 1 };
-  });
-  return features.sort(compareFeatures);
+  return found.sort(compareFeatures);
 }
 
 interface Candidate {
@@ -133,13 +134,13 @@ function* candidatesOf(fs: FileSystemHost, project: Project): Walk<Candidate[]> 
 }
 
 /** The feature a candidate folder is, or, for a dot-folder that is none, the archived features it holds. */
-function* featuresAt(project: Project, c: Candidate): Walk<Array<Omit<Feature, 'duplicateNumber'>>> {
+function* featuresAt(project: Project, c: Candidate): Walk<Array<Mutable<Feature>>> {
   // readFiles straight from here, not through readFeature: one generator fewer to resume per call.
   const feature = featureFrom(project, c.featureRoot, c.dir, c.parseAs, c.archived, yield* readFiles(c.dir));
   if (feature) return [feature];
   if (!c.archived) return [];
   // A dot-directory that is not itself a feature is an archive folder: its children are archived features.
-  const found: Array<Omit<Feature, 'duplicateNumber'>> = [];
+  const found: Array<Mutable<Feature>> = [];
   for (const [childName, childType] of yield* list(c.dir)) {
     const childDir = child(c.dir, childName);
     if (childName.startsWith('.') || !(yield* isDirectoryEntry(childDir, childType))) continue;
@@ -158,7 +159,8 @@ export async function reloadFeature(fs: FileSystemHost, project: Project, previo
   if ((await fs.stat(previous.dir))?.type !== 'directory') return undefined;
   const parseAs = previous.archived ? path.basename(previous.dir).replace(/^\.+/, '') : path.basename(previous.dir);
   const fresh = await walk(fs, previous.dir, readFeature(project, previous.featureRoot, previous.dir, parseAs, previous.archived));
-  return fresh ? { ...fresh, duplicateNumber: previous.duplicateNumber } : undefined;
+  if (fresh) fresh.duplicateNumber = previous.duplicateNumber;
+  return fresh;
 }
 
 /**
@@ -195,27 +197,33 @@ export function compareFeatures(a: Feature, b: Feature): number {
   return a.relDir < b.relDir ? -1 : a.relDir > b.relDir ? 1 : 0;
 }
 
-function* readFeature(project: Project, featureRoot: string, dir: string, nameForParsing: string, archived: boolean): Walk<Omit<Feature, 'duplicateNumber'> | undefined> {
+function* readFeature(project: Project, featureRoot: string, dir: string, nameForParsing: string, archived: boolean): Walk<Mutable<Feature> | undefined> {
   return featureFrom(project, featureRoot, dir, nameForParsing, archived, yield* readFiles(dir));
 }
 
-/** The feature a folder is, from its files (readFiles); undefined when it is none. */
-function featureFrom(project: Project, featureRoot: string, dir: string, nameForParsing: string, archived: boolean, read: FolderFiles): Omit<Feature, 'duplicateNumber'> | undefined {
+/**
+ * The feature a folder is, from its files (readFiles); undefined when it is none. Not yet compared with
+ * its siblings: `duplicateNumber` is false until listFeatures has seen them all.
+ */
+function featureFrom(project: Project, featureRoot: string, dir: string, nameForParsing: string, archived: boolean, read: FolderFiles): Mutable<Feature> | undefined {
   const parsed = parseFeatureName(nameForParsing);
   const { files, hasChecklistsDir, problems } = read;
-  const hasArtifact = SINGLE_FILES.some(([key]) => files[key] !== undefined) || files.contracts !== undefined || hasChecklistsDir || problems.length > 0;
-  if (parsed.numbering === 'none' && !hasArtifact) return undefined;
+  if (parsed.numbering === 'none' && !(hasSingleFile(files) || files.contracts !== undefined || hasChecklistsDir || problems.length > 0)) return undefined;
+  const relDir = relativeTo(project.root, dir);
   const name = dir.slice(dir.lastIndexOf('/') + 1);
-  return {
-    ...parsed,
-    dir,
-    relDir: relativeTo(project.root, dir),
-    name,
-    featureRoot,
-    archived,
-    files,
-    ...(problems.length > 0 ? { problems } : {}),
-  };
+  // Literals, not a spread of `parsed`: a spread copies through the runtime on every call of a cold
+  // first scan. `number` stays absent, not undefined, where the name has none.
+  const { prefix, slug, numbering } = parsed;
+  const feature: Mutable<Feature> =
+    parsed.number !== undefined
+      ? { number: parsed.number, prefix, slug, numbering, dir, relDir, name, featureRoot, archived, files, duplicateNumber: false }
+      : { prefix, slug, numbering, dir, relDir, name, featureRoot, archived, files, duplicateNumber: false };
+  if (problems.length > 0) feature.problems = problems;
+  return feature;
+}
+
+function hasSingleFile(files: FeatureFiles): boolean {
+  return SINGLE_KEYS.some((key) => files[key] !== undefined);
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };

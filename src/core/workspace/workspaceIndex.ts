@@ -110,7 +110,12 @@ export interface LoadedDocument {
  * when something first asks for it.
  */
 interface CacheEntry {
-  readonly key: string;
+  /**
+   * What it was read at: the file's modification time on disk, or an editor's overlay (`overlay`: its
+   * key). Numbers, not a `disk:<mtime>` string: a first scan would format and parse one per file.
+   */
+  readonly mtime: number;
+  readonly overlay: boolean;
   /** Bytes of the file on disk (the persisted summary's key), undefined for an editor's overlay. */
   readonly size: number | undefined;
   raw: string | Uint8Array | undefined;
@@ -373,11 +378,11 @@ export class WorkspaceIndex {
       m = (await this.fs.stat(p))?.mtime;
       if (m === undefined) return undefined;
     }
-    const key = overlay ? `overlay:${overlay.key}` : `disk:${m}`;
+    const at = overlay ? overlay.key : m!;
     const cached = this.cache.get(p);
-    if (cached?.key === key) return cached;
+    if (cached && cached.mtime === at && cached.overlay === (overlay !== undefined)) return cached;
     try {
-      return this.keep(p, key, overlay ? overlay.text : await this.fs.readFile(p, { maxBytes: MAX_DOCUMENT_BYTES }), overlay !== undefined);
+      return this.keep(p, at, overlay ? overlay.text : await this.fs.readFile(p, { maxBytes: MAX_DOCUMENT_BYTES }), overlay !== undefined);
     } catch (e) {
       return readFailure(p, e);
     }
@@ -389,21 +394,27 @@ export class WorkspaceIndex {
    */
   private readNow(p: string, mtime: number): CacheEntry | { failed: WorkspaceProblem } | undefined {
     const overlay = this.overlays.get(p);
-    const key = overlay ? `overlay:${overlay.key}` : `disk:${mtime}`;
+    const at = overlay ? overlay.key : mtime;
     const cached = this.cache.get(p);
-    if (cached?.key === key) return cached;
+    if (cached && cached.mtime === at && cached.overlay === (overlay !== undefined)) return cached;
     try {
-      return this.keep(p, key, overlay ? overlay.text : this.fs.readFileNow!(p, { maxBytes: MAX_DOCUMENT_BYTES, seenRegular: true }), overlay !== undefined);
+      return this.keep(p, at, overlay ? overlay.text : this.fs.readFileNow!(p, { maxBytes: MAX_DOCUMENT_BYTES, seenRegular: true }), overlay !== undefined);
     } catch (e) {
       return readFailure(p, e);
     }
   }
 
-  private keep(p: string, key: string, raw: string | Uint8Array, overlay: boolean): CacheEntry {
-    const entry: CacheEntry = { key, size: overlay ? undefined : raw.length, raw, summary: undefined, doc: undefined, problem: undefined, parsed: false };
+  private keep(p: string, at: number, raw: string | Uint8Array, overlay: boolean): CacheEntry {
+    const entry: CacheEntry = { mtime: at, overlay, size: overlay ? undefined : raw.length, raw, summary: undefined, doc: undefined, problem: undefined, parsed: false };
     this.cache.set(p, entry);
     return entry;
   }
+
+  /** A scanned file's document, parsed on first use (what LazyFeature and LazyChecklist call). */
+  private readonly parsed = (file: Summarized): ParsedDoc | undefined => {
+    this.parse(file.path, file.entry);
+    return file.entry.doc;
+  };
 
   /** Parses an entry in full, once; the text is dropped afterwards. */
   private parse(p: string, entry: CacheEntry, keepTree?: (markdown: MarkdownDoc) => void): void {
@@ -437,13 +448,12 @@ export class WorkspaceIndex {
    */
   private deferredEntry(p: string, info: { mtime: number; size?: number }): CacheEntry | undefined {
     if (info.size === undefined || this.overlays.has(p) || !this.fs.readFileNow || !this.fs.canReadNow?.(p)) return undefined;
-    const key = `disk:${info.mtime}`;
     const cached = this.cache.get(p);
-    if (cached?.key === key) return cached;
+    if (cached && cached.mtime === info.mtime && !cached.overlay) return cached;
     const stored = this.storedSummary(p, info.size, info.mtime);
     if (!stored) return undefined;
     this.summarized.stored++;
-    const entry: CacheEntry = { key, size: info.size, raw: undefined, summary: stored, doc: undefined, problem: undefined, parsed: false, deferred: true };
+    const entry: CacheEntry = { mtime: info.mtime, overlay: false, size: info.size, raw: undefined, summary: stored, doc: undefined, problem: undefined, parsed: false, deferred: true };
     this.cache.set(p, entry);
     return entry;
   }
@@ -754,7 +764,7 @@ export class WorkspaceIndex {
     const f = feature.files;
     const problems: WorkspaceProblem[] = [...(feature.problems ?? [])];
     let pending = false;
-    type Read = { path: string; entry: CacheEntry; summary: FileSummary } | undefined;
+    type Read = Summarized | undefined;
     const summarized = (p: string, entry: CacheEntry | { failed: WorkspaceProblem } | undefined): Read => {
       if (!entry) return undefined;
       if ('failed' in entry) {
@@ -780,22 +790,13 @@ export class WorkspaceIndex {
     };
     const reads = [read(f.spec), read(f.plan), read(f.tasks), ...f.checklists.map(read)];
     const all = reads.some((r) => r instanceof Promise) ? await Promise.all(reads.map(async (r) => r)) : (reads as Read[]);
-    const [spec, plan, tasks, ...checklists] = all;
+    // By index, not destructured: a rest pattern walks an iterator, slow in a cold first scan.
+    const spec = all[0];
+    const plan = all[1];
+    const tasks = all[2];
+    const checklists = all.length > 3 ? all.slice(3) : [];
     problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    const docOf = <T extends ParsedDoc>(file: { path: string; entry: CacheEntry } | undefined): T | undefined => {
-      if (!file) return undefined;
-      this.parse(file.path, file.entry);
-      return file.entry.doc as T | undefined;
-    };
-    const lists = checklists.filter((c) => c !== undefined).map((c) => ({
-      path: c.path,
-      name: path.basename(c.path, '.md'),
-      summary: c.summary,
-      // The checklist parser never throws nor refuses a checklists/*.md; an empty document stands in for the impossible.
-      get doc(): ChecklistDoc {
-        return docOf<ChecklistDoc>(c) ?? parseChecklist('');
-      },
-    }));
+    const lists = checklists.filter((c) => c !== undefined).map((c) => new LazyChecklist(c, this.parsed));
     const s = spec?.summary.kind === 'spec' ? spec.summary : undefined;
     const p = plan?.summary.kind === 'plan' ? plan.summary : undefined;
     const t = tasks?.summary.kind === 'tasks' ? tasks.summary : undefined;
@@ -805,29 +806,87 @@ export class WorkspaceIndex {
       tasks: t && f.tasks ? { mtime: f.tasks.mtime, done: t.done, total: t.total } : undefined,
       checklists: lists.map((c) => (c.summary.kind === 'checklist' ? { name: c.name, passed: c.summary.passed, total: c.summary.total } : { name: c.name, passed: 0, total: 0 })),
     });
-    return {
-      feature,
-      projectRoot,
-      status,
-      get spec(): SpecDoc | undefined {
-        return docOf<SpecDoc>(spec);
-      },
-      get plan(): PlanDoc | undefined {
-        return docOf<PlanDoc>(plan);
-      },
-      get tasks(): TasksDoc | undefined {
-        return docOf<TasksDoc>(tasks);
-      },
-      checklists: lists,
-      problems,
-      ...(pending ? { pending } : {}),
-    };
+    return new LazyFeature(feature, projectRoot, status, lists, problems, pending, spec, plan, tasks, this.parsed);
+  }
+}
+
+/** A file of a feature as the scan read it: where, its cache entry, its summary. */
+interface Summarized {
+  readonly path: string;
+  readonly entry: CacheEntry;
+  readonly summary: FileSummary;
+}
+
+/**
+ * An indexed feature whose documents are parsed when first read. A class, not an object literal with
+ * getters: a literal's accessors are defined at run time on each of a first scan's thousand features
+ * (ten times the cost of a constructor while the code is cold). The reads are #private: nothing that
+ * copies or serializes a feature sees them.
+ */
+class LazyFeature implements IndexedFeature {
+  readonly pending?: boolean;
+  readonly #spec: Summarized | undefined;
+  readonly #plan: Summarized | undefined;
+  readonly #tasks: Summarized | undefined;
+  readonly #parse: (file: Summarized) => ParsedDoc | undefined;
+
+  constructor(
+    readonly feature: Feature,
+    readonly projectRoot: string,
+    readonly status: FeatureStatus,
+    readonly checklists: readonly IndexedChecklist[],
+    readonly problems: readonly WorkspaceProblem[],
+    pending: boolean,
+    spec: Summarized | undefined,
+    plan: Summarized | undefined,
+    tasks: Summarized | undefined,
+    parse: (file: Summarized) => ParsedDoc | undefined,
+  ) {
+    if (pending) this.pending = true;
+    this.#spec = spec;
+    this.#plan = plan;
+    this.#tasks = tasks;
+    this.#parse = parse;
+  }
+
+  get spec(): SpecDoc | undefined {
+    return this.#spec && (this.#parse(this.#spec) as SpecDoc | undefined);
+  }
+
+  get plan(): PlanDoc | undefined {
+    return this.#plan && (this.#parse(this.#plan) as PlanDoc | undefined);
+  }
+
+  get tasks(): TasksDoc | undefined {
+    return this.#tasks && (this.#parse(this.#tasks) as TasksDoc | undefined);
+  }
+}
+
+/** A feature's checklist, parsed when first read (a class for the reason LazyFeature is one). */
+class LazyChecklist implements IndexedChecklist {
+  readonly path: string;
+  readonly name: string;
+  readonly summary: FileSummary;
+  readonly #read: Summarized;
+  readonly #parse: (file: Summarized) => ParsedDoc | undefined;
+
+  constructor(read: Summarized, parse: (file: Summarized) => ParsedDoc | undefined) {
+    this.path = read.path;
+    this.name = path.basename(read.path, '.md');
+    this.summary = read.summary;
+    this.#read = read;
+    this.#parse = parse;
+  }
+
+  // The checklist parser never throws nor refuses a checklists/*.md; an empty document stands in for the impossible.
+  get doc(): ChecklistDoc {
+    return (this.#parse(this.#read) as ChecklistDoc | undefined) ?? parseChecklist('');
   }
 }
 
 /** The modification time a disk entry was read at (its key); undefined for an editor's overlay. */
 function diskMtime(entry: CacheEntry): number | undefined {
-  return entry.key.startsWith('disk:') ? Number(entry.key.slice(5)) : undefined;
+  return entry.overlay ? undefined : entry.mtime;
 }
 
 /** A read that failed: nothing when the file is simply gone, else the problem (not cached: a fixed permission must be seen on the next refresh). */
