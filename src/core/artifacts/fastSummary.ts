@@ -97,7 +97,8 @@ export function fastSummary(kind: SummaryKind, raw: string | Uint8Array): FileSu
  * too; that is counted by the runtime's own search, faster than reading every character here.
  */
 export function surelySimple(text: string): boolean {
-  if (text.length < LIMITS.lines && text.length < LIMITS.cells && fewer(text, MARK_CHARS, FEW_MARKS)) return true;
+  // A text shorter than FEW_MARKS has fewer marks than that without counting them (most plans and short specs).
+  if (text.length < LIMITS.lines && text.length < LIMITS.cells && (text.length < FEW_MARKS || fewer(text, MARK_CHARS, FEW_MARKS))) return true;
   return boundedByStretches(text) || countedSimple(text);
 }
 
