@@ -1,6 +1,7 @@
 import * as nodePath from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
+  type CancellationToken,
   CodeActionKind,
   type CodeAction,
   type CodeActionParams,
@@ -17,6 +18,7 @@ import {
   ErrorCodes,
   type Hover,
   InsertTextFormat,
+  LSPErrorCodes,
   type InitializeParams,
   type InitializeResult,
   type Location,
@@ -66,6 +68,8 @@ export const STATS_REQUEST = 'speckit/stats';
 export const DIAGNOSTIC_SOURCE = 'speckit';
 const DEFAULT_DEBOUNCE_MS = 50;
 const MAX_WORKSPACE_SYMBOLS = 1000;
+/** How long the workspace symbol search runs before it lets other messages through. */
+const SYMBOL_SLICE_MS = 15;
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -153,7 +157,7 @@ export class SpecLanguageServer {
   private listenSymbols(): void {
     const c = this.connection;
     c.onDocumentSymbol((p) => this.guard(() => this.documentSymbols(p.textDocument.uri), null));
-    c.onWorkspaceSymbol((p) => this.guard(() => this.workspaceSymbols(p.query), []));
+    c.onWorkspaceSymbol((p, token) => this.guard(() => this.workspaceSymbols(p.query, token), []));
     c.onDocumentLinks((p) => this.guard(() => this.documentLinks(p.textDocument.uri), null));
   }
 
@@ -221,11 +225,23 @@ export class SpecLanguageServer {
     return doc ? documentSymbols(doc).map(toDocumentSymbol) : null;
   }
 
-  private async workspaceSymbols(rawQuery: string): Promise<SymbolInformation[]> {
+  /**
+   * Symbols of every feature whose name holds the query. The first query parses every spec, tasks and
+   * checklist not parsed yet (seconds on a thousand features): the loop gives the event loop a turn
+   * every few milliseconds, so edits, diagnostics and other requests go on meanwhile and a query the
+   * editor cancels (the user typed on) stops instead of parsing the rest.
+   */
+  private async workspaceSymbols(rawQuery: string, token?: CancellationToken): Promise<SymbolInformation[]> {
     await this.ready;
     const query = rawQuery.toLowerCase();
     const out: SymbolInformation[] = [];
+    let turn = Date.now();
     for (const f of this.ws.index.features) {
+      if (Date.now() - turn >= SYMBOL_SLICE_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        turn = Date.now();
+      }
+      if (token?.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The workspace symbol search was cancelled.');
       const files = f.feature.files;
       const symbols = featureSymbols({
         spec: f.spec && files.spec ? { path: files.spec.path, doc: f.spec } : undefined,

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createMessageConnection, type MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { type CancellationToken, createMessageConnection, type MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { type Diagnostic } from 'vscode-languageserver';
 import { repoRoot } from './paths';
 
@@ -73,8 +73,9 @@ export class LspClient {
     return version;
   }
 
-  request<T>(method: string, params: unknown): Promise<T> {
-    return this.connection.sendRequest(method, params);
+  /** A request; cancelling `token` sends `$/cancelRequest`, as an editor does when the user moves on. */
+  request<T>(method: string, params: unknown, token?: CancellationToken): Promise<T> {
+    return token ? this.connection.sendRequest(method, params, token) : this.connection.sendRequest(method, params);
   }
 
   /** The first diagnostics published for `uri` (since `from`, an index into the log) that satisfy `accept`. */

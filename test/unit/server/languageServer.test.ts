@@ -1,7 +1,7 @@
 // The server bundle (dist/server.js, built by `npm run build`) over a real LSP connection in plain Node.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { type CodeAction, type CompletionItem, type DocumentSymbol, type Hover, type Location, type WorkspaceEdit } from 'vscode-languageserver';
+import { CancellationTokenSource, type CodeAction, type CompletionItem, type DocumentSymbol, type Hover, LSPErrorCodes, type Location, type WorkspaceEdit } from 'vscode-languageserver';
 import { LspClient } from '../helpers/lspClient';
 import { tempWorkspace } from '../helpers/tempWorkspace';
 import { SPEC, swap, TASKS } from '../core/lint/lintFixtures';
@@ -170,6 +170,54 @@ describe('language server: a 2 MB tasks.md (issue #12 probe)', function () {
       // second and about 120 MB; the bounds leave 10× room.
       assert.ok(hoverMs < 10_000, `hover took ${hoverMs} ms`);
       assert.ok(stats.maxRss < 600 * 1048576, `peak ${Math.round(stats.maxRss / 1048576)} MB`);
+    } finally {
+      await client.stop();
+      ws.dispose();
+    }
+  });
+});
+
+describe('language server: the first workspace symbol search on many features', function () {
+  this.timeout(180_000);
+
+  it('lets other requests through while it parses, and stops when the editor cancels it', async () => {
+    // Enough features that parsing them all takes seconds: before, the search held the server that long
+    // (a hover waited behind it) and ran to the end after a cancel.
+    const files: Record<string, string> = { '.specify/memory/constitution.md': '# C\n' };
+    const tasks = ['# Tasks: Many', '', '## Phase 1: Setup', ''];
+    for (let n = 1; n <= 80; n++) tasks.push(`- [ ] T${String(n).padStart(3, '0')} [P] [US1] Implement part ${n} in src/part${n}.ts (FR-001)`);
+    const tasksText = `${tasks.join('\n')}\n`;
+    for (let i = 1; i <= 400; i++) {
+      const dir = `specs/${String(i).padStart(3, '0')}-feature-${i}`;
+      files[`${dir}/spec.md`] = SPEC;
+      files[`${dir}/tasks.md`] = tasksText;
+    }
+    const ws = tempWorkspace(files);
+    const client = await LspClient.start(ws.root);
+    try {
+      const specPath = join(ws.root, 'specs', '001-feature-1', 'spec.md');
+      const specUri = await client.open(specPath, SPEC);
+      // The open spec is analysed first, so the hover below needs no parse of its own.
+      await client.diagnostics(specUri);
+      const order: string[] = [];
+      const cancel = new CancellationTokenSource();
+      // No name holds this query: the search parses every feature.
+      const search = client.request('workspace/symbol', { query: 'no-such-symbol' }, cancel.token).then(
+        () => order.push('search answered'),
+        (e: { code?: number }) => order.push(e.code === LSPErrorCodes.RequestCancelled ? 'search cancelled' : `search failed ${String(e.code)}`),
+      );
+      // Sent while the search runs (its first parses take longer than this).
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const frLine = lineOf(SPEC, 'FR-001');
+      const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: specUri }, position: { line: frLine, character: SPEC.split('\n')[frLine]!.indexOf('FR-001') + 2 } });
+      order.push('hover answered');
+      assert.ok(hover, 'the hover has an answer');
+      cancel.cancel();
+      await search;
+      assert.deepEqual(order, ['hover answered', 'search cancelled']);
+      // Cancelled part way: a search after it still finds what is there.
+      const found = await client.request<{ name: string }[]>('workspace/symbol', { query: 'T080' });
+      assert.equal(found.length, 400);
     } finally {
       await client.stop();
       ws.dispose();
