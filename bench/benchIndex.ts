@@ -8,7 +8,10 @@
  * its own, cold as in a new extension host); then the same starts on real files (the
  * corpus, ../shared/corpus or $SPECKIT_CORPUS, copied into as many features). Then the tree grows to
  * 5,000 features and the CLI's `scan` and `check` run on it, `check` given as a multiple of `scan`.
- * BENCH_SKIP_REAL / BENCH_SKIP_CLI leave parts out. Not a test: compare ratios measured in one run.
+ * The start rows are medians over BENCH_STARTS (default 5) fresh processes, each start measured
+ * against the floor read in its own process just before: one cold process's ratio moves by ±0.5× on a
+ * shared machine. BENCH_SKIP_REAL / BENCH_SKIP_CLI leave parts out. Not a test: compare ratios
+ * measured in one run.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
@@ -27,6 +30,7 @@ import { generate, generateReal, TASKS, tasks } from './benchWorkspaces';
 const WORKER = join(__dirname, '..', '..', 'dist', 'firstScanWorker.js');
 
 const FEATURES = Number(process.env.BENCH_FEATURES ?? 1000);
+const STARTS = Math.max(1, Number(process.env.BENCH_STARTS ?? 5));
 const CHECK_FEATURES = Math.max(FEATURES, Number(process.env.BENCH_CHECK_FEATURES ?? 5000));
 
 /** The floor: walk the same folders and read every file, doing nothing with the bytes. */
@@ -40,6 +44,15 @@ function readAll(dir: string): number {
   return bytes;
 }
 
+/** `time` for synchronous work. */
+function timeNow<T>(fn: () => T): [number, T, number] {
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  const result = fn();
+  const used = process.cpuUsage(cpu);
+  return [performance.now() - start, result, (used.user + used.system) / 1000];
+}
+
 async function time<T>(fn: () => Promise<T> | T): Promise<[number, T, number]> {
   const cpu = process.cpuUsage();
   const start = performance.now();
@@ -49,11 +62,22 @@ async function time<T>(fn: () => Promise<T> | T): Promise<[number, T, number]> {
 }
 
 interface StartRows {
+  /** This process's floor, first and second start: their indexes are what the rescan, update and heap rows use. */
   floor: [number, number, number];
   first: [number, WorkspaceIndex, number];
   second: [number, WorkspaceIndex, number];
-  /** The extension's first start: [wall ms, the host thread's busy ms, whole-process CPU ms, the host thread's own CPU ms (Linux)]. */
-  worker: [number, number, number, number | undefined];
+  /** The same starts, each in a fresh process (medians). */
+  cold: ColdStarts;
+}
+
+/** One start in a fresh process against the floor read in that process just before it: [floor ms, floor CPU ms, start ms, start CPU ms]. */
+type ColdSample = [number, number, number, number];
+
+interface ColdStarts {
+  readonly first: ColdSample[];
+  readonly second: ColdSample[];
+  /** The extension's first start: [floor ms, floor CPU ms, wall ms, whole-process CPU ms, the host thread's busy ms, the host thread's own CPU ms (Linux)]. */
+  readonly worker: Array<[number, number, number, number, number, number | undefined]>;
 }
 
 /** node:fs with VS Code's whole-millisecond mtimes (Stats.mtime.getTime()), what the extension's file system reports and the worker keys by; synchronous as a `file:` folder is walked. */
@@ -142,25 +166,86 @@ async function starts(root: string): Promise<StartRows> {
       await index.addFolder(root);
       return index;
     });
-    const worker = workerStartCold(root);
-    return { floor, first, second, worker };
+    const tasks = first[1].features.reduce((n, f) => n + f.status.tasks.total, 0);
+    return { floor, first, second, cold: coldStarts(root, first[1].features.length, tasks) };
   } finally {
     rmSync(cache, { recursive: true, force: true });
   }
+}
+
+/** BENCH_STARTS rounds of a first start, a second start (from the first's saved index) and the extension's first start, each in a fresh process. */
+function coldStarts(root: string, features: number, tasks: number): ColdStarts {
+  const cold: ColdStarts = { first: [], second: [], worker: [] };
+  for (let i = 0; i < STARTS; i++) {
+    const cache = mkdtempSync(join(tmpdir(), 'speckit-bench-cold-cache-'));
+    try {
+      cold.first.push(startCold(root, cache, 'first', features, tasks));
+      cold.second.push(startCold(root, cache, 'second', features, tasks));
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
+    cold.worker.push(workerStartCold(root));
+  }
+  return cold;
+}
+
+function startCold(root: string, cache: string, kind: 'first' | 'second', features: number, tasks: number): ColdSample {
+  const child = spawnSync(process.execPath, [__filename], { env: { ...process.env, [START_ROW]: JSON.stringify({ root, cache, kind }) }, encoding: 'utf8' });
+  const said = /^start row: (.*)$/m.exec(child.stdout);
+  if (child.status !== 0 || !said) throw new Error(`the ${kind} start's process failed (${child.status}): ${child.stderr}`);
+  const [floorMs, floorCpu, ms, cpu, sawFeatures, sawTasks] = JSON.parse(said[1]!) as [number, number, number, number, number, number];
+  if (sawFeatures !== features || sawTasks !== tasks) throw new Error(`the ${kind} start saw ${sawFeatures} features and ${sawTasks} tasks, not ${features} and ${tasks}`);
+  return [floorMs, floorCpu, ms, cpu];
+}
+
+/** In the fresh process: the floor, then a first start (summarize everything, save to `cache`) or a second (read `cache` back). */
+async function startRow(root: string, cache: string, kind: 'first' | 'second'): Promise<[number, number, number, number, number, number]> {
+  const [floorMs, , floorCpu] = await time(() => readAll(root));
+  const [ms, index, cpu] = await time(async () => {
+    const store = await PersistedSummaries.open(cache, 'bench');
+    if (kind === 'second' && store.size === 0) throw new Error('the first start saved nothing');
+    const index = new WorkspaceIndex(new NodeFileSystem({ blocking: true }), { summaries: store });
+    await index.addFolder(root);
+    if (kind === 'first') await store.save();
+    return index;
+  });
+  return [floorMs, floorCpu, ms, cpu, index.features.length, index.features.reduce((n, f) => n + f.status.tasks.total, 0)];
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** The cold rows: median times, and the median of each process's own ratio to its floor. */
+function coldRows(cold: ColdStarts): Array<[string, string, string, string]> {
+  const row = (name: string, samples: readonly ColdSample[]): [string, string, string, string] => [
+    name,
+    `${median(samples.map((x) => x[2])).toFixed(0)} ms`,
+    `${median(samples.map((x) => x[2] / x[0])).toFixed(1)}×`,
+    `${median(samples.map((x) => x[3])).toFixed(0)} ms ${median(samples.map((x) => x[3] / x[1])).toFixed(1)}×`,
+  ];
+  const w = cold.worker;
+  const hostCpu = w.every((x) => x[5] !== undefined) ? w.map((x) => [x[5]!, x[1]] as const) : undefined;
+  return [
+    [`read the same bytes (floor, median of ${STARTS} processes)`, `${median(cold.first.map((x) => x[0])).toFixed(0)} ms`, '1.0×', `${median(cold.first.map((x) => x[1])).toFixed(0)} ms 1.0×`],
+    row('first start (summarize + index + save)', cold.first),
+    row('second start (saved index read back)', cold.second),
+    row('first start, extension (listing + worker + fill)', w.map((x) => [x[0], x[1], x[2], x[3]])),
+    [
+      '  … host thread busy meanwhile',
+      `${median(w.map((x) => x[4])).toFixed(0)} ms`,
+      `${median(w.map((x) => x[4] / x[0])).toFixed(1)}×`,
+      hostCpu ? `${median(hostCpu.map((x) => x[0])).toFixed(0)} ms ${median(hostCpu.map((x) => x[0] / x[1])).toFixed(1)}×` : '',
+    ],
+  ];
 }
 
 function table(rows: Array<[string, string, string, string]>, head: [string, string, string, string]): void {
   const w = Math.max(head[0].length, ...rows.map((r) => r[0].length));
   process.stdout.write(`${head[0].padEnd(w)}  ${head[1].padStart(10)}  ${head[2].padStart(9)}  ${head[3].padStart(12)}\n`);
   for (const [name, t, ratio, cpu] of rows) process.stdout.write(`${name.padEnd(w)}  ${t.padStart(10)}  ${ratio.padStart(9)}  ${cpu.padStart(12)}\n`);
-}
-
-/** The extension's first start: wall time, and the host thread's busy time, both against the floor's wall time; the whole process's CPU (both threads) and the host thread's against the floor's. */
-function workerRows([wall, busy, cpu, hostCpu]: [number, number, number, number | undefined], floorMs: number, floorCpu: number): Array<[string, string, string, string]> {
-  return [
-    ['first start, extension (listing + worker + fill)', `${wall.toFixed(0)} ms`, ratio(wall, floorMs), `${cpu.toFixed(0)} ms ${ratio(cpu, floorCpu)}`],
-    ['  … host thread busy meanwhile', `${busy.toFixed(0)} ms`, ratio(busy, floorMs), hostCpu !== undefined ? `${hostCpu.toFixed(0)} ms ${ratio(hostCpu, floorCpu)}` : ''],
-  ];
 }
 
 function ratio(x: number, floor: number, digits = 1): string {
@@ -185,8 +270,6 @@ async function main(): Promise<void> {
     const baseHeap = retainedMiB();
     const run = await starts(root);
     const [floorMs, bytes, floorCpu] = run.floor;
-    const [coldMs, , coldCpu] = run.first;
-    const [secondMs, , secondCpu] = run.second;
     const index = run.first[1];
     const features = index.features.length;
     const taskCount = index.features.reduce((n, f) => n + f.status.tasks.total, 0);
@@ -204,16 +287,14 @@ async function main(): Promise<void> {
     process.stdout.write(`\n${features} features, ${taskCount} tasks, ${(bytes / 1048576).toFixed(1)} MiB (node fs, blocking reads, as the CLI reads)\n\n`);
     table(
       [
-        ['read the same bytes (floor)', `${floorMs.toFixed(0)} ms`, '1.0×', `${floorCpu.toFixed(0)} ms 1.0×`],
-        ['first start (summarize + index + save)', `${coldMs.toFixed(0)} ms`, ratio(coldMs, floorMs), `${coldCpu.toFixed(0)} ms ${ratio(coldCpu, floorCpu)}`],
-        ['second start (saved index read back)', `${secondMs.toFixed(0)} ms`, ratio(secondMs, floorMs), `${secondCpu.toFixed(0)} ms ${ratio(secondCpu, floorCpu)}`],
-        ...workerRows(run.worker, floorMs, floorCpu),
+        ...coldRows(run.cold),
+        ['read the same bytes (floor, this process)', `${floorMs.toFixed(0)} ms`, '1.0×', `${floorCpu.toFixed(0)} ms 1.0×`],
         ['warm rescan (cache hits)', `${warmMs.toFixed(0)} ms`, ratio(warmMs, floorMs), `${warmCpu.toFixed(0)} ms`],
         ['update after one tasks.md change', `${updateMs.toFixed(1)} ms`, ratio(updateMs, floorMs, 3), `${updateCpu.toFixed(1)} ms`],
       ],
       ['measure', 'time', 'vs floor', 'cpu'],
     );
-    process.stdout.write(`\nper feature, first start: ${(coldMs / features).toFixed(2)} ms\n`);
+    process.stdout.write(`\nper feature, first start: ${(median(run.cold.first.map((x) => x[2])) / features).toFixed(2)} ms\n`);
 
     // Memory: the index as the scan leaves it (summaries, text kept for a later parse) against the same
     // index once every document is parsed (what every scan retained before the fast reader).
@@ -236,12 +317,7 @@ async function main(): Promise<void> {
       const realFeatures = r.first[1].features.length;
       process.stdout.write(`\nreal files: the corpus's ${groups} features copied into ${realFeatures}, ${(r.floor[1] / 1048576).toFixed(1)} MiB\n\n`);
       table(
-        [
-          ['read the same bytes (floor)', `${r.floor[0].toFixed(0)} ms`, '1.0×', `${r.floor[2].toFixed(0)} ms 1.0×`],
-          ['first start (summarize + index + save)', `${r.first[0].toFixed(0)} ms`, ratio(r.first[0], r.floor[0]), `${r.first[2].toFixed(0)} ms ${ratio(r.first[2], r.floor[2])}`],
-          ['second start (saved index read back)', `${r.second[0].toFixed(0)} ms`, ratio(r.second[0], r.floor[0]), `${r.second[2].toFixed(0)} ms ${ratio(r.second[2], r.floor[2])}`],
-          ...workerRows(r.worker, r.floor[0], r.floor[2]),
-        ],
+        coldRows(r.cold),
         ['measure', 'time', 'vs floor', 'cpu'],
       );
     }
@@ -271,19 +347,27 @@ async function main(): Promise<void> {
  * whose code has not run yet, while this process already ran the in-process rows (its listing code
  * compiled), which hid most of what the host pays cold.
  */
-function workerStartCold(root: string): [number, number, number, number | undefined] {
+function workerStartCold(root: string): [number, number, number, number, number, number | undefined] {
   const child = spawnSync(process.execPath, [__filename], { env: { ...process.env, [EXTENSION_ROW]: root }, encoding: 'utf8' });
   const said = /^worker row: (.*)$/m.exec(child.stdout);
   if (child.status !== 0 || !said) throw new Error(`the extension row's process failed (${child.status}): ${child.stderr}`);
-  const [wall, busy, cpu, hostCpu] = JSON.parse(said[1]!) as [number, number, number, number | null];
-  return [wall, busy, cpu, hostCpu ?? undefined];
+  const [floorMs, floorCpu, wall, busy, cpu, hostCpu] = JSON.parse(said[1]!) as [number, number, number, number, number, number | null];
+  return [floorMs, floorCpu, wall, cpu, busy, hostCpu ?? undefined];
 }
 
 const EXTENSION_ROW = 'SPECKIT_BENCH_EXTENSION_ROW';
+const START_ROW = 'SPECKIT_BENCH_START_ROW';
 const extensionRoot = process.env[EXTENSION_ROW];
+const startRowOf = process.env[START_ROW];
 if (extensionRoot) {
-  // From inside the event loop: before it runs, its busy time is not counted.
-  setImmediate(() => void workerStart(extensionRoot).then((row) => process.stdout.write(`worker row: ${JSON.stringify(row)}\n`)));
+  // From inside the event loop: before it runs, its busy time is not counted. The floor first, as the other starts have it.
+  setImmediate(() => {
+    const [floorMs, , floorCpu] = timeNow(() => readAll(extensionRoot));
+    void workerStart(extensionRoot).then((row) => process.stdout.write(`worker row: ${JSON.stringify([floorMs, floorCpu, ...row])}\n`));
+  });
+} else if (startRowOf) {
+  const { root, cache, kind } = JSON.parse(startRowOf) as { root: string; cache: string; kind: 'first' | 'second' };
+  void startRow(root, cache, kind).then((row) => process.stdout.write(`start row: ${JSON.stringify(row)}\n`));
 } else {
   void main();
 }
