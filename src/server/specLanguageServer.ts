@@ -35,11 +35,11 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { type AnalyzedDoc } from '../core/lint/analyzedDoc';
 import { completions } from '../core/lint/completion';
 import { LintWorkspace } from '../core/lint/lintWorkspace';
+import { WorkspaceSymbols } from '../core/lint/workspaceSymbols';
 import { openspecCodeActions } from './openspecCodeActions';
 import {
   definitionsOf,
   documentSymbols,
-  featureSymbols,
   hoverText,
   occurrenceAt,
   occurrencesOf,
@@ -62,7 +62,7 @@ export interface ServerOptions {
   readonly incrementalParse?: boolean;
 }
 
-/** A custom request for the benchmark and tests: the server process's memory. */
+/** A custom request for the benchmark and tests: the server process's memory, and how many files it holds parsed or as symbols. */
 export const STATS_REQUEST = 'speckit/stats';
 
 export const DIAGNOSTIC_SOURCE = 'speckit';
@@ -98,6 +98,7 @@ export class SpecLanguageServer {
   private readonly documents = new TextDocuments(TextDocument);
   private readonly fs = new NodeFileSystem();
   private readonly ws = new LintWorkspace(new WorkspaceIndex(this.fs, { env: process.env }), this.fs);
+  private readonly symbols = new WorkspaceSymbols(this.ws.index, this.fs);
   private folders: string[] = [];
   private ready: Promise<void> = Promise.resolve();
   private overrides: SeverityOverrides = {};
@@ -168,11 +169,17 @@ export class SpecLanguageServer {
     c.onCodeAction((p) => this.guard(() => this.codeActions(p), null));
   }
 
-  private stats(): NodeJS.MemoryUsage & { maxRss: number; openDocuments: number } {
+  private stats(): NodeJS.MemoryUsage & { maxRss: number; openDocuments: number; parsedDocuments: number; filesWithSymbols: number } {
     // With --expose-gc (the benchmark), measure what is retained rather than garbage not yet collected.
     (globalThis as { gc?: () => void }).gc?.();
     // maxRss: the peak since the process started (resourceUsage reports kilobytes).
-    return { ...process.memoryUsage(), maxRss: process.resourceUsage().maxRSS * 1024, openDocuments: this.documents.all().length };
+    return {
+      ...process.memoryUsage(),
+      maxRss: process.resourceUsage().maxRSS * 1024,
+      openDocuments: this.documents.all().length,
+      parsedDocuments: this.ws.index.parsedDocuments,
+      filesWithSymbols: this.symbols.size,
+    };
   }
 
   private async hover(uri: string, position: Position): Promise<Hover | null> {
@@ -227,33 +234,31 @@ export class SpecLanguageServer {
 
   /**
    * Symbols of every feature whose name holds the query. The first query parses every spec, tasks and
-   * checklist not parsed yet (seconds on a thousand features): the loop gives the event loop a turn
-   * every few milliseconds, so edits, diagnostics and other requests go on meanwhile and a query the
-   * editor cancels (the user typed on) stops instead of parsing the rest.
+   * checklist (seconds on a thousand features; only their symbols are kept, see WorkspaceSymbols):
+   * the loop gives the event loop a turn every few milliseconds, so edits, diagnostics and other
+   * requests go on meanwhile and a query the editor cancels (the user typed on) stops instead of
+   * parsing the rest.
    */
   private async workspaceSymbols(rawQuery: string, token?: CancellationToken): Promise<SymbolInformation[]> {
     await this.ready;
     const query = rawQuery.toLowerCase();
     const out: SymbolInformation[] = [];
     let turn = Date.now();
+    const seen = new Set<string>();
     for (const f of this.ws.index.features) {
       if (Date.now() - turn >= SYMBOL_SLICE_MS) {
         await new Promise((resolve) => setImmediate(resolve));
         turn = Date.now();
       }
       if (token?.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The workspace symbol search was cancelled.');
-      const files = f.feature.files;
-      const symbols = featureSymbols({
-        spec: f.spec && files.spec ? { path: files.spec.path, doc: f.spec } : undefined,
-        tasks: f.tasks && files.tasks ? { path: files.tasks.path, doc: f.tasks } : undefined,
-        checklists: f.checklists.map((x) => ({ path: x.path, doc: x.doc })),
-      });
-      for (const s of symbols) {
+      for (const s of await this.symbols.of(f, seen)) {
         if (query && !s.name.toLowerCase().includes(query)) continue;
         out.push({ name: s.name, kind: SYMBOL_KIND[s.kind], location: this.location(s.path, s.range), containerName: f.feature.name });
         if (out.length >= MAX_WORKSPACE_SYMBOLS) return out;
       }
     }
+    // Every feature seen: symbols of files gone since an earlier search are dropped.
+    this.symbols.keepOnly(seen);
     return out;
   }
 

@@ -332,6 +332,21 @@ export class WorkspaceIndex {
   }
 
   /**
+   * Whether asking for `p`'s document costs no parse of the disk's text: it is parsed already, or an
+   * editor holds its text (whose parse is the one that counts).
+   */
+  holdsDocument(p: string): boolean {
+    return this.overlays.has(p) || this.cache.get(p)?.parsed === true;
+  }
+
+  /** How many files the index holds parsed (for the language server's stats). */
+  get parsedDocuments(): number {
+    let n = 0;
+    for (const entry of this.cache.values()) if (entry.parsed && entry.doc) n++;
+    return n;
+  }
+
+  /**
    * Unsaved text of an open editor; undefined removes it. `version` (the editor's document version)
    * lets repeated calls for the same text reuse the parse. The caller refreshes the path afterwards.
    */

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { featureSymbols } from '../../../../src/core/lint/navigation';
+import { WorkspaceSymbols } from '../../../../src/core/lint/workspaceSymbols';
+import { NodeFileSystem } from '../../../../src/core/workspace/nodeFileSystem';
+import { WorkspaceIndex } from '../../../../src/core/workspace/workspaceIndex';
+import { corpusDir, corpusFiles } from '../../helpers/paths';
+import { tempWorkspace } from '../../helpers/tempWorkspace';
+
+/** Every spec, tasks and checklist of the corpus, grouped back into their features. */
+function corpusWorkspace(): ReturnType<typeof tempWorkspace> {
+  const features = new Map<string, Record<string, string>>();
+  for (const name of corpusFiles('.md')) {
+    const m = /^(.*)__(spec\.md|tasks\.md|checklists__[^_]+\.md)$/.exec(name);
+    if (!m) continue;
+    const files = features.get(m[1]!) ?? {};
+    files[m[2]!.replace('__', '/')] = readFileSync(join(corpusDir(), name), 'utf8');
+    features.set(m[1]!, files);
+  }
+  const files: Record<string, string> = { '.specify/memory/constitution.md': '# Constitution\n' };
+  let n = 0;
+  for (const group of features.values()) {
+    const dir = `specs/${String(++n).padStart(3, '0')}-feature`;
+    for (const [rel, text] of Object.entries(group)) files[`${dir}/${rel}`] = text;
+  }
+  return tempWorkspace(files);
+}
+
+describe('WorkspaceSymbols', () => {
+  it('gives every corpus feature the symbols of the index’s own documents, without leaving them parsed', async () => {
+    const ws = corpusWorkspace();
+    try {
+      const fs = new NodeFileSystem();
+      const index = new WorkspaceIndex(fs, {});
+      await index.addFolder(ws.root);
+      assert.ok(index.features.length > 20, `${index.features.length} features`);
+      const symbols = new WorkspaceSymbols(index, fs);
+      const visited = new Set<string>();
+      const ours = [];
+      for (const f of index.features) ours.push(await symbols.of(f, visited));
+      // Read from its own parses: the index still holds none.
+      assert.equal(index.parsedDocuments, 0);
+      assert.ok(ours.flat().length > 500, `${ours.flat().length} symbols`);
+      // The reference: the index's documents, parsed through the features' getters.
+      const reference = index.features.map((f) => {
+        const files = f.feature.files;
+        return featureSymbols({
+          spec: f.spec && files.spec ? { path: files.spec.path, doc: f.spec } : undefined,
+          tasks: f.tasks && files.tasks ? { path: files.tasks.path, doc: f.tasks } : undefined,
+          checklists: f.checklists.map((c) => ({ path: c.path, doc: c.doc })),
+        });
+      });
+      assert.deepEqual(ours, reference);
+      // Now the index holds them parsed: those documents answer, with the same symbols.
+      assert.ok(index.parsedDocuments > 0);
+      const again = [];
+      for (const f of index.features) again.push(await symbols.of(f));
+      assert.deepEqual(again, reference);
+      // Every file visited; forgetting the others keeps these.
+      assert.equal(visited.size, symbols.size);
+      symbols.keepOnly(new Set());
+      assert.equal(symbols.size, 0);
+    } finally {
+      ws.dispose();
+    }
+  });
+});
