@@ -35,6 +35,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { type AnalyzedDoc } from '../core/lint/analyzedDoc';
 import { completions } from '../core/lint/completion';
 import { LintWorkspace } from '../core/lint/lintWorkspace';
+import { SymbolPool } from '../core/lint/symbolPool';
 import { WorkspaceSymbols } from '../core/lint/workspaceSymbols';
 import { openspecCodeActions } from './openspecCodeActions';
 import {
@@ -98,7 +99,8 @@ export class SpecLanguageServer {
   private readonly documents = new TextDocuments(TextDocument);
   private readonly fs = new NodeFileSystem();
   private readonly ws = new LintWorkspace(new WorkspaceIndex(this.fs, { env: process.env }), this.fs);
-  private readonly symbols = new WorkspaceSymbols(this.ws.index, this.fs);
+  private readonly symbols: WorkspaceSymbols;
+  private readonly symbolPool: SymbolPool | undefined;
   private folders: string[] = [];
   private ready: Promise<void> = Promise.resolve();
   private overrides: SeverityOverrides = {};
@@ -109,7 +111,14 @@ export class SpecLanguageServer {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private running: Promise<void> | undefined;
 
-  constructor(private readonly connection: Connection) {}
+  constructor(
+    private readonly connection: Connection,
+    /** `symbolWorker`: the server bundle, run as worker threads that parse for workspace symbols; without it they are parsed on this thread. */
+    options: { readonly symbolWorker?: string } = {},
+  ) {
+    this.symbolPool = options.symbolWorker ? new SymbolPool(options.symbolWorker) : undefined;
+    this.symbols = new WorkspaceSymbols(this.ws.index, this.fs, this.symbolPool);
+  }
 
   /** Wires every handler, grouped by job, then starts reading the connection. */
   listen(): void {
@@ -130,6 +139,7 @@ export class SpecLanguageServer {
     c.onShutdown(() => {
       if (this.timer) clearTimeout(this.timer);
       this.pending.clear();
+      this.symbolPool?.dispose();
     });
     c.onDidChangeConfiguration(() => void this.loadConfiguration().then(() => this.scheduleAll()));
     c.onDidChangeWatchedFiles((e) => void this.filesChanged(e.changes.map((x) => this.toPath(x.uri)).filter((x): x is string => x !== undefined)));
@@ -169,7 +179,7 @@ export class SpecLanguageServer {
     c.onCodeAction((p) => this.guard(() => this.codeActions(p), null));
   }
 
-  private stats(): NodeJS.MemoryUsage & { maxRss: number; openDocuments: number; parsedDocuments: number; filesWithSymbols: number } {
+  private stats(): NodeJS.MemoryUsage & { maxRss: number; openDocuments: number; parsedDocuments: number; filesWithSymbols: number; symbolsParsed: { pool: number; here: number } } {
     // With --expose-gc (the benchmark), measure what is retained rather than garbage not yet collected.
     (globalThis as { gc?: () => void }).gc?.();
     // maxRss: the peak since the process started (resourceUsage reports kilobytes).
@@ -179,6 +189,7 @@ export class SpecLanguageServer {
       openDocuments: this.documents.all().length,
       parsedDocuments: this.ws.index.parsedDocuments,
       filesWithSymbols: this.symbols.size,
+      symbolsParsed: { ...this.symbols.parsed },
     };
   }
 
@@ -245,7 +256,10 @@ export class SpecLanguageServer {
     const out: SymbolInformation[] = [];
     let turn = Date.now();
     const seen = new Set<string>();
-    for (const f of this.ws.index.features) {
+    const features = this.ws.index.features;
+    // Parsed on every core (the pool) while the loop below takes the features in order.
+    this.symbols.prefetch(features);
+    for (const f of features) {
       if (Date.now() - turn >= SYMBOL_SLICE_MS) {
         await new Promise((resolve) => setImmediate(resolve));
         turn = Date.now();

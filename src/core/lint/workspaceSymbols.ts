@@ -12,11 +12,56 @@ import { featureSymbols, type WorkspaceSymbol } from './navigation';
  */
 export class WorkspaceSymbols {
   private readonly byPath = new Map<string, { readonly mtime: number; readonly size: number | undefined; readonly symbols: readonly WorkspaceSymbol[] }>();
+  /** Files whose symbols came from the pool and from this thread's own parses (for the server's stats). */
+  readonly parsed = { pool: 0, here: 0 };
+  /** Files handed to the pool and not answered yet: `of` waits for them instead of parsing them again. */
+  private readonly pending = new Map<string, Promise<void>>();
 
   constructor(
     private readonly index: WorkspaceIndex,
     private readonly fs: FileSystemHost,
+    /** Parses files off this thread, several at once (./symbolPool); without it `of` parses here. */
+    private readonly pool?: SymbolParser,
   ) {}
+
+  /**
+   * Hands the files of `features` whose symbols are not known to the pool, a few at a time, so they
+   * are parsed on every core while `of` walks the features in order. Nothing without a pool.
+   */
+  prefetch(features: readonly IndexedFeature[]): void {
+    const pool = this.pool;
+    if (!pool) return;
+    let batch: FileInfo[] = [];
+    const send = (): void => {
+      const files = batch;
+      batch = [];
+      const done = pool.parse(files.map((i) => i.path)).then(
+        (results) => {
+          results.forEach((symbols, k) => {
+            const info = files[k]!;
+            if (!symbols) return;
+            this.byPath.set(info.path, { mtime: info.mtime, size: info.size, symbols });
+            this.parsed.pool++;
+          });
+        },
+        // A pool that fails leaves the files to `of`, which parses them here.
+        () => undefined,
+      );
+      const settled = done.finally(() => {
+        for (const i of files) if (this.pending.get(i.path) === settled) this.pending.delete(i.path);
+      });
+      for (const i of files) this.pending.set(i.path, settled);
+    };
+    const wanted: FileInfo[] = [];
+    for (const f of features) for (const info of filesOf(f)) if (!this.index.holdsDocument(info.path) && !this.known(info) && !this.pending.has(info.path)) wanted.push(info);
+    // A few files parse here sooner than a worker starts.
+    if (wanted.length < POOL_MIN_FILES) return;
+    for (const info of wanted) {
+      batch.push(info);
+      if (batch.length >= PREFETCH_BATCH) send();
+    }
+    if (batch.length > 0) send();
+  }
 
   /**
    * A feature's symbols, in featureSymbols' order: the spec's stories and requirements, the tasks,
@@ -44,11 +89,18 @@ export class WorkspaceSymbols {
     return this.byPath.size;
   }
 
+  private known(info: FileInfo): readonly WorkspaceSymbol[] | undefined {
+    const known = this.byPath.get(info.path);
+    return known && known.mtime === info.mtime && known.size === info.size ? known.symbols : undefined;
+  }
+
   private async file(info: FileInfo, fromIndex: () => WorkspaceSymbol[], visited: Set<string> | undefined): Promise<readonly WorkspaceSymbol[]> {
     visited?.add(info.path);
     if (this.index.holdsDocument(info.path)) return fromIndex();
-    const known = this.byPath.get(info.path);
-    if (known && known.mtime === info.mtime && known.size === info.size) return known.symbols;
+    const pending = this.pending.get(info.path);
+    if (pending) await pending;
+    const known = this.known(info);
+    if (known) return known;
     let raw: Uint8Array;
     try {
       raw = await this.fs.readFile(info.path, { maxBytes: MAX_DOCUMENT_BYTES });
@@ -56,17 +108,41 @@ export class WorkspaceSymbols {
       // Unreadable now (the index reports why): no symbols, and nothing kept for it.
       return [];
     }
-    // The parse the index would make (parseByKind), its document dropped once its symbols are taken.
-    const doc = parseByKind(info.path, raw);
-    const symbols =
-      doc?.kind === 'spec'
-        ? featureSymbols({ spec: { path: info.path, doc } })
-        : doc?.kind === 'tasks'
-          ? featureSymbols({ tasks: { path: info.path, doc } })
-          : doc?.kind === 'checklist'
-            ? featureSymbols({ checklists: [{ path: info.path, doc }] })
-            : [];
+    const symbols = symbolsOfFile(info.path, raw);
+    this.parsed.here++;
     this.byPath.set(info.path, { mtime: info.mtime, size: info.size, symbols });
     return symbols;
   }
+}
+
+/** Files per message to the pool: big enough that a message is not a file's cost, small enough to share out. */
+const PREFETCH_BATCH = 8;
+/** Fewer files than this are parsed on the caller's thread: starting a worker costs more. */
+const POOL_MIN_FILES = 32;
+
+/** What parses files for their symbols off the caller's thread (./symbolPool). */
+export interface SymbolParser {
+  /** Each file's symbols, or undefined for one that could not be read. */
+  parse(paths: readonly string[]): Promise<ReadonlyArray<readonly WorkspaceSymbol[] | undefined>>;
+}
+
+function filesOf(f: IndexedFeature): FileInfo[] {
+  const files = f.feature.files;
+  const out: FileInfo[] = [];
+  if (files.spec) out.push(files.spec);
+  if (files.tasks) out.push(files.tasks);
+  for (const c of f.checklists) {
+    const info = files.checklists.find((x) => x.path === c.path);
+    if (info) out.push(info);
+  }
+  return out;
+}
+
+/** One file's symbols from its bytes: the parse the index would make (parseByKind), its document dropped once they are taken. */
+export function symbolsOfFile(p: string, raw: Uint8Array | string): WorkspaceSymbol[] {
+  const doc = parseByKind(p, raw);
+  if (doc?.kind === 'spec') return featureSymbols({ spec: { path: p, doc } });
+  if (doc?.kind === 'tasks') return featureSymbols({ tasks: { path: p, doc } });
+  if (doc?.kind === 'checklist') return featureSymbols({ checklists: [{ path: p, doc }] });
+  return [];
 }

@@ -221,9 +221,11 @@ describe('language server: the first workspace symbol search on many features', 
       assert.equal(found.length, 400);
       // It keeps the 800 files' symbols, not their documents: before, all 800 stayed parsed in the
       // index (over 100 MB on a thousand features). Held parsed: the open spec and what its rules read.
-      const stats = await client.request<{ parsedDocuments: number; filesWithSymbols: number }>('speckit/stats', {});
+      const stats = await client.request<{ parsedDocuments: number; filesWithSymbols: number; symbolsParsed: { pool: number; here: number } }>('speckit/stats', {});
       assert.ok(stats.parsedDocuments < 10, `${stats.parsedDocuments} documents held parsed`);
       assert.ok(stats.filesWithSymbols >= 790, `${stats.filesWithSymbols} files' symbols kept`);
+      // Parsed by the server's worker threads, not its own.
+      assert.ok(stats.symbolsParsed.pool >= 790, `${JSON.stringify(stats.symbolsParsed)}`);
       // A file changed on disk is read again: its new task is found.
       const changed = join(ws.root, 'specs', '002-feature-2', 'tasks.md');
       writeFileSync(changed, `${tasksText}- [ ] T081 [US1] One more\n`);

@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { featureSymbols } from '../../../../src/core/lint/navigation';
+import { SymbolPool } from '../../../../src/core/lint/symbolPool';
 import { WorkspaceSymbols } from '../../../../src/core/lint/workspaceSymbols';
 import { NodeFileSystem } from '../../../../src/core/workspace/nodeFileSystem';
 import { WorkspaceIndex } from '../../../../src/core/workspace/workspaceIndex';
-import { corpusDir, corpusFiles } from '../../helpers/paths';
+import { corpusDir, corpusFiles, repoRoot } from '../../helpers/paths';
 import { tempWorkspace } from '../../helpers/tempWorkspace';
 
 /** Every spec, tasks and checklist of the corpus, grouped back into their features. */
@@ -27,7 +28,40 @@ function corpusWorkspace(): ReturnType<typeof tempWorkspace> {
   return tempWorkspace(files);
 }
 
+/** What the index's own documents give: featureSymbols over each feature's getters (which parse them in the index). */
+function referenceSymbols(index: WorkspaceIndex): ReturnType<typeof featureSymbols>[] {
+  return index.features.map((f) => {
+    const files = f.feature.files;
+    return featureSymbols({
+      spec: f.spec && files.spec ? { path: files.spec.path, doc: f.spec } : undefined,
+      tasks: f.tasks && files.tasks ? { path: files.tasks.path, doc: f.tasks } : undefined,
+      checklists: f.checklists.map((c) => ({ path: c.path, doc: c.doc })),
+    });
+  });
+}
+
 describe('WorkspaceSymbols', () => {
+  it('gives the same symbols from the worker pool (the server bundle as worker threads)', async function () {
+    this.timeout(120_000);
+    const ws = corpusWorkspace();
+    const pool = new SymbolPool(join(repoRoot(), 'dist', 'server.js'), 2);
+    try {
+      const fs = new NodeFileSystem();
+      const index = new WorkspaceIndex(fs, {});
+      await index.addFolder(ws.root);
+      const symbols = new WorkspaceSymbols(index, fs, pool);
+      symbols.prefetch(index.features);
+      const ours = [];
+      for (const f of index.features) ours.push(await symbols.of(f));
+      assert.equal(symbols.parsed.here, 0, 'every file came from the pool');
+      assert.ok(symbols.parsed.pool > 20 && symbols.parsed.pool === symbols.size, `${symbols.parsed.pool} of ${symbols.size} files from the pool`);
+      assert.deepEqual(ours, referenceSymbols(index));
+    } finally {
+      pool.dispose();
+      ws.dispose();
+    }
+  });
+
   it('gives every corpus feature the symbols of the index’s own documents, without leaving them parsed', async () => {
     const ws = corpusWorkspace();
     try {
@@ -43,14 +77,7 @@ describe('WorkspaceSymbols', () => {
       assert.equal(index.parsedDocuments, 0);
       assert.ok(ours.flat().length > 500, `${ours.flat().length} symbols`);
       // The reference: the index's documents, parsed through the features' getters.
-      const reference = index.features.map((f) => {
-        const files = f.feature.files;
-        return featureSymbols({
-          spec: f.spec && files.spec ? { path: files.spec.path, doc: f.spec } : undefined,
-          tasks: f.tasks && files.tasks ? { path: files.tasks.path, doc: f.tasks } : undefined,
-          checklists: f.checklists.map((c) => ({ path: c.path, doc: c.doc })),
-        });
-      });
+      const reference = referenceSymbols(index);
       assert.deepEqual(ours, reference);
       // Now the index holds them parsed: those documents answer, with the same symbols.
       assert.ok(index.parsedDocuments > 0);
