@@ -1,6 +1,6 @@
 import { type FileSystemHost } from '../workspace/fileSystem';
 import { type FileInfo } from '../workspace/features';
-import { type IndexedFeature, MAX_DOCUMENT_BYTES, parseByKind, type WorkspaceIndex } from '../workspace/workspaceIndex';
+import { type IndexedFeature, MAX_DOCUMENT_BYTES, parseByKind, type ParsedDoc, type WorkspaceIndex } from '../workspace/workspaceIndex';
 import { featureSymbols, type WorkspaceSymbol } from './navigation';
 
 /**
@@ -53,7 +53,7 @@ export class WorkspaceSymbols {
       for (const i of files) this.pending.set(i.path, settled);
     };
     const wanted: FileInfo[] = [];
-    for (const f of features) for (const info of filesOf(f)) if (!this.index.holdsDocument(info.path) && !this.known(info) && !this.pending.has(info.path)) wanted.push(info);
+    for (const f of features) for (const [info] of filesOf(f)) if (!this.index.holdsDocument(info.path) && !this.known(info) && !this.pending.has(info.path)) wanted.push(info);
     // A few files parse here sooner than a worker starts.
     if (wanted.length < POOL_MIN_FILES) return;
     for (const info of wanted) {
@@ -68,15 +68,8 @@ export class WorkspaceSymbols {
    * each checklist's items. The paths of its files go into `visited` (for keepOnly).
    */
   async of(f: IndexedFeature, visited?: Set<string>): Promise<WorkspaceSymbol[]> {
-    const files = f.feature.files;
     const out: WorkspaceSymbol[] = [];
-    const { spec, tasks } = files;
-    if (spec) out.push(...(await this.file(spec, () => (f.spec ? featureSymbols({ spec: { path: spec.path, doc: f.spec } }) : []), visited)));
-    if (tasks) out.push(...(await this.file(tasks, () => (f.tasks ? featureSymbols({ tasks: { path: tasks.path, doc: f.tasks } }) : []), visited)));
-    for (const c of f.checklists) {
-      const info = files.checklists.find((x) => x.path === c.path);
-      if (info) out.push(...(await this.file(info, () => featureSymbols({ checklists: [{ path: c.path, doc: c.doc }] }), visited)));
-    }
+    for (const [info, doc] of filesOf(f)) out.push(...(await this.file(info, () => symbolsOfDoc(info.path, doc()), visited)));
     return out;
   }
 
@@ -126,21 +119,25 @@ export interface SymbolParser {
   parse(paths: readonly string[]): Promise<ReadonlyArray<readonly WorkspaceSymbol[] | undefined>>;
 }
 
-function filesOf(f: IndexedFeature): FileInfo[] {
+/** A feature's files that have symbols, in featureSymbols' order, each with its document in the index (parsed when asked for). */
+function filesOf(f: IndexedFeature): Array<[FileInfo, () => ParsedDoc | undefined]> {
   const files = f.feature.files;
-  const out: FileInfo[] = [];
-  if (files.spec) out.push(files.spec);
-  if (files.tasks) out.push(files.tasks);
+  const out: Array<[FileInfo, () => ParsedDoc | undefined]> = [];
+  if (files.spec) out.push([files.spec, () => f.spec]);
+  if (files.tasks) out.push([files.tasks, () => f.tasks]);
   for (const c of f.checklists) {
     const info = files.checklists.find((x) => x.path === c.path);
-    if (info) out.push(info);
+    if (info) out.push([info, () => c.doc]);
   }
   return out;
 }
 
 /** One file's symbols from its bytes: the parse the index would make (parseByKind), its document dropped once they are taken. */
 export function symbolsOfFile(p: string, raw: Uint8Array | string): WorkspaceSymbol[] {
-  const doc = parseByKind(p, raw);
+  return symbolsOfDoc(p, parseByKind(p, raw));
+}
+
+function symbolsOfDoc(p: string, doc: ParsedDoc | undefined): WorkspaceSymbol[] {
   if (doc?.kind === 'spec') return featureSymbols({ spec: { path: p, doc } });
   if (doc?.kind === 'tasks') return featureSymbols({ tasks: { path: p, doc } });
   if (doc?.kind === 'checklist') return featureSymbols({ checklists: [{ path: p, doc }] });

@@ -91,7 +91,7 @@ export interface IndexChange {
   readonly openspec?: readonly string[];
 }
 
-type ParsedDoc = SpecDoc | PlanDoc | TasksDoc | ChecklistDoc | ConstitutionDoc;
+export type ParsedDoc = SpecDoc | PlanDoc | TasksDoc | ChecklistDoc | ConstitutionDoc;
 
 /** What reading and parsing one file gave: its document, or the problem that kept it out. */
 export interface LoadedDocument {
