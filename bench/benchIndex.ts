@@ -25,6 +25,7 @@ import { OffThreadScan } from '../src/core/workspace/offThreadScan';
 import { memorySummaries, PersistedSummaries } from '../src/core/workspace/summaryStore';
 import { WorkspaceIndex } from '../src/core/workspace/workspaceIndex';
 import { generate, generateReal, TASKS, tasks } from './benchWorkspaces';
+import { median } from './median';
 
 /** The worker the extension starts for a first scan (`npm run build` makes it). */
 const WORKER = join(__dirname, '..', '..', 'dist', 'firstScanWorker.js');
@@ -42,15 +43,6 @@ function readAll(dir: string): number {
     else bytes += readFileSync(p).length;
   }
   return bytes;
-}
-
-/** `time` for synchronous work. */
-function timeNow<T>(fn: () => T): [number, T, number] {
-  const cpu = process.cpuUsage();
-  const start = performance.now();
-  const result = fn();
-  const used = process.cpuUsage(cpu);
-  return [performance.now() - start, result, (used.user + used.system) / 1000];
 }
 
 async function time<T>(fn: () => Promise<T> | T): Promise<[number, T, number]> {
@@ -212,12 +204,6 @@ async function startRow(root: string, cache: string, kind: 'first' | 'second'): 
   return [floorMs, floorCpu, ms, cpu, index.features.length, index.features.reduce((n, f) => n + f.status.tasks.total, 0)];
 }
 
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
 /** The cold rows: median times, and the median of each process's own ratio to its floor. */
 function coldRows(cold: ColdStarts): Array<[string, string, string, string]> {
   const row = (name: string, samples: readonly ColdSample[]): [string, string, string, string] => [
@@ -361,10 +347,13 @@ const extensionRoot = process.env[EXTENSION_ROW];
 const startRowOf = process.env[START_ROW];
 if (extensionRoot) {
   // From inside the event loop: before it runs, its busy time is not counted. The floor first, as the other starts have it.
-  setImmediate(() => {
-    const [floorMs, , floorCpu] = timeNow(() => readAll(extensionRoot));
-    void workerStart(extensionRoot).then((row) => process.stdout.write(`worker row: ${JSON.stringify([floorMs, floorCpu, ...row])}\n`));
-  });
+  setImmediate(
+    () =>
+      void time(() => readAll(extensionRoot)).then(async ([floorMs, , floorCpu]) => {
+        const row = await workerStart(extensionRoot);
+        process.stdout.write(`worker row: ${JSON.stringify([floorMs, floorCpu, ...row])}\n`);
+      }),
+  );
 } else if (startRowOf) {
   const { root, cache, kind } = JSON.parse(startRowOf) as { root: string; cache: string; kind: 'first' | 'second' };
   void startRow(root, cache, kind).then((row) => process.stdout.write(`start row: ${JSON.stringify(row)}\n`));

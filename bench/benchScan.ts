@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { generateReal } from './benchWorkspaces';
+import { median } from './median';
 
 const FEATURES = Number(process.env.BENCH_SCAN_FEATURES ?? 200);
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 7));
@@ -47,12 +48,6 @@ function run(args: readonly string[]): Run {
   const after = childrenCpu();
   if (r.status !== 0 && r.status !== 1) throw new Error(`node ${args.join(' ')} exited ${r.status ?? r.signal}: ${r.stderr}`);
   return { ms, cpu: cpu === undefined || after === undefined ? undefined : after - cpu, stdout: r.stdout };
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 function main(): void {
