@@ -186,7 +186,7 @@ function incrementalBase(text: string): { doc: MarkdownDoc; change: TextChange; 
     if (!change) break;
     // Taken over: the tree is moved in place, so no other parse may start from it.
     incrementalBases.delete(key);
-    return shares(base.doc.text, text, change) ? { doc: base.doc, change, owned: true } : undefined;
+    return shares(base.doc.text, text, change) ? { doc: base.doc, change, owned: !sharedRoots.has(base.doc.root) } : undefined;
   }
   let best: { doc: MarkdownDoc; change: TextChange; owned: boolean } | undefined;
   let bestShared = 0;
@@ -201,6 +201,12 @@ function incrementalBase(text: string): { doc: MarkdownDoc; change: TextChange; 
   }
   return best && shares(best.doc.text, text, best.change) ? best : undefined;
 }
+
+/**
+ * Trees that share nodes with another live tree: a splice into a copy keeps the base's nodes the edit
+ * does not move, so moving either tree's nodes in place afterwards would move the other's too.
+ */
+const sharedRoots = new WeakSet<Root>();
 
 /** A base sharing less than half the text saves less than the splice costs. */
 function shares(oldText: string, text: string, change: TextChange): boolean {
@@ -255,6 +261,7 @@ function readMarkdown(raw: string | Uint8Array, base?: { doc: MarkdownDoc; chang
   try {
     spliced = !wrap && base ? splice(base.doc.root, base.doc.text, text, parseMarkdownTree, { change: base.change, inPlace: base.owned }) : undefined;
     root = spliced?.root ?? processor.parse(source);
+    if (spliced && !base!.owned) sharedRoots.add(base!.doc.root).add(root);
   } catch (e) {
     // micromark does not throw on any input we know of; keep the promise of never throwing anyway.
     problems.push({ code: 'parse-failed', message: `Markdown could not be parsed: ${String(e)}`, severity: 'error', range: index.rangeOf(0, 0) });

@@ -255,20 +255,57 @@ describe('incremental markdown parsing', function () {
         const list = doc.root.children.filter((n) => n.type === 'list').at(-1)!;
         return list.type === 'list' ? list.children.at(-1)! : undefined;
       };
-      // Another file with much the same text splices into a copy: the base stays as it was.
-      const base = parseMarkdown(TASKS);
-      const before = structuredClone(base.root);
-      rememberForIncrementalParse('/w/tasks.md', base);
-      const other = parseMarkdown(edited);
-      assert.deepStrictEqual(base.root, before);
-      assert.notEqual(lastItem(other), lastItem(base));
-      // The editor's own next text: the item after the edit is the base's node, moved by the line added.
-      expectIncrementalParse('/w/tasks.md', edited);
-      const owned = parseMarkdown(edited);
-      assert.equal(lastItem(owned), lastItem(base));
-      rememberForIncrementalParse('/w/tasks.md', undefined);
-      assert.deepStrictEqual(owned, parseMarkdown(edited));
-      assert.deepStrictEqual(other, owned);
+      try {
+        // Another file with much the same text splices into a copy: the base stays as it was.
+        const base = parseMarkdown(TASKS);
+        const before = structuredClone(base.root);
+        rememberForIncrementalParse('/w/tasks.md', base);
+        const other = parseMarkdown(edited);
+        assert.deepStrictEqual(base.root, before);
+        assert.notEqual(lastItem(other), lastItem(base));
+        // The editor's own next text, from a base that served no copy: the item after the edit is the
+        // base's node, moved by the line added.
+        const own = parseMarkdown(TASKS);
+        rememberForIncrementalParse('/w/tasks.md', own);
+        expectIncrementalParse('/w/tasks.md', edited);
+        const owned = parseMarkdown(edited);
+        assert.equal(lastItem(owned), lastItem(own));
+        rememberForIncrementalParse('/w/tasks.md', undefined);
+        assert.deepStrictEqual(owned, parseMarkdown(edited));
+        assert.deepStrictEqual(other, owned);
+      } finally {
+        rememberForIncrementalParse('/w/tasks.md', undefined);
+      }
+    });
+
+    // Found by the corpus property test (seed -615246566) after other suites had left bases behind.
+    it('a tree spliced into a copy shares nodes with its base: neither is ever moved in place afterwards', () => {
+      const text1 = TASKS.replace('T007 Document it', 'T007 Document it all');
+      const text2 = text1.replace('Add the linter', 'Add the linter\n  more');
+      // A sibling file remembers the original; a parse of much the same text splices into a copy of it.
+      const sibling = parseMarkdown(TASKS);
+      const siblingBefore = structuredClone(sibling.root);
+      rememberForIncrementalParse('/w/other/tasks.md', sibling);
+      try {
+        const copy = parseMarkdown(text1);
+        // The copy's editor edits before the nodes it shares with the sibling, and takes its tree over.
+        rememberForIncrementalParse('/w/tasks.md', copy);
+        expectIncrementalParse('/w/tasks.md', text2);
+        const owned = parseMarkdown(text2);
+        rememberForIncrementalParse('/w/tasks.md', undefined);
+        assert.deepStrictEqual(sibling.root, siblingBefore, 'the sibling base is as it was');
+        assert.deepStrictEqual(owned.root, parseMarkdownTree(text2));
+        // And the sibling taken over by its own editor leaves the copy as it was.
+        const copy2 = parseMarkdown(text1);
+        const copy2Before = structuredClone(copy2.root);
+        expectIncrementalParse('/w/other/tasks.md', text2);
+        const ownedSibling = parseMarkdown(text2);
+        assert.deepStrictEqual(ownedSibling.root, parseMarkdownTree(text2));
+        assert.notEqual(ownedSibling.root.children.at(-1), sibling.root.children.at(-1), 'a shared base is spliced into a copy even by its own editor');
+        assert.deepStrictEqual(copy2.root, copy2Before, 'the copy spliced from the sibling is as it was');
+      } finally {
+        rememberForIncrementalParse('/w/other/tasks.md', undefined);
+      }
     });
 
     it('reads again only the task items an edit touches, in a long tasks.md, and gives the model of a full parse', () => {
