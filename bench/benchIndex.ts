@@ -7,7 +7,8 @@
  * the index after the scan and with every document parsed (the extension's first start in a process of
  * its own, cold as in a new extension host); then the same starts on real files (the
  * corpus, ../shared/corpus or $SPECKIT_CORPUS, copied into as many features). Then the tree grows to
- * 5,000 features and the CLI's `scan` and `check` run on it, `check` given as a multiple of `scan`.
+ * 5,000 features and the CLI's `scan` and `check` run on it, `check` given as a multiple of `scan`,
+ * and the bundled CLI's `check` as whole processes, in one thread and in two parts (a worker thread).
  * The start rows are medians over BENCH_STARTS (default 5) fresh processes, each start measured
  * against the floor read in its own process just before: one cold process's ratio moves by ±0.5× on a
  * shared machine. BENCH_SKIP_REAL / BENCH_SKIP_CLI leave parts out. Not a test: compare ratios
@@ -15,7 +16,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { runCli } from '../src/cli';
@@ -319,6 +320,20 @@ async function main(): Promise<void> {
       [`speckit-vscode scan (${CHECK_FEATURES} features)`, `${scanMs.toFixed(0)} ms`, '1.0×'],
       [`speckit-vscode check (${CHECK_FEATURES} features)`, `${checkMs.toFixed(0)} ms`, `${(checkMs / scanMs).toFixed(1)}×`],
     ];
+    // The bundled CLI as whole processes: check in one thread, and in two parts (one worker thread).
+    const cli = join(__dirname, '..', '..', 'dist', 'cli.js');
+    const checkIn = (parts: number): number => {
+      const start = performance.now();
+      const r = spawnSync(process.execPath, [cli, 'check', root], { stdio: 'ignore', env: { ...process.env, SPECKIT_CHECK_WORKERS: String(parts) } });
+      if (r.status !== 0 && r.status !== 1) throw new Error(`check in ${parts} part(s) exited ${r.status ?? r.signal}`);
+      return performance.now() - start;
+    };
+    const one = checkIn(1);
+    const two = checkIn(2);
+    cliRows.push(
+      [`node dist/cli.js check, one thread`, `${one.toFixed(0)} ms`, `${(one / scanMs).toFixed(1)}×`],
+      [`node dist/cli.js check, 2 parts (${availableParallelism()} cores)`, `${two.toFixed(0)} ms`, `${(two / scanMs).toFixed(1)}× (${(two / one).toFixed(2)}× one thread)`],
+    );
     const cw = Math.max(...cliRows.map((r) => r[0].length));
     process.stdout.write(`\n${'measure'.padEnd(cw)}  ${'time'.padStart(10)}  ${'vs scan'.padStart(9)}\n`);
     for (const [name, t, ratio] of cliRows) process.stdout.write(`${name.padEnd(cw)}  ${t.padStart(10)}  ${ratio.padStart(9)}\n`);

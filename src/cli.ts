@@ -9,6 +9,7 @@
 import { accessSync, constants, statSync, type Stats } from 'node:fs';
 import * as nodePath from 'node:path';
 import { parseArgs } from 'node:util';
+import { isMainThread } from 'node:worker_threads';
 import { artifactKind } from './core/artifacts/artifactKind';
 import { parseChecklist } from './core/artifacts/checklist';
 import { parseConstitution } from './core/artifacts/constitution';
@@ -16,7 +17,8 @@ import { parsePlan } from './core/artifacts/plan';
 import { parseSpec } from './core/artifacts/spec';
 import { parseTasks, type TasksDoc } from './core/artifacts/tasks';
 import { lintKind } from './core/lint/analyzedDoc';
-import { checkFiles } from './core/lint/checkFiles';
+import { type CheckPart, checkedFiles, checkFiles, type FileProblem } from './core/lint/checkFiles';
+import { partCount, runInParts, serveCheckPart } from './core/lint/checkWorkers';
 import { applySeverities, SEVERITY_SETTINGS, type SeveritySetting } from './core/lint/rules';
 import { parseMarkdown } from './core/markdown/markdownDoc';
 import { type Problem } from './core/text/range';
@@ -38,7 +40,9 @@ const USAGE = `Usage:
                                             list every spec-kit project and feature under a folder;
                                             --cache keeps per-file summaries in DIR for the next scan
   speckit-vscode check [dir|file]... [--json] [--severity code=level]...
-                                            run the language server's rules (default: the current folder)
+                                            run the language server's rules (default: the current folder);
+                                            a big tree is checked in parts on worker threads, one per
+                                            two cores (SPECKIT_CHECK_WORKERS=n sets n; 1: one thread)
   speckit-vscode --help | --version
 
 Exit status:
@@ -74,7 +78,13 @@ interface Io {
 const STATE_FILES = new Set(['feature.json', 'init-options.json']);
 
 /** Runs the CLI and returns its exit code; output goes through `io` so tests can read it. */
-export async function runCli(argv: readonly string[], io: Io, cwd = process.cwd()): Promise<number> {
+/** How the command runs, beside its arguments. */
+export interface CliOptions {
+  /** A bundle of this CLI that `check` may start as worker threads for parts of a big check; none: one thread. */
+  readonly workerScript?: string;
+}
+
+export async function runCli(argv: readonly string[], io: Io, cwd = process.cwd(), options: CliOptions = {}): Promise<number> {
   try {
     const { values, positionals } = parseArgs({
       args: [...argv],
@@ -98,7 +108,7 @@ export async function runCli(argv: readonly string[], io: Io, cwd = process.cwd(
     const [command, ...rest] = positionals;
     if (command === 'parse') return await parse(rest, values.json === true, io, cwd);
     if (command === 'scan') return await scanCommand(rest, values.json === true, io, cwd, values.cache);
-    if (command === 'check') return await check(rest, values.severity ?? [], values.json === true, io, cwd);
+    if (command === 'check') return await check(rest, values.severity ?? [], values.json === true, io, cwd, options);
     throw new UsageError(command ? `unknown command '${printable(command)}'` : 'no command given');
   } catch (e) {
     if (e instanceof UsageError || (e instanceof Error && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))) {
@@ -157,7 +167,7 @@ async function scanCommand(args: readonly string[], json: boolean, io: Io, cwd: 
 }
 
 /** `check`: the language server's rules over files and folders, one `file:line:col severity code message` line each. */
-async function check(targets: readonly string[], severities: readonly string[], json: boolean, io: Io, cwd: string): Promise<number> {
+async function check(targets: readonly string[], severities: readonly string[], json: boolean, io: Io, cwd: string, options: CliOptions): Promise<number> {
   const overrides: Record<string, SeveritySetting> = {};
   for (const s of severities) {
     const m = /^([\w-]+)=(\w+)$/.exec(s);
@@ -178,13 +188,18 @@ async function check(targets: readonly string[], severities: readonly string[], 
     const dir = nodePath.posix.dirname(p);
     scopes.push(s.isDirectory() ? p : nodePath.posix.basename(dir) === 'checklists' ? nodePath.posix.dirname(dir) : dir);
   }
-  // Whatever the rules could not read is reported, so a tree that could not be looked at is never called clean.
-  const audit: AuditedFileSystem = new AuditedFileSystem(
-    new NodeFileSystem({ blocking: true, onUnreadableFolder: (e) => audit.record(readProblem(e, 'This folder')) }),
-    (p) => lintKind(p) !== undefined || STATE_FILES.has(nodePath.posix.basename(p)),
+  const walk = auditedFileSystem();
+  const files = await checkedFiles(walk, paths);
+  const count = options.workerScript !== undefined ? partCount(files.length) : 1;
+  const { results, fromWorkers } = await runInParts(options.workerScript ?? '', { paths, scopes, overrides, files }, count, (a, part) =>
+    checkPart(a, part, part.index === 0 ? walk : auditedFileSystem()),
   );
-  const found = await checkFiles(audit, paths, overrides);
-  const unread = audit.problems.filter((x) => scopes.some((scope) => isInside(scope, x.path, true)));
+  if (process.env.SPECKIT_DEBUG) io.err(`speckit-vscode: ${files.length} files checked in ${results.length} part(s), ${fromWorkers} by worker threads`);
+  const found = results.flatMap((r) => r.found);
+  // Each part's file system saw the whole project's listing: one problem per path, as one part would give.
+  const byPath = new Map<string, WorkspaceProblem>();
+  for (const r of results) for (const x of r.unread) if (!byPath.has(x.path)) byPath.set(x.path, x);
+  const unread = [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   // One at a time: `--severity unreadable-file=off` drops some, and each keeps its own path.
   const problems = [...found, ...unread.flatMap((x) => applySeverities([asProblem(x)], overrides).map((p) => ({ ...p, path: x.path })))];
   // Stable: the rules' order within a file is kept.
@@ -215,6 +230,35 @@ async function check(targets: readonly string[], severities: readonly string[], 
     io.err(`${errors} error(s), ${warnings} warning(s), ${problems.length - errors - warnings} other`);
   }
   return errors > 0 ? 1 : 0;
+}
+
+/** What every part of a check is given: the command's arguments and the files listed once. */
+interface CheckArgs {
+  readonly paths: readonly string[];
+  readonly scopes: readonly string[];
+  readonly overrides: Readonly<Record<string, SeveritySetting>>;
+  readonly files: readonly string[];
+}
+
+/** One part's problems, and what it could not read within the folders checked. */
+interface CheckPartResult {
+  readonly found: FileProblem[];
+  readonly unread: WorkspaceProblem[];
+}
+
+/** Whatever the rules could not read is reported, so a tree that could not be looked at is never called clean. */
+function auditedFileSystem(): AuditedFileSystem {
+  const audit: AuditedFileSystem = new AuditedFileSystem(
+    new NodeFileSystem({ blocking: true, onUnreadableFolder: (e) => audit.record(readProblem(e, 'This folder')) }),
+    (p) => lintKind(p) !== undefined || STATE_FILES.has(nodePath.posix.basename(p)),
+  );
+  return audit;
+}
+
+/** A part of `check` (../core/lint/checkWorkers): here, or in a worker thread of this bundle. */
+async function checkPart(a: CheckArgs, part: CheckPart, audit = auditedFileSystem()): Promise<CheckPartResult> {
+  const found = await checkFiles(audit, a.paths, a.overrides, { files: a.files, part });
+  return { found, unread: audit.problems.filter((x) => a.scopes.some((scope) => isInside(scope, x.path, true))) };
 }
 
 /** The applySeverities shape of a read problem, at the file's start. The path is put back by the caller. */
@@ -452,11 +496,16 @@ function main(): void {
       if (!closed) process.stderr.write(`${l}\n`);
     },
   };
-  runCli(process.argv.slice(2), io).then((code) => {
+  runCli(process.argv.slice(2), io, process.cwd(), { workerScript: __filename }).then((code) => {
     process.exitCode = code;
   }, fatal);
 }
 
 declare const __CLI_MAIN__: boolean | undefined;
 // Only the dist/cli.js bundle runs: a bundle that imports runCli (the benchmarks) must not.
-if (typeof __CLI_MAIN__ !== 'undefined' && __CLI_MAIN__ && require.main === module) main();
+// Started as a worker thread by `check` itself, the same bundle checks one part instead.
+if (typeof __CLI_MAIN__ !== 'undefined' && __CLI_MAIN__) {
+  if (isMainThread) {
+    if (require.main === module) main();
+  } else serveCheckPart(checkPart);
+}

@@ -54,6 +54,12 @@ export class LintWorkspace {
     return doc;
   }
 
+  /** Forgets the analyses of `paths` read from disk and the index's parses of them (see WorkspaceIndex.releaseDocuments). */
+  release(paths: readonly string[]): void {
+    this.index.releaseDocuments(paths);
+    for (const p of paths) if (!this.texts.has(p)) this.byKey.delete(p);
+  }
+
   hasText(p: string): boolean {
     return this.texts.has(p);
   }

@@ -339,6 +339,22 @@ export class WorkspaceIndex {
     return this.overlays.has(p) || this.cache.get(p)?.parsed === true;
   }
 
+  /**
+   * Drops the parsed documents of `paths` that were read from disk (a batch `check` is done with a
+   * feature's files): asked for again, they are read and parsed again. Unsaved editors' are kept.
+   */
+  releaseDocuments(paths: Iterable<string>): void {
+    if (!this.fs.readFileNow) return;
+    for (const p of paths) {
+      const entry = this.cache.get(p);
+      if (!entry || entry.overlay || !entry.parsed || entry.problem || !this.fs.canReadNow?.(p)) continue;
+      entry.doc = undefined;
+      entry.raw = undefined;
+      entry.parsed = false;
+      entry.deferred = true;
+    }
+  }
+
   /** How many files the index holds parsed (for the language server's stats). */
   get parsedDocuments(): number {
     let n = 0;

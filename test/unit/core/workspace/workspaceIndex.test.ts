@@ -107,6 +107,28 @@ describe('WorkspaceIndex', () => {
     assert.deepEqual(fs.nowReads, [tasks]);
   });
 
+  it('releases parsed documents on request (a batch check): asked again, they are read and parsed again; overlays stay', async () => {
+    const fs = new CountingFs();
+    const index = new WorkspaceIndex(fs);
+    await index.addFolder(ws.root);
+    const tasks = join(ws.root, 'specs/001-albums/tasks.md');
+    const spec = join(ws.root, 'specs/001-albums/spec.md');
+    const first = index.featureFor(tasks)!.tasks!;
+    assert.ok(index.holdsDocument(tasks));
+    index.setOverlay(spec, SPEC.replace('which order?', 'what?'));
+    await index.refresh([spec]);
+    const overlaid = index.featureFor(spec)!.spec!;
+    index.releaseDocuments([tasks, spec]);
+    assert.equal(index.holdsDocument(tasks), false);
+    assert.ok(index.holdsDocument(spec), 'an editor\'s text is kept');
+    assert.equal(index.featureFor(spec)!.spec, overlaid);
+    fs.nowReads = [];
+    const again = index.featureFor(tasks)!.tasks!;
+    assert.notEqual(again, first);
+    assert.deepStrictEqual(again, first);
+    assert.deepEqual(fs.nowReads, [tasks]);
+  });
+
   it('re-reads only the changed file when a task is ticked', async () => {
     const fs = new CountingFs();
     const index = new WorkspaceIndex(fs);
