@@ -84,9 +84,14 @@ describe('LintWorkspace', () => {
       const spec = join(root, 'specs/002-stt-api/spec.md');
       const edited = `${files['specs/002-stt-api/spec.md']}\n- **FR-999**: The system MUST [NEEDS CLARIFICATION: what?]\n`;
       lint.setText(spec, edited);
-      const result = await lint.lint(spec);
-      assert.equal(result?.doc.markdown.text, edited);
-      assert.equal(result?.doc.model?.kind, 'spec');
-      assert.deepEqual(result?.problems, lintDocument(analyzeDoc(spec, edited)!, { tasks: parseTasks(files['specs/002-stt-api/tasks.md']!) }));
+      try {
+        const result = await lint.lint(spec);
+        assert.equal(result?.doc.markdown.text, edited);
+        assert.equal(result?.doc.model?.kind, 'spec');
+        assert.deepEqual(result?.problems, lintDocument(analyzeDoc(spec, edited)!, { tasks: parseTasks(files['specs/002-stt-api/tasks.md']!) }));
+      } finally {
+        // The editor closes: its parse is no longer a base other tests' parses could splice into.
+        lint.setText(spec, undefined);
+      }
     }));
 });

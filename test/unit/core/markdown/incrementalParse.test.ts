@@ -181,13 +181,25 @@ describe('incremental markdown parsing', function () {
       fc.property(
         fc.constantFrom(...files).chain((f) => {
           const text = readFileSync(join(corpusDir(), f), 'utf8');
-          return fc.tuple(fc.constant(f), fc.constant(text), fc.array(editArb(text.length), { minLength: 1, maxLength: 5 }));
+          return fc.tuple(fc.constant(f), fc.constant(text), fc.array(editArb(text.length), { minLength: 1, maxLength: 5 }), fc.boolean());
         }),
-        ([file, original, edits]) => {
+        ([file, original, edits, sibling]) => {
           const path = `/w/specs/001-x/${file.slice(file.lastIndexOf('__') + 2)}`;
-          const counted = editChainEqualsFullParse(path, original, edits, false);
-          runs += counted.runs;
-          spliced += counted.spliced;
+          // Another open editor with much the same text: parses splice into copies of its tree, which
+          // then share nodes with it (a test that left such a base behind found the bug this covers).
+          const other = `/w/specs/002-y/${file.slice(file.lastIndexOf('__') + 2)}`;
+          const siblingDoc = sibling ? parseMarkdown(`${original}\n- sibling\n`) : undefined;
+          const siblingTree = siblingDoc && structuredClone(siblingDoc.root);
+          rememberForIncrementalParse(other, siblingDoc);
+          try {
+            const counted = editChainEqualsFullParse(path, original, edits, false);
+            runs += counted.runs;
+            spliced += counted.spliced;
+            // The other editor's tree is as it was: no edit here moved a node of it.
+            if (siblingDoc) assert.deepStrictEqual(siblingDoc.root, siblingTree);
+          } finally {
+            rememberForIncrementalParse(other, undefined);
+          }
         },
       ),
       { numRuns: 15 },
