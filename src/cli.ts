@@ -77,13 +77,13 @@ interface Io {
 /** State files `check` looks at besides spec-kit markdown: a FIFO or device under these names is reported. */
 const STATE_FILES = new Set(['feature.json', 'init-options.json']);
 
-/** Runs the CLI and returns its exit code; output goes through `io` so tests can read it. */
 /** How the command runs, beside its arguments. */
 export interface CliOptions {
   /** A bundle of this CLI that `check` may start as worker threads for parts of a big check; none: one thread. */
   readonly workerScript?: string;
 }
 
+/** Runs the CLI and returns its exit code; output goes through `io` so tests can read it. */
 export async function runCli(argv: readonly string[], io: Io, cwd = process.cwd(), options: CliOptions = {}): Promise<number> {
   try {
     const { values, positionals } = parseArgs({
