@@ -4,7 +4,8 @@
  * (dist/server.js), with incremental parsing (the default) and with every edit parsed in full,
  * beside the floor (a bare remark parse of the same text); open → first diagnostics; the in-process
  * cost of parse + rules; then the server's retained memory (after a GC) once it has indexed a
- * 1,000-feature workspace. BENCH_BASELINE_SERVER=path/to/server.js measures another build beside it
+ * 1,000-feature workspace, and its first workspace symbol search there with a storage folder: the
+ * session that stores the symbols and the next one, which reads them. BENCH_BASELINE_SERVER=path/to/server.js measures another build beside it
  * in the same run (main's): its open → first diagnostics and edit rows, its first scan and retained
  * memory (the ≤ 2× goal). Not a test: compare figures measured in one run.
  */
@@ -115,8 +116,8 @@ function bigWorkspace(): string {
 }
 
 /** The server's memory after its first scan of the big workspace, after a GC. */
-async function retainedMemory(root: string, serverPath?: string): Promise<{ heapUsed: number; rss: number; scan: number }> {
-  const client = await LspClient.start(root, { nodeArgs: ['--expose-gc'], serverPath });
+async function retainedMemory(root: string, serverPath?: string, storage?: { dir: string; release: string }): Promise<{ heapUsed: number; rss: number; scan: number }> {
+  const client = await LspClient.start(root, { nodeArgs: ['--expose-gc'], serverPath, ...(storage ? { initializationOptions: { storage } } : {}) });
   try {
     const t0 = performance.now();
     await client.request('workspace/symbol', { query: 'none' });
@@ -152,10 +153,17 @@ async function main(): Promise<void> {
     const ws = bigWorkspace();
     let memory: Awaited<ReturnType<typeof retainedMemory>>;
     let baseline: Awaited<ReturnType<typeof retainedMemory>> | undefined;
+    // The extension's storage: the first session stores the symbols, the next one reads them.
+    const storage = { dir: mkdtempSync(join(tmpdir(), 'speckit-bench-lsp-storage-')), release: 'bench' };
+    let stored: Awaited<ReturnType<typeof retainedMemory>>;
+    let restored: Awaited<ReturnType<typeof retainedMemory>>;
     try {
       memory = await retainedMemory(ws);
       if (other) baseline = await retainedMemory(ws, other);
+      stored = await retainedMemory(ws, undefined, storage);
+      restored = await retainedMemory(ws, undefined, storage);
     } finally {
+      rmSync(storage.dir, { recursive: true, force: true });
       rmSync(ws, { recursive: true, force: true });
     }
 
@@ -176,6 +184,8 @@ async function main(): Promise<void> {
       ['server memory after the edits, after a GC (rss / heap used)', `${mb(incremental.memory.rss)} / ${mb(incremental.memory.heapUsed)}`, ''],
       [`${FEATURES}-feature workspace: first scan (workspace/symbol answered)`, ms(memory.scan), ''],
       [`${FEATURES}-feature workspace: retained memory after a GC (rss / heap used)`, `${mb(memory.rss)} / ${mb(memory.heapUsed)}`, ''],
+      [`${FEATURES}-feature workspace: first search, storing the symbols`, ms(stored.scan), ''],
+      [`${FEATURES}-feature workspace: first search of the next session (stored symbols)`, ms(restored.scan), `${(restored.scan / stored.scan).toFixed(2)}× the session before`],
     ];
     if (baselineEdits) {
       rows.push([`  … baseline server (${other}): open → first diagnostics`, ms(baselineEdits.open), ratio(baselineEdits.open)]);

@@ -63,7 +63,7 @@ export class WorkspaceModel implements vscode.Disposable {
    */
   constructor(
     private readonly log: vscode.LogOutputChannel,
-    private readonly storage?: { readonly dir: string; readonly release: string },
+    readonly storage?: { readonly dir: string; readonly release: string },
     /** dist/firstScanWorker.js: the first scan's summaries are computed there, off the host's thread. */
     private readonly workerScript?: string,
   ) {

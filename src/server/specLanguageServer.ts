@@ -36,6 +36,7 @@ import { type AnalyzedDoc } from '../core/lint/analyzedDoc';
 import { completions } from '../core/lint/completion';
 import { LintWorkspace } from '../core/lint/lintWorkspace';
 import { SymbolPool } from '../core/lint/symbolPool';
+import { PersistedSymbols } from '../core/lint/symbolStore';
 import { WorkspaceSymbols } from '../core/lint/workspaceSymbols';
 import { openspecCodeActions } from './openspecCodeActions';
 import {
@@ -61,6 +62,8 @@ export interface ServerOptions {
   readonly debounceMs?: number;
   /** False parses every edit in full (the benchmark's baseline); incremental parsing is the default. */
   readonly incrementalParse?: boolean;
+  /** A folder where workspace symbols persist between sessions (the extension's storageUri), and the release that wrote them. */
+  readonly storage?: { readonly dir: string; readonly release: string };
 }
 
 /** A custom request for the benchmark and tests: the server process's memory, and how many files it holds parsed or as symbols. */
@@ -110,6 +113,11 @@ export class SpecLanguageServer {
   private readonly pending = new Set<string>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private running: Promise<void> | undefined;
+  /** The persisted symbols, opened by the first search (undefined without storage). */
+  private symbolStore: Promise<PersistedSymbols | undefined> | undefined;
+  private storage: ServerOptions['storage'];
+  /** Writes of the symbol store under way: shutdown waits for them, so a session's symbols are not lost. */
+  private savingSymbols: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly connection: Connection,
@@ -136,10 +144,11 @@ export class SpecLanguageServer {
     const c = this.connection;
     c.onInitialize((p) => this.initialize(p));
     c.onInitialized(() => this.initialized());
-    c.onShutdown(() => {
+    c.onShutdown(async () => {
       if (this.timer) clearTimeout(this.timer);
       this.pending.clear();
       this.symbolPool?.dispose();
+      await this.savingSymbols;
     });
     c.onDidChangeConfiguration(() => void this.loadConfiguration().then(() => this.scheduleAll()));
     c.onDidChangeWatchedFiles((e) => void this.filesChanged(e.changes.map((x) => this.toPath(x.uri)).filter((x): x is string => x !== undefined)));
@@ -179,7 +188,7 @@ export class SpecLanguageServer {
     c.onCodeAction((p) => this.guard(() => this.codeActions(p), null));
   }
 
-  private stats(): NodeJS.MemoryUsage & { maxRss: number; openDocuments: number; parsedDocuments: number; filesWithSymbols: number; symbolsParsed: { pool: number; here: number } } {
+  private stats(): NodeJS.MemoryUsage & { maxRss: number; openDocuments: number; parsedDocuments: number; filesWithSymbols: number; symbolsParsed: { pool: number; here: number; stored: number } } {
     // With --expose-gc (the benchmark), measure what is retained rather than garbage not yet collected.
     (globalThis as { gc?: () => void }).gc?.();
     // maxRss: the peak since the process started (resourceUsage reports kilobytes).
@@ -252,6 +261,7 @@ export class SpecLanguageServer {
    */
   private async workspaceSymbols(rawQuery: string, token?: CancellationToken): Promise<SymbolInformation[]> {
     await this.ready;
+    const store = await this.openSymbolStore();
     const query = rawQuery.toLowerCase();
     const out: SymbolInformation[] = [];
     let turn = Date.now();
@@ -273,7 +283,24 @@ export class SpecLanguageServer {
     }
     // Every feature seen: symbols of files gone since an earlier search are dropped.
     this.symbols.keepOnly(seen);
+    // And the store, which keeps the files this search used, is written for the next session.
+    if (store) {
+      const write = store.save().catch((e: unknown) => this.connection.console.warn(`Spec Kit: the workspace symbol cache could not be written: ${e instanceof Error ? e.message : String(e)}`));
+      this.savingSymbols = this.savingSymbols.then(() => write);
+    }
     return out;
+  }
+
+  /** The persisted symbols, opened once; a file that cannot be used is logged and replaced by the next save. */
+  private openSymbolStore(): Promise<PersistedSymbols | undefined> {
+    const storage = this.storage;
+    if (!storage) return Promise.resolve(undefined);
+    this.symbolStore ??= PersistedSymbols.open(storage.dir, storage.release).then((store) => {
+      if (store.ignored) this.connection.console.info(`Spec Kit: the workspace symbol cache was ignored and will be rebuilt: ${store.ignored}`);
+      this.symbols.store = store;
+      return store;
+    });
+    return this.symbolStore;
   }
 
   private async documentLinks(uri: string): Promise<DocumentLink[] | null> {
@@ -329,6 +356,8 @@ export class SpecLanguageServer {
     const options = (params.initializationOptions ?? {}) as ServerOptions;
     if (typeof options.debounceMs === 'number' && options.debounceMs >= 0) this.debounceMs = options.debounceMs;
     if (options.incrementalParse === false) this.ws.incrementalParse = false;
+    const storage = options.storage;
+    if (storage && typeof storage.dir === 'string' && typeof storage.release === 'string') this.storage = { dir: storage.dir, release: storage.release };
     this.configurationPull = params.capabilities.workspace?.configuration === true;
     return {
       capabilities: {

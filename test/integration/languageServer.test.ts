@@ -2,6 +2,8 @@
 // publishes diagnostics, and answers hover, definition, rename and quick fixes through the
 // editor's own commands.
 import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { folderUri, testApi, waitUntil, writeText, type WorkspaceName } from './helpers';
 
@@ -130,6 +132,21 @@ export function define(): void {
       await waitUntil(() => !speckitDiagnostics(tasksUri).some((d) => codeOf(d) === 'task-missing-checkbox'), 'the checkbox diagnostic to go away', 30_000);
       // T003 now follows the renamed T020.
       assert.deepEqual(speckitDiagnostics(tasksUri).map(codeOf), ['task-out-of-order', 'task-story-in-non-story-phase']);
+    });
+
+    test('Go to Symbol in Workspace finds IDs of other features; the symbols are kept under storageUri for the next session', async () => {
+      const found = await vscode.commands.executeCommand<vscode.SymbolInformation[]>('vscode.executeWorkspaceSymbolProvider', 'FR-001');
+      const features = new Set(found.filter((s) => s.name === 'FR-001').map((s) => s.containerName));
+      assert.ok(features.has('070-lsp-check') && features.size >= 2, JSON.stringify([...features]));
+      const dir = (await testApi()).firstScan().storageDir;
+      assert.ok(dir, 'the workspace has a storageUri on disk');
+      const file = path.join(dir, 'speckit-symbols.json');
+      await waitUntil(() => existsSync(file), 'the workspace symbols to be stored', 20_000);
+      const saved = JSON.parse(readFileSync(file, 'utf8')) as { format: string; entries: Record<string, [number, number, unknown[]]> };
+      assert.equal(saved.format, 'speckit-vscode/symbols');
+      // The spec of the open feature is the editor's (the index holds it); another feature's was read from disk and stored.
+      const stored = Object.entries(saved.entries).filter(([p, e]) => p.endsWith('/spec.md') && e[2].some((x) => Array.isArray(x) && x[0] === 'FR-001'));
+      assert.ok(stored.length >= 1, Object.keys(saved.entries).join(', '));
     });
   });
 }

@@ -12,8 +12,8 @@ import { featureSymbols, type WorkspaceSymbol } from './navigation';
  */
 export class WorkspaceSymbols {
   private readonly byPath = new Map<string, { readonly mtime: number; readonly size: number | undefined; readonly symbols: readonly WorkspaceSymbol[] }>();
-  /** Files whose symbols came from the pool and from this thread's own parses (for the server's stats). */
-  readonly parsed = { pool: 0, here: 0 };
+  /** Files whose symbols came from the pool, from this thread's own parses and from the store (for the server's stats). */
+  readonly parsed = { pool: 0, here: 0, stored: 0 };
   /** Files handed to the pool and not answered yet: `of` waits for them instead of parsing them again. */
   private readonly pending = new Map<string, Promise<void>>();
 
@@ -23,6 +23,9 @@ export class WorkspaceSymbols {
     /** Parses files off this thread, several at once (./symbolPool); without it `of` parses here. */
     private readonly pool?: SymbolParser,
   ) {}
+
+  /** Symbols kept between sessions (./symbolStore): read before a file is parsed, written after. */
+  store: SymbolCache | undefined;
 
   /**
    * Hands the files of `features` whose symbols are not known to the pool, a few at a time, so they
@@ -40,7 +43,7 @@ export class WorkspaceSymbols {
           results.forEach((symbols, k) => {
             const info = files[k]!;
             if (!symbols) return;
-            this.byPath.set(info.path, { mtime: info.mtime, size: info.size, symbols });
+            this.keep(info, symbols);
             this.parsed.pool++;
           });
         },
@@ -84,7 +87,18 @@ export class WorkspaceSymbols {
 
   private known(info: FileInfo): readonly WorkspaceSymbol[] | undefined {
     const known = this.byPath.get(info.path);
-    return known && known.mtime === info.mtime && known.size === info.size ? known.symbols : undefined;
+    if (known && known.mtime === info.mtime && known.size === info.size) return known.symbols;
+    const stored = info.size !== undefined ? this.store?.get(info.path, info.size, info.mtime) : undefined;
+    if (stored) {
+      this.byPath.set(info.path, { mtime: info.mtime, size: info.size, symbols: stored });
+      this.parsed.stored++;
+    }
+    return stored;
+  }
+
+  private keep(info: FileInfo, symbols: readonly WorkspaceSymbol[]): void {
+    this.byPath.set(info.path, { mtime: info.mtime, size: info.size, symbols });
+    if (info.size !== undefined) this.store?.set(info.path, info.size, info.mtime, symbols);
   }
 
   private async file(info: FileInfo, fromIndex: () => WorkspaceSymbol[], visited: Set<string> | undefined): Promise<readonly WorkspaceSymbol[]> {
@@ -103,7 +117,7 @@ export class WorkspaceSymbols {
     }
     const symbols = symbolsOfFile(info.path, raw);
     this.parsed.here++;
-    this.byPath.set(info.path, { mtime: info.mtime, size: info.size, symbols });
+    this.keep(info, symbols);
     return symbols;
   }
 }
@@ -112,6 +126,12 @@ export class WorkspaceSymbols {
 const PREFETCH_BATCH = 8;
 /** Fewer files than this are parsed on the caller's thread: starting a worker costs more. */
 const POOL_MIN_FILES = 32;
+
+/** Symbols by path, size and modification time, kept between sessions (./symbolStore). */
+export interface SymbolCache {
+  get(p: string, size: number, mtime: number): readonly WorkspaceSymbol[] | undefined;
+  set(p: string, size: number, mtime: number, symbols: readonly WorkspaceSymbol[]): void;
+}
 
 /** What parses files for their symbols off the caller's thread (./symbolPool). */
 export interface SymbolParser {

@@ -22,14 +22,14 @@ const MAGIC = 'speckit-vscode/summaries';
 /** A cache of this many bytes is not read: 1,000 features take about 300 KB. */
 const MAX_CACHE_BYTES = 64 * 1024 * 1024;
 
-type Entry = readonly [size: number, mtime: number, summary: StoredSummary];
+type Entry<T> = readonly [size: number, mtime: number, value: T];
 
 /** Temporary files this process has written (the count in their names). */
 let temporaryFiles = 0;
 
 /** Summaries kept for this run only: a first scan's worker results where nothing persists (no storage). */
 export function memorySummaries(): SummaryStore {
-  const entries = new Map<string, Entry>();
+  const entries = new Map<string, Entry<StoredSummary>>();
   return {
     get: (p, size, mtime) => {
       const e = entries.get(p);
@@ -39,8 +39,25 @@ export function memorySummaries(): SummaryStore {
   };
 }
 
-export class PersistedSummaries implements SummaryStore {
-  private readonly entries: Map<string, Entry>;
+/** What a kind of per-file cache is: its file's name, its stamp, and what a valid value looks like. */
+export interface StoreKind<T> {
+  readonly file: string;
+  /** The `format` field: a file without it is not this kind of cache. */
+  readonly magic: string;
+  /** Bumped when the values' shape or meaning changes within one release. */
+  readonly format: number;
+  /** Says what the file is in the reason it was ignored ("summary cache"). */
+  readonly what: string;
+  /** Exactly the expected shape: anything else in the file is dropped, never trusted. */
+  readonly isValue: (x: unknown) => x is T;
+}
+
+/**
+ * Values derived from files, kept between runs by path, size and modification time: the index's
+ * summaries (below), the language server's workspace symbols (../lint/symbolStore).
+ */
+export class PersistedEntries<T> {
+  private readonly entries: Map<string, Entry<T>>;
   /** Paths looked up or stored in this run: what the next save keeps (deleted files drop out). */
   private readonly used = new Set<string>();
   private dirty = false;
@@ -50,7 +67,8 @@ export class PersistedSummaries implements SummaryStore {
   private constructor(
     private readonly file: string,
     private readonly version: string,
-    entries: Map<string, Entry>,
+    private readonly magic: string,
+    entries: Map<string, Entry<T>>,
     ignored: string | undefined,
   ) {
     this.entries = entries;
@@ -59,26 +77,26 @@ export class PersistedSummaries implements SummaryStore {
     this.dirty = ignored !== undefined;
   }
 
-  /** Opens the store in `dir` for `release` (the extension's or CLI's version). Never throws on a bad file. */
-  static async open(dir: string, release: string): Promise<PersistedSummaries> {
-    const file = nodePath.join(dir, SUMMARY_FILE);
-    const version = `${SUMMARY_FORMAT}:${release}`;
-    const { entries, ignored } = await readStore(file, version);
-    return new PersistedSummaries(file, version, entries, ignored);
+  /** Opens the store of `kind` in `dir` for `release` (the extension's or CLI's version). Never throws on a bad file. */
+  static async openKind<T>(kind: StoreKind<T>, dir: string, release: string): Promise<PersistedEntries<T>> {
+    const file = nodePath.join(dir, kind.file);
+    const version = `${kind.format}:${release}`;
+    const { entries, ignored } = await readStore(file, version, kind);
+    return new PersistedEntries(file, version, kind.magic, entries, ignored);
   }
 
   get size(): number {
     return this.entries.size;
   }
 
-  get(p: string, size: number, mtime: number): StoredSummary | undefined {
+  get(p: string, size: number, mtime: number): T | undefined {
     const e = this.entries.get(p);
     this.used.add(p);
     return e && e[0] === size && e[1] === mtime ? e[2] : undefined;
   }
 
-  set(p: string, size: number, mtime: number, summary: StoredSummary): void {
-    this.entries.set(p, [size, mtime, summary]);
+  set(p: string, size: number, mtime: number, value: T): void {
+    this.entries.set(p, [size, mtime, value]);
     this.used.add(p);
     this.dirty = true;
   }
@@ -90,12 +108,12 @@ export class PersistedSummaries implements SummaryStore {
   async save(): Promise<void> {
     const dropped = [...this.entries.keys()].some((p) => !this.used.has(p));
     if (!this.dirty && !dropped) return;
-    const entries: Record<string, Entry> = {};
+    const entries: Record<string, Entry<T>> = {};
     for (const p of [...this.used].sort()) {
       const e = this.entries.get(p);
       if (e) entries[p] = e;
     }
-    const text = JSON.stringify({ format: MAGIC, version: this.version, entries });
+    const text = JSON.stringify({ format: this.magic, version: this.version, entries });
     await fsp.mkdir(nodePath.dirname(this.file), { recursive: true });
     // Unique by process, time and count, and created exclusively ('wx'): a clash fails instead of
     // writing into another writer's file. No random name: `import('node:crypto')` from this CommonJS
@@ -115,8 +133,18 @@ export class PersistedSummaries implements SummaryStore {
   }
 }
 
-async function readStore(file: string, version: string): Promise<{ entries: Map<string, Entry>; ignored: string | undefined }> {
-  const entries = new Map<string, Entry>();
+/** The index's summaries: 1,000 features take about 300 KB. */
+const SUMMARIES: StoreKind<StoredSummary> = { file: SUMMARY_FILE, magic: MAGIC, format: SUMMARY_FORMAT, what: 'summary cache', isValue: isSummary };
+
+/** The index's summaries kept between runs (see the top of this file). */
+export type PersistedSummaries = PersistedEntries<StoredSummary>;
+
+export const PersistedSummaries = {
+  open: (dir: string, release: string): Promise<PersistedSummaries> => PersistedEntries.openKind(SUMMARIES, dir, release),
+};
+
+async function readStore<T>(file: string, version: string, kind: StoreKind<T>): Promise<{ entries: Map<string, Entry<T>>; ignored: string | undefined }> {
+  const entries = new Map<string, Entry<T>>();
   let text: string;
   try {
     const handle = await fsp.open(file, 'r');
@@ -138,11 +166,11 @@ async function readStore(file: string, version: string): Promise<{ entries: Map<
   } catch {
     return { entries, ignored: 'not valid JSON (truncated or corrupt)' };
   }
-  if (!isRecord(data) || data.format !== MAGIC) return { entries, ignored: 'not a Spec Kit summary cache' };
+  if (!isRecord(data) || data.format !== kind.magic) return { entries, ignored: `not a Spec Kit ${kind.what}` };
   if (data.version !== version) return { entries, ignored: `written by another version (${String(data.version)})` };
   if (!isRecord(data.entries)) return { entries, ignored: 'no entries' };
   for (const [p, e] of Object.entries(data.entries)) {
-    if (Array.isArray(e) && e.length === 3 && isCount(e[0]) && typeof e[1] === 'number' && Number.isFinite(e[1]) && isSummary(e[2])) entries.set(p, [e[0], e[1], e[2]]);
+    if (Array.isArray(e) && e.length === 3 && isCount(e[0]) && typeof e[1] === 'number' && Number.isFinite(e[1]) && kind.isValue(e[2])) entries.set(p, [e[0], e[1], e[2]]);
   }
   return { entries, ignored: undefined };
 }
@@ -151,7 +179,7 @@ function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
-function isCount(x: unknown): x is number {
+export function isCount(x: unknown): x is number {
   return typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
 }
 

@@ -100,6 +100,8 @@ class LanguageServerController implements vscode.Disposable {
       synchronize: { fileEvents: this.watcher },
       outputChannel: this.output,
       diagnosticCollectionName: 'speckit',
+      // Workspace symbols persist beside the index's summaries, so a restart does not parse every file for the first search.
+      initializationOptions: this.services.model.storage ? { storage: this.services.model.storage } : {},
       errorHandler: {
         error: () => ({ action: ErrorAction.Continue }),
         closed: () => {

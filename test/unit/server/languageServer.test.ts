@@ -1,6 +1,6 @@
 // The server bundle (dist/server.js, built by `npm run build`) over a real LSP connection in plain Node.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CancellationTokenSource, type CodeAction, type CompletionItem, type DocumentSymbol, type Hover, LSPErrorCodes, type Location, type WorkspaceEdit } from 'vscode-languageserver';
 import { LspClient } from '../helpers/lspClient';
@@ -238,6 +238,64 @@ describe('language server: the first workspace symbol search on many features', 
       assert.deepEqual(again.map((s) => [s.name, s.containerName]), [['T081', '002-feature-2']]);
     } finally {
       await client.stop();
+      ws.dispose();
+    }
+  });
+});
+
+describe('language server: workspace symbols kept between sessions', function () {
+  this.timeout(180_000);
+
+  it('a restarted server answers its first search from the stored symbols; changed files are parsed again; a broken store is rebuilt', async () => {
+    const files: Record<string, string> = { '.specify/memory/constitution.md': '# C\n' };
+    for (let i = 1; i <= 40; i++) {
+      const dir = `specs/${String(i).padStart(3, '0')}-feature-${i}`;
+      files[`${dir}/spec.md`] = SPEC;
+      files[`${dir}/tasks.md`] = TASKS;
+    }
+    const ws = tempWorkspace(files);
+    const storage = { dir: join(ws.root, '.storage'), release: '9.9.9-test' };
+    const storeFile = join(storage.dir, 'speckit-symbols.json');
+    type Stats = { symbolsParsed: { pool: number; here: number; stored: number } };
+    const session = async (query: string): Promise<{ found: Array<{ name: string; containerName: string; location: Location }>; stats: Stats }> => {
+      const client = await LspClient.start(ws.root, { initializationOptions: { storage } });
+      try {
+        const found = await client.request<Array<{ name: string; containerName: string; location: Location }>>('workspace/symbol', { query });
+        const stats = await client.request<Stats>('speckit/stats', {});
+        // The store is written after the search answers; shutdown (client.stop) waits for the write.
+        return { found, stats };
+      } finally {
+        await client.stop();
+      }
+    };
+    const parsed = (s: Stats): number => s.symbolsParsed.pool + s.symbolsParsed.here;
+    try {
+      const first = await session('FR-001');
+      assert.equal(first.found.length, 40);
+      assert.equal(parsed(first.stats), 80);
+      assert.equal(first.stats.symbolsParsed.stored, 0);
+      assert.ok(existsSync(storeFile), 'the symbols were stored');
+
+      const second = await session('FR-001');
+      assert.deepEqual(second.found, first.found, 'the same symbols, at the same places');
+      assert.deepEqual(second.stats.symbolsParsed, { pool: 0, here: 0, stored: 80 });
+
+      // A file changed while no server ran: its size and time differ, so it is parsed again.
+      const changed = join(ws.root, 'specs', '007-feature-7', 'spec.md');
+      writeFileSync(changed, SPEC.replace('FR-001', 'FR-071'));
+      const third = await session('FR-071');
+      assert.deepEqual(third.found.map((s) => [s.name, s.containerName]), [['FR-071', '007-feature-7']]);
+      assert.equal(third.stats.symbolsParsed.stored, 79);
+      assert.equal(parsed(third.stats), 1);
+
+      // A store that is not JSON is ignored (everything parsed again) and written anew.
+      writeFileSync(storeFile, '{"format": "speckit-vscode/symbols", "entr');
+      const fourth = await session('FR-001');
+      assert.equal(fourth.found.length, 39);
+      assert.equal(parsed(fourth.stats), 80);
+      assert.equal(fourth.stats.symbolsParsed.stored, 0);
+      assert.equal((JSON.parse(readFileSync(storeFile, 'utf8')) as { format: string }).format, 'speckit-vscode/symbols');
+    } finally {
       ws.dispose();
     }
   });
