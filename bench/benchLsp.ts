@@ -184,8 +184,8 @@ async function main(): Promise<void> {
       ['server memory after the edits, after a GC (rss / heap used)', `${mb(incremental.memory.rss)} / ${mb(incremental.memory.heapUsed)}`, ''],
       [`${FEATURES}-feature workspace: first scan (workspace/symbol answered)`, ms(memory.scan), ''],
       [`${FEATURES}-feature workspace: retained memory after a GC (rss / heap used)`, `${mb(memory.rss)} / ${mb(memory.heapUsed)}`, ''],
-      [`${FEATURES}-feature workspace: first search, storing the symbols`, ms(stored.scan), ''],
-      [`${FEATURES}-feature workspace: first search of the next session (stored symbols)`, ms(restored.scan), `${(restored.scan / stored.scan).toFixed(2)}× the session before`],
+      [`${FEATURES}-feature workspace: first search, storing the symbols (heap used after)`, `${ms(stored.scan)} (${mb(stored.heapUsed)})`, ''],
+      [`${FEATURES}-feature workspace: first search of the next session, stored symbols (heap used after)`, `${ms(restored.scan)} (${mb(restored.heapUsed)})`, `${(restored.scan / stored.scan).toFixed(2)}× the session before`],
     ];
     if (baselineEdits) {
       rows.push([`  … baseline server (${other}): open → first diagnostics`, ms(baselineEdits.open), ratio(baselineEdits.open)]);
