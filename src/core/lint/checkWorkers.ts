@@ -3,7 +3,7 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { type CheckPart } from './checkFiles';
 
 /**
- * `check` on many files in parts (./checkFiles: whole features each), one per core: part 0 in this
+ * `check` on many files in parts (./checkFiles: whole features each; see partCount): part 0 in this
  * thread, the others each in a worker thread running the CLI's own bundle. A full parse is about
  * 5 ms a file here, so a big repository's check is bound by one core's parsing; the parts share
  * nothing but their arguments and answer with plain problems, cheap to send back.

@@ -103,7 +103,9 @@ export function renameEdits(docs: readonly AnalyzedDoc[], id: string, newName: s
   return out;
 }
 
-export type SymbolKind = 'story' | 'requirement' | 'entity' | 'phase' | 'task' | 'category' | 'checklist-item' | 'principle' | 'section';
+/** Every kind of symbol, as a list too: the symbol store checks stored kinds against it. */
+export const SYMBOL_KINDS = ['story', 'requirement', 'entity', 'phase', 'task', 'category', 'checklist-item', 'principle', 'section'] as const;
+export type SymbolKind = (typeof SYMBOL_KINDS)[number];
 
 export interface SymbolNode {
   readonly name: string;

@@ -1,6 +1,6 @@
 import { type Range } from '../text/range';
 import { isCount, PersistedEntries, type StoreKind } from '../workspace/summaryStore';
-import { type SymbolKind, type WorkspaceSymbol } from './navigation';
+import { SYMBOL_KINDS, type SymbolKind, type WorkspaceSymbol } from './navigation';
 
 /**
  * The language server's workspace symbols kept between sessions (the extension's storageUri), by
@@ -13,7 +13,7 @@ export const SYMBOL_FILE = 'speckit-symbols.json';
 
 type StoredSymbol = readonly [name: string, detail: string, kind: SymbolKind, sl: number, sc: number, el: number, ec: number];
 
-const KINDS: ReadonlySet<string> = new Set<SymbolKind>(['story', 'requirement', 'entity', 'phase', 'task', 'category', 'checklist-item', 'principle', 'section']);
+const KINDS: ReadonlySet<string> = new Set(SYMBOL_KINDS);
 /** Longer names are not a symbol the parser makes from a spec-kit file: the entry is dropped. */
 const MAX_TEXT = 4096;
 
