@@ -724,7 +724,8 @@ class BlockReader {
       this.endParagraph();
       return;
     }
-    if (c === 61 && this.paragraph && /^=+[ \t]*$/.test(text.slice(at, le))) throw new Bail();
+    // A setext underline: `=` runs, and `-` runs too short for a break (`--`): the paragraph above is a heading.
+    if ((c === 61 || c === 45) && this.paragraph && /^(?:=+|-+)[ \t]*$/.test(text.slice(at, le))) throw new Bail();
     if (c === 35) {
       const atx = ATX.exec(text.slice(at, le));
       if (atx) {

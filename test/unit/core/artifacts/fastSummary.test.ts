@@ -73,6 +73,8 @@ const TASK_FRAGMENTS = [
   '---\n',
   '***\n',
   '===\n',
+  '--\n',
+  'Phase 4: Polish\n',
   '---\ntitle: x\n---\n',
   '| a | b |\n|---|---|\n| - [ ] T015 | x |\n',
   'Some paragraph text.\n',
@@ -189,6 +191,13 @@ describe('fast summary (the first scan) equals the full parse', function () {
       for (const kind of ['tasks', 'checklist'] as const) agrees(kind, text, JSON.stringify(text));
     }
     assert.equal(full('tasks', '+ [x] T012 plus\n  | --- |\n')?.kind === 'tasks' ? (full('tasks', '+ [x] T012 plus\n  | --- |\n') as { total: number }).total : -1, 0);
+  });
+
+  it('a paragraph over a `--` underline is a setext heading (a phase), not text: defers, as with `===` (was read as no phase)', () => {
+    for (const text of ['Phase 1: Setup\n--\n\n- T001 foo\n', 'Phase 1: Setup\n  -- \n- T001 foo\n', 'Phase 1: Setup\r\n-\r\n\r\n- T001 foo\r\n', '- [ ] T001 a\n--\n- T002 b\n']) {
+      assert.equal(fastSummary('tasks', text), undefined, JSON.stringify(text));
+    }
+    assert.deepEqual(full('tasks', 'Phase 1: Setup\n--\n\n- T001 foo\n'), { kind: 'tasks', done: 0, total: 1 });
   });
 
   for (const kind of ['tasks', 'checklist', 'spec', 'plan'] as const) {
