@@ -17,7 +17,23 @@ const KINDS: ReadonlySet<string> = new Set(SYMBOL_KINDS);
 /** Longer names are not a symbol the parser makes from a spec-kit file: the entry is dropped. */
 const MAX_TEXT = 4096;
 
-const SYMBOLS: StoreKind<readonly StoredSymbol[]> = {
+/**
+ * A file's symbols as the search uses them, held by the store itself (not a copy): they become
+ * tuples only when written (JSON.stringify calls toJSON). Keeping tuples beside the search's objects
+ * held every symbol twice while the server ran (about 22 MB more on a thousand features).
+ */
+class SymbolList {
+  constructor(readonly symbols: readonly WorkspaceSymbol[]) {}
+
+  toJSON(): StoredSymbol[] {
+    return this.symbols.map((s) => [s.name, s.detail, s.kind, s.range.start.line, s.range.start.character, s.range.end.line, s.range.end.character] as const);
+  }
+}
+
+/** A file's entry: tuples as read from the file until the search first asks for them, then the objects made from them. */
+type Stored = readonly StoredSymbol[] | SymbolList;
+
+const SYMBOLS: StoreKind<Stored> = {
   file: SYMBOL_FILE,
   magic: 'speckit-vscode/symbols',
   format: 1,
@@ -42,7 +58,7 @@ function isStoredSymbol(x: unknown): x is StoredSymbol {
 
 /** Workspace symbols by file, as WorkspaceSymbols reads and stores them. */
 export class PersistedSymbols {
-  private constructor(private readonly store: PersistedEntries<readonly StoredSymbol[]>) {}
+  private constructor(private readonly store: PersistedEntries<Stored>) {}
 
   /** Opens the store in `dir` for `release`. Never throws on a bad file (it is ignored, and replaced on the next save). */
   static async open(dir: string, release: string): Promise<PersistedSymbols> {
@@ -54,17 +70,23 @@ export class PersistedSymbols {
     return this.store.ignored;
   }
 
-  get(p: string, size: number, mtime: number): WorkspaceSymbol[] | undefined {
-    return this.store.get(p, size, mtime)?.map(([name, detail, kind, sl, sc, el, ec]) => ({ name, detail, kind, path: p, range: range(sl, sc, el, ec) }));
+  /** The symbols stored for the file as it is (size and time), made once: the same list on every call. */
+  get(p: string, size: number, mtime: number): readonly WorkspaceSymbol[] | undefined {
+    const stored = this.store.get(p, size, mtime);
+    if (stored === undefined || stored instanceof SymbolList) return stored?.symbols;
+    const symbols = stored.map(([name, detail, kind, sl, sc, el, ec]) => ({ name, detail, kind, path: p, range: range(sl, sc, el, ec) }));
+    this.store.reshape(p, new SymbolList(symbols));
+    return symbols;
   }
 
+  /** Keeps `symbols` for the file (the list itself: the caller must not change it). */
   set(p: string, size: number, mtime: number, symbols: readonly WorkspaceSymbol[]): void {
-    this.store.set(
-      p,
-      size,
-      mtime,
-      symbols.map((s) => [s.name, s.detail, s.kind, s.range.start.line, s.range.start.character, s.range.end.line, s.range.end.character] as const),
-    );
+    this.store.set(p, size, mtime, new SymbolList(symbols));
+  }
+
+  /** Keeps the file's entry through the next save when it is still the file's, without reading it: its symbols came from an open document this time. */
+  touch(p: string, size: number, mtime: number): void {
+    this.store.get(p, size, mtime);
   }
 
   /** Writes the entries of the files used since it was opened (see PersistedEntries.save). */

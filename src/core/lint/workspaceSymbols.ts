@@ -103,7 +103,11 @@ export class WorkspaceSymbols {
 
   private async file(info: FileInfo, fromIndex: () => WorkspaceSymbol[], visited: Set<string> | undefined): Promise<readonly WorkspaceSymbol[]> {
     visited?.add(info.path);
-    if (this.index.holdsDocument(info.path)) return fromIndex();
+    if (this.index.holdsDocument(info.path)) {
+      // An editor's document: its stored entry, if it is still the file's on disk, stays for the next session.
+      if (info.size !== undefined) this.store?.touch(info.path, info.size, info.mtime);
+      return fromIndex();
+    }
     const pending = this.pending.get(info.path);
     if (pending) await pending;
     const known = this.known(info);
@@ -131,6 +135,8 @@ const POOL_MIN_FILES = 32;
 export interface SymbolCache {
   get(p: string, size: number, mtime: number): readonly WorkspaceSymbol[] | undefined;
   set(p: string, size: number, mtime: number, symbols: readonly WorkspaceSymbol[]): void;
+  /** Keeps the file's entry (if it matches) without reading it: its symbols came from elsewhere this time. */
+  touch(p: string, size: number, mtime: number): void;
 }
 
 /** What parses files for their symbols off the caller's thread (./symbolPool). */

@@ -95,6 +95,12 @@ export class PersistedEntries<T> {
     return e && e[0] === size && e[1] === mtime ? e[2] : undefined;
   }
 
+  /** The same value as the entry's in another form (decoded once, for instance): the file is not written again for it. */
+  reshape(p: string, value: T): void {
+    const e = this.entries.get(p);
+    if (e) this.entries.set(p, [e[0], e[1], value]);
+  }
+
   set(p: string, size: number, mtime: number, value: T): void {
     this.entries.set(p, [size, mtime, value]);
     this.used.add(p);

@@ -27,6 +27,38 @@ describe('persisted workspace symbols', () => {
     assert.equal(other.get(SYMBOL.path, 120, 1000.5), undefined);
   });
 
+  it('holds one copy of the symbols: the list it was given, or the one it made from the file, and writes them as tuples', async () => {
+    const store = await PersistedSymbols.open(dir, '1.0.0');
+    const list = [SYMBOL];
+    store.set(SYMBOL.path, 120, 7, list);
+    assert.equal(store.get(SYMBOL.path, 120, 7), list, 'the same list, not a copy');
+    await store.save();
+    const written = JSON.parse(readFileSync(join(dir, SYMBOL_FILE), 'utf8')) as { entries: Record<string, unknown> };
+    assert.deepStrictEqual(written.entries[SYMBOL.path], [120, 7, [['FR-001', 'System MUST work.', 'requirement', 4, 2, 4, 40]]]);
+    const again = await PersistedSymbols.open(dir, '1.0.0');
+    const first = again.get(SYMBOL.path, 120, 7);
+    assert.deepStrictEqual(first, [SYMBOL]);
+    assert.equal(again.get(SYMBOL.path, 120, 7), first, 'made once from the file');
+    // Made anew from what was read is not a change: nothing to write (the file stays as it is).
+    const before = readFileSync(join(dir, SYMBOL_FILE), 'utf8');
+    writeFileSync(join(dir, SYMBOL_FILE), before.replace('"entries"', ' "entries"'));
+    await again.save();
+    assert.equal(readFileSync(join(dir, SYMBOL_FILE), 'utf8'), before.replace('"entries"', ' "entries"'));
+  });
+
+  it('keeps a touched entry through a save, and drops the entries of files not seen in the session', async () => {
+    const store = await PersistedSymbols.open(dir, '1.0.0');
+    store.set('/w/a/spec.md', 10, 1, [{ ...SYMBOL, path: '/w/a/spec.md' }]);
+    store.set('/w/b/spec.md', 10, 1, [{ ...SYMBOL, path: '/w/b/spec.md' }]);
+    await store.save();
+    const next = await PersistedSymbols.open(dir, '1.0.0');
+    next.touch('/w/a/spec.md', 10, 1);
+    await next.save();
+    const third = await PersistedSymbols.open(dir, '1.0.0');
+    assert.deepStrictEqual(third.get('/w/a/spec.md', 10, 1), [{ ...SYMBOL, path: '/w/a/spec.md' }]);
+    assert.equal(third.get('/w/b/spec.md', 10, 1), undefined);
+  });
+
   it('drops every entry that is not exactly a list of symbols, and ignores a file of another kind', async () => {
     const good = ['FR-001', 'System MUST work.', 'requirement', 4, 2, 4, 40];
     const entries: Record<string, unknown> = {

@@ -41,6 +41,35 @@ function referenceSymbols(index: WorkspaceIndex): ReturnType<typeof featureSymbo
 }
 
 describe('WorkspaceSymbols', () => {
+  it('keeps the stored entry of a file an open document answered for, so the next session need not parse it', async () => {
+    const ws = tempWorkspace({
+      '.specify/memory/constitution.md': '# Constitution\n',
+      'specs/001-a/spec.md': '# Feature Specification: A\n\n## Requirements\n\n- **FR-001**: System MUST work.\n',
+      'specs/001-a/tasks.md': '# Tasks\n\n## Phase 1: Setup\n\n- [ ] T001 Do it\n',
+    });
+    try {
+      const fs = new NodeFileSystem();
+      const index = new WorkspaceIndex(fs, {});
+      await index.addFolder(ws.root);
+      const calls: string[] = [];
+      const symbols = new WorkspaceSymbols(index, fs);
+      symbols.store = {
+        get: (p) => void calls.push(`get ${p.slice(ws.root.length)}`),
+        set: (p) => void calls.push(`set ${p.slice(ws.root.length)}`),
+        touch: (p, size, mtime) => void calls.push(`touch ${p.slice(ws.root.length)} ${size > 0 && mtime > 0}`),
+      };
+      const f = index.features[0]!;
+      assert.ok(f.spec, 'the spec parsed in the index, as an open editor holds it');
+      assert.ok(index.holdsDocument(f.feature.files.spec!.path));
+      const found = await symbols.of(f);
+      assert.ok(found.some((x) => x.name === 'FR-001') && found.some((x) => x.name === 'T001'), JSON.stringify(found.map((x) => x.name)));
+      assert.deepEqual(calls, ['touch /specs/001-a/spec.md true', 'get /specs/001-a/tasks.md', 'set /specs/001-a/tasks.md']);
+    } finally {
+      ws.dispose();
+    }
+  });
+
+
   it('gives the same symbols from the worker pool (the server bundle as worker threads)', async function () {
     this.timeout(120_000);
     const ws = corpusWorkspace();
