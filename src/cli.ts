@@ -196,10 +196,9 @@ async function check(targets: readonly string[], severities: readonly string[], 
   );
   if (process.env.SPECKIT_DEBUG) io.err(`speckit-vscode: ${files.length} files checked in ${results.length} part(s), ${fromWorkers} by worker threads`);
   const found = results.flatMap((r) => r.found);
-  // Each part's file system saw the whole project's listing: one problem per path, as one part would give.
-  const byPath = new Map<string, WorkspaceProblem>();
-  for (const r of results) for (const x of r.unread) if (!byPath.has(x.path)) byPath.set(x.path, x);
-  const unread = [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  // Each part's file system saw the whole project's listing: gathered in part 0's, one problem per path, as one part would give.
+  for (const r of results) for (const x of r.unread) walk.record(x);
+  const unread = inScopes(walk.problems, scopes);
   // One at a time: `--severity unreadable-file=off` drops some, and each keeps its own path.
   const problems = [...found, ...unread.flatMap((x) => applySeverities([asProblem(x)], overrides).map((p) => ({ ...p, path: x.path })))];
   // Stable: the rules' order within a file is kept.
@@ -258,7 +257,12 @@ function auditedFileSystem(): AuditedFileSystem {
 /** A part of `check` (../core/lint/checkWorkers): here, or in a worker thread of this bundle. */
 async function checkPart(a: CheckArgs, part: CheckPart, audit = auditedFileSystem()): Promise<CheckPartResult> {
   const found = await checkFiles(audit, a.paths, a.overrides, { files: a.files, part });
-  return { found, unread: audit.problems.filter((x) => a.scopes.some((scope) => isInside(scope, x.path, true))) };
+  return { found, unread: inScopes(audit.problems, a.scopes) };
+}
+
+/** The read problems within the folders checked (a file's scope is its feature's folder). */
+function inScopes(problems: readonly WorkspaceProblem[], scopes: readonly string[]): WorkspaceProblem[] {
+  return problems.filter((x) => scopes.some((scope) => isInside(scope, x.path, true)));
 }
 
 /** The applySeverities shape of a read problem, at the file's start. The path is put back by the caller. */
