@@ -19,6 +19,7 @@ import { analyzeDoc } from '../src/core/lint/analyzedDoc';
 import { lintDocument } from '../src/core/lint/lintRules';
 import { parseSpec } from '../src/core/artifacts/spec';
 import { LspClient } from '../test/unit/helpers/lspClient';
+import { median } from './median';
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 5000);
 const STORIES = 10;
@@ -53,10 +54,6 @@ function tasksText(count = TASKS): string {
   return lines.join('\n');
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 function p95(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil(s.length * 0.95) - 1)]!;

@@ -12,6 +12,7 @@ import { COMMAND_CONTEXT, type ContextArtifact } from '../src/core/chat/commandC
 import { parseTasks } from '../src/core/artifacts/tasks';
 import { assemblePrompt, parsePromptTemplate } from '../src/core/chat/promptAssembly';
 import { contextSummary, type DesignDoc, markdownSection, pickRepositoryFiles, renderFileForPrompt, selectDesignDocs } from '../src/core/chat/promptContext';
+import { median } from './median';
 
 const ROOT = join(__dirname, '..', '..');
 const WORKSPACE = join(ROOT, 'test', 'fixtures', 'workspaces', 'nixos-flake');
@@ -177,10 +178,6 @@ function assemble(command: string, taskIndex = 0): { fixed: string; all: string;
   return { fixed: fixed.messages.map((m) => m.text).join('\n'), all: all.messages.map((m) => m.text).join('\n'), items: fixedItems.length + context.length };
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 function main(): void {
   const enc = getEncoding('o200k_base');
