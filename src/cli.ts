@@ -17,7 +17,7 @@ import { parsePlan } from './core/artifacts/plan';
 import { parseSpec } from './core/artifacts/spec';
 import { parseTasks, type TasksDoc } from './core/artifacts/tasks';
 import { lintKind } from './core/lint/analyzedDoc';
-import { type CheckPart, checkedFiles, checkFiles, type FileProblem } from './core/lint/checkFiles';
+import { type CheckPart, checkedFiles, checkFiles, featureFolder, type FileProblem } from './core/lint/checkFiles';
 import { partCount, runInParts, serveCheckPart } from './core/lint/checkWorkers';
 import { applySeverities, SEVERITY_SETTINGS, type SeveritySetting } from './core/lint/rules';
 import { parseMarkdown } from './core/markdown/markdownDoc';
@@ -185,8 +185,7 @@ async function check(targets: readonly string[], severities: readonly string[], 
     const p = toPosix(abs);
     paths.push(p);
     // A file is checked with its feature's other files: their read failures concern it too.
-    const dir = nodePath.posix.dirname(p);
-    scopes.push(s.isDirectory() ? p : nodePath.posix.basename(dir) === 'checklists' ? nodePath.posix.dirname(dir) : dir);
+    scopes.push(s.isDirectory() ? p : featureFolder(p));
   }
   const walk = auditedFileSystem();
   const files = await checkedFiles(walk, paths);

@@ -65,7 +65,7 @@ export async function checkFiles(fs: FileSystemHost, targets: readonly string[],
   };
   for (const file of sorted) {
     if (!mine.has(file)) continue;
-    const feature = featureKey(file);
+    const feature = featureFolder(file);
     if (done && done.feature !== feature) await release();
     // OpenSpec first: its files sit where spec-kit's would (`specs/<x>/spec.md`).
     const openspec = await ws.openspecLint(file);
@@ -95,7 +95,7 @@ export async function checkFiles(fs: FileSystemHost, targets: readonly string[],
 }
 
 /** The folder of the feature a spec-kit file belongs to (a checklist's is its folder's parent). */
-function featureKey(file: string): string {
+export function featureFolder(file: string): string {
   const dir = path.dirname(file);
   return path.basename(dir) === 'checklists' ? path.dirname(dir) : dir;
 }
@@ -111,7 +111,7 @@ function filesOfPart(sorted: readonly string[], part: CheckPart): Set<string> {
   for (const file of sorted) {
     let target = 0;
     if (openspecFileKind(file) === undefined) {
-      const feature = featureKey(file);
+      const feature = featureFolder(file);
       let n = groups.get(feature);
       if (n === undefined) groups.set(feature, (n = groups.size));
       target = n % part.count;

@@ -79,14 +79,13 @@ function inWorker<A, R>(script: string, data: PartData<A>): Promise<{ ok: R } | 
   });
 }
 
-/** In a worker started by {@link runInParts}: runs its part and answers; false when this thread is not one. */
-export function serveCheckPart<A, R>(run: (args: A, part: CheckPart) => Promise<R>): boolean {
+/** In a worker started by {@link runInParts}: runs its part and answers. Nothing in any other thread. */
+export function serveCheckPart<A, R>(run: (args: A, part: CheckPart) => Promise<R>): void {
   const data = workerData as Partial<PartData<A>> | undefined;
-  if (isMainThread || !parentPort || data?.tag !== TAG || !data.part) return false;
+  if (isMainThread || !parentPort || data?.tag !== TAG || !data.part) return;
   const port = parentPort;
   run(data.args as A, data.part).then(
     (ok) => port.postMessage({ ok } satisfies PartAnswer<R>),
     (e: unknown) => port.postMessage({ error: e instanceof Error ? e.message : String(e) } satisfies PartAnswer<R>),
   );
-  return true;
 }
