@@ -28,7 +28,7 @@ function analysed(path: string, text: string) {
 }
 
 /** Task list items read and reused by the parses after an edit (not by the full parses beside them). */
-const editReuse = { read: 0, reused: 0, moved: 0 };
+const editReuse = { read: 0, reused: 0 };
 
 /**
  * The same, with `prev`'s parse remembered as the base for the edit, as the language server does:
@@ -40,11 +40,10 @@ function analysedAfterEdit(path: string, prev: string, text: string, base?: Mark
   rememberForIncrementalParse(path, base ?? analyzeDoc(path, prev)!.markdown);
   expectIncrementalParse(path, text);
   try {
-    const [read, reused, moved] = [tasksReuse.read, tasksReuse.reused, tasksReuse.moved];
+    const [read, reused] = [tasksReuse.read, tasksReuse.reused];
     const doc = analyzeDoc(path, text)!;
     editReuse.read += tasksReuse.read - read;
     editReuse.reused += tasksReuse.reused - reused;
-    editReuse.moved += tasksReuse.moved - moved;
     return { markdown: doc.markdown, model: doc.model, problems: lintDocument(doc) };
   } finally {
     rememberForIncrementalParse(path, undefined);
@@ -145,7 +144,6 @@ describe('incremental markdown parsing', function () {
     const kinds = ['/w/specs/001-x/tasks.md', '/w/specs/001-x/spec.md', '/w/specs/001-x/plan.md'];
     const reusedBefore = editReuse.reused;
     const readBefore = editReuse.read;
-    const movedBefore = editReuse.moved;
     let spliced = 0;
     let runs = 0;
     fc.assert(
@@ -169,7 +167,8 @@ describe('incremental markdown parsing', function () {
     const reused = editReuse.reused - reusedBefore;
     const read = editReuse.read - readBefore;
     assert.ok(reused > read / 8, `reused ${reused}, read ${read}`);
-    assert.ok(editReuse.moved - movedBefore > 0, 'items moved by an edit are reused too');
+    // Reuse of moved items is not asserted here: a run with none happened by chance (CI, 2026-11-30).
+    // The long tasks.md test below counts it exactly.
   });
 
   it('random edit sequences on the corpus give exactly the models and diagnostics of a full parse', () => {
@@ -325,14 +324,17 @@ describe('incremental markdown parsing', function () {
       for (let n = 1; n <= 300; n++) lines.push(`- [ ] T${String(n).padStart(3, '0')} [P] Task ${n} in src/f${n}.ts (depends on T001)`);
       const before = lines.join('\n') + '\n';
       const path = '/w/specs/001-x/tasks.md';
-      for (const after of [before.replace('Task 150 in', 'Task 150 now in'), before.replace('Task 150 in', 'Task 150\n  in')]) {
+      // The second edit adds a line: the 150 items after it are reused, moved down by that line.
+      for (const [after, moved] of [[before.replace('Task 150 in', 'Task 150 now in'), 0], [before.replace('Task 150 in', 'Task 150\n  in'), 150]] as const) {
         const base = analyzeDoc(path, before)!.markdown;
         const read = tasksReuse.read;
         const reused = tasksReuse.reused;
+        const movedBefore = tasksReuse.moved;
         assert.deepStrictEqual(analysedAfterEdit(path, before, after, base), analysed(path, after));
         // analysed() parses in full (300 items read): the edit itself read one item and reused the rest.
         assert.equal(tasksReuse.read - read, 1 + 300);
         assert.equal(tasksReuse.reused - reused, 299);
+        assert.equal(tasksReuse.moved - movedBefore, moved);
       }
     });
 
