@@ -6,7 +6,8 @@
  * The CLI is the production build (minified, as the VSIX and the package ship it). Each runs
  * BENCH_RUNS times (default 7), interleaved; the medians of wall time and (on Linux) CPU time are
  * reported as ratios to the floor and to the peer. Two more rows give what every process pays before
- * reading: Node's start-up alone, and with the CLI loaded (`--version`). BENCH_SCAN_BASE=path/to/cli.js adds another build's
+ * reading: Node's start-up alone, and with the CLI loaded (`--version`); one more, the peer's counting
+ * method run over every kind of file scan summarizes, not only tasks and checklists. BENCH_SCAN_BASE=path/to/cli.js adds another build's
  * cold and warm rows (e.g. main's, copied aside) to the same run. Not a test: compare ratios measured in one run.
  */
 import { spawnSync } from 'node:child_process';
@@ -66,6 +67,9 @@ function main(): void {
       // What a process costs before it reads anything: Node alone, and Node loading the CLI (--version).
       { name: 'node -e 0 (start-up alone)', args: ['-e', '0'], times: [], cpu: [] },
       { name: 'speckit-vscode --version (start-up and load)', args: [CLI, '--version'], times: [], cpu: [] },
+      // The peer's line count run over every file scan summarizes (specs, plans, constitutions too): its
+      // method doing scan's whole reading, inexactly. A bound on the cold row's goal (no slower than the peer).
+      { name: "peer's method on every kind scan reads", args: [join(__dirname, 'peerTaskCounter.js'), root, '--all-kinds'], times: [], cpu: [] },
     ];
     // Another build beside this one (BENCH_SCAN_BASE=path/to/cli.js, e.g. main's), measured in the same run.
     const base = process.env.BENCH_SCAN_BASE;
@@ -89,7 +93,7 @@ function main(): void {
     }
     const [floor, peer, cold, warm] = rows as [(typeof rows)[0], (typeof rows)[0], (typeof rows)[0], (typeof rows)[0]];
     if (cold.out !== warm.out) throw new Error('scan --json printed something else with a warm cache');
-    for (const row of rows.slice(6)) if (row.out !== cold.out) throw new Error(`${row.name} printed something else than this build`);
+    for (const row of rows.slice(7)) if (row.out !== cold.out) throw new Error(`${row.name} printed something else than this build`);
     const bytes = (JSON.parse(floor.out!) as { bytes: number }).bytes;
     const counted = JSON.parse(peer.out!) as { files: number; tasks: { done: number; total: number } };
     const ours = JSON.parse(cold.out!) as { projects: Array<{ features: Array<{ tasks: { done: number; total: number } }> }> };

@@ -4,7 +4,10 @@
  * (its fix for checkboxes in fences, its issue #443), a task being a line-leading list item with a task
  * ID. Written here from that description (../shared/reference/peers.md §1.5), not from its code.
  * It reads every file under the folder, as `scan` does, and counts tasks in tasks.md and checklist
- * items in checklists/*.md; prints the totals so a run can be checked.
+ * items in checklists/*.md; prints the totals so a run can be checked. With `--all-kinds` it also runs
+ * its line count over every other markdown file (specs, plans, constitutions: `[NEEDS CLARIFICATION`
+ * markers), as `scan` summarizes them too: the peer's own method doing the whole of scan's reading,
+ * which bounds how fast a reader of that work could be (bench:scan reports it beside the peer).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +16,7 @@ const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 const CODE_SPAN = /(`+)[^`]*?\1/g;
 const TASK = /^\s*[-*+]\s*\[([ xX])\]\s*(?:\*\*)?T\d+/;
 const CHECKBOX = /^\s*[-*+]\s*\[([ xX])\]/;
+const MARKER = /\[NEEDS CLARIFICATION(?::[^\]]*)?\]/i;
 
 interface Counts {
   done: number;
@@ -36,12 +40,15 @@ function count(text: string, item: RegExp, into: Counts): void {
     const m = item.exec(line.includes('`') ? line.replace(CODE_SPAN, '') : line);
     if (!m) continue;
     into.total++;
-    if (m[1] !== ' ') into.done++;
+    // A marker has no box: it is counted, never done.
+    if (m[1] !== undefined && m[1] !== ' ') into.done++;
   }
 }
 
 const tasks: Counts = { done: 0, total: 0 };
 const checklists: Counts = { done: 0, total: 0 };
+const markers: Counts = { done: 0, total: 0 };
+const allKinds = process.argv.includes('--all-kinds');
 let files = 0;
 
 function walk(dir: string): void {
@@ -53,9 +60,10 @@ function walk(dir: string): void {
       files++;
       if (entry.name === 'tasks.md') count(text, TASK, tasks);
       else if (entry.name.endsWith('.md') && dir.endsWith('/checklists')) count(text, CHECKBOX, checklists);
+      else if (allKinds && entry.name.endsWith('.md')) count(text, MARKER, markers);
     }
   }
 }
 
-walk(process.argv[2] ?? '.');
-process.stdout.write(`${JSON.stringify({ files, tasks, checklists })}\n`);
+walk(process.argv.slice(2).find((a) => !a.startsWith('--')) ?? '.');
+process.stdout.write(`${JSON.stringify(allKinds ? { files, tasks, checklists, markers } : { files, tasks, checklists })}\n`);
