@@ -118,6 +118,14 @@ function main(): void {
       const cpuCells = withCpu ? `  ${`${cpu.toFixed(0)} ms`.padStart(9)}  ${`${(cpu / floorCpu).toFixed(2)}×`.padStart(8)}  ${`${(cpu / peerCpu).toFixed(2)}×`.padStart(8)}` : '';
       process.stdout.write(`${row.name.padEnd(w)}  ${`${ms.toFixed(0)} ms`.padStart(9)}  ${`${(ms / floorMs).toFixed(2)}×`.padStart(8)}  ${`${(ms / peerMs).toFixed(2)}×`.padStart(8)}${cpuCells}\n`);
     }
+    // The least any scan in this CLI can take: reading the bytes, plus loading the CLI, before it
+    // decodes a byte or looks at a line. What is left of the peer's time is the budget for the rest.
+    const [startUp, load] = [median(rows[4]!.times), median(rows[5]!.times)];
+    const least = floorMs + (load - startUp);
+    process.stdout.write(
+      `\nfloor + the CLI's load (--version − node -e 0): ${least.toFixed(0)} ms = ${(least / peerMs).toFixed(2)}× the peer; ` +
+        `left for decoding and summarizing ${(bytes / 1048576).toFixed(1)} MiB to match it: ${(peerMs - least).toFixed(0)} ms\n`,
+    );
   } finally {
     for (const dir of cleanup) rmSync(dir, { recursive: true, force: true });
   }
