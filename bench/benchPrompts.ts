@@ -178,7 +178,6 @@ function assemble(command: string, taskIndex = 0): { fixed: string; all: string;
   return { fixed: fixed.messages.map((m) => m.text).join('\n'), all: all.messages.map((m) => m.text).join('\n'), items: fixedItems.length + context.length };
 }
 
-
 function main(): void {
   const enc = getEncoding('o200k_base');
   const commands = ['constitution-review', 'constitution', 'specify', 'specify-revise', 'clarify', 'clarify-apply', 'plan', 'tasks', 'analyze', 'checklist', 'checklist-rewrite', 'implement', 'converge', 'ask'];

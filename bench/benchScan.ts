@@ -72,6 +72,7 @@ function main(): void {
       { name: "peer's method on every kind scan reads", args: [join(__dirname, 'peerTaskCounter.js'), root, '--all-kinds'], times: [], cpu: [] },
     ];
     // Another build beside this one (BENCH_SCAN_BASE=path/to/cli.js, e.g. main's), measured in the same run.
+    const ownRows = rows.length;
     const base = process.env.BENCH_SCAN_BASE;
     if (base) {
       const baseCache = mkdtempSync(join(tmpdir(), 'speckit-bench-scan-base-cache-'));
@@ -91,9 +92,10 @@ function main(): void {
         if (r.cpu !== undefined) row.cpu.push(r.cpu);
       }
     }
-    const [floor, peer, cold, warm] = rows as [(typeof rows)[0], (typeof rows)[0], (typeof rows)[0], (typeof rows)[0]];
+    type Row = (typeof rows)[0];
+    const [floor, peer, cold, warm, startUp, load] = rows as [Row, Row, Row, Row, Row, Row];
     if (cold.out !== warm.out) throw new Error('scan --json printed something else with a warm cache');
-    for (const row of rows.slice(7)) if (row.out !== cold.out) throw new Error(`${row.name} printed something else than this build`);
+    for (const row of rows.slice(ownRows)) if (row.out !== cold.out) throw new Error(`${row.name} printed something else than this build`);
     const bytes = (JSON.parse(floor.out!) as { bytes: number }).bytes;
     const counted = JSON.parse(peer.out!) as { files: number; tasks: { done: number; total: number } };
     const ours = JSON.parse(cold.out!) as { projects: Array<{ features: Array<{ tasks: { done: number; total: number } }> }> };
@@ -120,8 +122,7 @@ function main(): void {
     }
     // The least any scan in this CLI can take: reading the bytes, plus loading the CLI, before it
     // decodes a byte or looks at a line. What is left of the peer's time is the budget for the rest.
-    const [startUp, load] = [median(rows[4]!.times), median(rows[5]!.times)];
-    const least = floorMs + (load - startUp);
+    const least = floorMs + (median(load.times) - median(startUp.times));
     process.stdout.write(
       `\nfloor + the CLI's load (--version − node -e 0): ${least.toFixed(0)} ms = ${(least / peerMs).toFixed(2)}× the peer; ` +
         `left for decoding and summarizing ${(bytes / 1048576).toFixed(1)} MiB to match it: ${(peerMs - least).toFixed(0)} ms\n`,

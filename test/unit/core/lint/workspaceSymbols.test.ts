@@ -69,7 +69,6 @@ describe('WorkspaceSymbols', () => {
     }
   });
 
-
   it('gives the same symbols from the worker pool (the server bundle as worker threads)', async function () {
     this.timeout(120_000);
     const ws = corpusWorkspace();
