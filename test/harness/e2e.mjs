@@ -12,6 +12,7 @@ import {
   RESULTS,
   copyIfExists,
   copyWorkspace,
+  describeWorkbench,
   installSignalHandlers,
   isNoise,
   launchBrowser,
@@ -329,7 +330,7 @@ export async function runE2E({ browser, install, verbose = false }) {
         console.log(`    ✔ ${step.name} (${Date.now() - t}ms)`);
       } catch (err) {
         failed += 1;
-        console.log(`    ✗ ${step.name}\n      ${String(err.message ?? err).split('\n')[0]}`);
+        console.log(`    ✗ ${step.name}\n      ${String(err.message ?? err).split('\n')[0]}\n      ${await describeWorkbench(page)}`);
         failures.push(`${step.name}: ${String(err.message ?? err).split("\n")[0]}`);
         break; // later steps build on this one
       }
@@ -337,7 +338,7 @@ export async function runE2E({ browser, install, verbose = false }) {
   } catch (err) {
     failed += 1;
     console.log(`    ✗ the workbench could not be loaded: ${err.message}`);
-        failures.push(`the workbench could not be loaded: ${err.message}`);
+    failures.push(`the workbench could not be loaded: ${err.message}`);
   }
   if (failed > 0) {
     const dir = join(RESULTS, 'integration', 'e2e');

@@ -5,7 +5,7 @@
 // screenshots in a dark and a light theme.
 import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RESULTS } from './lib.mjs';
+import { pickFromContextMenu, RESULTS } from './lib.mjs';
 
 const FEATURE = '001-postgresql-database';
 const STEP_TIMEOUT_MS = 30_000;
@@ -65,15 +65,15 @@ export function dashboardSteps(ctx) {
         appendFileSync(join(copy.folder, 'specs', FEATURE, 'spec.md'), `\n### More requirements\n\n${HOSTILE}`);
         const rows = page.locator('.part.sidebar .monaco-list-row');
         const feature = rows.filter({ hasText: FEATURE }).first();
-        if (!(await feature.isVisible())) await page.locator('.part.activitybar .action-item:has(a[aria-label^="Spec Kit"])').first().click();
+        if (!(await feature.isVisible())) await page.locator('.part.activitybar .action-item:has(a[aria-label^="Spec Kit"])').first().click({ timeout: STEP_TIMEOUT_MS });
         await feature.waitFor({ timeout: STEP_TIMEOUT_MS });
-        await feature.click({ button: 'right' });
-        await page.locator('.context-view .action-label', { hasText: 'Open Feature Dashboard' }).first().click();
+        // CI once timed out on this pick with no word of why: the helper retries and says what it met.
+        await pickFromContextMenu(page, feature, 'Open Feature Dashboard', STEP_TIMEOUT_MS);
         await page.locator('.tabs-container .tab.active', { hasText: `Dashboard: ${FEATURE}` }).waitFor({ timeout: STEP_TIMEOUT_MS });
         // Hide the side bars (Ctrl+B, and Ctrl+Alt+B for the chat's) so the dashboard has the window's width.
         // The keys go to the workbench only when it has focus, not the webview that just opened (CI once
         // kept both bars open): focus the tab first, and press each key until its bar is gone.
-        await page.locator('.tabs-container .tab.active').click();
+        await page.locator('.tabs-container .tab.active').click({ timeout: STEP_TIMEOUT_MS });
         for (const [bar, key] of [['.part.sidebar', 'Control+B'], ['.part.auxiliarybar', 'Control+Alt+B']]) {
           for (let i = 0; i < 3 && (await page.locator(bar).isVisible()); i++) {
             await page.keyboard.press(key);

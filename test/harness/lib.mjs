@@ -318,3 +318,49 @@ export function removeLater(dir) {
 }
 
 export { basename };
+
+/**
+ * Right-clicks a tree row and picks an item from its context menu, as a person would. Each attempt
+ * is short and starts with Escape (a hover or a stale menu over the row blocks the click; a tree
+ * that refreshes can move the row), and a failure says what the last attempt met.
+ */
+export async function pickFromContextMenu(page, row, label, timeoutMs = 30_000) {
+  const item = page.locator('.context-view .action-label', { hasText: label }).first();
+  const deadline = Date.now() + timeoutMs;
+  const firstLine = (e) => String(e?.message ?? e).split('\n')[0];
+  let seen = 'no attempt';
+  while (Date.now() < deadline) {
+    await page.keyboard.press('Escape');
+    const rowText = (await row.innerText({ timeout: 5000 }).catch(() => '(row not found)')).replace(/\s+/g, ' ').trim();
+    const opened = await row.click({ button: 'right', timeout: 5000 }).then(
+      () => true,
+      (e) => ((seen = `right-clicking "${rowText}" failed: ${firstLine(e)}`), false),
+    );
+    if (opened && (await item.waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false))) {
+      if (await item.click({ timeout: 5000 }).then(() => true, (e) => ((seen = `"${label}" could not be clicked: ${firstLine(e)}`), false))) return;
+    } else if (opened) {
+      const labels = await page.evaluate(() => [...document.querySelectorAll('.context-view .action-label')].map((a) => a.textContent?.trim()).filter(Boolean));
+      seen = labels.length ? `the menu of "${rowText}" offered ${labels.join(' | ')}` : `no menu opened on "${rowText}"`;
+    }
+    await page.waitForTimeout(300);
+  }
+  throw new Error(`"${label}" was not picked from the context menu: ${seen}`);
+}
+
+/** One line on what the workbench shows, printed when a UI step fails (CI keeps only the log). */
+export async function describeWorkbench(page) {
+  return page
+    .evaluate(() => {
+      const text = (el) => el?.textContent?.replace(/\s+/g, ' ').trim().slice(0, 80) ?? '-';
+      const rows = [...document.querySelectorAll('.part.sidebar .monaco-list-row')].slice(0, 8).map((r) => text(r));
+      const menu = [...document.querySelectorAll('.context-view .action-label')].map((a) => text(a)).filter(Boolean);
+      return [
+        `side bar: ${text(document.querySelector('.part.sidebar .title-label'))} [${rows.join(' ; ')}]`,
+        `active tab: ${text(document.querySelector('.tabs-container .tab.active'))}`,
+        `menu: ${menu.length ? menu.join(' | ') : 'none'}`,
+        `focus: ${document.activeElement?.className?.toString().slice(0, 60) ?? '-'}`,
+        `quick input: ${document.querySelector('.quick-input-widget')?.checkVisibility?.() ? 'open' : 'closed'}`,
+      ].join('; ');
+    })
+    .catch((e) => `the workbench could not be read: ${e.message}`);
+}

@@ -17,6 +17,7 @@ import {
   RESULTS,
   copyIfExists,
   copyWorkspace,
+  describeWorkbench,
   extensionErrorNotifications,
   installSignalHandlers,
   isNoise,
@@ -308,7 +309,7 @@ export async function runVsix({ browser, install, verbose = false }) {
         console.log(`    ✔ ${step.name} (${Date.now() - t}ms)`);
       } catch (err) {
         failed += 1;
-        console.log(`    ✗ ${step.name}\n      ${String(err.message ?? err).split('\n')[0]}`);
+        console.log(`    ✗ ${step.name}\n      ${String(err.message ?? err).split('\n')[0]}\n      ${await describeWorkbench(page)}`);
         failures.push(`${step.name}: ${String(err.message ?? err).split("\n")[0]}`);
         break;
       }
@@ -326,7 +327,7 @@ export async function runVsix({ browser, install, verbose = false }) {
   } catch (err) {
     failed += 1;
     console.log(`    ✗ the workbench could not be loaded: ${err.message}`);
-        failures.push(`the workbench could not be loaded: ${err.message}`);
+    failures.push(`the workbench could not be loaded: ${err.message}`);
   }
   const dir = join(RESULTS, 'integration', 'vsix');
   if (failed > 0) {
