@@ -86,7 +86,7 @@ export class PersistedSymbols {
 
   /** Keeps the file's entry through the next save when it is still the file's, without reading it: its symbols came from an open document this time. */
   touch(p: string, size: number, mtime: number): void {
-    this.store.get(p, size, mtime);
+    this.store.keep(p, size, mtime);
   }
 
   /** Writes the entries of the files used since it was opened (see PersistedEntries.save). */

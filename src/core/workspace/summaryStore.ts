@@ -95,6 +95,14 @@ export class PersistedEntries<T> {
     return e && e[0] === size && e[1] === mtime ? e[2] : undefined;
   }
 
+  /** Keeps the entry through the next save if it is still the file's (same size and time); a stale one drops out. */
+  keep(p: string, size: number, mtime: number): boolean {
+    const e = this.entries.get(p);
+    const current = e !== undefined && e[0] === size && e[1] === mtime;
+    if (current) this.used.add(p);
+    return current;
+  }
+
   /** The same value as the entry's in another form (decoded once, for instance): the file is not written again for it. */
   reshape(p: string, value: T): void {
     const e = this.entries.get(p);

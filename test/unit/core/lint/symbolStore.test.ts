@@ -59,6 +59,19 @@ describe('persisted workspace symbols', () => {
     assert.equal(third.get('/w/b/spec.md', 10, 1), undefined);
   });
 
+  it('drops a touched entry that is no longer the file’s (another size or time) at the next save', async () => {
+    const store = await PersistedSymbols.open(dir, '1.0.0');
+    store.set('/w/a/spec.md', 10, 1, [{ ...SYMBOL, path: '/w/a/spec.md' }]);
+    store.set('/w/b/spec.md', 10, 1, [{ ...SYMBOL, path: '/w/b/spec.md' }]);
+    await store.save();
+    const next = await PersistedSymbols.open(dir, '1.0.0');
+    next.touch('/w/a/spec.md', 11, 1);
+    next.touch('/w/b/spec.md', 10, 2);
+    await next.save();
+    const written = JSON.parse(readFileSync(join(dir, SYMBOL_FILE), 'utf8')) as { entries: Record<string, unknown> };
+    assert.deepStrictEqual(Object.keys(written.entries), [], 'stale entries are not written again');
+  });
+
   it('drops every entry that is not exactly a list of symbols, and ignores a file of another kind', async () => {
     const good = ['FR-001', 'System MUST work.', 'requirement', 4, 2, 4, 40];
     const entries: Record<string, unknown> = {
