@@ -10,18 +10,18 @@ import {
   FAKE_LM,
   REPO_ROOT,
   RESULTS,
-  copyIfExists,
   copyWorkspace,
-  describeWorkbench,
-  installSignalHandlers,
+  failStep,
   isNoise,
   launchBrowser,
   log,
   removeLater,
-  runCleanups,
+  runAlone,
+  runUiSteps,
+  saveFailedPage,
+  saveServerLogs,
   startServer,
   workbenchUrl,
-  writeText,
 } from './lib.mjs';
 
 const WORKSPACE = 'nixos-flake';
@@ -317,60 +317,29 @@ export async function runE2E({ browser, install, verbose = false }) {
   log(`e2e: VS Code on port ${server.port}, workspace ${copy.folder}`);
   console.log(`\n  end-to-end (${WORKSPACE}, ${TASKS_FILE})`);
   const ctx = { screenshots: [], t006Line: taskLine('T006') };
-  let passed = 0;
-  let failed = 0;
-  const failures = [];
+  const result = { passed: 0, failed: 0, failures: [] };
   try {
     await page.goto(url, { timeout: 60_000 });
-    for (const step of steps(ctx)) {
-      const t = Date.now();
-      try {
-        await step.run({ page, server, copy });
-        passed += 1;
-        console.log(`    ✔ ${step.name} (${Date.now() - t}ms)`);
-      } catch (err) {
-        failed += 1;
-        console.log(`    ✗ ${step.name}\n      ${String(err.message ?? err).split('\n')[0]}\n      ${await describeWorkbench(page)}`);
-        failures.push(`${step.name}: ${String(err.message ?? err).split("\n")[0]}`);
-        break; // later steps build on this one
-      }
-    }
+    await runUiSteps(page, steps(ctx), { page, server, copy }, result);
   } catch (err) {
-    failed += 1;
-    console.log(`    ✗ the workbench could not be loaded: ${err.message}`);
-    failures.push(`the workbench could not be loaded: ${err.message}`);
+    failStep(result, 'the workbench could not be loaded', err);
   }
-  if (failed > 0) {
-    const dir = join(RESULTS, 'integration', 'e2e');
-    await page.screenshot({ path: join(dir, 'screenshot.png'), timeout: 10_000 }).catch(() => undefined);
-    writeText(join(dir, 'browser-console.log'), consoleLines.join('\n') + '\n');
-  }
+  const dir = join(RESULTS, 'integration', 'e2e');
+  if (result.failed > 0) await saveFailedPage(page, dir, consoleLines);
   await context.close().catch(() => undefined);
   await server.stop();
-  if (failed > 0) {
-    const dir = join(RESULTS, 'integration', 'e2e');
-    copyIfExists(server.logFile, join(dir, 'server.log'));
-    copyIfExists(join(server.dataDir, 'user', 'logs'), join(dir, 'server-logs'));
+  if (result.failed > 0) {
+    saveServerLogs(server, dir);
     log(`e2e: artifacts in ${dir}`);
   }
   const seconds = (Date.now() - started) / 1000;
-  log(`e2e: ${passed} passed, ${failed} failed in ${seconds.toFixed(1)} s${ctx.screenshots.length ? `; screenshot ${ctx.screenshots.join(', ')}` : ''}`);
-  return { name: 'e2e', passed, failed, seconds, failures };
+  log(`e2e: ${result.passed} passed, ${result.failed} failed in ${seconds.toFixed(1)} s${ctx.screenshots.length ? `; screenshot ${ctx.screenshots.join(', ')}` : ''}`);
+  return { name: 'e2e', ...result, seconds };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  installSignalHandlers();
-  (async () => {
+  runAlone('e2e', async () => {
     const install = await ensureInstalled();
-    const browser = await launchBrowser(install);
-    const r = await runE2E({ browser, install, verbose: process.argv.includes('--verbose') });
-    await runCleanups();
-    console.log(`${r.passed} passed, ${r.failed} failed`);
-    process.exit(r.failed > 0 || r.passed === 0 ? 1 : 0);
-  })().catch(async (err) => {
-    console.error(`[e2e] ${err.stack ?? err}`);
-    await runCleanups();
-    console.log('0 passed, 1 failed');
-    process.exit(1);
+    return runE2E({ browser: await launchBrowser(install), install, verbose: process.argv.includes('--verbose') });
   });
 }

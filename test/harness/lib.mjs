@@ -364,3 +364,58 @@ export async function describeWorkbench(page) {
     })
     .catch((e) => `the workbench could not be read: ${e.message}`);
 }
+
+/**
+ * Runs UI steps in order in one page and prints each. The first failure ends the run (later steps
+ * build on it) and prints what the workbench showed, since CI keeps only the log.
+ */
+export async function runUiSteps(page, steps, args, result) {
+  for (const step of steps) {
+    const t = Date.now();
+    try {
+      await step.run(args);
+      result.passed += 1;
+      console.log(`    ✔ ${step.name} (${Date.now() - t}ms)`);
+    } catch (err) {
+      failStep(result, step.name, err);
+      console.log(`      ${await describeWorkbench(page)}`);
+      return;
+    }
+  }
+}
+
+/** Counts and prints a failed step; the harness lists `failures` at the end of the run. */
+export function failStep(result, name, err) {
+  const first = String(err?.message ?? err).split('\n')[0];
+  result.failed += 1;
+  result.failures.push(`${name}: ${first}`);
+  console.log(`    ✗ ${name}\n      ${first}`);
+}
+
+/** Keeps what explains a failed UI session: a screenshot and the browser's console, then (after the server stopped) its logs. */
+export async function saveFailedPage(page, dir, consoleLines) {
+  await page.screenshot({ path: join(dir, 'screenshot.png'), timeout: 10_000 }).catch(() => undefined);
+  writeText(join(dir, 'browser-console.log'), consoleLines.join('\n') + '\n');
+}
+
+export function saveServerLogs(server, dir) {
+  copyIfExists(server.logFile, join(dir, 'server.log'));
+  copyIfExists(join(server.dataDir, 'user', 'logs'), join(dir, 'server-logs'));
+}
+
+/** Runs a harness session on its own (`node test/harness/<name>.mjs`) and exits with its result. */
+export function runAlone(name, session) {
+  installSignalHandlers();
+  session()
+    .then(async (r) => {
+      await runCleanups();
+      console.log(`${r.passed} passed, ${r.failed} failed`);
+      process.exit(r.failed > 0 || r.passed === 0 ? 1 : 0);
+    })
+    .catch(async (err) => {
+      console.error(`[${name}] ${err.stack ?? err}`);
+      await runCleanups();
+      console.log('0 passed, 1 failed');
+      process.exit(1);
+    });
+}

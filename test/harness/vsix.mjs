@@ -15,18 +15,18 @@ import {
   FAKE_LM,
   REPO_ROOT,
   RESULTS,
-  copyIfExists,
   copyWorkspace,
-  describeWorkbench,
   extensionErrorNotifications,
-  installSignalHandlers,
+  failStep,
   isNoise,
   launchBrowser,
   log,
   removeLater,
-  runCleanups,
+  runAlone,
+  runUiSteps,
+  saveFailedPage,
+  saveServerLogs,
   startServer,
-  writeText,
 } from './lib.mjs';
 
 const WORKSPACE = 'nixos-flake';
@@ -296,69 +296,38 @@ export async function runVsix({ browser, install, verbose = false }) {
   // No development path, no test path: the workbench as a user opens it.
   const url = `http://127.0.0.1:${server.port}/?folder=${encodeURIComponent(copy.folder)}&payload=${encodeURIComponent(JSON.stringify([['skipWelcome', 'true']]))}`;
   const ctx = { vsix, extensionsDir, extensionFolder: `${manifest.publisher}.${manifest.name}-${manifest.version}`.toLowerCase() };
-  let passed = 0;
-  let failed = 0;
-  const failures = [];
+  const result = { passed: 0, failed: 0, failures: [] };
   try {
     await page.goto(url, { timeout: 60_000 });
-    for (const step of steps(ctx)) {
-      const t = Date.now();
-      try {
-        await step.run({ page, copy });
-        passed += 1;
-        console.log(`    ✔ ${step.name} (${Date.now() - t}ms)`);
-      } catch (err) {
-        failed += 1;
-        console.log(`    ✗ ${step.name}\n      ${String(err.message ?? err).split('\n')[0]}\n      ${await describeWorkbench(page)}`);
-        failures.push(`${step.name}: ${String(err.message ?? err).split("\n")[0]}`);
-        break;
-      }
-    }
-    if (failed === 0) {
+    await runUiSteps(page, steps(ctx), { page, copy }, result);
+    if (result.failed === 0) {
       const errors = await extensionErrorNotifications(page).catch((err) => [`could not read notifications: ${err.message}`]);
       if (errors.length === 0) {
-        passed += 1;
+        result.passed += 1;
         console.log('    ✔ no error notifications from Spec Kit (packaged)');
       } else {
-        failed += 1;
-        console.log(`    ✗ error notifications from Spec Kit (packaged):\n${errors.map((e) => `      ${e}`).join('\n')}`);
+        failStep(result, 'no error notifications from Spec Kit (packaged)', errors.join(' · '));
       }
     }
   } catch (err) {
-    failed += 1;
-    console.log(`    ✗ the workbench could not be loaded: ${err.message}`);
-    failures.push(`the workbench could not be loaded: ${err.message}`);
+    failStep(result, 'the workbench could not be loaded', err);
   }
   const dir = join(RESULTS, 'integration', 'vsix');
-  if (failed > 0) {
-    await page.screenshot({ path: join(dir, 'screenshot.png'), timeout: 10_000 }).catch(() => undefined);
-    writeText(join(dir, 'browser-console.log'), consoleLines.join('\n') + '\n');
-  }
+  if (result.failed > 0) await saveFailedPage(page, dir, consoleLines);
   await context.close().catch(() => undefined);
   await server.stop();
-  if (failed > 0) {
-    copyIfExists(server.logFile, join(dir, 'server.log'));
-    copyIfExists(join(server.dataDir, 'user', 'logs'), join(dir, 'server-logs'));
+  if (result.failed > 0) {
+    saveServerLogs(server, dir);
     log(`vsix: artifacts in ${dir}`);
   }
   const seconds = (Date.now() - started) / 1000;
-  log(`vsix: ${passed} passed, ${failed} failed in ${seconds.toFixed(1)} s${ctx.size ? `; package ${(ctx.size / 1024).toFixed(0)} KB` : ''}`);
-  return { name: 'vsix', passed, failed, seconds, failures };
+  log(`vsix: ${result.passed} passed, ${result.failed} failed in ${seconds.toFixed(1)} s${ctx.size ? `; package ${(ctx.size / 1024).toFixed(0)} KB` : ''}`);
+  return { name: 'vsix', ...result, seconds };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  installSignalHandlers();
-  (async () => {
+  runAlone('vsix', async () => {
     const install = await ensureInstalled();
-    const browser = await launchBrowser(install);
-    const r = await runVsix({ browser, install, verbose: process.argv.includes('--verbose') });
-    await runCleanups();
-    console.log(`${r.passed} passed, ${r.failed} failed`);
-    process.exit(r.failed > 0 || r.passed === 0 ? 1 : 0);
-  })().catch(async (err) => {
-    console.error(`[vsix] ${err.stack ?? err}`);
-    await runCleanups();
-    console.log('0 passed, 1 failed');
-    process.exit(1);
+    return runVsix({ browser: await launchBrowser(install), install, verbose: process.argv.includes('--verbose') });
   });
 }
