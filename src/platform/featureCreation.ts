@@ -25,6 +25,8 @@ export interface FinishedFeature {
   readonly branchProblem: string | undefined;
   /** `ask` mode with `askWith: 'button'`: the caller offers the branch as a button. */
   readonly branchOffered: boolean;
+  /** Why `.specify/feature.json` was not pointed at the feature (a link there, say); the rest went on. */
+  readonly pointerProblem: string | undefined;
 }
 
 /**
@@ -62,11 +64,15 @@ export async function prepareFeature(services: FeatureCreationServices, project:
 export async function finishFeature(services: FeatureCreationServices, project: IndexedProject, prepared: PreparedFeature, askWith: 'modal' | 'button', hookBranch?: string): Promise<FinishedFeature> {
   const { model } = services;
   const { plan, localGit } = prepared;
-  await writeStateFile(model.uriFor(plan.featureJsonPath), plan.featureJsonText);
+  const pointerProblem = await writeStateFile(model.uriFor(plan.featureJsonPath), plan.featureJsonText).then(
+    () => undefined,
+    (e: unknown) => (e instanceof Error ? e.message : String(e)),
+  );
+  if (pointerProblem) services.log.warn(`Created feature ${plan.relDir}, but it is not the current feature: ${pointerProblem}`);
   if (hookBranch !== undefined) {
     await model.refreshNow([plan.featureJsonPath, plan.specPath]);
     services.log.info(`Created feature ${plan.relDir} on branch ${hookBranch} (made by the git extension's speckit.git.feature hook)`);
-    return { branch: hookBranch, branchProblem: undefined, branchOffered: false };
+    return { branch: hookBranch, branchProblem: undefined, branchOffered: false, pointerProblem };
   }
   const rootUri = model.uriFor(project.project.root);
   const mode = vscode.workspace.getConfiguration(undefined, rootUri).get<string>(Settings.gitCreateBranch, 'ask');
@@ -74,14 +80,14 @@ export async function finishFeature(services: FeatureCreationServices, project: 
   if (mode === 'ask') {
     if (askWith === 'button') {
       await model.refreshNow([plan.featureJsonPath, plan.specPath]);
-      return { branch: undefined, branchProblem: undefined, branchOffered: localGit };
+      return { branch: undefined, branchProblem: undefined, branchOffered: localGit, pointerProblem };
     }
     wanted = (await services.prompter.confirm(`Create the git branch "${plan.branch}" for this feature?`, "spec-kit names a feature's branch after its folder.", 'Create Branch', 'No Branch')) === 'Create Branch';
   }
   const result = wanted ? await makeBranch(services, project.project.root, plan.branch, localGit) : { branch: undefined, branchProblem: undefined };
   await model.refreshNow([plan.featureJsonPath, plan.specPath]);
   services.log.info(`Created feature ${plan.relDir}${result.branch ? ` on branch ${result.branch}` : ''}${result.branchProblem ? ` (no branch: ${result.branchProblem})` : ''}`);
-  return { ...result, branchOffered: false };
+  return { ...result, branchOffered: false, pointerProblem };
 }
 
 /** Creates and checks out a feature branch (the chat's "Create branch" button, and `always` mode). */

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { checkboxEditProblem, type TextEdit, tickEdits } from '../core/artifacts/taskEdits';
 import { type Task, type TasksDoc } from '../core/artifacts/tasks';
-import { containPathIn } from './containment';
+import { editRefusal } from './edits';
 import { type WorkspaceModel } from './workspaceModel';
 
 export type TaskStateResult = 'changed' | 'unchanged' | 'missing' | 'failed';
@@ -63,15 +63,10 @@ async function applyBoxEdits(document: vscode.TextDocument, edits: readonly Text
   return undefined;
 }
 
-/**
- * The one containment rule for a tasks file in the workspace (a symlink leading out is not edited);
- * checked before the buffer is read, so nothing is awaited between reading and editing it.
- */
+/** The one containment rule ({@link editRefusal}), worded for a tick. */
 async function outsideReason(uri: vscode.Uri): Promise<string | undefined> {
-  const folder = vscode.workspace.getWorkspaceFolder(uri);
-  if (!folder || uri.scheme !== 'file') return undefined;
-  const contained = await containPathIn((p) => uri.with({ path: p }), folder.uri.path, uri.path, 'write');
-  return contained.ok ? undefined : `not changed: ${contained.reason}.`;
+  const refused = await editRefusal(uri);
+  return refused && `not changed: ${refused}.`;
 }
 
 function failed(document: vscode.TextDocument, reason: string): 'failed' {

@@ -1,5 +1,8 @@
 // The Spec Explorer, the status bar's feature switch and the palette commands, in a real VS Code.
 import * as assert from 'node:assert/strict';
+import { lstatSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { featureDir, projectRoot, queueAnswers, restoreFromFixture, treeApi, type TreeApi, type TreeNode } from './editorHelpers';
 import { folderUri, readText, testApi, waitForSnapshot, waitUntil, writeText, type WorkspaceName } from './helpers';
@@ -193,6 +196,33 @@ export function define(): void {
       await switchTo('083-switch-target', rel);
       // And back, leaving the current feature as the suites after this one found it.
       if (before) await switchTo(before.split('/').pop()!, before);
+    });
+
+    test('a .specify/feature.json that is a symbolic link is not written through: Set as Current Feature says why and the chat is not started', async () => {
+      const api = await testApi();
+      const dir = await freshFeature('084-pointer-link', 1);
+      const root = projectRoot(api, 0);
+      await waitForSnapshot(api, (s) => s.projects.some((p) => p.features.some((f) => f.name === '084-pointer-link')), 'the feature');
+      const pointer = join(root.fsPath, '.specify', 'feature.json');
+      const saved = readFileSync(pointer, 'utf8');
+      const outside = join(mkdtempSync(join(tmpdir(), 'speckit-outside-')), 'bashrc');
+      writeFileSync(outside, 'export PATH=/usr/bin\n');
+      rmSync(pointer);
+      symlinkSync(outside, pointer);
+      try {
+        await vscode.commands.executeCommand('speckit.setCurrentFeature', dir.path);
+        queueAnswers(api, '084-pointer-link');
+        assert.equal(await vscode.commands.executeCommand('speckit.switchFeature'), undefined, 'no switch is reported');
+        // Run Next Step makes the feature current first: it stops there, without asking the chat.
+        await vscode.commands.executeCommand('speckit.runNextStep', dir.path);
+        assert.equal(readFileSync(outside, 'utf8'), 'export PATH=/usr/bin\n', 'the file the link names is unchanged');
+        assert.ok(lstatSync(pointer).isSymbolicLink(), 'the link is left as it was');
+      } finally {
+        rmSync(pointer);
+        writeFileSync(pointer, saved);
+      }
+      const before = (JSON.parse(saved) as { feature_directory: string }).feature_directory;
+      await waitForSnapshot(api, (s) => s.projects.some((p) => p.root === root.path && (p as { current?: string }).current === before), 'the pointer restored');
     });
 
     test('Open Next Artifact opens the file of the feature’s phase', async () => {

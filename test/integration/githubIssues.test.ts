@@ -5,6 +5,9 @@
 // refusals (remote not on GitHub, not signed in, declined) leave everything as it was.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { chat, selectTestModel, shown } from './chatHelpers';
 import { Commands } from '../../src/ids';
@@ -179,6 +182,31 @@ export function define(): void {
       assert.match(shown(signedOut), /Not signed in to GitHub/);
       assert.equal((await issues()).length, 0);
       assert.equal(await readText(vscode.Uri.joinPath(dir, 'tasks.md')), TASKS);
+    });
+
+    test('a tasks.md that is a symbolic link out of the workspace is neither sent to GitHub nor written, from the chat or the commands', async () => {
+      const api = await testApi();
+      await waitForSnapshot(api, (s) => s.projects.length > 0, 'the first scan');
+      const dir = featureDir(api, 0, '084-gh-link-out');
+      await writeText(vscode.Uri.joinPath(dir, 'spec.md'), SPEC);
+      // Someone else's task list, one task already linked to an issue (a sync would tick it).
+      const outside = join(mkdtempSync(join(tmpdir(), 'speckit-outside-')), 'tasks.md');
+      const text = TASKS.replace('default.nix\n', `default.nix ${GH}/acme/infra/issues/1\n`);
+      writeFileSync(outside, text);
+      symlinkSync(outside, join(dir.fsPath, 'tasks.md'));
+      await writeText(vscode.Uri.joinPath(projectRoot(api, 0), '.specify', 'feature.json'), '{"feature_directory":"specs/084-gh-link-out"}\n');
+      await waitForSnapshot(api, (s) => s.projects[0]!.features.some((f) => f.name === '084-gh-link-out' && f.tasks.total === 2), 'the linked feature');
+      await setRemote(projectRoot(api, 0), `${GH}/acme/infra.git`);
+      const asked = questionsAsked(api).length;
+      const create = await vscode.commands.executeCommand<{ ok: boolean }>(Commands.createGitHubIssues, { kind: 'feature', dir: dir.path });
+      const sync = await vscode.commands.executeCommand<{ ok: boolean }>(Commands.syncTaskStates, { kind: 'feature', dir: dir.path });
+      assert.deepEqual([create.ok, sync.ok], [false, false]);
+      const t = await chat('@speckit /speckit.taskstoissues', 60_000);
+      assert.match(shown(t), /symbolic link out of the project/);
+      assert.equal(questionsAsked(api).length, asked, 'nothing was offered for creation');
+      const state = (await server('state')) as { issues: unknown[]; requests: unknown[] };
+      assert.deepEqual([state.issues, state.requests], [[], []], 'GitHub was not asked anything');
+      assert.equal(readFileSync(outside, 'utf8'), text, 'the file outside is unchanged');
     });
   });
 }

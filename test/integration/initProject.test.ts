@@ -1,5 +1,8 @@
 // Spec Kit: Initialize Project on an empty folder and on one that already has a constitution.
 import * as assert from 'node:assert/strict';
+import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { questionsAsked, queueAnswers } from './editorHelpers';
 import { currentWorkspace, folderUri, readText, testApi, waitForSnapshot, type WorkspaceName } from './helpers';
@@ -52,6 +55,33 @@ export function define(): void {
         const snap = await waitForSnapshot(api, (s) => s.projects.length === 1, 'the initialized project in the index');
         assert.deepEqual((snap.projects[0] as { constitution?: unknown }).constitution, { version: null, placeholder: true });
         assert.ok(questionsAsked(api).some((q) => q.startsWith('Initialize Spec Kit in')));
+      });
+
+      test('never writes through a link out of the folder, not even on Replace, and says which files it left alone', async () => {
+        const api = await testApi();
+        const outside = mkdtempSync(join(tmpdir(), 'speckit-outside-'));
+        writeFileSync(join(outside, 'plan.md'), 'mine\n');
+        const linked = join(folderUri().fsPath, '.specify/templates/plan-template.md');
+        const dangling = join(folderUri().fsPath, '.specify/.gitignore');
+        rmSync(linked);
+        rmSync(dangling);
+        symlinkSync(join(outside, 'plan.md'), linked);
+        symlinkSync(join(outside, 'not-yet.txt'), dangling);
+        try {
+          queueAnswers(api, 'Create 0 Files', 'Replace');
+          const written = (await vscode.commands.executeCommand<string[]>('speckit.initProject'))?.map((p) => p.slice(folderUri().path.length + 1));
+          assert.deepEqual(written?.sort(), ['.specify/init-options.json', '.specify/templates/checklist-template.md', '.specify/templates/constitution-template.md', '.specify/templates/spec-template.md', '.specify/templates/tasks-template.md']);
+          assert.equal(readFileSync(join(outside, 'plan.md'), 'utf8'), 'mine\n', 'the linked file is not replaced');
+          assert.equal(existsSync(join(outside, 'not-yet.txt')), false, 'nothing is created where a dangling link points');
+          assert.ok(lstatSync(linked).isSymbolicLink() && lstatSync(dangling).isSymbolicLink(), 'the links are left as they were');
+        } finally {
+          rmSync(linked);
+          rmSync(dangling);
+        }
+        // With the links gone, both files are created again.
+        queueAnswers(api, 'Create 2 Files', 'Keep Mine');
+        const again = await vscode.commands.executeCommand<string[]>('speckit.initProject');
+        assert.equal(again?.length, 2);
       });
     } else {
       test('keeps an existing constitution and asks before replacing templates', async () => {

@@ -26,7 +26,7 @@ export function registerFeatureCommands(services: SpeckitServices): void {
     }
     const feature = await picker.feature(target, `Feature to ${command}`);
     if (!feature) return;
-    await makeCurrent(model, feature);
+    if (!(await makeCurrent(model, feature))) return;
     await sendToChat(command);
   };
 
@@ -52,7 +52,8 @@ export function registerFeatureCommands(services: SpeckitServices): void {
         );
         await vscode.window.showTextDocument(created.specUri, { preview: false });
         const note = created.branch ? ` on branch ${created.branch}` : created.branchProblem ? ` (no branch: ${created.branchProblem})` : '';
-        void vscode.window.showInformationMessage(`Created ${created.plan.relDir}${note}. Describe it with @speckit ${slash('specify')}, or edit spec.md.`);
+        if (created.pointerProblem) void vscode.window.showWarningMessage(`Created ${created.plan.relDir}${note}, but it is not the current feature: ${created.pointerProblem}.`);
+        else void vscode.window.showInformationMessage(`Created ${created.plan.relDir}${note}. Describe it with @speckit ${slash('specify')}, or edit spec.md.`);
         return created.plan.dir;
       } catch (e) {
         void vscode.window.showErrorMessage(`Could not create the feature: ${e instanceof Error ? e.message : String(e)}`);
@@ -62,7 +63,7 @@ export function registerFeatureCommands(services: SpeckitServices): void {
 
     vscode.commands.registerCommand(Commands.switchFeature, async () => {
       const feature = await picker.pickFeature(model.index.projects, 'Switch the current feature');
-      if (feature) await makeCurrent(model, feature);
+      if (feature && !(await makeCurrent(model, feature))) return undefined;
       return feature?.feature.dir;
     }),
 
@@ -103,7 +104,7 @@ export function registerFeatureCommands(services: SpeckitServices): void {
     vscode.commands.registerCommand(Commands.runNextStep, async (target?: Target) => {
       const feature = await picker.feature(target, 'Run the next step of');
       if (!feature?.status.next) return;
-      await makeCurrent(model, feature);
+      if (!(await makeCurrent(model, feature))) return;
       await sendToChat(feature.status.next);
     }),
 
@@ -115,12 +116,21 @@ export function registerFeatureCommands(services: SpeckitServices): void {
   );
 }
 
-/** Points `.specify/feature.json` at a feature, as spec-kit's /speckit.specify does. */
-export async function makeCurrent(model: WorkspaceModel, feature: IndexedFeature): Promise<void> {
+/**
+ * Points `.specify/feature.json` at a feature, as spec-kit's /speckit.specify does. False (the
+ * user is told why) when the pointer cannot be written: what acts on the current feature stops.
+ */
+export async function makeCurrent(model: WorkspaceModel, feature: IndexedFeature): Promise<boolean> {
   const project = model.index.projectFor(feature.feature.dir);
-  if (!project || project.current?.dir === feature.feature.dir) return;
-  await writeStateFile(model.uriFor(featureJsonPath(project)), featureJsonText(feature.feature.relDir));
+  if (!project || project.current?.dir === feature.feature.dir) return true;
+  try {
+    await writeStateFile(model.uriFor(featureJsonPath(project)), featureJsonText(feature.feature.relDir));
+  } catch (e) {
+    void vscode.window.showWarningMessage(`${feature.feature.name} was not made the current feature: ${e instanceof Error ? e.message : String(e)}.`);
+    return false;
+  }
   await model.refreshNow([featureJsonPath(project)]);
+  return true;
 }
 
 export function featureJsonPath(project: IndexedProject): string {

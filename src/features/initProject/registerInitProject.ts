@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { planInit, TEMPLATE_NAMES } from '../../core/workspace/initProject';
 import { Commands, Views } from '../../ids';
 import { slash } from '../../platform/chat';
-import { unsavedAfterSave } from '../../platform/edits';
+import { editRefusal, unsavedAfterSave } from '../../platform/edits';
 import { type SpeckitServices } from '../../platform/services';
 import { type Templates } from '../../platform/templates';
 
@@ -33,15 +33,24 @@ export function registerInitProject(services: SpeckitServices): void {
       }
       const files = planInit(root, templates, existing);
       const rel = (p: string): string => path.relative(root, p);
-      const create = files.filter((f) => !f.exists);
-      const kept = files.filter((f) => f.exists);
+      // A path that leads out of the folder (a link, even a dangling one) is never written through.
+      const refused = new Map<string, string>();
+      for (const f of files) {
+        const why = await editRefusal(model.uriFor(f.path));
+        if (why) refused.set(f.path, why);
+      }
+      const create = files.filter((f) => !f.exists && !refused.has(f.path));
+      const kept = files.filter((f) => f.exists && !refused.has(f.path));
+      const leftAlone = files.filter((f) => refused.has(f.path)).map((f) => `  ${refused.get(f.path)!}`);
       if (create.length === 0 && kept.every((f) => f.protected)) {
-        void vscode.window.showInformationMessage('This folder already has the spec-kit layout.');
+        if (leftAlone.length > 0) void vscode.window.showWarningMessage(`Spec Kit wrote nothing: ${leftAlone.map((l) => l.trim()).join('; ')}.`);
+        else void vscode.window.showInformationMessage('This folder already has the spec-kit layout.');
         return [];
       }
       const detail = [
         create.length ? `Creates:\n${create.map((f) => `  ${rel(f.path)}`).join('\n')}` : '',
         kept.length ? `Already there, kept as they are:\n${kept.map((f) => `  ${rel(f.path)}`).join('\n')}` : '',
+        leftAlone.length ? `Left alone (never written through):\n${leftAlone.join('\n')}` : '',
       ]
         .filter(Boolean)
         .join('\n\n');

@@ -16,7 +16,7 @@ import { setIssueLinkEdit } from '../../core/github/issueLinkEdits';
 import { describePlan, type IssueLookup, needsHistory, planSync, type SyncInput } from '../../core/github/syncPlan';
 import { type IndexedFeature } from '../../core/workspace/workspaceIndex';
 import { Settings } from '../../ids';
-import { applyTextEdits } from '../edits';
+import { applyTextEdits, editRefusal } from '../edits';
 import { type Prompter } from '../prompter';
 import { type WorkspaceModel } from '../workspaceModel';
 import { clientFor, gitHubSession, repoContext, repoRelative } from './githubAccess';
@@ -230,6 +230,12 @@ async function loadTasks(deps: GitHubFlowDeps, feature: IndexedFeature, report: 
     return undefined;
   }
   const uri = deps.model.uriFor(file.path);
+  // A tasks.md that leads out of the workspace is neither sent to GitHub nor written (as for ticks).
+  const refused = await editRefusal(uri);
+  if (refused) {
+    report.warn(`${vscode.workspace.asRelativePath(uri)}: ${refused}. Nothing was sent to GitHub or changed.`);
+    return undefined;
+  }
   // The open editor's text (saved or not) is what the user sees.
   const doc = await deps.model.parsed(await vscode.workspace.openTextDocument(uri));
   if (doc?.kind !== 'tasks') {

@@ -84,7 +84,7 @@ export async function specify(turn: ChatTurn<'specify'>): Promise<vscode.ChatRes
   const markers = specDoc.markers.length;
   const lines = [
     '',
-    `**${plan.name}** is now the current feature.`,
+    finished.pointerProblem ? `**${plan.name}** is written, but it is not the current feature: ${finished.pointerProblem}.` : `**${plan.name}** is now the current feature.`,
     ...(revision ? [revision] : []),
     `- Quality checklist: ${checklist.passed}/${checklist.total} items pass${checklist.failing.length ? ` (still open: ${checklist.failing.slice(0, 4).join('; ')}${checklist.failing.length > 4 ? '; …' : ''})` : ''}.`,
     markers > 0
