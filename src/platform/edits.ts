@@ -2,6 +2,9 @@ import * as vscode from 'vscode';
 import { type TextEdit } from '../core/artifacts/taskEdits';
 import { containmentFs, containPathIn } from './containment';
 
+/** A write Spec Kit will not make (a link out of the workspace on the way): a warning, not a failure. */
+export class WriteRefused extends Error {}
+
 /**
  * Why a workspace file may not be edited in place, or undefined when it may: the one containment
  * rule (a symbolic link leading out of its workspace folder is never written through). Checked
@@ -47,7 +50,7 @@ export async function writeStateFile(uri: vscode.Uri, text: string): Promise<voi
   const kind = await containmentFs((p) => uri.with({ path: p })).lstat(uri.path);
   if (kind !== undefined && kind !== 'file') {
     const what = kind === 'symlink' ? 'a symbolic link' : kind === 'directory' ? 'a folder' : 'not a regular file';
-    throw new Error(`${vscode.workspace.asRelativePath(uri)} is ${what}, which Spec Kit does not write through; replace it with a plain file`);
+    throw new WriteRefused(`${vscode.workspace.asRelativePath(uri)} is ${what}, which Spec Kit does not write through; replace it with a plain file`);
   }
   await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(uri, '..'));
   await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));

@@ -1,6 +1,6 @@
 // Spec Kit: Initialize Project on an empty folder and on one that already has a constitution.
 import * as assert from 'node:assert/strict';
-import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -82,6 +82,21 @@ export function define(): void {
         queueAnswers(api, 'Create 2 Files', 'Keep Mine');
         const again = await vscode.commands.executeCommand<string[]>('speckit.initProject');
         assert.equal(again?.length, 2);
+      });
+
+      test('New Feature in the new project does not create its spec through a specs/ link out of the folder', async () => {
+        const api = await testApi();
+        await waitForSnapshot(api, (s) => s.projects.length === 1, 'the project');
+        const outside = mkdtempSync(join(tmpdir(), 'speckit-outside-'));
+        const specs = join(folderUri().fsPath, 'specs');
+        symlinkSync(outside, specs);
+        try {
+          queueAnswers(api, 'Add nightly backups');
+          assert.equal(await vscode.commands.executeCommand('speckit.newFeature', folderUri().path), undefined);
+          assert.deepEqual(readdirSync(outside), [], 'nothing was created outside');
+        } finally {
+          rmSync(specs);
+        }
       });
     } else {
       test('keeps an existing constitution and asks before replacing templates', async () => {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { type NewFeaturePlan } from '../../core/workspace/newFeature';
 import { type IndexedProject } from '../../core/workspace/workspaceIndex';
-import { unsavedAfterSave } from '../../platform/edits';
+import { editRefusal, unsavedAfterSave, WriteRefused } from '../../platform/edits';
 import { type FeatureCreationServices, type FinishedFeature, finishFeature, prepareFeature } from '../../platform/featureCreation';
 
 export interface CreatedFeature extends FinishedFeature {
@@ -18,6 +18,9 @@ export async function createFeature(services: FeatureCreationServices, project: 
   const prepared = await prepareFeature(services, project, description, shortName);
   const { plan } = prepared;
   const specUri = services.model.uriFor(plan.specPath);
+  // `specs/` may be a link; one that leads out of the workspace is not written through.
+  const refused = await editRefusal(specUri);
+  if (refused) throw new WriteRefused(`${plan.relDir}/spec.md is not created: ${refused}`);
   const edit = new vscode.WorkspaceEdit();
   edit.createFile(specUri, { contents: new TextEncoder().encode(plan.specText), ignoreIfExists: false });
   if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`Could not create ${plan.relDir}/spec.md.`);

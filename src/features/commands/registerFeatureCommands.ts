@@ -7,7 +7,7 @@ import { openspecChangeAt } from '../../core/workspace/openspecIndex';
 import { type IndexedFeature, type IndexedProject } from '../../core/workspace/workspaceIndex';
 import { Commands } from '../../ids';
 import { sendToChat, slash } from '../../platform/chat';
-import { writeStateFile } from '../../platform/edits';
+import { writeStateFile, WriteRefused } from '../../platform/edits';
 import { type Target } from '../../platform/featurePicker';
 import { type SpeckitServices } from '../../platform/services';
 import { type WorkspaceModel } from '../../platform/workspaceModel';
@@ -56,7 +56,8 @@ export function registerFeatureCommands(services: SpeckitServices): void {
         else void vscode.window.showInformationMessage(`Created ${created.plan.relDir}${note}. Describe it with @speckit ${slash('specify')}, or edit spec.md.`);
         return created.plan.dir;
       } catch (e) {
-        void vscode.window.showErrorMessage(`Could not create the feature: ${e instanceof Error ? e.message : String(e)}`);
+        const message = `Could not create the feature: ${e instanceof Error ? e.message : String(e)}`;
+        void (e instanceof WriteRefused ? vscode.window.showWarningMessage(message) : vscode.window.showErrorMessage(message));
         return undefined;
       }
     }),
