@@ -1,6 +1,9 @@
 // @speckit in the real chat view with the deterministic model: every command, the files it writes,
 // the pointer, the branch, follow-up state, and every error path leaving nothing behind.
 import * as assert from 'node:assert/strict';
+import { lstatSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { chat, received, script, selectTestModel, shown, transcripts } from './chatHelpers';
 import { featureDir, projectRoot, restoreFromFixture, saveConflictOnNextEdit } from './editorHelpers';
@@ -128,6 +131,30 @@ export function define(): void {
       assert.match(prompt, /Data: Constitution/);
       assert.match(prompt, /Declarative/i, 'the constitution is in the prompt');
       assert.equal(t.result?.metadata?.['featureDir'], dir.path);
+    });
+
+    test('/speckit.specify with a .specify/feature.json that is a symbolic link writes the feature, does not write through the link, and says it is not current', async () => {
+      const api = await testApi();
+      const pointer = join(projectRoot(api, 0).fsPath, '.specify', 'feature.json');
+      const outside = join(mkdtempSync(join(tmpdir(), 'speckit-outside-')), 'bashrc');
+      writeFileSync(outside, 'export PATH=/usr/bin\n');
+      rmSync(pointer, { force: true });
+      symlinkSync(outside, pointer);
+      try {
+        const before = await specsNow(api);
+        await script({ text: `<file path="spec.md">\n${SPEC}</file>\n` });
+        const t = await chat('@speckit /speckit.specify Nightly restic backups to the NAS');
+        assert.equal(t.result?.errorDetails, undefined, shown(t));
+        const created = (await specsNow(api)).filter((n) => !before.includes(n));
+        assert.equal(created.length, 1, shown(t));
+        assert.match(shown(t), new RegExp(`${created[0]!}\\*\\* is written, but it is not the current feature: \\.specify/feature\\.json is a symbolic link`));
+        assert.doesNotMatch(shown(t), /is now the current feature/);
+        assert.equal(readFileSync(outside, 'utf8'), 'export PATH=/usr/bin\n', 'the file the link names is unchanged');
+        assert.ok(lstatSync(pointer).isSymbolicLink());
+      } finally {
+        rmSync(pointer);
+        await restoreFromFixture('nixos-flake', '.specify/feature.json');
+      }
     });
 
     test('/speckit.specify gives failed quality checks back to the model once and writes the revised spec', async () => {
