@@ -1,6 +1,6 @@
 // Spec Kit: Initialize Project on an empty folder and on one that already has a constitution.
 import * as assert from 'node:assert/strict';
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -89,6 +89,9 @@ export function define(): void {
         await waitForSnapshot(api, (s) => s.projects.length === 1, 'the project');
         const outside = mkdtempSync(join(tmpdir(), 'speckit-outside-'));
         const specs = join(folderUri().fsPath, 'specs');
+        // Suites before this one may have made features here: they are put back afterwards.
+        const aside = existsSync(specs) ? `${specs}.aside` : undefined;
+        if (aside) renameSync(specs, aside);
         symlinkSync(outside, specs);
         try {
           queueAnswers(api, 'Add nightly backups');
@@ -96,6 +99,7 @@ export function define(): void {
           assert.deepEqual(readdirSync(outside), [], 'nothing was created outside');
         } finally {
           rmSync(specs);
+          if (aside) renameSync(aside, specs);
         }
       });
     } else {
