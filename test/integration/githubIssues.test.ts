@@ -58,7 +58,7 @@ async function setRemote(root: vscode.Uri, url: string): Promise<void> {
     /* none yet */
   }
   git(root, 'remote', 'add', 'origin', url);
-  await vscode.workspace.getConfiguration('speckit').update('github.enterpriseUri', GH, vscode.ConfigurationTarget.Workspace);
+  await vscode.workspace.getConfiguration('speckit').update('github.enterpriseUri', GH, vscode.ConfigurationTarget.Global);
 }
 
 export function define(): void {
@@ -75,7 +75,7 @@ export function define(): void {
     });
     suiteTeardown(async () => {
       signIn(await testApi(), undefined);
-      await vscode.workspace.getConfiguration('speckit').update('github.enterpriseUri', undefined, vscode.ConfigurationTarget.Workspace);
+      await vscode.workspace.getConfiguration('speckit').update('github.enterpriseUri', undefined, vscode.ConfigurationTarget.Global);
       await vscode.workspace.getConfiguration('speckit').update('github.closeIssuesOnTick', undefined, vscode.ConfigurationTarget.Workspace);
     });
 
@@ -182,6 +182,32 @@ export function define(): void {
       assert.match(shown(signedOut), /Not signed in to GitHub/);
       assert.equal((await issues()).length, 0);
       assert.equal(await readText(vscode.Uri.joinPath(dir, 'tasks.md')), TASKS);
+    });
+
+    test('a workspace setting cannot send the Enterprise sign-in to its server, nor is it sent to a server it is not for', async () => {
+      const api = await testApi();
+      const dir = await feature(api, '089-gh-settings');
+      const root = projectRoot(api, 0);
+      await setRemote(root, `${GH}/acme/infra.git`);
+      const vscodeGhe = vscode.workspace.getConfiguration('github-enterprise');
+      try {
+        // A cloned repository's .vscode/settings.json names its own server as the Enterprise Server.
+        await vscode.workspace.getConfiguration('speckit').update('github.enterpriseUri', undefined, vscode.ConfigurationTarget.Global);
+        await vscodeGhe.update('uri', GH, vscode.ConfigurationTarget.Workspace);
+        const fromWorkspace = await vscode.commands.executeCommand<{ ok: boolean }>(Commands.createGitHubIssues, { kind: 'feature', dir: dir.path });
+        assert.equal(fromWorkspace.ok, false);
+        // The user's own setting names the server, but VS Code's Enterprise sign-in is for another one.
+        await vscodeGhe.update('uri', undefined, vscode.ConfigurationTarget.Workspace);
+        await vscode.workspace.getConfiguration('speckit').update('github.enterpriseUri', GH, vscode.ConfigurationTarget.Global);
+        await vscodeGhe.update('uri', 'https://ghe.example.com', vscode.ConfigurationTarget.Global);
+        const t = await chat('@speckit /speckit.taskstoissues', 60_000);
+        assert.match(shown(t), /GitHub Enterprise sign-in is for ghe\.example\.com \(\\?`github-enterprise\.uri\\?`\), not 127\.0\.0\.1/);
+        const state = (await server('state')) as { issues: unknown[]; requests: unknown[] };
+        assert.deepEqual([state.issues, state.requests], [[], []], 'nothing, and no token, reached the server');
+      } finally {
+        await vscodeGhe.update('uri', undefined, vscode.ConfigurationTarget.Workspace);
+        await vscodeGhe.update('uri', undefined, vscode.ConfigurationTarget.Global);
+      }
     });
 
     test('a tasks.md that is a symbolic link out of the workspace is neither sent to GitHub nor written, from the chat or the commands', async () => {

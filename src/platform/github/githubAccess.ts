@@ -33,15 +33,39 @@ export async function repoContext(projectRootUri: vscode.Uri): Promise<{ ok: tru
   const remote = await git(['remote', 'get-url', 'origin']);
   const found = githubTarget(remote.exitCode === 0 ? out(remote) : undefined, enterpriseUri());
   if (!found.ok) return found;
+  const mismatch = enterpriseSignInMismatch(found.target);
+  if (mismatch) return { ok: false, reason: mismatch };
   const branch = await git(['symbolic-ref', '--quiet', '--short', 'HEAD']);
   const head = branch.exitCode === 0 ? branch : await git(['rev-parse', 'HEAD']);
   return { ok: true, repo: { target: found.target, gitRoot: vscode.Uri.file(out(top)).path, ref: head.exitCode === 0 ? out(head) : 'HEAD' } };
 }
 
-/** `speckit.github.enterpriseUri`, else VS Code's own `github-enterprise.uri`. */
+/**
+ * `speckit.github.enterpriseUri`, else VS Code's own `github-enterprise.uri`, from the user's settings
+ * only: a cloned repository's `.vscode/settings.json` must not decide where an Enterprise sign-in is sent.
+ */
 export function enterpriseUri(): string | undefined {
-  const ours = vscode.workspace.getConfiguration().get<string>(Settings.githubEnterpriseUri)?.trim();
-  return ours || vscode.workspace.getConfiguration('github-enterprise').get<string>('uri')?.trim() || undefined;
+  const user = (key: string): string | undefined => vscode.workspace.getConfiguration().inspect<string>(key)?.globalValue?.trim() || undefined;
+  return user(Settings.githubEnterpriseUri) ?? user('github-enterprise.uri');
+}
+
+/**
+ * Why an Enterprise target cannot use VS Code's Enterprise sign-in, or undefined: that sign-in is
+ * for the server in `github-enterprise.uri` (as VS Code sees it), and its token goes nowhere else.
+ */
+export function enterpriseSignInMismatch(target: GitHubTarget): string | undefined {
+  if (target.authProvider !== 'github-enterprise') return undefined;
+  const signIn = vscode.workspace.getConfiguration('github-enterprise').get<string>('uri')?.trim();
+  if (!signIn) return undefined;
+  let host: string;
+  try {
+    host = new URL(signIn).hostname.toLowerCase();
+  } catch {
+    return `VS Code's \`github-enterprise.uri\` (${signIn}) is not an address, so its GitHub Enterprise sign-in cannot be matched to ${target.host}.`;
+  }
+  return host === target.host
+    ? undefined
+    : `VS Code's GitHub Enterprise sign-in is for ${host} (\`github-enterprise.uri\`), not ${target.host}: Spec Kit sends a sign-in only to the server it is for. Set \`github-enterprise.uri\` to ${target.webUrl} in your user settings to use ${target.host}.`;
 }
 
 /** Test mode only: the sign-in integration tests script (VS Code's sign-in asks in a modal dialog they cannot answer). */
